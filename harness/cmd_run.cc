@@ -1,0 +1,133 @@
+// hardbisect run: the baseline and the full option set, with evidence.
+#include <fmt/format.h>
+#include <iostream>
+
+#include "commands.h"
+#include "report/json_report.h"
+#include "report/terminal.h"
+#include "scenario/adhoc.h"
+#include "scenario/loader.h"
+#include "trial/plan.h"
+#include "trial/probes.h"
+#include "util/error.h"
+#include "util/files.h"
+
+namespace hb::cli {
+
+namespace {
+
+int exit_for_unresolved(const trial::TrialResult& result) {
+  return result.cause == trial::Cause::Harness || result.cause == trial::Cause::Boot ? kExitInfra
+                                                                                      : kExitUnresolved;
+}
+
+}  // namespace
+
+// Declares the ad-hoc flags shared by run, bisect and check.
+void add_adhoc_flags(CLI::App& app, scenario::AdhocFlags& flags) {
+  app.add_option("--base", flags.base, "Debian release of the image: bookworm or trixie");
+  app.add_option("--image", flags.image, "Use this existing image instead of building one");
+  app.add_option("--packages", flags.packages, "Debian packages to add to the image, comma-separated");
+  app.add_option("--unit", flags.unit, "The unit under test, e.g. nginx.service");
+  app.add_option("--unit-file", flags.unit_file, "Install this unit file (else the unit must be in the image)");
+  app.add_option("--workload", flags.workload, "Shell line run in the container as the test, e.g. 'curl -sf http://127.0.0.1/'");
+  app.add_option("--workload-timeout", flags.workload_timeout, "Bound on the workload (default 30s)");
+  app.add_option("--template", flags.template_path, "A drop-in file whose lines are the options");
+  app.add_option("--option", flags.options, "One option line, e.g. 'ProtectSystem=strict' (repeatable)");
+  app.add_option("--privilege", flags.privilege, "auto, minimal, sys-admin or privileged");
+}
+
+scenario::Scenario load_scenario_or_flags(const std::string& path, const scenario::AdhocFlags& flags) {
+  bool adhoc = !flags.unit.empty() || !flags.workload.empty() || !flags.unit_file.empty();
+  if (!path.empty() && adhoc)
+    throw UserError("give either a scenario file or the ad-hoc flags (--unit, --workload...), not both");
+  if (!path.empty()) {
+    scenario::Scenario loaded = scenario::load_scenario_file(path);
+    // --privilege overrides the scenario's container.privilege.
+    if (flags.privilege == "minimal") loaded.privilege = scenario::Privilege::Minimal;
+    else if (flags.privilege == "sys-admin") loaded.privilege = scenario::Privilege::SysAdmin;
+    else if (flags.privilege == "privileged") loaded.privilege = scenario::Privilege::Privileged;
+    else if (flags.privilege != "auto")
+      throw UserError("unknown privilege '" + flags.privilege + "'", "use auto, minimal, sys-admin or privileged");
+    return loaded;
+  }
+  if (!adhoc)
+    throw UserError("nothing to run", "give a scenario file (hardbisect run scenarios/X.yaml) or the ad-hoc flags "
+                                      "--unit and --workload");
+  return scenario::scenario_from_flags(flags);
+}
+
+Action setup_run(CLI::App& app) {
+  auto path = std::make_shared<std::string>();
+  auto flags = std::make_shared<scenario::AdhocFlags>();
+  auto json_path = std::make_shared<std::string>();
+  app.add_option("scenario", *path, "Scenario YAML file");
+  add_adhoc_flags(app, *flags);
+  app.add_option("--json", *json_path, "Write a machine-readable report to FILE");
+  return [=](Context& context) {
+    scenario::Scenario scenario = load_scenario_or_flags(*path, *flags);
+    context.require_podman();
+    std::string run_id = trial::new_run_id();
+    trial::PreparedScenario prepared = trial::prepare_scenario(scenario, context.images(), run_id);
+    std::cout << fmt::format("hardbisect run: {} on {}\n", scenario.service.unit, prepared.plan.image);
+    std::cout << fmt::format("privilege: {} ({})\n", runtime::privilege_name(prepared.privilege.level),
+                             prepared.privilege.why);
+    for (const auto& line : prepared.privilege.unenforceable)
+      std::cout << "  warning: cannot be enforced at this privilege: " << line << "\n";
+    trial::TrialRunner runner(context.runtime(), prepared.plan, trial::check_enforcement);
+
+    nlohmann::json report = report::report_envelope("run");
+    report["scenario"] = scenario.name;
+    report["unit"] = scenario.service.unit;
+    report["image"] = prepared.plan.image;
+    report["privilege"] = runtime::privilege_name(prepared.privilege.level);
+    report["run_id"] = run_id;
+    nlohmann::json trials = nlohmann::json::array();
+    auto finish = [&](const std::string& verdict, int code) {
+      report["verdict"] = verdict;
+      report["trials"] = trials;
+      if (!json_path->empty()) util::write_file_atomically(*json_path, report.dump(2) + "\n");
+      return code;
+    };
+
+    context.log("trial 1/2: baseline (no options)...");
+    trial::TrialResult baseline = runner.run({});
+    trials.push_back(report::trial_to_json("baseline", baseline));
+    std::cout << report::format_trial("baseline (no options)", baseline, true);
+    if (baseline.verdict != search::Verdict::Pass) {
+      if (baseline.cause == trial::Cause::UnitNotFound) {
+        finish("error", kExitUsage);
+        throw UserError(baseline.reason, "install it with image.packages / --packages, or give the unit file "
+                                         "(service.unit_file / --unit-file)");
+      }
+      if (baseline.verdict == search::Verdict::Fail) {
+        std::cout << "verdict: the service fails without any hardening: not a hardening problem\n";
+        finish("baseline-fails", kExitUsage);
+        throw UserError("the baseline (no options) fails: " + baseline.reason,
+                        "fix the service or the workload first; the evidence is above");
+      }
+      std::cout << "verdict: unresolved: the baseline could not be run\n";
+      return finish("unresolved", exit_for_unresolved(baseline));
+    }
+
+    std::vector<options::Directive> all = trial::flatten(scenario.options);
+    context.log(fmt::format("trial 2/2: full set ({} options)...", scenario.options.size()));
+    trial::TrialResult full = runner.run(all);
+    trials.push_back(report::trial_to_json("full", full));
+    std::cout << report::format_trial(fmt::format("full set ({} options)", scenario.options.size()), full, true);
+    switch (full.verdict) {
+      case search::Verdict::Pass:
+        std::cout << "verdict: PASS: the service works with every option applied and enforced\n";
+        return finish("pass", kExitOk);
+      case search::Verdict::Fail:
+        std::cout << "verdict: FAIL: the full set breaks the service; `hardbisect bisect` finds which option\n";
+        return finish("fail", kExitCulprit);
+      case search::Verdict::Unresolved:
+        std::cout << "verdict: UNRESOLVED: " << full.reason << "\n";
+        return finish("unresolved", exit_for_unresolved(full));
+    }
+    return finish("unresolved", kExitUnresolved);
+  };
+}
+
+}  // namespace hb::cli

@@ -1,0 +1,18 @@
+#pragma once
+// The subcommands: each file harness/cmd_NAME.cc defines setup_NAME, which
+// declares its flags on `app` and returns the action to run.
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "context.h"
+
+namespace hb::cli {
+
+using Action = std::function<int(Context&)>;
+
+Action setup_doctor(CLI::App& app);
+Action setup_image(CLI::App& app);
+Action setup_run(CLI::App& app);
+Action setup_gc(CLI::App& app);
+
+}  // namespace hb::cli

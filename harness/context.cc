@@ -1,0 +1,37 @@
+#include "context.h"
+
+#include <cstdlib>
+
+#include "util/error.h"
+
+namespace hb::cli {
+
+Context::Context(GlobalFlags flags) : m_flags(std::move(flags)) {
+  m_facts = runtime::read_host_facts();
+  m_host_flags = runtime::choose_host_flags(m_facts);
+  m_host_flags.connection = m_flags.connection;
+  if (m_host_flags.connection.empty())
+    if (const char* connection = std::getenv("HARDBISECT_CONNECTION")) m_host_flags.connection = connection;
+  if (m_flags.dry_run)
+    m_runner = std::make_unique<runtime::DryRunProcessRunner>(std::cout);
+  else
+    m_runner = std::make_unique<runtime::SystemProcessRunner>();
+  m_runtime = std::make_unique<runtime::PodmanRuntime>(*m_runner, m_host_flags);
+  m_images = std::make_unique<image::ImageBuilder>(*m_runtime, *m_runner, image::default_images_dir(),
+                                                   [this](const std::string& line) { log(line); });
+}
+
+void Context::require_podman() {
+  runtime::ProcessResult version = m_runtime->version();
+  if (version.not_found)
+    throw InfraError("podman is not installed (not found on PATH)",
+                     "install it with: apt-get install podman runc (or run ci/setup), then `hardbisect doctor`");
+  if (!version.ok())
+    throw InfraError("podman does not work here: " + version.summary(), "run `hardbisect doctor` for the details");
+}
+
+void Context::log(const std::string& line) const {
+  if (!m_flags.quiet) std::cerr << line << std::endl;
+}
+
+}  // namespace hb::cli

@@ -1,0 +1,43 @@
+#pragma once
+// What every subcommand shares: the global flags and the runtime built from them.
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "image/image_builder.h"
+#include "runtime/doctor.h"
+#include "runtime/podman_runtime.h"
+#include "runtime/process.h"
+
+namespace hb::cli {
+
+struct GlobalFlags {
+  bool dry_run = false;     // print the podman argv instead of running it
+  std::string connection;   // podman --connection NAME (remote Podman host)
+  bool quiet = false;
+};
+
+class Context {
+ public:
+  explicit Context(GlobalFlags flags);
+  runtime::ContainerRuntime& runtime() { return *m_runtime; }
+  runtime::ProcessRunner& runner() { return *m_runner; }
+  image::ImageBuilder& images() { return *m_images; }
+  const runtime::HostFacts& facts() const { return m_facts; }
+  const runtime::HostFlags& host_flags() const { return m_host_flags; }
+  const GlobalFlags& flags() const { return m_flags; }
+  // Fails with exit 4 and the fix when Podman cannot be used at all.
+  void require_podman();
+  // Progress goes to stderr so stdout stays the report.
+  void log(const std::string& line) const;
+
+ private:
+  GlobalFlags m_flags;
+  runtime::HostFacts m_facts;
+  runtime::HostFlags m_host_flags;
+  std::unique_ptr<runtime::ProcessRunner> m_runner;
+  std::unique_ptr<runtime::PodmanRuntime> m_runtime;
+  std::unique_ptr<image::ImageBuilder> m_images;
+};
+
+}  // namespace hb::cli

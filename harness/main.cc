@@ -1,0 +1,126 @@
+// hardbisect: find which systemd hardening option breaks a service.
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <thread>
+
+#include "commands.h"
+#include "runtime/reaper.h"
+#include "util/edit_distance.h"
+#include "util/error.h"
+
+namespace {
+
+using hb::cli::Action;
+
+struct Subcommand {
+  const char* name;
+  const char* help;
+  Action (*setup)(CLI::App&);
+};
+
+// The table of subcommands, in the order `--help` lists them.
+const Subcommand kSubcommands[] = {
+    {"run", "Run the baseline and the full option set on a service and print both verdicts",
+     hb::cli::setup_run},
+    {"doctor", "Check this host: Podman, OCI runtime, cgroups, rlimits, privileges", hb::cli::setup_doctor},
+    {"image", "Build or list the trial images (Debian base with systemd, plus packages)",
+     hb::cli::setup_image},
+    {"gc", "Remove containers (and with --images, images) that hardbisect left behind", hb::cli::setup_gc},
+};
+
+// SIGINT/SIGTERM: a handler only writes to a pipe; this thread removes the
+// containers in flight and ends the process with 128+signal.
+int g_signal_pipe[2] = {-1, -1};
+
+void on_signal(int signal) {
+  unsigned char byte = static_cast<unsigned char>(signal);
+  [[maybe_unused]] ssize_t ignored = write(g_signal_pipe[1], &byte, 1);
+}
+
+void install_signal_handlers() {
+  if (pipe(g_signal_pipe) != 0) return;
+  std::thread([] {
+    unsigned char signal = 0;
+    if (read(g_signal_pipe[0], &signal, 1) != 1) return;
+    std::cerr << "\nhardbisect: interrupted, removing containers in flight..." << std::endl;
+    int removed = hb::runtime::Reaper::instance().remove_all();
+    std::cerr << "hardbisect: removed " << removed << " container(s)" << std::endl;
+    _exit(128 + signal);
+  }).detach();
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGHUP, &action, nullptr);
+}
+
+void check_subcommand(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word.empty() || word[0] == '-') {
+      if (word == "--connection") ++i;  // skip the global option's value
+      continue;
+    }
+    std::vector<std::string> names;
+    for (const auto& sub : kSubcommands) names.push_back(sub.name);
+    if (std::find(names.begin(), names.end(), word) != names.end()) return;
+    std::string suggestion = hb::util::did_you_mean(word, names);
+    throw hb::UserError("unknown command '" + word + "'",
+                        suggestion.empty() ? "see `hardbisect --help`" : "did you mean '" + suggestion + "'?");
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"hardbisect: find which systemd hardening option breaks a service.\n"
+               "Boots real systemd in Podman containers, applies hardening options and runs the\n"
+               "service's workload. Exit codes: 0 nothing breaks, 1 culprit found / check failed,\n"
+               "2 usage or scenario error, 3 unresolved, 4 infrastructure."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", HARDBISECT_VERSION);
+  hb::cli::GlobalFlags flags;
+  app.add_flag("--dry-run", flags.dry_run, "Print the podman commands instead of running them");
+  app.add_option("--connection", flags.connection,
+                 "Run containers on a remote Podman host (podman --connection NAME)");
+  app.add_flag("-q,--quiet", flags.quiet, "No progress lines on stderr");
+
+  std::vector<std::pair<CLI::App*, Action>> actions;
+  for (const auto& sub : kSubcommands) {
+    CLI::App* command = app.add_subcommand(sub.name, sub.help);
+    actions.emplace_back(command, sub.setup(*command));
+  }
+
+  try {
+    check_subcommand(argc, argv);
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+      return app.exit(e);
+    } catch (const CLI::Success& e) {
+      return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+      throw hb::UserError(e.what(), "see `hardbisect --help` or `hardbisect COMMAND --help`");
+    }
+    install_signal_handlers();
+    hb::cli::Context context(flags);
+    for (auto& [command, action] : actions)
+      if (command->parsed()) return action(context);
+    return hb::kExitUsage;
+  } catch (const hb::UserError& e) {
+    std::cerr << "hardbisect: error: " << e.what() << "\n";
+    if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";
+    hb::runtime::Reaper::instance().remove_all();
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    std::cerr << "hardbisect: internal error: " << e.what() << "\n";
+    hb::runtime::Reaper::instance().remove_all();
+    return hb::kExitInfra;
+  }
+}

@@ -1,0 +1,209 @@
+#include "image/image_builder.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <regex>
+#include <set>
+
+#include "util/edit_distance.h"
+#include "util/error.h"
+
+namespace fs = std::filesystem;
+
+namespace hb::image {
+
+namespace {
+// Bump when the way images are built changes, so old images are not reused.
+constexpr int kRecipeVersion = 1;
+
+std::string tail(const std::string& text, size_t max_lines) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  std::string out;
+  for (size_t i = lines.size() > max_lines ? lines.size() - max_lines : 0; i < lines.size(); ++i)
+    out += "  " + lines[i] + "\n";
+  return out;
+}
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "hardbisect-image-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw InfraError("cannot create a temporary directory");
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+}  // namespace
+
+const std::vector<std::string>& known_releases() {
+  static const std::vector<std::string> releases{"bookworm", "trixie"};
+  return releases;
+}
+
+int systemd_version_of(const std::string& release) {
+  if (release == "bookworm") return 252;
+  if (release == "trixie") return 257;
+  return 0;
+}
+
+std::string stable_hash(const std::string& text) {
+  uint64_t hash = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return fmt::format("{:016x}", hash);
+}
+
+std::string default_images_dir() {
+  if (const char* dir = std::getenv("HARDBISECT_IMAGES_DIR")) return dir;
+  return std::string(HARDBISECT_SOURCE_DIR) + "/images";
+}
+
+ImageBuilder::ImageBuilder(runtime::ContainerRuntime& runtime, runtime::ProcessRunner& runner,
+                           std::string images_dir, Log log)
+    : m_runtime(runtime), m_runner(runner), m_images_dir(std::move(images_dir)), m_log(std::move(log)) {}
+
+std::vector<std::string> ImageBuilder::base_packages() const {
+  std::ifstream in(m_images_dir + "/base/packages.txt");
+  if (!in)
+    throw UserError("cannot read the base image recipe " + m_images_dir + "/base/packages.txt",
+                    "set HARDBISECT_IMAGES_DIR to the images/ folder of the hardbisect source tree");
+  std::vector<std::string> packages;
+  for (std::string line; std::getline(in, line);) {
+    line = line.substr(0, line.find('#'));
+    line.erase(std::remove_if(line.begin(), line.end(), ::isspace), line.end());
+    if (!line.empty()) packages.push_back(line);
+  }
+  return packages;
+}
+
+ImageRecipe ImageBuilder::base_recipe(const std::string& release) const {
+  if (systemd_version_of(release) == 0) {
+    std::string suggestion = util::did_you_mean(release, known_releases());
+    throw UserError("unknown Debian release '" + release + "'",
+                    suggestion.empty() ? "known releases: bookworm, trixie"
+                                       : "did you mean '" + suggestion + "'? known releases: bookworm, trixie");
+  }
+  ImageRecipe recipe;
+  recipe.release = release;
+  recipe.packages = base_packages();
+  std::string text = fmt::format("v{}\nbase\n{}\n", kRecipeVersion, release);
+  for (const auto& p : recipe.packages) text += p + "\n";
+  recipe.hash = stable_hash(text);
+  recipe.name = fmt::format("localhost/hardbisect-{}:{}", release, recipe.hash.substr(0, 12));
+  return recipe;
+}
+
+ImageRecipe ImageBuilder::recipe(const ImageRequest& request) const {
+  ImageRecipe base = base_recipe(request.release);
+  if (request.packages.empty()) return base;
+  static const std::regex valid_package("[a-z0-9][a-z0-9+.-]+");
+  std::set<std::string> unique;
+  for (const auto& package : request.packages) {
+    if (!std::regex_match(package, valid_package))
+      throw UserError("'" + package + "' is not a Debian package name",
+                      "package names are lower case, e.g. nginx-light,curl");
+    unique.insert(package);
+  }
+  ImageRecipe recipe;
+  recipe.release = request.release;
+  recipe.base_name = base.name;
+  recipe.packages.assign(unique.begin(), unique.end());
+  std::string text = fmt::format("v{}\nderived\n{}\n", kRecipeVersion, base.hash);
+  for (const auto& p : recipe.packages) text += p + "\n";
+  recipe.hash = stable_hash(text);
+  recipe.name = fmt::format("localhost/hardbisect-{}-pkgs:{}", request.release, recipe.hash.substr(0, 12));
+  return recipe;
+}
+
+bool ImageBuilder::exists(const ImageRecipe& recipe) {
+  return m_runtime.inspect_image(recipe.name).has_value();
+}
+
+std::string ImageBuilder::ensure(const ImageRequest& request, bool rebuild) {
+  ImageRecipe wanted = recipe(request);
+  ImageRecipe base = base_recipe(request.release);
+  bool derived = !wanted.base_name.empty();
+  if ((rebuild && !derived) || !exists(base)) build_base(base);
+  if (derived && (rebuild || !exists(wanted))) build_derived(wanted);
+  return wanted.name;
+}
+
+void ImageBuilder::build_base(const ImageRecipe& recipe) {
+  m_log(fmt::format("building base image {} (Debian {}, systemd {}) with mmdebstrap...", recipe.name,
+                    recipe.release, systemd_version_of(recipe.release)));
+  TempDir temp;
+  std::string tarball = (temp.path / "rootfs.tar").string();
+  std::string include;
+  for (const auto& p : recipe.packages) include += (include.empty() ? "" : ",") + p;
+  runtime::Argv argv{"mmdebstrap", "--variant=minbase", "--include=" + include,
+                     "--dpkgopt=path-exclude=/usr/share/man/*",
+                     "--dpkgopt=path-exclude=/usr/share/doc/*",
+                     "--aptopt=Acquire::Retries \"3\"", recipe.release, tarball};
+  if (const char* mirror = std::getenv("HARDBISECT_MIRROR")) argv.push_back(mirror);
+  runtime::ProcessResult built = m_runner.run(argv, std::chrono::minutes(20));
+  if (built.not_found)
+    throw InfraError("mmdebstrap is not installed; it builds the base image from Debian packages",
+                     "apt-get install mmdebstrap (or run ci/setup)");
+  if (!built.ok())
+    throw InfraError("mmdebstrap failed for " + recipe.release + " (" + built.summary() + "):\n" +
+                         tail(built.err, 15),
+                     "mmdebstrap needs root and access to the Debian mirror (set HARDBISECT_MIRROR to use another)");
+  std::vector<std::string> changes{
+      "CMD [\"/sbin/init\"]",
+      "LABEL io.hardbisect=1",
+      "LABEL io.hardbisect.recipe=" + recipe.hash,
+      "LABEL io.hardbisect.release=" + recipe.release,
+      fmt::format("LABEL io.hardbisect.systemd={}", systemd_version_of(recipe.release)),
+  };
+  runtime::ProcessResult imported = m_runtime.import_image(tarball, recipe.name, changes);
+  if (!imported.ok())
+    throw InfraError("podman import failed: " + imported.summary(), "run `hardbisect doctor`");
+  m_log("built " + recipe.name);
+}
+
+void ImageBuilder::build_derived(const ImageRecipe& recipe) {
+  std::string list;
+  for (const auto& p : recipe.packages) list += (list.empty() ? "" : " ") + p;
+  m_log(fmt::format("building image {} FROM {} adding {}...", recipe.name, recipe.base_name, list));
+  TempDir temp;
+  {
+    std::ofstream containerfile(temp.path / "Containerfile");
+    containerfile << "# Generated by hardbisect: the base image plus Debian packages.\n"
+                  << "FROM " << recipe.base_name << "\n"
+                  << "RUN apt-get update \\\n"
+                  << " && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "
+                  << list << " \\\n"
+                  << " && apt-get clean && rm -rf /var/lib/apt/lists/*\n"
+                  << "LABEL io.hardbisect.recipe=" << recipe.hash << "\n"
+                  << "LABEL io.hardbisect.packages=\"" << list << "\"\n"
+                  << "CMD [\"/sbin/init\"]\n";
+  }
+  runtime::ProcessResult built = m_runtime.build_image(temp.path.string(), recipe.name, std::chrono::minutes(20));
+  if (!built.ok()) {
+    std::string output = built.out + built.err;
+    bool unknown_package = output.find("Unable to locate package") != std::string::npos;
+    if (unknown_package)
+      throw UserError("a package of image " + recipe.name + " is not in Debian " + recipe.release + ":\n" + tail(output, 5),
+                      "check the names with `apt-cache policy NAME` on a Debian " + recipe.release + " machine");
+    throw InfraError("podman build of " + recipe.name + " failed (" + built.summary() + "):\n" + tail(output, 15),
+                     "apt inside the build needs the Debian mirror; see the output above");
+  }
+  m_log("built " + recipe.name);
+}
+
+}  // namespace hb::image

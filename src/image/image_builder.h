@@ -1,0 +1,65 @@
+#pragma once
+// Builds the trial images from Debian packages (no registry is reachable):
+// a base rootfs per release with mmdebstrap + `podman import`, and derived
+// images with `podman build` FROM it adding packages. Images are named by a
+// hash of their recipe, so the same recipe is never built twice.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "runtime/container_runtime.h"
+
+namespace hb::image {
+
+struct ImageRequest {
+  std::string release = "bookworm";
+  std::vector<std::string> packages;  // extra packages (derived image); empty = base
+};
+
+struct ImageRecipe {
+  std::string name;        // localhost/hardbisect-bookworm:0123456789ab
+  std::string hash;        // recipe hash (hex)
+  std::string release;
+  std::string base_name;   // for derived images: the base they build FROM
+  std::vector<std::string> packages;  // sorted, unique
+};
+
+const std::vector<std::string>& known_releases();    // bookworm, trixie
+int systemd_version_of(const std::string& release);  // 252, 257; 0 when unknown
+
+// Stable 64-bit FNV-1a, as 16 hex digits (recipe hashes, cache keys).
+std::string stable_hash(const std::string& text);
+
+class ImageBuilder {
+ public:
+  using Log = std::function<void(const std::string&)>;
+  // images_dir holds base/packages.txt; log receives progress lines.
+  ImageBuilder(runtime::ContainerRuntime& runtime, runtime::ProcessRunner& runner,
+               std::string images_dir, Log log);
+
+  // The recipe (and so the name) of an image; validates the release and
+  // package names (UserError with a hint when wrong).
+  ImageRecipe recipe(const ImageRequest& request) const;
+  ImageRecipe base_recipe(const std::string& release) const;
+
+  // Builds what is missing (base first), returns the image name.
+  // `rebuild` forces a new build even when an image with the hash exists.
+  std::string ensure(const ImageRequest& request, bool rebuild = false);
+  bool exists(const ImageRecipe& recipe);
+  bool has_image(const std::string& name) { return m_runtime.inspect_image(name).has_value(); }
+
+ private:
+  void build_base(const ImageRecipe& recipe);
+  void build_derived(const ImageRecipe& recipe);
+  std::vector<std::string> base_packages() const;
+
+  runtime::ContainerRuntime& m_runtime;
+  runtime::ProcessRunner& m_runner;
+  std::string m_images_dir;
+  Log m_log;
+};
+
+// Where images/ lives: $HARDBISECT_IMAGES_DIR, else the source tree's images/.
+std::string default_images_dir();
+
+}  // namespace hb::image

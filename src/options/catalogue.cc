@@ -1,0 +1,634 @@
+#include "options/catalogue.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "options/known_directives.h"
+#include "util/edit_distance.h"
+
+namespace hb::options {
+namespace {
+
+constexpr std::string_view kUnit = "Unit";
+constexpr std::string_view kService = "Service";
+
+constexpr auto kBool = ValueKind::Bool;
+constexpr auto kEnum = ValueKind::Enum;
+constexpr auto kString = ValueKind::String;
+constexpr auto kNumber = ValueKind::Number;
+constexpr auto kSize = ValueKind::Size;
+constexpr auto kDuration = ValueKind::Duration;
+constexpr auto kPercent = ValueKind::Percent;
+constexpr auto kPaths = ValueKind::PathList;
+constexpr auto kSyscalls = ValueKind::SyscallList;
+constexpr auto kCaps = ValueKind::CapabilityList;
+constexpr auto kFamilies = ValueKind::AddressFamilyList;
+constexpr auto kNamespaces = ValueKind::NamespaceList;
+constexpr auto kIps = ValueKind::IpList;
+constexpr auto kArchs = ValueKind::ArchList;
+constexpr auto kWords = ValueKind::WordList;
+
+constexpr auto kNone = Requirement::None;
+constexpr auto kSysAdmin = Requirement::SysAdmin;
+constexpr auto kPrivileged = Requirement::Privileged;
+
+constexpr bool kAssessed = true;
+constexpr bool kV2Only = true;
+
+// Shared caveats.
+constexpr std::string_view kNoBpfFramework =
+    "needs systemd built with BPF_FRAMEWORK (Debian 12's systemd 252 is built without it)";
+constexpr std::string_view kRlimit =
+    "can only lower the container's limit: raising it needs CAP_SYS_RESOURCE";
+
+// min_systemd: the "Added in version" of the man pages (systemd.exec(5),
+// systemd.resource-control(5), systemd.service(5), systemd.unit(5)); 0 for
+// directives older than those annotations. Whether systemd 252 and 257 accept
+// a key was checked against the binaries (see known_directives.cc), and
+// `assessed` against `systemd-analyze security` of 252 and 257 (same rows).
+//
+// Requirement is for a cgroup v1 hybrid host like ours (DESIGN.md,
+// "Environment facts"): mount and namespace setup needs CAP_SYS_ADMIN, cgroup
+// v1 limits and BPF programs need --privileged --cgroupns=private, seccomp,
+// prctl and credentials work unprivileged.
+//
+// clang-format off
+constexpr DirectiveInfo kDirectives[] = {
+    // Identity and credentials.
+    {"User", kService, kString, kNone, "user", 0, 0, kAssessed,
+     "Run the service's processes as this user instead of root"},
+    {"Group", kService, kString, kNone, "user", 0, 0, false,
+     "Run the service's processes with this primary group"},
+    {"DynamicUser", kService, kBool, kSysAdmin, "user", 232, 0, kAssessed,
+     "Allocate a transient UID/GID for the service",
+     false, "implies ProtectSystem=strict, ProtectHome=read-only, PrivateTmp=yes: those parts need CAP_SYS_ADMIN"},
+    {"SupplementaryGroups", kService, kWords, kNone, "groups", 0, 0, kAssessed,
+     "Extra groups the service's processes are members of"},
+    {"NoNewPrivileges", kService, kBool, kNone, "no_new_privs", 187, 0, kAssessed,
+     "Processes cannot gain privileges through execve() (setuid, file capabilities)"},
+    {"CapabilityBoundingSet", kService, kCaps, kNone, "cap_bounding", 0, 0, kAssessed,
+     "Capabilities the processes may ever hold (allow list, or ~deny list)"},
+    {"AmbientCapabilities", kService, kCaps, kNone, "cap_ambient", 229, 0, kAssessed,
+     "Capabilities passed to a non-root service through execve()"},
+    {"SecureBits", kService, kWords, kNone, "", 0, 0, false,
+     "Secure bits (keep-caps, noroot, ...) of the service's processes"},
+    {"UMask", kService, kString, kNone, "umask", 0, 0, kAssessed,
+     "File mode creation mask"},
+    {"KeyringMode", kService, kEnum, kNone, "", 235, 0, kAssessed,
+     "Kernel session keyring: inherit, private or shared"},
+    {"RemoveIPC", kService, kBool, kNone, "", 232, 0, kAssessed,
+     "Remove the service user's SysV/POSIX IPC objects when the service stops"},
+    {"NotifyAccess", kService, kEnum, kNone, "", 0, 0, kAssessed,
+     "Which processes may send sd_notify() messages: none, main, exec or all"},
+
+    // File system sandboxing: a mount namespace per process.
+    {"ProtectSystem", kService, kEnum, kSysAdmin, "readonly_paths", 214, 0, kAssessed,
+     "Mount /usr and /boot read-only (full: also /etc; strict: everything but /dev, /proc, /sys)"},
+    {"ProtectHome", kService, kEnum, kSysAdmin, "hidden_paths", 214, 0, kAssessed,
+     "Hide /home, /root and /run/user (or make them read-only, or an empty tmpfs)"},
+    {"PrivateTmp", kService, kEnum, kSysAdmin, "private_tmp", 0, 0, kAssessed,
+     "Private /tmp and /var/tmp (systemd 256+ also takes \"disconnected\")"},
+    {"PrivateDevices", kService, kBool, kSysAdmin, "private_devices", 209, 0, kAssessed,
+     "Private minimal /dev without physical devices; drops CAP_MKNOD and CAP_SYS_RAWIO",
+     false, "its implied DevicePolicy=closed needs --privileged on cgroup v1"},
+    {"PrivateMounts", kService, kBool, kSysAdmin, "namespace:mnt", 239, 0, kAssessed,
+     "Own mount namespace; mounts do not propagate to the host"},
+    {"ReadWritePaths", kService, kPaths, kSysAdmin, "namespace:mnt", 231, 0, false,
+     "Paths that stay writable (under ProtectSystem=strict or ReadOnlyPaths=)"},
+    {"ReadOnlyPaths", kService, kPaths, kSysAdmin, "readonly_paths", 231, 0, false,
+     "Paths made read-only"},
+    {"InaccessiblePaths", kService, kPaths, kSysAdmin, "hidden_paths", 231, 0, false,
+     "Paths made inaccessible"},
+    {"ExecPaths", kService, kPaths, kSysAdmin, "noexec_paths", 248, 0, false,
+     "Paths that stay executable under NoExecPaths="},
+    {"NoExecPaths", kService, kPaths, kSysAdmin, "noexec_paths", 248, 0, false,
+     "Paths mounted noexec"},
+    {"TemporaryFileSystem", kService, kPaths, kSysAdmin, "hidden_paths", 238, 0, false,
+     "Mount an empty tmpfs over these paths (path[:options])"},
+    {"BindPaths", kService, kPaths, kSysAdmin, "namespace:mnt", 233, 0, false,
+     "Bind mounts (source[:destination[:options]])"},
+    {"BindReadOnlyPaths", kService, kPaths, kSysAdmin, "readonly_paths", 233, 0, false,
+     "Read-only bind mounts (source[:destination[:options]])"},
+    {"MountAPIVFS", kService, kBool, kSysAdmin, "namespace:mnt", 233, 0, false,
+     "Mount /proc, /sys, /dev and /run in the service's mount namespace"},
+    {"MountFlags", kService, kEnum, kSysAdmin, "namespace:mnt", 0, 0, false,
+     "Mount propagation of the service's namespace: shared, slave or private"},
+    {"RootDirectory", kService, kString, kNone, "root_directory", 0, 0, kAssessed,
+     "Run the service chroot()ed into this directory",
+     false, "combined with namespacing options it becomes a mount namespace (CAP_SYS_ADMIN)"},
+    {"RootImage", kService, kString, kPrivileged, "root_directory", 233, 0, kAssessed,
+     "Run the service in a file system mounted from this disk image",
+     false, "needs loop devices (/dev/loop-control) in the container"},
+    {"ProtectProc", kService, kEnum, kSysAdmin, "proc_options", 247, 0, kAssessed,
+     "hidepid= of the service's /proc: noaccess, invisible, ptraceable or default",
+     false, "needs kernel 5.8+ (per-mount hidepid=); affects only non-root services"},
+    {"ProcSubset", kService, kEnum, kSysAdmin, "proc_options", 247, 0, kAssessed,
+     "subset=pid: hide the non-process files of /proc",
+     false, "needs kernel 5.8+ (per-mount subset=)"},
+    {"ProtectKernelTunables", kService, kBool, kSysAdmin, "readonly_paths", 232, 0, kAssessed,
+     "Make /proc/sys, /sys and similar kernel tunables read-only"},
+    {"ProtectKernelModules", kService, kBool, kSysAdmin, "hidden_paths", 232, 0, kAssessed,
+     "Deny module loading: drops CAP_SYS_MODULE, filters @module, hides /usr/lib/modules"},
+    {"ProtectKernelLogs", kService, kBool, kSysAdmin, "hidden_paths", 244, 0, kAssessed,
+     "Deny the kernel log: drops CAP_SYSLOG, filters syslog(2), hides /proc/kmsg and /dev/kmsg"},
+    {"ProtectControlGroups", kService, kEnum, kSysAdmin, "readonly_paths", 232, 0, kAssessed,
+     "Make /sys/fs/cgroup read-only (systemd 257+ also takes private and strict)"},
+    {"ProtectClock", kService, kBool, kNone, "cap_bounding", 245, 0, kAssessed,
+     "Deny setting the clock: drops CAP_SYS_TIME and CAP_WAKE_ALARM, filters @clock",
+     false, "its implied DeviceAllow=char-rtc r needs --privileged on cgroup v1"},
+    {"ProtectHostname", kService, kEnum, kSysAdmin, "namespace:uts", 242, 0, kAssessed,
+     "Own UTS namespace; hostname changes are denied (systemd 257+ also takes private)"},
+    {"PrivateNetwork", kService, kBool, kSysAdmin, "namespace:net", 0, 0, kAssessed,
+     "Own network namespace with only a loopback device"},
+    {"NetworkNamespacePath", kService, kString, kSysAdmin, "namespace:net", 242, 0, false,
+     "Join the network namespace at this path"},
+    {"PrivateIPC", kService, kBool, kSysAdmin, "namespace:ipc", 248, 0, false,
+     "Own IPC namespace (SysV IPC, POSIX message queues)"},
+    {"IPCNamespacePath", kService, kString, kSysAdmin, "namespace:ipc", 248, 0, false,
+     "Join the IPC namespace at this path"},
+    {"PrivateUsers", kService, kEnum, kSysAdmin, "namespace:user", 232, 0, kAssessed,
+     "Own user namespace mapping only root and the service user (257+: self, identity, full)"},
+    {"PrivatePIDs", kService, kBool, kSysAdmin, "namespace:pid", 257, 0, false,
+     "Own PID namespace; the service's main process is PID 1 in it"},
+    {"LogNamespace", kService, kString, kSysAdmin, "namespace:mnt", 245, 0, false,
+     "Log to this journal namespace (a mount namespace over the journal sockets)"},
+
+    // Directories systemd creates (and chowns) for the service.
+    {"RuntimeDirectory", kService, kPaths, kNone, "directories", 211, 0, false,
+     "Directories created below /run for the service, removed when it stops"},
+    {"StateDirectory", kService, kPaths, kNone, "directories", 235, 0, false,
+     "Directories created below /var/lib for the service"},
+    {"CacheDirectory", kService, kPaths, kNone, "directories", 235, 0, false,
+     "Directories created below /var/cache for the service"},
+    {"LogsDirectory", kService, kPaths, kNone, "directories", 235, 0, false,
+     "Directories created below /var/log for the service"},
+    {"ConfigurationDirectory", kService, kPaths, kNone, "directories", 235, 0, false,
+     "Directories created below /etc for the service"},
+    {"RuntimeDirectoryMode", kService, kString, kNone, "directories", 211, 0, false,
+     "Access mode of RuntimeDirectory="},
+    {"StateDirectoryMode", kService, kString, kNone, "directories", 235, 0, false,
+     "Access mode of StateDirectory="},
+    {"CacheDirectoryMode", kService, kString, kNone, "directories", 235, 0, false,
+     "Access mode of CacheDirectory="},
+    {"LogsDirectoryMode", kService, kString, kNone, "directories", 235, 0, false,
+     "Access mode of LogsDirectory="},
+    {"ConfigurationDirectoryMode", kService, kString, kNone, "directories", 235, 0, false,
+     "Access mode of ConfigurationDirectory="},
+    {"RuntimeDirectoryPreserve", kService, kEnum, kNone, "", 235, 0, false,
+     "Keep RuntimeDirectory= when the service stops: no, yes or restart"},
+    {"WorkingDirectory", kService, kString, kNone, "cwd", 0, 0, false,
+     "Working directory of the service's processes"},
+
+    // Seccomp and prctl: enforced by the kernel without container privileges.
+    {"SystemCallFilter", kService, kSyscalls, kNone, "seccomp", 187, 0, kAssessed,
+     "Allow (or ~deny) these system calls and @groups; others kill the process or fail"},
+    {"SystemCallErrorNumber", kService, kString, kNone, "seccomp", 209, 0, false,
+     "Errno (or kill, log) returned by filtered system calls instead of SIGSYS"},
+    {"SystemCallArchitectures", kService, kArchs, kNone, "seccomp", 209, 0, kAssessed,
+     "ABIs the service may call the kernel with (native, x86, ...)"},
+    {"SystemCallLog", kService, kSyscalls, kNone, "seccomp", 247, 0, false,
+     "Log (not deny) these system calls"},
+    {"RestrictAddressFamilies", kService, kFamilies, kNone, "seccomp", 211, 0, kAssessed,
+     "Socket address families socket(2) may create (AF_UNIX AF_INET ..., ~deny list, or none)"},
+    {"RestrictNamespaces", kService, kNamespaces, kNone, "seccomp", 233, 0, kAssessed,
+     "Namespace types the processes may create or join (yes/no or a list)"},
+    {"RestrictRealtime", kService, kBool, kNone, "seccomp", 231, 0, kAssessed,
+     "Deny realtime scheduling (SCHED_FIFO, SCHED_RR, SCHED_DEADLINE)"},
+    {"RestrictSUIDSGID", kService, kBool, kNone, "seccomp", 242, 0, kAssessed,
+     "Deny setting the set-user-ID and set-group-ID bits on files"},
+    {"LockPersonality", kService, kBool, kNone, "seccomp", 235, 0, kAssessed,
+     "Deny changing the execution domain with personality(2)"},
+    {"MemoryDenyWriteExecute", kService, kBool, kNone, "seccomp", 231, 0, kAssessed,
+     "Deny memory mappings that are writable and executable (breaks JITs)"},
+    {"Personality", kService, kEnum, kNone, "personality", 209, 0, false,
+     "Architecture uname(2) reports (x86, x86-64, ...)"},
+    {"MemoryKSM", kService, kBool, kPrivileged, "ksm", 254, 0, false,
+     "Enable kernel samepage merging for the service's memory",
+     false, "PR_SET_MEMORY_MERGE needs CAP_SYS_RESOURCE and kernel 6.4+"},
+
+    // Control group limits: v1 controllers are read-only in an unprivileged container.
+    {"MemoryMax", kService, kSize, kPrivileged, "cgroup_memory", 231, 0, false,
+     "Hard memory limit; the OOM killer acts above it"},
+    {"MemoryHigh", kService, kSize, kPrivileged, "cgroup_memory", 231, 0, false,
+     "Memory throttling limit", kV2Only},
+    {"MemoryLow", kService, kSize, kPrivileged, "cgroup_memory", 231, 0, false,
+     "Best-effort memory protection", kV2Only},
+    {"MemoryMin", kService, kSize, kPrivileged, "cgroup_memory", 240, 0, false,
+     "Hard memory protection", kV2Only},
+    {"MemoryLimit", kService, kSize, kPrivileged, "cgroup_memory", 0, 0, false,
+     "Deprecated cgroup v1 spelling of MemoryMax="},
+    {"MemorySwapMax", kService, kSize, kPrivileged, "cgroup_memory", 232, 0, false,
+     "Swap usage limit", kV2Only},
+    {"MemoryZSwapMax", kService, kSize, kPrivileged, "cgroup_memory", 253, 0, false,
+     "Zswap usage limit", kV2Only},
+    {"MemoryAccounting", kService, kBool, kNone, "", 208, 0, false,
+     "Account memory use (no limit by itself)"},
+    {"TasksMax", kService, kNumber, kPrivileged, "cgroup_pids", 227, 0, false,
+     "Maximum number of tasks (processes and threads)"},
+    {"TasksAccounting", kService, kBool, kNone, "", 227, 0, false,
+     "Account tasks (no limit by itself)"},
+    {"CPUQuota", kService, kPercent, kPrivileged, "cgroup_cpu", 213, 0, false,
+     "CPU time quota relative to one CPU (20%, 200%)"},
+    {"CPUQuotaPeriodSec", kService, kDuration, kPrivileged, "cgroup_cpu", 242, 0, false,
+     "Period over which CPUQuota= is measured"},
+    {"CPUWeight", kService, kNumber, kPrivileged, "cgroup_cpu", 232, 0, false,
+     "Relative CPU weight (cpu.shares on cgroup v1)"},
+    {"CPUAccounting", kService, kBool, kNone, "", 208, 0, false,
+     "Account CPU use (no limit by itself)"},
+    {"AllowedCPUs", kService, kWords, kPrivileged, "cgroup_cpuset", 244, 0, false,
+     "CPUs the service may run on (cpuset)", kV2Only},
+    {"AllowedMemoryNodes", kService, kWords, kPrivileged, "cgroup_cpuset", 244, 0, false,
+     "NUMA memory nodes the service may use (cpuset)", kV2Only},
+    {"IOWeight", kService, kNumber, kPrivileged, "cgroup_io", 230, 0, false,
+     "Relative block I/O weight (blkio.weight on cgroup v1)"},
+    {"IOReadBandwidthMax", kService, kString, kPrivileged, "cgroup_io", 230, 0, false,
+     "Per-device read bandwidth limit (\"/dev/sda 5M\")"},
+    {"IOWriteBandwidthMax", kService, kString, kPrivileged, "cgroup_io", 230, 0, false,
+     "Per-device write bandwidth limit"},
+    {"IOReadIOPSMax", kService, kString, kPrivileged, "cgroup_io", 230, 0, false,
+     "Per-device read IOPS limit"},
+    {"IOWriteIOPSMax", kService, kString, kPrivileged, "cgroup_io", 230, 0, false,
+     "Per-device write IOPS limit"},
+    {"IODeviceLatencyTargetSec", kService, kString, kPrivileged, "cgroup_io", 240, 0, false,
+     "Per-device I/O latency target", kV2Only},
+    {"IOAccounting", kService, kBool, kNone, "", 230, 0, false,
+     "Account block I/O (no limit by itself)"},
+    {"DevicePolicy", kService, kEnum, kPrivileged, "cgroup_devices", 208, 0, false,
+     "Device access policy: auto, closed or strict"},
+    {"DeviceAllow", kService, kString, kPrivileged, "cgroup_devices", 208, 0, kAssessed,
+     "Allow one device (\"/dev/null rw\", \"char-pts rw\"); repeat the line for more"},
+    {"Delegate", kService, kString, kPrivileged, "", 218, 0, kAssessed,
+     "Hand the service its own cgroup subtree (yes/no or a list of controllers)",
+     false, "delegation to unprivileged users is only safe, and granted, on cgroup v2"},
+
+    // BPF programs attached to the unit's cgroup (or the BPF LSM).
+    {"IPAddressDeny", kService, kIps, kPrivileged, "cgroup_bpf", 235, 0, kAssessed,
+     "Deny IP traffic to and from these addresses (any, localhost, prefixes)"},
+    {"IPAddressAllow", kService, kIps, kPrivileged, "cgroup_bpf", 235, 0, false,
+     "Allow IP traffic to and from these addresses despite IPAddressDeny="},
+    {"IPAccounting", kService, kBool, kNone, "", 235, 0, false,
+     "Account IP traffic (no filter by itself)"},
+    {"IPIngressFilterPath", kService, kPaths, kPrivileged, "cgroup_bpf", 243, 0, false,
+     "Attach this pinned BPF program as an ingress filter"},
+    {"IPEgressFilterPath", kService, kPaths, kPrivileged, "cgroup_bpf", 243, 0, false,
+     "Attach this pinned BPF program as an egress filter"},
+    {"SocketBindAllow", kService, kString, kPrivileged, "cgroup_bpf", 249, 0, false,
+     "Allow bind(2) to matching addresses and ports ([family:][proto:]ports or any)",
+     false, kNoBpfFramework},
+    {"SocketBindDeny", kService, kString, kPrivileged, "cgroup_bpf", 249, 0, false,
+     "Deny bind(2) to matching addresses and ports",
+     false, kNoBpfFramework},
+    {"RestrictNetworkInterfaces", kService, kWords, kPrivileged, "cgroup_bpf", 250, 0, false,
+     "Network interfaces the service may use (~deny list)",
+     false, kNoBpfFramework},
+    {"RestrictFileSystems", kService, kWords, kPrivileged, "bpf_lsm", 250, 0, false,
+     "File system types the service may open files on (@sets, ~deny list)", kV2Only,
+     "needs the BPF LSM in the kernel (lsm=...,bpf) and systemd built with BPF_FRAMEWORK "
+     "(Debian 12's systemd 252 is built without it)"},
+
+    // Process properties: set by PID 1 before execve().
+    {"LimitCPU", kService, kDuration, kNone, "rlimit", 0, 0, false, "RLIMIT_CPU (ulimit -t)", false, kRlimit},
+    {"LimitFSIZE", kService, kSize, kNone, "rlimit", 0, 0, false, "RLIMIT_FSIZE (ulimit -f)", false, kRlimit},
+    {"LimitDATA", kService, kSize, kNone, "rlimit", 0, 0, false, "RLIMIT_DATA (ulimit -d)", false, kRlimit},
+    {"LimitSTACK", kService, kSize, kNone, "rlimit", 0, 0, false, "RLIMIT_STACK (ulimit -s)", false, kRlimit},
+    {"LimitCORE", kService, kSize, kNone, "rlimit", 0, 0, false, "RLIMIT_CORE (ulimit -c)", false, kRlimit},
+    {"LimitRSS", kService, kSize, kNone, "rlimit", 0, 0, false, "RLIMIT_RSS (no effect on Linux)", false, kRlimit},
+    {"LimitNOFILE", kService, kNumber, kNone, "rlimit", 0, 0, false, "RLIMIT_NOFILE (ulimit -n)", false, kRlimit},
+    {"LimitAS", kService, kSize, kNone, "rlimit", 0, 0, false, "RLIMIT_AS (ulimit -v)", false, kRlimit},
+    {"LimitNPROC", kService, kNumber, kNone, "rlimit", 0, 0, false, "RLIMIT_NPROC per UID (ulimit -u)", false, kRlimit},
+    {"LimitMEMLOCK", kService, kSize, kNone, "rlimit", 0, 0, false, "RLIMIT_MEMLOCK (ulimit -l)", false, kRlimit},
+    {"LimitLOCKS", kService, kNumber, kNone, "rlimit", 0, 0, false, "RLIMIT_LOCKS (ulimit -x)", false, kRlimit},
+    {"LimitSIGPENDING", kService, kNumber, kNone, "rlimit", 0, 0, false, "RLIMIT_SIGPENDING (ulimit -i)", false, kRlimit},
+    {"LimitMSGQUEUE", kService, kSize, kNone, "rlimit", 0, 0, false, "RLIMIT_MSGQUEUE (ulimit -q)", false, kRlimit},
+    {"LimitNICE", kService, kNumber, kNone, "rlimit", 0, 0, false, "RLIMIT_NICE (ulimit -e)", false, kRlimit},
+    {"LimitRTPRIO", kService, kNumber, kNone, "rlimit", 0, 0, false, "RLIMIT_RTPRIO (ulimit -r)", false, kRlimit},
+    {"LimitRTTIME", kService, kDuration, kNone, "rlimit", 0, 0, false, "RLIMIT_RTTIME (ulimit -R)", false, kRlimit},
+    {"OOMScoreAdjust", kService, kNumber, kNone, "oom_score_adj", 0, 0, false,
+     "OOM killer score adjustment, -1000..1000",
+     false, "negative values need CAP_SYS_RESOURCE"},
+    {"Nice", kService, kNumber, kNone, "nice", 0, 0, false,
+     "Nice level, -20..19", false, "negative values need CAP_SYS_NICE"},
+    {"CPUSchedulingPolicy", kService, kEnum, kNone, "sched", 0, 0, false,
+     "CPU scheduling policy: other, batch, idle, fifo or rr",
+     false, "fifo and rr need CAP_SYS_NICE"},
+    {"CPUSchedulingPriority", kService, kNumber, kNone, "sched", 0, 0, false,
+     "Priority for the fifo and rr policies"},
+    {"CPUAffinity", kService, kWords, kNone, "cpu_affinity", 0, 0, false,
+     "CPUs the processes may run on (sched_setaffinity)"},
+    {"IOSchedulingClass", kService, kEnum, kNone, "ioprio", 0, 0, false,
+     "I/O scheduling class: realtime, best-effort or idle",
+     false, "realtime needs CAP_SYS_ADMIN"},
+    {"IOSchedulingPriority", kService, kNumber, kNone, "ioprio", 0, 0, false,
+     "I/O priority within the class, 0..7"},
+    {"CoredumpFilter", kService, kWords, kNone, "coredump_filter", 246, 0, false,
+     "Memory mapping types saved in core dumps"},
+    {"TimerSlackNSec", kService, kDuration, kNone, "", 0, 0, false,
+     "Timer slack of the processes"},
+
+    // Environment.
+    {"Environment", kService, kString, kNone, "environ", 0, 0, false,
+     "Environment variables (VAR=value, quoted when it has spaces)"},
+    {"EnvironmentFile", kService, kString, kNone, "environ", 0, 0, false,
+     "Read environment variables from this file (\"-\" prefix: optional)"},
+    {"PassEnvironment", kService, kWords, kNone, "environ", 228, 0, false,
+     "Pass these variables from the service manager's environment"},
+    {"UnsetEnvironment", kService, kWords, kNone, "environ", 235, 0, false,
+     "Remove these variables from the environment"},
+
+    // Logging.
+    {"LogLevelMax", kService, kEnum, kNone, "", 236, 0, false,
+     "Drop the unit's log messages above this level"},
+    {"LogRateLimitIntervalSec", kService, kDuration, kNone, "", 240, 0, false,
+     "Journal rate-limit interval for the unit"},
+    {"LogRateLimitBurst", kService, kNumber, kNone, "", 240, 0, false,
+     "Journal rate-limit burst for the unit"},
+    {"StandardOutput", kService, kString, kNone, "", 0, 0, false,
+     "Where stdout goes: journal, null, file:path, ..."},
+    {"StandardError", kService, kString, kNone, "", 0, 0, false,
+     "Where stderr goes: inherit, journal, null, file:path, ..."},
+    {"SyslogIdentifier", kService, kString, kNone, "", 0, 0, false,
+     "Tag of the unit's log lines"},
+
+    // Service life cycle.
+    {"Type", kService, kEnum, kNone, "", 0, 0, false,
+     "Start-up type: simple, exec, forking, oneshot, dbus, notify, idle"},
+    {"Restart", kService, kEnum, kNone, "", 0, 0, false,
+     "When to restart: no, on-success, on-failure, on-abnormal, on-watchdog, on-abort, always"},
+    {"RestartSec", kService, kDuration, kNone, "", 0, 0, false,
+     "Delay before a restart"},
+    {"TimeoutStartSec", kService, kDuration, kNone, "", 188, 0, false,
+     "Time allowed for start-up"},
+    {"TimeoutStopSec", kService, kDuration, kNone, "", 188, 0, false,
+     "Time allowed for stopping"},
+    {"TimeoutSec", kService, kDuration, kNone, "", 0, 0, false,
+     "Sets TimeoutStartSec= and TimeoutStopSec= at once"},
+    {"RuntimeMaxSec", kService, kDuration, kNone, "", 229, 0, false,
+     "Stop the service after running this long"},
+    {"WatchdogSec", kService, kDuration, kNone, "", 0, 0, false,
+     "Watchdog interval the service must ping within (sd_notify WATCHDOG=1)"},
+    {"KillMode", kService, kEnum, kNone, "", 0, 0, false,
+     "Which processes stop kills: control-group, mixed, process or none"},
+    {"KillSignal", kService, kString, kNone, "", 0, 0, false,
+     "Signal sent to stop the service"},
+    {"OOMPolicy", kService, kEnum, kNone, "", 243, 0, false,
+     "What to do when the OOM killer hits a process: continue, stop or kill"},
+
+    // [Unit] section.
+    {"StartLimitIntervalSec", kUnit, kDuration, kNone, "", 230, 0, false,
+     "Start rate-limit interval (in [Unit]; [Service] only keeps the old StartLimitInterval=)"},
+    {"StartLimitBurst", kUnit, kNumber, kNone, "", 230, 0, false,
+     "Starts allowed per StartLimitIntervalSec= (in [Unit] since systemd 230)"},
+    {"StartLimitAction", kUnit, kEnum, kNone, "", 230, 0, false,
+     "Action when the start limit is hit (none, reboot, ...)"},
+    {"JoinsNamespaceOf", kUnit, kWords, kNone, "", 209, 0, false,
+     "Share /tmp, network and IPC namespaces with these units"},
+};
+// clang-format on
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// Whitespace-separated words; single or double quotes group a word and are
+// removed, like systemd's extract_first_word(EXTRACT_UNQUOTE).
+std::vector<std::string> split_words(std::string_view s) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (char c : s) {
+    if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      } else {
+        word += c;
+      }
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+      in_word = true;
+    } else if (std::isspace(static_cast<unsigned char>(c))) {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
+}  // namespace
+
+std::span<const DirectiveInfo> all_directives() { return kDirectives; }
+
+const DirectiveInfo* find_directive(std::string_view name) {
+  for (const auto& info : kDirectives) {
+    if (info.name == name) return &info;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> directive_names() {
+  std::vector<std::string> names;
+  names.reserve(std::size(kDirectives));
+  for (const auto& info : kDirectives) names.emplace_back(info.name);
+  return names;
+}
+
+bool is_list_kind(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::PathList:
+    case ValueKind::SyscallList:
+    case ValueKind::CapabilityList:
+    case ValueKind::AddressFamilyList:
+    case ValueKind::NamespaceList:
+    case ValueKind::IpList:
+    case ValueKind::ArchList:
+    case ValueKind::WordList:
+      return true;
+    case ValueKind::Bool:
+    case ValueKind::Enum:
+    case ValueKind::String:
+    case ValueKind::Number:
+    case ValueKind::Size:
+    case ValueKind::Duration:
+    case ValueKind::Percent:
+      return false;
+  }
+  return false;
+}
+
+std::vector<std::string> split_value(const DirectiveInfo& info, std::string_view value) {
+  value = trim(value);
+  if (!is_list_kind(info.kind)) return {std::string(value)};
+  if (value.starts_with('~')) value = trim(value.substr(1));
+  // Elements keep their own prefixes and suffixes: "-/path" (ignore when
+  // missing), "+/path" (relative to RootDirectory=), "@swap:EPERM" (errno).
+  return split_words(value);
+}
+
+bool is_deny_list(std::string_view value) { return trim(value).starts_with('~'); }
+
+std::string join_value(const DirectiveInfo& info, std::span<const std::string> elements, bool deny) {
+  if (!is_list_kind(info.kind)) return elements.empty() ? std::string() : elements.front();
+  std::string out = deny ? "~" : "";
+  bool first = true;
+  for (const auto& element : elements) {
+    if (!first) out += ' ';
+    first = false;
+    bool needs_quotes = element.empty() || std::any_of(element.begin(), element.end(), [](char c) {
+                          return std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '\'';
+                        });
+    if (!needs_quotes) {
+      out += element;
+    } else {
+      char quote = element.find('"') == std::string::npos ? '"' : '\'';
+      out += quote;
+      out += element;
+      out += quote;
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> check_known(std::string_view name, int systemd_version) {
+  if (name.ends_with('=')) name.remove_suffix(1);
+  const std::string shown = std::string(name) + "=";
+  const std::string version = std::to_string(systemd_version);
+
+  if (const DirectiveInfo* info = find_directive(name)) {
+    if (systemd_version > 0 && info->min_systemd > systemd_version) {
+      return shown + " needs systemd " + std::to_string(info->min_systemd) +
+             " or newer, but the image has systemd " + version;
+    }
+    if (systemd_version > 0 && info->max_systemd != 0 && systemd_version > info->max_systemd) {
+      return shown + " was removed after systemd " + std::to_string(info->max_systemd) +
+             ", but the image has systemd " + version;
+    }
+    return std::nullopt;
+  }
+
+  if (const KnownDirective* known = find_known_systemd_directive(name)) {
+    // We only know the binaries of 252 and 257: a key 252 lacks is newer.
+    if (systemd_version > 0 && systemd_version <= 252 && !known->in_systemd_252) {
+      return shown + " is newer than systemd 252 (it is known to systemd 257), but the image has systemd " +
+             version;
+    }
+    return std::nullopt;
+  }
+
+  // Prefer a catalogued name: that is what a hardening line usually meant.
+  std::string guess = util::did_you_mean(name, directive_names());
+  if (guess.empty()) {
+    std::vector<std::string> all;
+    for (const auto& d : known_systemd_directives()) all.emplace_back(d.name);
+    guess = util::did_you_mean(name, all);
+  }
+  std::string message = "unknown directive " + shown;
+  if (!guess.empty()) message += ", did you mean " + guess + "=?";
+  return message;
+}
+
+std::string_view section_of(std::string_view name) {
+  if (const DirectiveInfo* info = find_directive(name)) return info->section;
+  if (const KnownDirective* known = find_known_systemd_directive(name)) return known->section;
+  return {};
+}
+
+std::string_view requirement_flags(Requirement requirement) {
+  switch (requirement) {
+    case Requirement::None:
+      return "none";
+    case Requirement::SysAdmin:
+      return "--cap-add SYS_ADMIN";
+    case Requirement::Privileged:
+      return "--privileged --cgroupns=private";
+  }
+  return "none";
+}
+
+std::string_view to_string(Requirement requirement) {
+  switch (requirement) {
+    case Requirement::None:
+      return "none";
+    case Requirement::SysAdmin:
+      return "sys-admin";
+    case Requirement::Privileged:
+      return "privileged";
+  }
+  return "none";
+}
+
+std::string_view to_string(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::Bool:
+      return "bool";
+    case ValueKind::Enum:
+      return "enum";
+    case ValueKind::String:
+      return "string";
+    case ValueKind::Number:
+      return "number";
+    case ValueKind::Size:
+      return "size";
+    case ValueKind::Duration:
+      return "duration";
+    case ValueKind::Percent:
+      return "percent";
+    case ValueKind::PathList:
+      return "path-list";
+    case ValueKind::SyscallList:
+      return "syscall-list";
+    case ValueKind::CapabilityList:
+      return "capability-list";
+    case ValueKind::AddressFamilyList:
+      return "address-family-list";
+    case ValueKind::NamespaceList:
+      return "namespace-list";
+    case ValueKind::IpList:
+      return "ip-list";
+    case ValueKind::ArchList:
+      return "arch-list";
+    case ValueKind::WordList:
+      return "word-list";
+  }
+  return "string";
+}
+
+Requirement least_requirement(std::span<const std::string> names) {
+  Requirement most = Requirement::None;
+  for (const auto& name : names) {
+    const DirectiveInfo* info = find_directive(name);
+    if (info != nullptr && static_cast<int>(info->requirement) > static_cast<int>(most))
+      most = info->requirement;
+  }
+  return most;
+}
+
+std::vector<CatalogueRow> catalogue_table() {
+  std::vector<CatalogueRow> rows;
+  rows.reserve(std::size(kDirectives));
+  for (const auto& info : kDirectives) {
+    CatalogueRow row;
+    row.name = info.name;
+    row.section = info.section;
+    row.kind = to_string(info.kind);
+    row.requirement = requirement_flags(info.requirement);
+    row.probe = info.probe;
+    row.min_systemd = info.min_systemd;
+    row.assessed = info.assessed;
+    if (info.cgroup_v2_only) row.caveat = "cgroup v2 only: no effect on a cgroup v1 or hybrid host";
+    if (!info.caveat.empty()) {
+      if (!row.caveat.empty()) row.caveat += "; ";
+      row.caveat += info.caveat;
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace hb::options

@@ -1,0 +1,144 @@
+#pragma once
+// The catalogue of hardening directives hardbisect knows: where each goes,
+// what its value looks like, how a list value splits into elements, the least
+// container privilege at which systemd really enforces it, and how to prove it
+// was enforced.
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "options/directive.h"
+
+namespace hb::options {
+
+enum class ValueKind {
+  Bool,               // yes/no/true/false/1/0/on/off
+  Enum,               // one of a fixed set (ProtectSystem=strict|full|yes|no)
+  String,             // free text (User=, UMask=...)
+  Number,             // integer (StartLimitBurst=)
+  Size,               // bytes with K/M/G/T suffix, or infinity/percentage (MemoryMax=)
+  Duration,           // time span (StartLimitIntervalSec=90s)
+  Percent,            // CPUQuota=
+  PathList,           // space-separated paths, with - and + prefixes
+  SyscallList,        // syscall names and @groups, optional ~ and :errno
+  CapabilityList,     // CAP_* names, optional ~
+  AddressFamilyList,  // AF_* names, optional ~, or none
+  NamespaceList,      // cgroup ipc net mnt pid user uts, optional ~, or yes/no
+  IpList,             // addresses/prefixes and any/localhost/link-local/multicast
+  ArchList,           // native, x86-64, ...
+  WordList,           // other space-separated lists (SupplementaryGroups=, RestrictFileSystems=...)
+};
+
+// Least container privilege at which systemd enforces the directive on a
+// cgroup v1 hybrid host like ours (see ARCHITECTURE.md "Privilege").
+enum class Requirement {
+  None,        // works in an unprivileged systemd container
+  SysAdmin,    // needs CAP_SYS_ADMIN (mount/namespace setup)
+  Privileged,  // needs --privileged --cgroupns=private (cgroup v1 limits, BPF)
+};
+
+// Probe ids: one per kind of evidence, read from the running main process
+// (the trial runner implements them; "" = the directive is not probed):
+//   no_new_privs    /proc/PID/status NoNewPrivs: 1
+//   seccomp         /proc/PID/status Seccomp: 2 (a filter is installed)
+//   cap_bounding    /proc/PID/status CapBnd lacks what the value drops
+//   cap_ambient     /proc/PID/status CapAmb
+//   user, groups    /proc/PID/status Uid/Gid, Groups
+//   umask           /proc/PID/status Umask
+//   readonly_paths  /proc/PID/mountinfo: the paths are mounted ro (ProtectSystem=:
+//                   /usr; strict also /etc)
+//   hidden_paths    /proc/PID/mountinfo: the paths are inaccessible or tmpfs
+//   noexec_paths    /proc/PID/mountinfo: noexec on the paths
+//   private_tmp     /proc/PID/mountinfo: /tmp is not the host's /tmp
+//   private_devices /proc/PID/mountinfo: /dev is a private tmpfs
+//   proc_options    /proc/PID/mountinfo: /proc has hidepid= / subset=pid
+//   root_directory  /proc/PID/root differs from PID 1's
+//   directories     the *Directory= paths exist, owned by the service user
+//   namespace:mnt|net|ipc|uts|user|pid
+//                   /proc/PID/ns/<type> differs from PID 1's
+//   cgroup_memory, cgroup_pids, cgroup_cpu, cgroup_cpuset, cgroup_io, cgroup_devices
+//                   the unit's cgroup files (memory.max or memory.limit_in_bytes,
+//                   pids.max, cpu.max or cpu.cfs_quota_us, ...)
+//   cgroup_bpf      BPF programs attached to the unit's cgroup
+//   bpf_lsm         the BPF LSM program of RestrictFileSystems= is loaded
+//   rlimit          /proc/PID/limits
+//   oom_score_adj, nice, sched, ioprio, cpu_affinity, coredump_filter,
+//   personality, environ, cwd, ksm
+//                   the matching /proc/PID file or syscall
+struct DirectiveInfo {
+  std::string_view name;
+  std::string_view section;  // "Unit" or "Service"
+  ValueKind kind;
+  Requirement requirement;
+  std::string_view probe;    // id of the enforcement probe, empty = none
+  int min_systemd = 0;       // first systemd version that knows it
+  int max_systemd = 0;       // last version that knows it, 0 = still known
+  bool assessed = false;     // listed by `systemd-analyze security`
+  std::string_view summary;  // one line for humans
+  // Enforceable only where the controller is on the unified hierarchy (cgroup
+  // v2): systemd has no v1 equivalent, so on a hybrid host like ours it is a
+  // no-op at any container privilege.
+  bool cgroup_v2_only = false;
+  // What else the host or the image must offer, for the doctor; empty = nothing.
+  std::string_view caveat = {};
+};
+
+// All known directives.
+std::span<const DirectiveInfo> all_directives();
+
+// Exact (case-sensitive, like systemd) lookup; nullptr when unknown.
+const DirectiveInfo* find_directive(std::string_view name);
+
+// Known names, for "did you mean".
+std::vector<std::string> directive_names();
+
+// Splits a list value into its elements for drill-down ("@system-service @chown"
+// -> {"@system-service", "@chown"}); a leading "~" (deny list) is kept off the
+// elements and reported by is_deny_list(). Non-list kinds give one element.
+std::vector<std::string> split_value(const DirectiveInfo& info, std::string_view value);
+bool is_deny_list(std::string_view value);
+
+// The inverse of split_value(): elements joined by spaces, "~" in front for a
+// deny list, elements with whitespace quoted. Used to write a relaxed value.
+std::string join_value(const DirectiveInfo& info, std::span<const std::string> elements, bool deny);
+
+// Whether the kind is a list that split_value() splits (and drill-down can relax).
+bool is_list_kind(ValueKind kind);
+
+// nullopt when systemd `systemd_version` accepts the directive; otherwise the
+// error for the user, with "did you mean" for typos ("ProtectSytem") and the
+// first version that knows it for directives the image's systemd is too old
+// for. systemd_version <= 0 skips the version check. Directives systemd knows
+// but the catalogue does not (OOMPolicy=...) are accepted.
+std::optional<std::string> check_known(std::string_view name, int systemd_version);
+
+// The section a directive goes to in a drop-in: the catalogue's, else the one
+// systemd reads it from; empty when systemd does not know it.
+std::string_view section_of(std::string_view name);
+
+// The container flags that give systemd the privilege, as the doctor prints
+// them: "none", "--cap-add SYS_ADMIN", "--privileged --cgroupns=private".
+std::string_view requirement_flags(Requirement requirement);
+std::string_view to_string(Requirement requirement);  // "none", "sys-admin", "privileged"
+std::string_view to_string(ValueKind kind);           // "bool", "path-list", ...
+
+// The least privilege that enforces all the named directives (unknown names
+// need none); what the doctor recommends for a scenario.
+Requirement least_requirement(std::span<const std::string> names);
+
+// One row of `hardbisect doctor --options`; the CLI formats the table.
+struct CatalogueRow {
+  std::string name;
+  std::string section;
+  std::string kind;
+  std::string requirement;  // container flags, see requirement_flags()
+  std::string probe;        // empty = not probed
+  int min_systemd = 0;
+  bool assessed = false;
+  std::string caveat;  // includes "cgroup v2 only" when it applies
+};
+std::vector<CatalogueRow> catalogue_table();
+
+}  // namespace hb::options

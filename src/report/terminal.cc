@@ -1,0 +1,58 @@
+#include "report/terminal.h"
+
+#include <fmt/format.h>
+#include <sstream>
+#include <vector>
+
+namespace hb::report {
+
+namespace {
+std::vector<std::string> last_lines(const std::string& text, size_t count) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) lines.push_back(line);
+  if (lines.size() > count) lines.erase(lines.begin(), lines.end() - static_cast<long>(count));
+  return lines;
+}
+const char* upper(search::Verdict v) {
+  switch (v) {
+    case search::Verdict::Pass: return "PASS";
+    case search::Verdict::Fail: return "FAIL";
+    case search::Verdict::Unresolved: return "UNRESOLVED";
+  }
+  return "?";
+}
+}  // namespace
+
+std::string format_trial(const std::string& label, const trial::TrialResult& result, bool with_evidence) {
+  std::string text = fmt::format("{:<34} {:<10} {:>6.2f} s", label, upper(result.verdict),
+                                 result.elapsed.count() / 1000.0);
+  if (!result.reason.empty()) text += "   " + result.reason;
+  text += "\n";
+  const trial::Evidence& e = result.evidence;
+  if (e.boot_ms >= 0)
+    text += fmt::format("    boot {} ms, start {} ms, workload {} ms\n", e.boot_ms, std::max(0L, e.start_ms),
+                        std::max(0L, e.workload_ms));
+  for (const auto& note : result.notes) text += "    note: " + note + "\n";
+  if (!with_evidence || result.verdict == search::Verdict::Pass) return text;
+  auto output = last_lines(e.section("workload_output"), 3);
+  if (!output.empty()) {
+    text += "    workload output:\n";
+    for (const auto& line : output) text += "      " + line + "\n";
+  }
+  auto journal = last_lines(e.section("journal"), 6);
+  if (!journal.empty()) {
+    text += "    journal:\n";
+    for (const auto& line : journal) text += "      " + line + "\n";
+  }
+  auto kernel = last_lines(e.section("kernel"), 3);
+  for (const auto& line : kernel) text += "    kernel: " + line + "\n";
+  if (!result.container_logs.empty()) {
+    text += "    container log:\n";
+    for (const auto& line : last_lines(result.container_logs, 6)) text += "      " + line + "\n";
+  }
+  return text;
+}
+
+}  // namespace hb::report

@@ -1,0 +1,70 @@
+#pragma once
+// The seam to the container engine. The trial runner, the image builder and
+// the reaper only see this interface; PodmanRuntime drives real Podman, tests
+// use a FakeRuntime that simulates a systemd container.
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/process.h"
+
+namespace hb::runtime {
+
+// How much the trial container may do; systemd silently skips sandboxing it
+// cannot set up, so this decides which options can be enforced at all.
+enum class Privilege {
+  Minimal,     // default Podman capabilities
+  SysAdmin,    // --cap-add SYS_ADMIN: mount namespaces, Protect*, Private*
+  Privileged,  // --privileged --cgroupns=private: cgroup v1 limits, BPF
+};
+const char* privilege_name(Privilege privilege);  // "minimal", "sys-admin", "privileged"
+std::optional<Privilege> parse_privilege(const std::string& name);
+
+// Label put on everything hardbisect creates, so `gc` can find leftovers.
+inline constexpr const char* kLabel = "io.hardbisect";
+
+struct ContainerSpec {
+  std::string image;
+  Privilege privilege = Privilege::Minimal;
+  std::map<std::string, std::string> labels;  // added to kLabel=1
+  Argv command{"/sbin/init"};
+};
+
+struct ImageInfo {
+  std::string id;
+  std::map<std::string, std::string> labels;
+};
+
+class ContainerRuntime {
+ public:
+  virtual ~ContainerRuntime() = default;
+
+  // The engine's version string; not_found when it is not installed.
+  virtual ProcessResult version() = 0;
+
+  // Creates (does not start) a container; returns its id in out.
+  virtual ProcessResult create(const ContainerSpec& spec) = 0;
+  // Copies the contents of host_dir into the container's root.
+  virtual ProcessResult copy_in(const std::string& id, const std::string& host_dir) = 0;
+  virtual ProcessResult start(const std::string& id) = 0;
+  virtual ProcessResult exec(const std::string& id, const Argv& argv,
+                             std::chrono::milliseconds timeout) = 0;
+  virtual ProcessResult logs(const std::string& id) = 0;
+  // Removes the container whatever its state; safe to call twice.
+  virtual ProcessResult remove(const std::string& id) = 0;
+  // Ids of containers carrying our label (optionally label=value too).
+  virtual std::vector<std::string> list(const std::string& label_filter) = 0;
+
+  virtual std::optional<ImageInfo> inspect_image(const std::string& name) = 0;
+  // `podman import TARBALL NAME` with Dockerfile-style changes.
+  virtual ProcessResult import_image(const std::string& tarball, const std::string& name,
+                                     const std::vector<std::string>& changes) = 0;
+  // `podman build -t NAME CONTEXT` (Containerfile inside the context).
+  virtual ProcessResult build_image(const std::string& context_dir, const std::string& name,
+                                    std::chrono::milliseconds timeout) = 0;
+  virtual ProcessResult remove_image(const std::string& name) = 0;
+};
+
+}  // namespace hb::runtime

@@ -1,0 +1,167 @@
+#include "runtime/doctor.h"
+
+#include <sys/resource.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+
+#include <algorithm>
+#include <boost/process/search_path.hpp>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+
+namespace hb::runtime {
+
+namespace {
+
+bool is_cgroup2(const char* path) {
+  struct statfs fs {};
+  return statfs(path, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+// CapEff bit from /proc/self/status.
+bool has_capability(int bit) {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("CapEff:", 0) == 0) {
+      unsigned long long mask = std::stoull(line.substr(7), nullptr, 16);
+      return (mask >> bit) & 1ULL;
+    }
+  }
+  return false;
+}
+
+constexpr int kCapSysAdmin = 21;
+constexpr int kCapSysResource = 24;
+
+}  // namespace
+
+std::string HostFacts::cgroup_layout() const {
+  if (cgroup_v2_unified) return "v2 (unified)";
+  if (cgroup_hybrid) return "v1 hybrid (v2 mounted at /sys/fs/cgroup/unified)";
+  return "v1";
+}
+
+HostFacts read_host_facts() {
+  HostFacts facts;
+  facts.cgroup_v2_unified = is_cgroup2("/sys/fs/cgroup");
+  facts.cgroup_hybrid = !facts.cgroup_v2_unified && is_cgroup2("/sys/fs/cgroup/unified");
+  facts.has_cap_sys_admin = has_capability(kCapSysAdmin);
+  facts.has_cap_sys_resource = has_capability(kCapSysResource);
+  facts.runc_found = !boost::process::search_path("runc").empty();
+  facts.crun_found = !boost::process::search_path("crun").empty();
+  struct rlimit limit {};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0) facts.nofile_hard = limit.rlim_max;
+  if (getrlimit(RLIMIT_NPROC, &limit) == 0) facts.nproc_hard = limit.rlim_max;
+  return facts;
+}
+
+HostFlags choose_host_flags(const HostFacts& facts) {
+  HostFlags flags;
+  // crun 1.8 refuses cgroup v1 hybrid layouts; runc works on both.
+  if (facts.runc_found || !facts.crun_found)
+    flags.oci_runtime = "runc";
+  else
+    flags.oci_runtime = "crun";
+  // Podman's defaults ask for more than this host allows without
+  // CAP_SYS_RESOURCE ("setrlimit RLIMIT_NOFILE: Operation not permitted").
+  unsigned long nofile = std::min<unsigned long>(4096, facts.nofile_hard ? facts.nofile_hard : 4096);
+  unsigned long nproc = std::min<unsigned long>(4096, facts.nproc_hard ? facts.nproc_hard : 4096);
+  flags.ulimits = {fmt::format("nofile={}:{}", nofile, nofile), fmt::format("nproc={}:{}", nproc, nproc)};
+  flags.cgroup_v2 = facts.cgroup_v2_unified;
+  return flags;
+}
+
+bool DoctorReport::can_run_trials() const {
+  return std::none_of(checks.begin(), checks.end(),
+                      [](const DoctorCheck& c) { return c.status == DoctorCheck::Status::Fail; });
+}
+
+DoctorReport run_doctor(ContainerRuntime& runtime, const HostFacts& facts, const HostFlags& flags,
+                        const std::string& smoke_image) {
+  using S = DoctorCheck::Status;
+  DoctorReport report{facts, flags, {}};
+  auto add = [&](S status, std::string what, std::string detail, std::string fix = {}) {
+    report.checks.push_back({status, std::move(what), std::move(detail), std::move(fix)});
+  };
+
+  ProcessResult version = runtime.version();
+  if (version.not_found) {
+    add(S::Fail, "podman", "not found on PATH", "install it: apt-get install podman runc (or run ci/setup)");
+    return report;
+  }
+  if (!version.ok()) {
+    add(S::Fail, "podman", "does not answer: " + version.summary(), "check `podman info` as this user");
+    return report;
+  }
+  std::string v = version.out;
+  v.erase(std::remove(v.begin(), v.end(), '\n'), v.end());
+  add(S::Ok, "podman", "version " + v);
+
+  if (flags.oci_runtime == "runc" && !facts.runc_found)
+    add(S::Fail, "OCI runtime", "runc not found", "apt-get install runc");
+  else if (!facts.cgroup_v2_unified && flags.oci_runtime == "crun")
+    add(S::Fail, "OCI runtime", "only crun, which refuses cgroup v1 hybrid hosts", "apt-get install runc");
+  else
+    add(S::Ok, "OCI runtime", flags.oci_runtime + (facts.cgroup_v2_unified ? "" : " (crun refuses cgroup v1 hybrid layouts)"));
+
+  add(S::Ok, "cgroup layout", facts.cgroup_layout());
+  add(S::Ok, "rlimits", fmt::format("containers get --ulimit {} --ulimit {} (host hard limits: nofile {}, nproc {}{})",
+                                    flags.ulimits.at(0), flags.ulimits.at(1), facts.nofile_hard,
+                                    facts.nproc_hard,
+                                    facts.has_cap_sys_resource ? "" : "; CAP_SYS_RESOURCE missing"));
+  if (facts.has_cap_sys_admin)
+    add(S::Ok, "capabilities", "CAP_SYS_ADMIN available: namespace options enforceable with --cap-add SYS_ADMIN");
+  else
+    add(S::Warn, "capabilities", "no CAP_SYS_ADMIN: systemd will silently skip namespacing options",
+        "run hardbisect as root with full capabilities; such trials are reported UNRESOLVED");
+  if (facts.cgroup_v2_unified)
+    add(S::Ok, "resource limits", "cgroup v2: memory and pids limits enforceable with --cgroupns=private");
+  else
+    add(S::Ok, "resource limits",
+        "cgroup v1: memory and pids limits only enforceable with --privileged --cgroupns=private "
+        "(the v1 memory controller is read-only otherwise)");
+
+  if (smoke_image.empty()) return report;
+  if (!runtime.inspect_image(smoke_image)) {
+    add(S::Warn, "boot test", "image " + smoke_image + " not built yet; skipped",
+        "hardbisect image build bookworm");
+    return report;
+  }
+  ContainerSpec spec;
+  spec.image = smoke_image;
+  spec.labels["io.hardbisect.purpose"] = "doctor";
+  ProcessResult created = runtime.create(spec);
+  if (!created.ok()) {
+    add(S::Fail, "boot test", "podman create failed: " + created.summary(),
+        "see the message; `podman info` and the flags above");
+    return report;
+  }
+  std::string id = created.out;
+  ProcessResult started = runtime.start(id);
+  ProcessResult state;
+  if (started.ok()) {
+    // The bus may not be up for a moment after start; retry until bounded.
+    Argv wait{"sh", "-c",
+              "i=0; while [ $i -lt 300 ]; do s=$(systemctl is-system-running 2>/dev/null); "
+              "case \"$s\" in running|degraded) echo $s; exit 0;; esac; i=$((i+1)); sleep 0.1; done; "
+              "echo \"${s:-no-answer}\"; exit 1"};
+    state = runtime.exec(id, wait, std::chrono::seconds(40));
+  }
+  runtime.remove(id);
+  if (!started.ok())
+    add(S::Fail, "boot test", "podman start failed: " + started.summary(),
+        "if it says setrlimit, lower --ulimit; if cgroups, use runc");
+  else if (!state.ok())
+    add(S::Fail, "boot test", "systemd did not reach running: " + state.summary(),
+        "inspect with: podman run --rm -it --systemd=always " + smoke_image + " /sbin/init");
+  else {
+    std::string s = state.out;
+    s.erase(std::remove(s.begin(), s.end(), '\n'), s.end());
+    add(S::Ok, "boot test", fmt::format("systemd in {} reached '{}' ({} ms incl. exec)", smoke_image, s,
+                                        state.elapsed.count()));
+  }
+  return report;
+}
+
+}  // namespace hb::runtime

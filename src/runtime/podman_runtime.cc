@@ -1,0 +1,153 @@
+#include "runtime/podman_runtime.h"
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace hb::runtime {
+
+namespace {
+constexpr std::chrono::seconds kShortCall{60};
+}
+
+const char* privilege_name(Privilege privilege) {
+  switch (privilege) {
+    case Privilege::Minimal: return "minimal";
+    case Privilege::SysAdmin: return "sys-admin";
+    case Privilege::Privileged: return "privileged";
+  }
+  return "?";
+}
+
+std::optional<Privilege> parse_privilege(const std::string& name) {
+  if (name == "minimal") return Privilege::Minimal;
+  if (name == "sys-admin") return Privilege::SysAdmin;
+  if (name == "privileged") return Privilege::Privileged;
+  return std::nullopt;
+}
+
+Argv PodmanRuntime::podman(std::initializer_list<std::string> args) const {
+  Argv argv{m_flags.podman};
+  if (!m_flags.connection.empty()) {
+    argv.push_back("--connection");
+    argv.push_back(m_flags.connection);
+  }
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+ProcessResult PodmanRuntime::version() {
+  return m_runner.run(podman({"version", "--format", "{{.Client.Version}}"}), kShortCall);
+}
+
+Argv PodmanRuntime::create_argv(const ContainerSpec& spec) const {
+  Argv argv = podman({"create", "--systemd=always", "--runtime", m_flags.oci_runtime,
+                      "--network", "none", "--label", std::string(kLabel) + "=1"});
+  for (const auto& [key, value] : spec.labels) {
+    argv.push_back("--label");
+    argv.push_back(key + "=" + value);
+  }
+  for (const auto& ulimit : m_flags.ulimits) {
+    argv.push_back("--ulimit");
+    argv.push_back(ulimit);
+  }
+  switch (spec.privilege) {
+    case Privilege::Minimal:
+      break;
+    case Privilege::SysAdmin:
+      argv.insert(argv.end(), {"--cap-add", "SYS_ADMIN"});
+      break;
+    case Privilege::Privileged:
+      argv.insert(argv.end(), {"--privileged", "--cgroupns=private"});
+      break;
+  }
+  argv.push_back(spec.image);
+  argv.insert(argv.end(), spec.command.begin(), spec.command.end());
+  return argv;
+}
+
+ProcessResult PodmanRuntime::create(const ContainerSpec& spec) {
+  ProcessResult result = m_runner.run(create_argv(spec), kShortCall);
+  while (!result.out.empty() && (result.out.back() == '\n' || result.out.back() == ' '))
+    result.out.pop_back();
+  return result;
+}
+
+ProcessResult PodmanRuntime::copy_in(const std::string& id, const std::string& host_dir) {
+  return m_runner.run(podman({"cp", host_dir + "/.", id + ":/"}), kShortCall);
+}
+
+ProcessResult PodmanRuntime::start(const std::string& id) {
+  return m_runner.run(podman({"start", id}), kShortCall);
+}
+
+ProcessResult PodmanRuntime::exec(const std::string& id, const Argv& argv,
+                                  std::chrono::milliseconds timeout) {
+  Argv full = podman({"exec", id});
+  full.insert(full.end(), argv.begin(), argv.end());
+  return m_runner.run(full, timeout);
+}
+
+ProcessResult PodmanRuntime::logs(const std::string& id) {
+  return m_runner.run(podman({"logs", id}), kShortCall);
+}
+
+ProcessResult PodmanRuntime::remove(const std::string& id) {
+  // -t 0: systemd as PID 1 ignores SIGTERM from outside; don't wait for it.
+  return m_runner.run(podman({"rm", "-f", "-t", "0", id}), kShortCall);
+}
+
+std::vector<std::string> PodmanRuntime::list(const std::string& label_filter) {
+  ProcessResult result = m_runner.run(
+      podman({"ps", "-a", "-q", "--no-trunc", "--filter", "label=" + label_filter}), kShortCall);
+  std::vector<std::string> ids;
+  std::istringstream lines(result.out);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty()) ids.push_back(line);
+  return ids;
+}
+
+std::optional<ImageInfo> PodmanRuntime::inspect_image(const std::string& name) {
+  ProcessResult result = m_runner.run(podman({"image", "inspect", "--format", "json", name}), kShortCall);
+  if (!result.ok()) return std::nullopt;
+  ImageInfo info;
+  auto parsed = nlohmann::json::parse(result.out, nullptr, false);
+  if (parsed.is_array() && !parsed.empty()) {
+    const auto& image = parsed.front();
+    info.id = image.value("Id", "");
+    if (image.contains("Labels") && image["Labels"].is_object())
+      for (const auto& [key, value] : image["Labels"].items())
+        if (value.is_string()) info.labels[key] = value.get<std::string>();
+  } else if (!parsed.is_discarded() && parsed.is_object()) {
+    info.id = parsed.value("Id", "");
+  }
+  return info;
+}
+
+ProcessResult PodmanRuntime::import_image(const std::string& tarball, const std::string& name,
+                                          const std::vector<std::string>& changes) {
+  Argv argv = podman({"import"});
+  for (const auto& change : changes) {
+    argv.push_back("--change");
+    argv.push_back(change);
+  }
+  argv.push_back(tarball);
+  argv.push_back(name);
+  return m_runner.run(argv, std::chrono::minutes(10));
+}
+
+ProcessResult PodmanRuntime::build_image(const std::string& context_dir, const std::string& name,
+                                         std::chrono::milliseconds timeout) {
+  Argv argv = podman({"build", "--runtime", m_flags.oci_runtime});
+  for (const auto& ulimit : m_flags.ulimits) {
+    argv.push_back("--ulimit");
+    argv.push_back(ulimit);
+  }
+  argv.insert(argv.end(), {"--label", std::string(kLabel) + "=1", "-t", name, context_dir});
+  return m_runner.run(argv, timeout);
+}
+
+ProcessResult PodmanRuntime::remove_image(const std::string& name) {
+  return m_runner.run(podman({"rmi", "-f", name}), kShortCall);
+}
+
+}  // namespace hb::runtime

@@ -1,0 +1,85 @@
+#include "trial/driver_script.h"
+
+namespace hb::trial {
+
+const std::string& driver_script() {
+  static const std::string script = R"SH(#!/bin/sh
+# hardbisect trial driver (generated; runs inside the trial container).
+nonce=$1 unit=$2 boot_s=$3 start_s=$4 work_s=$5
+shift 5
+mark() { printf '\n@@HB-%s@@ %s\n' "$nonce" "$1"; }
+now_ms() { date +%s%3N; }
+t0=$(now_ms)
+
+# 1. Boot: the bus may not answer for a moment after `podman start`.
+deadline=$((t0 + boot_s * 1000))
+state=
+while :; do
+  state=$(systemctl is-system-running 2>/dev/null)
+  case "$state" in running|degraded|maintenance|stopping|offline) break ;; esac
+  [ "$(now_ms)" -ge "$deadline" ] && break
+  sleep 0.05
+done
+t1=$(now_ms)
+mark boot_state; echo "${state:-no-answer}"
+mark boot_ms; echo $((t1 - t0))
+case "$state" in
+  running|degraded) ;;
+  *) mark failed_units; systemctl --failed --no-legend --plain 2>&1 | head -n 20
+     mark end; exit 0 ;;
+esac
+
+# 2. Start the unit (bounded).
+timeout -k 2 "$start_s" systemctl start "$unit" >/run/hb-start.out 2>&1
+start_rc=$?
+t2=$(now_ms)
+mark start_rc; echo $start_rc
+mark start_ms; echo $((t2 - t1))
+mark start_output; head -c 4000 /run/hb-start.out
+
+# 3. The workload (bounded), only when the unit started.
+if [ "$start_rc" -eq 0 ]; then
+  timeout -k 2 "$work_s" "$@" >/run/hb-workload.out 2>&1 </dev/null
+  work_rc=$?
+  t3=$(now_ms)
+  mark workload_rc; echo $work_rc
+  mark workload_ms; echo $((t3 - t2))
+  mark workload_output; tail -c 16000 /run/hb-workload.out
+  sleep 0.1  # let a crash caused by the workload reach systemd
+fi
+
+# 4. Evidence.
+mark show
+systemctl show --no-pager -p LoadState,ActiveState,SubState,Result,ExecMainCode,ExecMainStatus,NRestarts,MainPID,Type,DropInPaths,FragmentPath "$unit"
+mark journal
+journalctl -b -u "$unit" --no-pager -o short-monotonic -n 300 2>&1
+mark pid1_dropin
+journalctl -b _PID=1 --no-pager -o cat 2>/dev/null | grep -F "$unit.d/" | tail -n 50
+mark kernel
+journalctl -k -b --no-pager -o cat 2>/dev/null | grep -E 'type=1326|seccomp|Out of memory|oom-kill|Killed process' | tail -n 50
+pid=$(systemctl show -p MainPID --value "$unit" 2>/dev/null)
+mark main_pid; echo "${pid:-0}"
+if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -d "/proc/$pid" ]; then
+  mark main_status; cat "/proc/$pid/status" 2>&1
+  mark main_mountinfo; cat "/proc/$pid/mountinfo" 2>&1
+  mark main_ns; for n in /proc/$pid/ns/*; do echo "$(basename "$n") $(readlink "$n")"; done
+  mark main_cgroup; cat "/proc/$pid/cgroup" 2>&1
+  mark main_user; ps -o user= -p "$pid" 2>&1
+  mark main_limits
+  while IFS=: read -r _ controllers path; do
+    case ",$controllers," in
+      *,memory,*) echo "memory $(cat /sys/fs/cgroup/memory$path/memory.limit_in_bytes 2>/dev/null)" ;;
+      *,pids,*) echo "pids $(cat /sys/fs/cgroup/pids$path/pids.max 2>/dev/null)" ;;
+      ,,) [ -f "/sys/fs/cgroup$path/memory.max" ] && echo "memory $(cat /sys/fs/cgroup$path/memory.max)"
+          [ -f "/sys/fs/cgroup$path/pids.max" ] && echo "pids $(cat /sys/fs/cgroup$path/pids.max)" ;;
+    esac
+  done < "/proc/$pid/cgroup"
+fi
+mark pid1_status; cat /proc/1/status
+mark pid1_ns; for n in /proc/1/ns/*; do echo "$(basename "$n") $(readlink "$n")"; done
+mark end
+)SH";
+  return script;
+}
+
+}  // namespace hb::trial

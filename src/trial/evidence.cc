@@ -1,0 +1,79 @@
+#include "trial/evidence.h"
+
+#include <sstream>
+
+namespace hb::trial {
+
+std::string Evidence::property(const std::string& key) const {
+  auto it = properties.find(key);
+  return it == properties.end() ? std::string() : it->second;
+}
+
+const std::string& Evidence::section(const std::string& name) const {
+  static const std::string empty;
+  auto it = sections.find(name);
+  return it == sections.end() ? empty : it->second;
+}
+
+namespace {
+std::optional<long> to_long(const std::string& text) {
+  try {
+    size_t used = 0;
+    long value = std::stol(text, &used);
+    return value;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r')) text.pop_back();
+  size_t start = text.find_first_not_of("\n ");
+  return start == std::string::npos ? std::string() : text.substr(start);
+}
+}  // namespace
+
+Evidence parse_evidence(const std::string& output, const std::string& nonce, long workload_timeout_ms) {
+  Evidence evidence;
+  const std::string marker = "@@HB-" + nonce + "@@ ";
+  std::string current;
+  std::string body;
+  bool in_section = false;
+  auto flush = [&] {
+    if (!in_section) return;
+    // The driver prints a newline before each marker; drop that one.
+    if (!body.empty() && body.back() == '\n') body.pop_back();
+    evidence.sections[current] = body;
+  };
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(marker, 0) == 0) {
+      flush();
+      current = line.substr(marker.size());
+      body.clear();
+      in_section = true;
+      if (current == "end") evidence.complete = true;
+      continue;
+    }
+    if (in_section) body += line + "\n";
+  }
+  flush();
+
+  std::istringstream show(evidence.section("show"));
+  for (std::string line; std::getline(show, line);) {
+    auto eq = line.find('=');
+    if (eq != std::string::npos) evidence.properties[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  evidence.boot_state = trimmed(evidence.section("boot_state"));
+  evidence.boot_ms = to_long(trimmed(evidence.section("boot_ms"))).value_or(-1);
+  if (auto rc = to_long(trimmed(evidence.section("start_rc")))) evidence.start_rc = static_cast<int>(*rc);
+  evidence.start_ms = to_long(trimmed(evidence.section("start_ms"))).value_or(-1);
+  if (auto rc = to_long(trimmed(evidence.section("workload_rc")))) evidence.workload_rc = static_cast<int>(*rc);
+  evidence.workload_ms = to_long(trimmed(evidence.section("workload_ms"))).value_or(-1);
+  // timeout(1) exits 124 (TERM) or 137 (KILL after -k) when the limit hit.
+  if (evidence.workload_rc && (*evidence.workload_rc == 124 || *evidence.workload_rc == 137) &&
+      evidence.workload_ms >= workload_timeout_ms - 50)
+    evidence.workload_timed_out = true;
+  return evidence;
+}
+
+}  // namespace hb::trial

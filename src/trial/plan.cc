@@ -1,0 +1,100 @@
+#include "trial/plan.h"
+
+#include <fmt/format.h>
+#include <random>
+
+#include "options/catalogue.h"
+#include "util/error.h"
+
+namespace hb::trial {
+
+namespace {
+runtime::Privilege level_of(options::Requirement requirement) {
+  switch (requirement) {
+    case options::Requirement::None: return runtime::Privilege::Minimal;
+    case options::Requirement::SysAdmin: return runtime::Privilege::SysAdmin;
+    case options::Requirement::Privileged: return runtime::Privilege::Privileged;
+  }
+  return runtime::Privilege::Privileged;
+}
+const char* needs_text(runtime::Privilege level) {
+  switch (level) {
+    case runtime::Privilege::Minimal: return "nothing";
+    case runtime::Privilege::SysAdmin: return "CAP_SYS_ADMIN";
+    case runtime::Privilege::Privileged: return "--privileged --cgroupns=private";
+  }
+  return "?";
+}
+}  // namespace
+
+std::vector<options::Directive> flatten(const std::vector<scenario::OptionItem>& items) {
+  std::vector<options::Directive> all;
+  for (const auto& item : items) all.insert(all.end(), item.directives.begin(), item.directives.end());
+  return all;
+}
+
+PrivilegeChoice choose_privilege(const std::vector<scenario::OptionItem>& items, scenario::Privilege requested) {
+  PrivilegeChoice choice;
+  std::string strongest;
+  for (const auto& d : flatten(items)) {
+    const options::DirectiveInfo* info = options::find_directive(d.key);
+    runtime::Privilege needed = info ? level_of(info->requirement) : runtime::Privilege::Privileged;
+    if (needed > choice.level) {
+      choice.level = needed;
+      strongest = d.line();
+    }
+  }
+  if (choice.level == runtime::Privilege::Minimal)
+    choice.why = "no option needs more";
+  else
+    choice.why = fmt::format("{} needs {}", strongest, needs_text(choice.level));
+  runtime::Privilege wanted = choice.level;
+  switch (requested) {
+    case scenario::Privilege::Auto: return choice;
+    case scenario::Privilege::Minimal: choice.level = runtime::Privilege::Minimal; break;
+    case scenario::Privilege::SysAdmin: choice.level = runtime::Privilege::SysAdmin; break;
+    case scenario::Privilege::Privileged: choice.level = runtime::Privilege::Privileged; break;
+  }
+  choice.why = "set explicitly";
+  if (choice.level < wanted) {
+    for (const auto& d : flatten(items)) {
+      const options::DirectiveInfo* info = options::find_directive(d.key);
+      runtime::Privilege needed = info ? level_of(info->requirement) : runtime::Privilege::Privileged;
+      if (needed > choice.level)
+        choice.unenforceable.push_back(fmt::format("{} (needs {})", d.line(), needs_text(needed)));
+    }
+  }
+  return choice;
+}
+
+std::string new_run_id() {
+  std::random_device device;
+  return fmt::format("{:08x}", device());
+}
+
+PreparedScenario prepare_scenario(const scenario::Scenario& scenario, image::ImageBuilder& images,
+                                  const std::string& run_id) {
+  PreparedScenario prepared;
+  prepared.privilege = choose_privilege(scenario.options, scenario.privilege);
+  TrialPlan& plan = prepared.plan;
+  if (!scenario.image.name.empty()) {
+    plan.image = scenario.image.name;
+    if (!images.has_image(plan.image))
+      throw UserError("image '" + plan.image + "' does not exist",
+                      "build it first, or describe it with image.base and image.packages so hardbisect builds it");
+  } else {
+    image::ImageRequest request;
+    request.release = scenario.image.base;
+    request.packages = scenario.image.packages;
+    plan.image = images.ensure(request);
+  }
+  plan.privilege = prepared.privilege.level;
+  plan.service = scenario.service;
+  plan.workload = scenario.workload;
+  plan.expect = scenario.expect;
+  plan.timeouts = scenario.timeouts;
+  plan.run_id = run_id;
+  return prepared;
+}
+
+}  // namespace hb::trial

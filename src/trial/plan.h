@@ -1,0 +1,39 @@
+#pragma once
+// From a scenario to a trial plan: the image (built on demand) and the least
+// privilege at which systemd enforces the scenario's options on this host.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "image/image_builder.h"
+#include "runtime/container_runtime.h"
+#include "scenario/scenario.h"
+#include "trial/trial_runner.h"
+
+namespace hb::trial {
+
+struct PrivilegeChoice {
+  runtime::Privilege level = runtime::Privilege::Minimal;
+  std::string why;  // "ProtectSystem=strict needs CAP_SYS_ADMIN"
+  // Options the chosen level cannot enforce (when set explicitly too low).
+  std::vector<std::string> unenforceable;
+};
+
+// The least privilege that enforces every option (or the explicit one).
+PrivilegeChoice choose_privilege(const std::vector<scenario::OptionItem>& options,
+                                 scenario::Privilege requested);
+
+// All directives of a list of option items, in order.
+std::vector<options::Directive> flatten(const std::vector<scenario::OptionItem>& items);
+
+struct PreparedScenario {
+  TrialPlan plan;
+  PrivilegeChoice privilege;
+};
+
+PreparedScenario prepare_scenario(const scenario::Scenario& scenario, image::ImageBuilder& images,
+                                  const std::string& run_id);
+
+std::string new_run_id();
+
+}  // namespace hb::trial

@@ -1,0 +1,61 @@
+#pragma once
+// One trial = one fresh container, one option set, one verdict
+// (ARCHITECTURE.md "Trial"). The container is always removed.
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "options/directive.h"
+#include "runtime/container_runtime.h"
+#include "scenario/scenario.h"
+#include "trial/evidence.h"
+#include "trial/verdict.h"
+
+namespace hb::trial {
+
+// What stays the same across the trials of one scenario.
+struct TrialPlan {
+  std::string image;
+  runtime::Privilege privilege = runtime::Privilege::Minimal;
+  scenario::ServiceSpec service;
+  scenario::Workload workload;
+  scenario::Expectations expect;
+  scenario::Timeouts timeouts;
+  std::string run_id;  // label io.hardbisect.run, for `gc` of one run
+};
+
+struct TrialResult {
+  Verdict verdict = Verdict::Unresolved;
+  Cause cause = Cause::Harness;
+  std::string reason;
+  std::vector<std::string> notes;
+  std::vector<options::Directive> applied;
+  Evidence evidence;
+  std::string container_logs;  // kept when the harness itself failed
+  std::chrono::milliseconds elapsed{0};
+};
+
+// What the enforcement probes found: options applied but not in effect
+// ("ProtectSystem=strict: /usr is writable for the service"), which make the
+// trial UNRESOLVED instead of PASS or FAIL, and notes (what could not be probed).
+struct EnforcementReport {
+  std::vector<std::string> not_enforced;
+  std::vector<std::string> notes;
+};
+using EnforcementCheck =
+    std::function<EnforcementReport(const std::vector<options::Directive>&, const Evidence&)>;
+
+class TrialRunner {
+ public:
+  TrialRunner(runtime::ContainerRuntime& runtime, TrialPlan plan, EnforcementCheck check = {});
+  TrialResult run(const std::vector<options::Directive>& directives);
+  const TrialPlan& plan() const { return m_plan; }
+
+ private:
+  runtime::ContainerRuntime& m_runtime;
+  TrialPlan m_plan;
+  EnforcementCheck m_check;
+};
+
+}  // namespace hb::trial

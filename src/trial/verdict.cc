@@ -1,0 +1,152 @@
+#include "trial/verdict.h"
+
+#include <string.h>
+
+#include <fmt/format.h>
+#include <map>
+#include <regex>
+#include <sstream>
+
+namespace hb::trial {
+
+const char* cause_name(Cause cause) {
+  switch (cause) {
+    case Cause::None: return "none";
+    case Cause::Service: return "service";
+    case Cause::Boot: return "boot";
+    case Cause::UnitNotFound: return "unit-not-found";
+    case Cause::DropInRejected: return "drop-in-rejected";
+    case Cause::NotEnforced: return "not-enforced";
+    case Cause::Harness: return "harness";
+  }
+  return "?";
+}
+
+std::string describe_exit(const std::string& code, const std::string& status) {
+  // systemd's own exit codes (systemd.exec "PROCESS EXIT CODES").
+  static const std::map<int, const char*> systemd_codes{
+      {200, "CHDIR"},        {201, "NICE"},          {202, "FDS"},          {203, "EXEC"},
+      {204, "MEMORY"},       {205, "LIMITS"},        {206, "OOM_ADJUST"},   {207, "SIGNAL_MASK"},
+      {208, "STDIN"},        {209, "STDOUT"},        {210, "CHROOT"},       {211, "IOPRIO"},
+      {212, "TIMERSLACK"},   {213, "SECUREBITS"},    {214, "SETSCHEDULER"}, {215, "CPUAFFINITY"},
+      {216, "GROUP"},        {217, "USER"},          {218, "CAPABILITIES"}, {219, "CGROUP"},
+      {220, "SETSID"},       {221, "CONFIRM"},       {222, "STDERR"},       {224, "PAM"},
+      {225, "NETWORK"},      {226, "NAMESPACE"},     {227, "NO_NEW_PRIVILEGES"}, {228, "SECCOMP"},
+      {229, "SELINUX_CONTEXT"}, {230, "PERSONALITY"}, {231, "APPARMOR_PROFILE"}, {232, "ADDRESS_FAMILIES"},
+      {233, "RUNTIME_DIRECTORY"}, {235, "CHOWN"},     {236, "SMACK_PROCESS_LABEL"}, {237, "KEYRING"},
+      {238, "STATE_DIRECTORY"}, {239, "CACHE_DIRECTORY"}, {240, "LOGS_DIRECTORY"},
+      {241, "CONFIGURATION_DIRECTORY"}, {242, "NUMA_POLICY"}, {243, "CREDENTIALS"}, {245, "BPF"}};
+  int value = 0;
+  try {
+    value = std::stoi(status);
+  } catch (...) {
+    return status;
+  }
+  if (code == "killed" || code == "dumped" || code == "2" || code == "3") {
+    const char* abbrev = sigabbrev_np(value);
+    return fmt::format("{}/SIG{}", value, abbrev ? abbrev : "?");
+  }
+  auto it = systemd_codes.find(value);
+  if (it != systemd_codes.end()) return fmt::format("{}/{}", value, it->second);
+  return std::to_string(value);
+}
+
+namespace {
+
+std::string last_line(const std::string& text) {
+  std::istringstream lines(text);
+  std::string last;
+  for (std::string line; std::getline(lines, line);)
+    if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+  if (last.size() > 160) last = last.substr(0, 157) + "...";
+  return last;
+}
+
+std::string exit_detail(const Evidence& e) {
+  std::string code = e.property("ExecMainCode");
+  std::string status = e.property("ExecMainStatus");
+  std::string result = e.property("Result");
+  std::string text = "Result=" + (result.empty() ? "?" : result);
+  if (!status.empty() && status != "0") text += ", status=" + describe_exit(code, status);
+  return text;
+}
+
+Judgement make(Verdict verdict, Cause cause, std::string reason) {
+  Judgement j;
+  j.verdict = verdict;
+  j.cause = cause;
+  j.reason = std::move(reason);
+  return j;
+}
+
+}  // namespace
+
+Judgement judge(const Evidence& e, const scenario::Expectations& expect, const scenario::Workload& workload,
+                const scenario::Timeouts& timeouts, const std::string& unit) {
+  if (e.boot_state.empty())
+    return make(Verdict::Unresolved, Cause::Harness, "the trial driver printed no evidence");
+  if (e.boot_state != "running" && e.boot_state != "degraded")
+    return make(Verdict::Unresolved, Cause::Boot,
+                fmt::format("systemd in the container did not finish booting within {}s (state: {})",
+                            timeouts.boot.count() / 1000, e.boot_state));
+  if (!e.complete) return make(Verdict::Unresolved, Cause::Harness, "the trial driver was cut off before its end");
+  if (e.property("LoadState") == "not-found")
+    return make(Verdict::Unresolved, Cause::UnitNotFound, "unit " + unit + " is not in the image");
+
+  // systemd logs and then ignores lines it cannot use; such an option was
+  // never applied, so nothing can be concluded about it.
+  std::string rejected = last_line(e.section("pid1_dropin"));
+  if (!rejected.empty())
+    return make(Verdict::Unresolved, Cause::DropInRejected, "systemd ignored part of the drop-in: " + rejected);
+
+  if (!e.start_rc) return make(Verdict::Unresolved, Cause::Harness, "the unit was never started");
+  if (*e.start_rc == 124 || *e.start_rc == 137)
+    return make(Verdict::Fail, Cause::Service,
+                fmt::format("unit did not finish starting within {}s ({})", timeouts.start.count() / 1000,
+                            exit_detail(e)));
+  if (*e.start_rc != 0)
+    return make(Verdict::Fail, Cause::Service, "unit failed to start (" + exit_detail(e) + ")");
+
+  if (!e.workload_rc) return make(Verdict::Unresolved, Cause::Harness, "the workload did not run");
+
+  // What went wrong with the unit, then with the workload; the unit's own
+  // failure explains a failing client better, so it comes first.
+  std::vector<std::string> problems;
+  std::string result = e.property("Result");
+  if (expect.no_crash) {
+    std::string restarts = e.property("NRestarts");
+    if (result == "signal" || result == "core-dump" || result == "watchdog" || result == "oom-kill")
+      problems.push_back("service crashed (" + exit_detail(e) + ")");
+    else if (!restarts.empty() && restarts != "0")
+      problems.push_back(fmt::format("service restarted {} time(s) ({})", restarts, exit_detail(e)));
+  }
+  if (problems.empty() && expect.unit_active && e.property("ActiveState") != "active")
+    problems.push_back(fmt::format("unit is {} ({}) after the workload ({})", e.property("ActiveState"),
+                                   e.property("SubState"), exit_detail(e)));
+  if (e.workload_timed_out) {
+    problems.push_back(fmt::format("workload timed out after {}s", workload.timeout.count() / 1000.0));
+  } else if (*e.workload_rc != expect.workload_exit) {
+    std::string output = last_line(e.section("workload_output"));
+    problems.push_back(fmt::format("workload exited {} (expected {}){}{}", *e.workload_rc, expect.workload_exit,
+                                   output.empty() ? "" : ": ", output));
+  }
+  if (!problems.empty()) {
+    std::string reason = problems.front();
+    for (size_t i = 1; i < problems.size(); ++i) reason += "; " + problems[i];
+    return make(Verdict::Fail, Cause::Service, reason);
+  }
+
+  const std::string& journal = e.section("journal");
+  for (const auto& pattern : expect.journal_absent) {
+    std::smatch match;
+    if (std::regex_search(journal, match, std::regex(pattern)))
+      return make(Verdict::Fail, Cause::Service,
+                  "journal matches '" + pattern + "': " + last_line(match.str(0)));
+  }
+  for (const auto& pattern : expect.journal_present)
+    if (!std::regex_search(journal, std::regex(pattern)))
+      return make(Verdict::Fail, Cause::Service, "journal lacks '" + pattern + "'");
+  return make(Verdict::Pass, Cause::None, {});
+}
+
+}  // namespace hb::trial

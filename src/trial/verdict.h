@@ -1,0 +1,40 @@
+#pragma once
+// From evidence to a verdict. Pure: tested with hand-written evidence.
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.h"
+#include "search/oracle.h"
+#include "trial/evidence.h"
+
+namespace hb::trial {
+
+using search::Verdict;
+
+// Why a trial ended as it did; everything but Service is the harness's or
+// the host's business and never blamed on the service.
+enum class Cause {
+  None,            // PASS
+  Service,         // FAIL: the service misbehaved
+  Boot,            // UNRESOLVED: systemd in the container did not come up
+  UnitNotFound,    // UNRESOLVED: the unit is not in the image (a scenario error)
+  DropInRejected,  // UNRESOLVED: systemd ignored a line of our drop-in
+  NotEnforced,     // UNRESOLVED: an option was applied but is not in effect
+  Harness,         // UNRESOLVED: podman failed or the harness timed out
+};
+const char* cause_name(Cause cause);
+
+struct Judgement {
+  Verdict verdict = Verdict::Unresolved;
+  Cause cause = Cause::Harness;
+  std::string reason;              // one line a person understands
+  std::vector<std::string> notes;  // further observations
+};
+
+Judgement judge(const Evidence& evidence, const scenario::Expectations& expect, const scenario::Workload& workload,
+                const scenario::Timeouts& timeouts, const std::string& unit);
+
+// "226/NAMESPACE", "31/SYS": systemd's names for exit codes and signals.
+std::string describe_exit(const std::string& exec_main_code, const std::string& exec_main_status);
+
+}  // namespace hb::trial

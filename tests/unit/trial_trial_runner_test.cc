@@ -1,0 +1,139 @@
+#include "trial/trial_runner.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_runtime.h"
+#include "runtime/reaper.h"
+#include "trial/probes.h"
+
+namespace hb::trial {
+namespace {
+
+using hb::testing::FakeRuntime;
+using hb::testing::FakeTrial;
+
+TrialPlan demo_plan() {
+  TrialPlan plan;
+  plan.image = "localhost/hardbisect-bookworm:abc";
+  plan.privilege = runtime::Privilege::SysAdmin;
+  plan.service.unit = "demo.service";
+  plan.service.unit_file = "[Service]\nExecStart=/usr/local/bin/demo\n";
+  plan.service.files.push_back({"/usr/local/bin/demo", "#!/bin/sh\nexec sleep infinity\n", "0755"});
+  plan.workload.command = "true";
+  plan.run_id = "test";
+  return plan;
+}
+
+options::Directive directive(std::string key, std::string value, std::string section = "Service") {
+  return options::Directive{std::move(section), std::move(key), std::move(value)};
+}
+
+// The service "breaks" whenever ProtectSystem=strict is in the drop-in.
+FakeTrial breaks_under_protect_system(const std::string& dropin) {
+  FakeTrial t;
+  if (dropin.find("ProtectSystem=strict") != std::string::npos) {
+    t.workload_rc = 1;
+    t.show = "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainCode=1\n"
+             "ExecMainStatus=3\nNRestarts=0\nMainPID=0";
+    t.journal = "demo[42]: /usr/local/share/x: Read-only file system";
+    t.main_status.clear();
+  }
+  return t;
+}
+
+TEST(TrialTrialRunner, PassesAndAlwaysRemovesTheContainer) {
+  FakeRuntime fake;
+  TrialRunner runner(fake, demo_plan());
+  TrialResult result = runner.run({directive("NoNewPrivileges", "yes")});
+  EXPECT_EQ(result.verdict, Verdict::Pass) << result.reason;
+  EXPECT_EQ(fake.removed, std::vector<std::string>{"fake1"});
+  EXPECT_EQ(fake.calls.front(), "create localhost/hardbisect-bookworm:abc sys-admin");
+  // Everything is staged before boot, so no daemon-reload is needed.
+  EXPECT_EQ(fake.staged_files["/etc/systemd/system/demo.service"], "[Service]\nExecStart=/usr/local/bin/demo\n");
+  EXPECT_NE(fake.staged_files["/etc/systemd/system/demo.service.d/50-hardbisect.conf"].find(
+                "[Service]\nNoNewPrivileges=yes\n"),
+            std::string::npos);
+  EXPECT_TRUE(fake.staged_files.count("/usr/local/bin/demo"));
+  EXPECT_TRUE(fake.staged_files.count(kDriverPath));
+}
+
+TEST(TrialTrialRunner, UnitSectionGoesToUnit) {
+  FakeRuntime fake;
+  TrialRunner runner(fake, demo_plan());
+  runner.run({directive("ProtectHome", "yes"), directive("StartLimitBurst", "4", "Unit")});
+  const std::string& dropin = fake.dropins.back();
+  EXPECT_LT(dropin.find("[Unit]\nStartLimitBurst=4\n"), dropin.find("[Service]\nProtectHome=yes\n"));
+}
+
+TEST(TrialTrialRunner, FailsWithTheReason) {
+  FakeRuntime fake;
+  fake.rule = breaks_under_protect_system;
+  TrialRunner runner(fake, demo_plan());
+  EXPECT_EQ(runner.run({}).verdict, Verdict::Pass);
+  TrialResult result = runner.run({directive("ProtectSystem", "strict")});
+  EXPECT_EQ(result.verdict, Verdict::Fail);
+  EXPECT_EQ(result.cause, Cause::Service);
+  EXPECT_NE(result.reason.find("3"), std::string::npos) << result.reason;
+  EXPECT_EQ(fake.removed.size(), 2u);
+}
+
+TEST(TrialTrialRunner, CreateFailureIsUnresolvedNotTheServicesFault) {
+  FakeRuntime fake;
+  fake.fail_create = true;
+  TrialRunner runner(fake, demo_plan());
+  TrialResult result = runner.run({});
+  EXPECT_EQ(result.verdict, Verdict::Unresolved);
+  EXPECT_EQ(result.cause, Cause::Harness);
+  EXPECT_NE(result.reason.find("image not known"), std::string::npos) << result.reason;
+}
+
+TEST(TrialTrialRunner, HungExecIsUnresolvedKeepsLogsAndRemoves) {
+  FakeRuntime fake;
+  fake.hang_exec = true;
+  TrialRunner runner(fake, demo_plan());
+  TrialResult result = runner.run({});
+  EXPECT_EQ(result.verdict, Verdict::Unresolved);
+  EXPECT_EQ(result.cause, Cause::Harness);
+  EXPECT_FALSE(result.container_logs.empty());
+  EXPECT_EQ(fake.removed.size(), 1u);
+}
+
+TEST(TrialTrialRunner, BootFailureIsUnresolved) {
+  FakeRuntime fake;
+  fake.rule = [](const std::string&) {
+    FakeTrial t;
+    t.boot_state = "starting";
+    return t;
+  };
+  TrialRunner runner(fake, demo_plan());
+  TrialResult result = runner.run({});
+  EXPECT_EQ(result.verdict, Verdict::Unresolved);
+  EXPECT_EQ(result.cause, Cause::Boot);
+}
+
+TEST(TrialTrialRunner, UnenforcedOptionNeverPasses) {
+  FakeRuntime fake;  // main process shows NoNewPrivs 0 and PID 1's seccomp filters only
+  TrialRunner runner(fake, demo_plan(), check_enforcement);
+  TrialResult result = runner.run({directive("NoNewPrivileges", "yes")});
+  EXPECT_EQ(result.verdict, Verdict::Unresolved);
+  EXPECT_EQ(result.cause, Cause::NotEnforced);
+  EXPECT_NE(result.reason.find("NoNewPrivileges=yes"), std::string::npos) << result.reason;
+
+  fake.rule = [](const std::string&) {
+    FakeTrial t;
+    t.main_status = "NoNewPrivs:\t1\nSeccomp:\t2\nSeccomp_filters:\t1";
+    return t;
+  };
+  EXPECT_EQ(runner.run({directive("NoNewPrivileges", "yes")}).verdict, Verdict::Pass);
+}
+
+TEST(TrialTrialRunner, ReaperForgetsFinishedContainers) {
+  FakeRuntime fake;
+  TrialRunner runner(fake, demo_plan());
+  runner.run({});
+  // Nothing in flight after a trial: an interrupt now removes nothing.
+  EXPECT_EQ(runtime::Reaper::instance().remove_all(), 0);
+}
+
+}  // namespace
+}  // namespace hb::trial

@@ -1,0 +1,117 @@
+#include "trial/verdict.h"
+
+#include <gtest/gtest.h>
+
+namespace hb::trial {
+namespace {
+
+Evidence running_evidence() {
+  Evidence e;
+  e.boot_state = "running";
+  e.complete = true;
+  e.start_rc = 0;
+  e.workload_rc = 0;
+  e.properties = {{"LoadState", "loaded"}, {"ActiveState", "active"}, {"SubState", "running"},
+                  {"Result", "success"},   {"NRestarts", "0"},       {"ExecMainStatus", "0"}};
+  return e;
+}
+
+Judgement judge_default(const Evidence& e, scenario::Expectations expect = {}) {
+  scenario::Workload workload;
+  workload.timeout = std::chrono::seconds(5);
+  return judge(e, expect, workload, scenario::Timeouts{}, "demo.service");
+}
+
+TEST(TrialVerdict, PassWhenEverythingHolds) {
+  Judgement j = judge_default(running_evidence());
+  EXPECT_EQ(j.verdict, Verdict::Pass);
+  EXPECT_EQ(j.cause, Cause::None);
+}
+
+TEST(TrialVerdict, NamespaceFailureIsNamed) {
+  Evidence e = running_evidence();
+  e.start_rc = 1;
+  e.workload_rc.reset();
+  e.properties["ActiveState"] = "failed";
+  e.properties["Result"] = "exit-code";
+  e.properties["ExecMainCode"] = "exited";
+  e.properties["ExecMainStatus"] = "226";
+  Judgement j = judge_default(e);
+  EXPECT_EQ(j.verdict, Verdict::Fail);
+  EXPECT_NE(j.reason.find("226/NAMESPACE"), std::string::npos) << j.reason;
+}
+
+TEST(TrialVerdict, SeccompKillIsACrashWithTheSignalName) {
+  Evidence e = running_evidence();
+  e.properties["ActiveState"] = "failed";
+  e.properties["Result"] = "signal";
+  e.properties["ExecMainCode"] = "killed";
+  e.properties["ExecMainStatus"] = "31";
+  Judgement j = judge_default(e);
+  EXPECT_EQ(j.verdict, Verdict::Fail);
+  EXPECT_NE(j.reason.find("31/SIGSYS"), std::string::npos) << j.reason;
+}
+
+TEST(TrialVerdict, WorkloadTimeoutAndExitCode) {
+  Evidence e = running_evidence();
+  e.workload_rc = 124;
+  e.workload_timed_out = true;
+  EXPECT_NE(judge_default(e).reason.find("workload timed out after 5"), std::string::npos);
+  e.workload_timed_out = false;
+  e.workload_rc = 7;
+  e.sections["workload_output"] = "curl: (7) Failed to connect\n";
+  Judgement j = judge_default(e);
+  EXPECT_EQ(j.verdict, Verdict::Fail);
+  EXPECT_NE(j.reason.find("workload exited 7 (expected 0): curl: (7) Failed to connect"), std::string::npos)
+      << j.reason;
+  scenario::Expectations expect;
+  expect.workload_exit = 7;
+  EXPECT_EQ(judge_default(e, expect).verdict, Verdict::Pass);
+}
+
+TEST(TrialVerdict, RestartsCountAsCrashes) {
+  Evidence e = running_evidence();
+  e.properties["NRestarts"] = "2";
+  EXPECT_EQ(judge_default(e).verdict, Verdict::Fail);
+  scenario::Expectations lenient;
+  lenient.no_crash = false;
+  EXPECT_EQ(judge_default(e, lenient).verdict, Verdict::Pass);
+}
+
+TEST(TrialVerdict, JournalPatterns) {
+  Evidence e = running_evidence();
+  e.sections["journal"] = "demo[1]: warning: cache corrupted\n";
+  scenario::Expectations expect;
+  expect.journal_absent = {"corrupt(ed)?"};
+  EXPECT_EQ(judge_default(e, expect).verdict, Verdict::Fail);
+  expect.journal_absent.clear();
+  expect.journal_present = {"ready to serve"};
+  EXPECT_EQ(judge_default(e, expect).verdict, Verdict::Fail);
+}
+
+TEST(TrialVerdict, InfrastructureIsNeverTheServicesFault) {
+  Evidence e = running_evidence();
+  e.boot_state = "starting";
+  EXPECT_EQ(judge_default(e).cause, Cause::Boot);
+  e = running_evidence();
+  e.properties["LoadState"] = "not-found";
+  EXPECT_EQ(judge_default(e).cause, Cause::UnitNotFound);
+  e = running_evidence();
+  e.sections["pid1_dropin"] =
+      "/etc/systemd/system/demo.service.d/50-hardbisect.conf:3: Failed to parse protect system value";
+  Judgement j = judge_default(e);
+  EXPECT_EQ(j.verdict, Verdict::Unresolved);
+  EXPECT_EQ(j.cause, Cause::DropInRejected);
+  e = running_evidence();
+  e.complete = false;
+  EXPECT_EQ(judge_default(e).verdict, Verdict::Unresolved);
+}
+
+TEST(TrialVerdict, DescribeExit) {
+  EXPECT_EQ(describe_exit("exited", "203"), "203/EXEC");
+  EXPECT_EQ(describe_exit("killed", "9"), "9/SIGKILL");
+  EXPECT_EQ(describe_exit("exited", "3"), "3");
+}
+
+}  // namespace
+}  // namespace hb::trial
