@@ -69,6 +69,8 @@ Action setup_run(CLI::App& app) {
     context.require_podman();
     std::string run_id = trial::new_run_id();
     trial::PreparedScenario prepared = trial::prepare_scenario(scenario, context.images(), run_id);
+    // This host's kernel log only tells about containers that run here.
+    prepared.plan.host_kernel_log = context.host_flags().connection.empty();
     std::cout << fmt::format("hardbisect run: {} on {}\n", scenario.service.unit, prepared.plan.image);
     std::cout << fmt::format("privilege: {} ({})\n", runtime::privilege_name(prepared.privilege.level),
                              prepared.privilege.why);
@@ -115,6 +117,7 @@ Action setup_run(CLI::App& app) {
     trial::TrialResult full = runner.run(all);
     trials.push_back(report::trial_to_json("full", full));
     std::cout << report::format_trial(fmt::format("full set ({} options)", scenario.options.size()), full, true);
+    std::cout << report::format_exposure(baseline, full);
     switch (full.verdict) {
       case search::Verdict::Pass:
         std::cout << "verdict: PASS: the service works with every option applied and enforced\n";

@@ -13,6 +13,8 @@ using Action = std::function<int(Context&)>;
 Action setup_doctor(CLI::App& app);
 Action setup_image(CLI::App& app);
 Action setup_run(CLI::App& app);
+Action setup_bisect(CLI::App& app);
+Action setup_verify(CLI::App& app);
 Action setup_gc(CLI::App& app);
 
 }  // namespace hb::cli

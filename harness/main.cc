@@ -25,6 +25,10 @@ struct Subcommand {
 const Subcommand kSubcommands[] = {
     {"run", "Run the baseline and the full option set on a service and print both verdicts",
      hb::cli::setup_run},
+    {"bisect", "Find which options (or combinations) break the service, and the safe template",
+     hb::cli::setup_bisect},
+    {"verify", "Bisect every scenario that states expect_culprits and compare the answers",
+     hb::cli::setup_verify},
     {"doctor", "Check this host: Podman, OCI runtime, cgroups, rlimits, privileges", hb::cli::setup_doctor},
     {"image", "Build or list the trial images (Debian base with systemd, plus packages)",
      hb::cli::setup_image},

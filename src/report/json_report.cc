@@ -26,6 +26,16 @@ nlohmann::json trial_to_json(const std::string& label, const trial::TrialResult&
       {"journal", e.section("journal")},
       {"kernel", e.section("kernel")},
   };
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& row : e.exposure_rows)
+    rows.push_back({{"name", row.name},
+                    {"ok", row.ok},
+                    {"exposure", row.exposure ? nlohmann::json(*row.exposure) : nlohmann::json(nullptr)},
+                    {"description", row.description}});
+  evidence["exposure_rows"] = rows;
+  evidence["exposure_rating"] = e.exposure_rating;
+  evidence["security_ms"] = e.security_ms;
+  evidence["host_kernel"] = e.section("host_kernel");
   evidence["start_rc"] = e.start_rc ? nlohmann::json(*e.start_rc) : nlohmann::json(nullptr);
   evidence["workload_rc"] = e.workload_rc ? nlohmann::json(*e.workload_rc) : nlohmann::json(nullptr);
   if (!result.container_logs.empty()) evidence["container_logs"] = result.container_logs;
@@ -35,6 +45,8 @@ nlohmann::json trial_to_json(const std::string& label, const trial::TrialResult&
       {"verdict", verdict_name(result.verdict)},
       {"cause", trial::cause_name(result.cause)},
       {"reason", result.reason},
+      {"explanation", result.explanation},
+      {"exposure", result.exposure ? nlohmann::json(*result.exposure) : nlohmann::json(nullptr)},
       {"notes", result.notes},
       {"elapsed_ms", result.elapsed.count()},
       {"evidence", evidence},

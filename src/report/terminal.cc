@@ -30,10 +30,14 @@ std::string format_trial(const std::string& label, const trial::TrialResult& res
                                  result.elapsed.count() / 1000.0);
   if (!result.reason.empty()) text += "   " + result.reason;
   text += "\n";
+  if (!result.explanation.empty()) text += "    why: " + result.explanation + "\n";
   const trial::Evidence& e = result.evidence;
-  if (e.boot_ms >= 0)
-    text += fmt::format("    boot {} ms, start {} ms, workload {} ms\n", e.boot_ms, std::max(0L, e.start_ms),
+  if (e.boot_ms >= 0) {
+    text += fmt::format("    boot {} ms, start {} ms, workload {} ms", e.boot_ms, std::max(0L, e.start_ms),
                         std::max(0L, e.workload_ms));
+    if (result.exposure) text += fmt::format(", exposure {:.1f} {}", *result.exposure, e.exposure_rating);
+    text += "\n";
+  }
   for (const auto& note : result.notes) text += "    note: " + note + "\n";
   if (!with_evidence || result.verdict == search::Verdict::Pass) return text;
   auto output = last_lines(e.section("workload_output"), 3);
@@ -53,6 +57,12 @@ std::string format_trial(const std::string& label, const trial::TrialResult& res
     for (const auto& line : last_lines(result.container_logs, 6)) text += "      " + line + "\n";
   }
   return text;
+}
+
+std::string format_exposure(const trial::TrialResult& before, const trial::TrialResult& after) {
+  if (!before.exposure || !after.exposure) return {};
+  return fmt::format("exposure {:.1f} -> {:.1f} (systemd-analyze security: baseline -> full set; 10 is worst)\n",
+                     *before.exposure, *after.exposure);
 }
 
 }  // namespace hb::report

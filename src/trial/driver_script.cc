@@ -50,13 +50,20 @@ fi
 
 # 4. Evidence.
 mark show
-systemctl show --no-pager -p LoadState,ActiveState,SubState,Result,ExecMainCode,ExecMainStatus,NRestarts,MainPID,Type,DropInPaths,FragmentPath "$unit"
+systemctl show --no-pager -p Id,LoadState,ActiveState,SubState,Result,ExecMainCode,ExecMainStatus,NRestarts,MainPID,Type,DropInPaths,FragmentPath,ExecStart "$unit"
 mark journal
 journalctl -b -u "$unit" --no-pager -o short-monotonic -n 300 2>&1
 mark pid1_dropin
 journalctl -b _PID=1 --no-pager -o cat 2>/dev/null | grep -F "$unit.d/" | tail -n 50
+# Kernel lines (only privileged containers see them): the boot is the
+# host's, so keep those logged after this container's init started.
 mark kernel
-journalctl -k -b --no-pager -o cat 2>/dev/null | grep -E 'type=1326|seccomp|Out of memory|oom-kill|Killed process' | tail -n 50
+since=$(awk -v hz="$(getconf CLK_TCK 2>/dev/null || echo 100)" '{ printf "%d", $22 / hz }' /proc/1/stat 2>/dev/null)
+journalctl -k -b --no-pager -o short-monotonic 2>/dev/null |
+  awk -v since="${since:-0}" 'match($0, /^\[ *[0-9]+\.[0-9]+\]/) {
+    t = substr($0, RSTART + 1, RLENGTH - 2) + 0
+    if (t >= since) { line = $0; sub(/^\[[^]]*\] [^ ]+ kernel: /, "", line); print line } }' |
+  grep -E 'type=1326|seccomp|Out of memory|out of memory|oom-kill|Killed process' | tail -n 50
 pid=$(systemctl show -p MainPID --value "$unit" 2>/dev/null)
 mark main_pid; echo "${pid:-0}"
 if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -d "/proc/$pid" ]; then
@@ -77,6 +84,12 @@ if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -d "/proc/$pid" ]; then
 fi
 mark pid1_status; cat /proc/1/status
 mark pid1_ns; for n in /proc/1/ns/*; do echo "$(basename "$n") $(readlink "$n")"; done
+
+# 5. Exposure as systemd rates it (about 20-60 ms); last, so it cannot
+# disturb what was observed above.
+t4=$(now_ms)
+mark security; systemd-analyze security --no-pager "$unit" 2>&1 | tail -n 120
+mark security_ms; echo $(($(now_ms) - t4))
 mark end
 )SH";
   return script;

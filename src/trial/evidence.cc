@@ -1,5 +1,6 @@
 #include "trial/evidence.h"
 
+#include <cctype>
 #include <sstream>
 
 namespace hb::trial {
@@ -73,7 +74,72 @@ Evidence parse_evidence(const std::string& output, const std::string& nonce, lon
   if (evidence.workload_rc && (*evidence.workload_rc == 124 || *evidence.workload_rc == 137) &&
       evidence.workload_ms >= workload_timeout_ms - 50)
     evidence.workload_timed_out = true;
+  evidence.security_ms = to_long(trimmed(evidence.section("security_ms"))).value_or(-1);
+  parse_security(evidence.section("security"), evidence);
   return evidence;
+}
+
+namespace {
+std::optional<double> to_exposure(const std::string& word) {
+  // "0.2", "10.0": one decimal, as systemd prints it.
+  if (word.empty() || word.find('.') == std::string::npos) return std::nullopt;
+  for (char c : word)
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.') return std::nullopt;
+  try {
+    return std::stod(word);
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+}  // namespace
+
+void parse_security(const std::string& text, Evidence& evidence) {
+  // Rows: "✓ NAME  DESCRIPTION", "✗ NAME  DESCRIPTION  0.2", "  NAME  DESCRIPTION"
+  // (does not apply); ASCII terminals get "+", "-" and "->" instead.
+  // Last: "→ Overall exposure level for X.service: 4.3 OK 🙂".
+  static const std::string kCheck = "\xE2\x9C\x93", kCross = "\xE2\x9C\x97", kArrow = "\xE2\x86\x92";
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(kArrow, 0) == 0 || line.rfind("->", 0) == 0) {
+      const std::string marker = "Overall exposure level for ";
+      size_t at = line.find(marker);
+      size_t colon = at == std::string::npos ? at : line.find(": ", at + marker.size());
+      if (colon == std::string::npos) continue;
+      std::istringstream rest(line.substr(colon + 2));
+      std::string number, rating;
+      rest >> number >> rating;
+      evidence.exposure = to_exposure(number);
+      evidence.exposure_rating = rating;
+      continue;
+    }
+    ExposureRow row;
+    std::string body;
+    if (line.rfind(kCheck + " ", 0) == 0 || line.rfind(kCross + " ", 0) == 0) {
+      row.ok = line.rfind(kCheck, 0) == 0;
+      body = line.substr(kCheck.size() + 1);
+    } else if (line.rfind("+ ", 0) == 0 || line.rfind("- ", 0) == 0) {
+      row.ok = line[0] == '+';
+      body = line.substr(2);
+    } else if (line.rfind("  ", 0) == 0 && line.find("DESCRIPTION") == std::string::npos) {
+      body = line.substr(2);
+    } else {
+      continue;
+    }
+    std::istringstream words(body);
+    std::vector<std::string> parts;
+    for (std::string w; words >> w;) parts.push_back(w);
+    if (parts.empty() || parts[0].find('=') == std::string::npos) continue;
+    row.name = parts[0];
+    size_t last = parts.size();
+    if (last > 1) {
+      if (auto value = to_exposure(parts.back())) {
+        row.exposure = value;
+        --last;
+      }
+    }
+    for (size_t i = 1; i < last; ++i) row.description += (i > 1 ? " " : "") + parts[i];
+    evidence.exposure_rows.push_back(std::move(row));
+  }
 }
 
 }  // namespace hb::trial

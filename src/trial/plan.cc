@@ -94,6 +94,7 @@ PreparedScenario prepare_scenario(const scenario::Scenario& scenario, image::Ima
   plan.expect = scenario.expect;
   plan.timeouts = scenario.timeouts;
   plan.run_id = run_id;
+  plan.host_kernel_log = true;  // the CLI turns it off for a remote --connection
   return prepared;
 }
 

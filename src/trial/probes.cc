@@ -128,12 +128,21 @@ std::optional<std::string> probe_directive(const options::Directive& d, const Ev
     return std::nullopt;
   }
   if (probe == "seccomp") {
+    // SystemCallErrorNumber= and SystemCallLog= only shape another filter.
+    if (d.key == "SystemCallErrorNumber" || d.key == "SystemCallLog") return std::nullopt;
     if (value.empty() || value == "no" || value == "false") return std::nullopt;
     // Podman installs its own filter on everything; systemd's adds at least one.
     int mine = std::atoi(status["Seccomp_filters"].c_str());
     int base = std::atoi(pid1["Seccomp_filters"].c_str());
     if (mine <= base)
       return fmt::format("{}: no seccomp filter of systemd on the service ({} filter(s), as PID 1)", d.line(), mine);
+    return std::nullopt;
+  }
+  if (d.key == "ProtectClock") {
+    if (!truthy(value)) return std::nullopt;
+    unsigned long long have = hex(status["CapBnd"]);
+    if (have & ((1ULL << 25) | (1ULL << 35)))  // CAP_SYS_TIME, CAP_WAKE_ALARM
+      return d.line() + ": the service may still set the clock (CAP_SYS_TIME in its bounding set)";
     return std::nullopt;
   }
   if (probe == "cap_bounding" || probe == "cap_ambient") {
@@ -153,30 +162,57 @@ std::optional<std::string> probe_directive(const options::Directive& d, const Ev
   }
   if (probe == "readonly_paths") {
     if (value.empty() || value == "no" || value == "false") return std::nullopt;
-    std::vector<std::string> paths{"/usr"};
-    if (value == "full") paths.push_back("/etc");
-    if (value == "strict") paths = {"/usr", "/etc", "/var"};
-    for (const auto& path : paths)
-      if (!read_only(covering_mount(mounts, path))) return d.line() + ": " + path + " is writable for the service";
-    return std::nullopt;
-  }
-  if (probe == "hidden_paths") {
     std::vector<std::string> paths;
-    if (d.key == "ProtectHome") {
-      if (value.empty() || value == "no" || value == "false") return std::nullopt;
-      paths = {"/root", "/home"};
-    } else {
+    bool optional = false;  // "-path": systemd skips a missing path
+    if (d.key == "ProtectSystem") {
+      paths = {"/usr"};
+      if (value == "full") paths.push_back("/etc");
+      if (value == "strict") paths = {"/usr", "/etc", "/var"};
+    } else if (d.key == "ProtectKernelTunables") {
+      if (!truthy(value)) return std::nullopt;
+      paths = {"/proc/sys"};
+    } else if (d.key == "ProtectControlGroups") {
+      if (!truthy(value) && value != "strict") return std::nullopt;
+      paths = {"/sys/fs/cgroup"};
+    } else {  // ReadOnlyPaths=, BindReadOnlyPaths= (SRC[:DST])
       for (auto w : words(value)) {
+        if (!w.empty() && w[0] == '-') optional = true;
         while (!w.empty() && (w[0] == '-' || w[0] == '+')) w.erase(0, 1);
+        auto colon = w.find(':');
+        if (d.key == "BindReadOnlyPaths" && colon != std::string::npos) w = w.substr(colon + 1);
+        else if (colon != std::string::npos) w = w.substr(0, colon);
         paths.push_back(w);
       }
     }
-    for (const auto& path : paths) {
-      const Mount* m = covering_mount(mounts, path);
-      bool covered = m && m->mountpoint == path;
-      // A "-" path that does not exist is fine to skip; we only know mounts.
-      if (!covered && d.key == "ProtectHome") return d.line() + ": " + path + " is not hidden from the service";
+    for (const auto& path : paths)
+      if (!read_only(covering_mount(mounts, path)) && !optional)
+        return d.line() + ": " + path + " is writable for the service";
+    return std::nullopt;
+  }
+  if (probe == "hidden_paths") {
+    if (d.key == "ProtectHome") {
+      if (value.empty() || value == "no" || value == "false") return std::nullopt;
+      for (const char* path : {"/root", "/home"}) {
+        const Mount* m = covering_mount(mounts, path);
+        if (!m || m->mountpoint != path) return d.line() + ": " + path + " is not hidden from the service";
+      }
+      return std::nullopt;
     }
+    if (d.key == "InaccessiblePaths" || d.key == "TemporaryFileSystem") {
+      for (auto w : words(value)) {
+        bool optional = !w.empty() && w[0] == '-';
+        while (!w.empty() && (w[0] == '-' || w[0] == '+')) w.erase(0, 1);
+        w = w.substr(0, w.find(':'));
+        const Mount* m = covering_mount(mounts, w);
+        if (!optional && (!m || m->mountpoint != w)) return d.line() + ": " + w + " is not hidden from the service";
+      }
+      return std::nullopt;
+    }
+    // ProtectKernelModules/Logs hide paths that may not exist in the image;
+    // their own mount namespace is the evidence that they were set up.
+    if (!truthy(value)) return std::nullopt;
+    if (main_ns["mnt"].empty() || main_ns["mnt"] == init_ns["mnt"])
+      return d.line() + ": the service shares PID 1's mount namespace";
     return std::nullopt;
   }
   if (probe == "private_tmp") {

@@ -11,6 +11,8 @@
 #include "runtime/reaper.h"
 #include "scenario/template.h"
 #include "trial/driver_script.h"
+#include "trial/explain.h"
+#include "trial/host_kernel_log.h"
 #include "util/error.h"
 
 namespace fs = std::filesystem;
@@ -112,6 +114,9 @@ TrialResult TrialRunner::run(const std::vector<options::Directive>& directives) 
     }
   } remover{m_runtime, id};
 
+  // From here on, what the host's kernel logs may be this trial's.
+  std::unique_ptr<HostKernelLog> kernel_log = m_plan.host_kernel_log ? HostKernelLog::open_at_end() : nullptr;
+
   runtime::ProcessResult copied = m_runtime.copy_in(id, staging.root());
   if (!copied.ok()) return harness_failure("podman cp failed", copied);
   runtime::ProcessResult booted = m_runtime.start(id);
@@ -131,6 +136,8 @@ TrialResult TrialRunner::run(const std::vector<options::Directive>& directives) 
   auto watchdog = m_plan.timeouts.boot + m_plan.timeouts.start + m_plan.workload.timeout + std::chrono::seconds(30);
   runtime::ProcessResult driven = m_runtime.exec(id, argv, watchdog);
   result.evidence = parse_evidence(driven.out, nonce, m_plan.workload.timeout.count());
+  if (kernel_log) result.evidence.sections["host_kernel"] = kernel_log->read_new();
+  result.exposure = result.evidence.exposure;
   if (driven.timed_out || (!driven.ok() && !result.evidence.complete)) {
     result.container_logs = m_runtime.logs(id).out;
     if (result.evidence.boot_state.empty() || driven.timed_out)
@@ -154,6 +161,7 @@ TrialResult TrialRunner::run(const std::vector<options::Directive>& directives) 
       for (const auto& line : enforcement.not_enforced) result.notes.push_back("not enforced: " + line);
     }
   }
+  if (result.verdict == Verdict::Fail) result.explanation = explain_failure(result.evidence, directives);
   return finish(result);
 }
 

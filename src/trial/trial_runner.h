@@ -3,6 +3,7 @@
 // (ARCHITECTURE.md "Trial"). The container is always removed.
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,15 +24,22 @@ struct TrialPlan {
   scenario::Expectations expect;
   scenario::Timeouts timeouts;
   std::string run_id;  // label io.hardbisect.run, for `gc` of one run
+  // Read this host's kernel log around each trial (seccomp and OOM kills);
+  // only true when the containers run on this host.
+  bool host_kernel_log = false;
 };
 
 struct TrialResult {
   Verdict verdict = Verdict::Unresolved;
   Cause cause = Cause::Harness;
   std::string reason;
+  // FAIL only: why, in one line, with the change to try
+  // ("sed killed by SIGSYS on fchown: ...; add SystemCallFilter=@chown").
+  std::string explanation;
   std::vector<std::string> notes;
   std::vector<options::Directive> applied;
   Evidence evidence;
+  std::optional<double> exposure;  // systemd-analyze security's overall level
   std::string container_logs;  // kept when the harness itself failed
   std::chrono::milliseconds elapsed{0};
 };

@@ -1,0 +1,65 @@
+// hardbisect bisect: find which options break the service.
+#include <fmt/format.h>
+#include <iostream>
+
+#include "commands.h"
+#include "report/search_report.h"
+#include "scenario/adhoc.h"
+#include "search/search.h"
+#include "trial/bisect_job.h"
+#include "util/edit_distance.h"
+#include "util/error.h"
+#include "util/files.h"
+
+namespace hb::cli {
+
+void add_adhoc_flags(CLI::App& app, scenario::AdhocFlags& flags);
+scenario::Scenario load_scenario_or_flags(const std::string& path, const scenario::AdhocFlags& flags);
+
+void add_search_flags(CLI::App& app, search::SearchConfig& config) {
+  app.add_option("--strategy", config.strategy, "bisect (default), ddmin, progressive or linear");
+  app.add_option("--confidence", config.confidence, "Wanted detection probability per test when flaky (default 0.95)")
+      ->check(CLI::Range(0.5, 0.9999));
+  app.add_option("--max-repeats", config.max_repeats, "Cap on the runs of one option set when flaky (default 30)");
+  app.add_option("--max-trials", config.max_trials, "Stop after this many trials (0 = no limit)");
+}
+
+void check_strategy(const std::string& strategy) {
+  std::vector<std::string> strategies = search::strategy_names();
+  if (std::find(strategies.begin(), strategies.end(), strategy) != strategies.end()) return;
+  std::string suggestion = util::did_you_mean(strategy, strategies);
+  throw UserError("unknown strategy '" + strategy + "'",
+                  (suggestion.empty() ? "" : "did you mean '" + suggestion + "'? ") +
+                      "strategies: bisect, ddmin, progressive, linear");
+}
+
+Action setup_bisect(CLI::App& app) {
+  auto path = std::make_shared<std::string>();
+  auto flags = std::make_shared<scenario::AdhocFlags>();
+  auto json_path = std::make_shared<std::string>();
+  auto safe_path = std::make_shared<std::string>();
+  auto config = std::make_shared<search::SearchConfig>();
+  app.add_option("scenario", *path, "Scenario YAML file");
+  add_adhoc_flags(app, *flags);
+  add_search_flags(app, *config);
+  app.add_option("--json", *json_path, "Write a machine-readable report to FILE");
+  app.add_option("--safe-out", *safe_path, "Write the safe template (a drop-in) to FILE");
+  return [=](Context& context) {
+    check_strategy(config->strategy);
+    scenario::Scenario scenario = load_scenario_or_flags(*path, *flags);
+    context.require_podman();
+    trial::BisectJob job = trial::run_bisect_job(context.runtime(), context.images(), scenario, *config,
+                                                 [](const std::string& line) { std::cout << line << std::endl; });
+    report::SearchReportInput input{scenario, job.result, job.trials, job.prepared.plan.image,
+                                    runtime::privilege_name(job.prepared.privilege.level), job.wall_seconds};
+    std::cout << report::format_search_summary(input);
+    if (!safe_path->empty() && job.result.status == search::SearchStatus::Found) {
+      util::write_file_atomically(*safe_path, report::safe_dropin(scenario, job.result));
+      std::cout << "safe template written to " << *safe_path << "\n";
+    }
+    if (!json_path->empty()) util::write_file_atomically(*json_path, report::search_to_json(input).dump(2) + "\n");
+    return trial::bisect_exit_code(job);
+  };
+}
+
+}  // namespace hb::cli

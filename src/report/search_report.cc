@@ -1,0 +1,177 @@
+#include "report/search_report.h"
+
+#include <fmt/format.h>
+
+#include "report/json_report.h"
+#include "scenario/template.h"
+
+namespace hb::report {
+
+std::vector<std::string> option_names(const scenario::Scenario& scenario, const search::OptionSet& set) {
+  std::vector<std::string> names;
+  for (int index : set) names.push_back(scenario.options.at(static_cast<size_t>(index)).name);
+  return names;
+}
+
+namespace {
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+  return text;
+}
+
+std::string set_label(const scenario::Scenario& scenario, const search::OptionSet& set) {
+  if (set.empty()) return "(no options)";
+  if (set.size() == scenario.options.size()) return fmt::format("(all {} options)", set.size());
+  if (set.size() <= 2) return joined(option_names(scenario, set));
+  return fmt::format("{} options", set.size());
+}
+
+const char* verdict_upper(search::Verdict v) {
+  switch (v) {
+    case search::Verdict::Pass: return "PASS";
+    case search::Verdict::Fail: return "FAIL";
+    case search::Verdict::Unresolved: return "UNRESOLVED";
+  }
+  return "?";
+}
+
+std::vector<options::Directive> directives_of(const scenario::Scenario& scenario, const search::OptionSet& set) {
+  std::vector<options::Directive> all;
+  for (int index : set) {
+    const auto& item = scenario.options.at(static_cast<size_t>(index));
+    all.insert(all.end(), item.directives.begin(), item.directives.end());
+  }
+  return all;
+}
+
+}  // namespace
+
+std::string safe_dropin(const scenario::Scenario& scenario, const search::SearchResult& result) {
+  std::string header = fmt::format(
+      "The safe hardening template for {}, found by hardbisect bisect\n"
+      "({} of {} options kept; removed: {}).",
+      scenario.service.unit, result.safe_set.size(), scenario.options.size(),
+      result.removal.empty() ? "none" : joined(option_names(scenario, result.removal)));
+  return scenario::render_dropin(directives_of(scenario, result.safe_set), header);
+}
+
+std::string format_progress(const scenario::Scenario& scenario, const search::TrialRecord& record,
+                            const trial::TrialResult& trial) {
+  std::string line = fmt::format("[{:>3}] {:<8} {:<44} {:<10} {:>5.2f} s", record.index + 1,
+                                 search::phase_name(record.phase), set_label(scenario, record.options),
+                                 verdict_upper(record.outcome.verdict), trial.elapsed.count() / 1000.0);
+  if (record.run > 1) line += fmt::format("  (run {})", record.run);
+  if (!record.outcome.reason.empty()) line += "  " + record.outcome.reason;
+  return line;
+}
+
+std::string format_search_summary(const SearchReportInput& in) {
+  const search::SearchResult& r = in.result;
+  std::string text;
+  text += fmt::format("\n== hardbisect {}: {}\n", r.strategy, search::status_name(r.status));
+  text += r.message + "\n";
+  if (!r.culprits.empty()) {
+    text += "\nculprits (each set fails on its own; removing one option of it defuses it):\n";
+    for (const auto& set : r.culprits) text += "  - " + joined(option_names(in.scenario, set)) + "\n";
+  }
+  if (!r.removals.empty()) {
+    text += "\nremove from the template:\n";
+    for (const auto& removal : r.removals) {
+      std::string name = in.scenario.options.at(static_cast<size_t>(removal.option)).name;
+      std::string why;
+      if (removal.fails_alone) why = "fails alone on top of the baseline";
+      for (const auto& partners : removal.together_with)
+        why += (why.empty() ? "" : "; ") + std::string("fails together with ") +
+               joined(option_names(in.scenario, partners));
+      text += fmt::format("  - {}: {}\n", name, why);
+      // The failing trial's explanation, where a trial ran this culprit alone.
+      for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
+        if (r.trials[i].options == search::OptionSet{removal.option} &&
+            r.trials[i].outcome.verdict == search::Verdict::Fail) {
+          text += "      evidence: " + in.trials[i].reason + "\n";
+          break;
+        }
+      }
+    }
+  }
+  if (!r.undecided.empty())
+    text += "\nundecided (their trials stayed UNRESOLVED): " + joined(option_names(in.scenario, r.undecided)) + "\n";
+  for (const auto& u : r.unresolved)
+    text += fmt::format("  unresolved trial {}: {} — {}\n", u.trial + 1, set_label(in.scenario, u.options), u.reason);
+  if (r.status == search::SearchStatus::Found) {
+    text += fmt::format("\nsafe template ({} of {} options, verified by trial {}):\n", r.safe_set.size(),
+                        r.option_count, r.safe_trial + 1);
+    for (const auto& name : option_names(in.scenario, r.safe_set)) text += "  " + name + "\n";
+  }
+  if (r.flaky)
+    text += fmt::format("\nflaky: the full set failed {} of {} runs (p = {:.2f}); each passing set ran {} time(s); "
+                        "confidence per test {:.3f}\n",
+                        r.full_failures, r.full_runs, r.failure_rate, r.repeats, r.confidence);
+  for (const auto& note : r.notes) text += "note: " + note + "\n";
+  text += fmt::format("\n{} trials ({} distinct option sets) in {:.1f} s on {} (privilege {})\n", r.trial_count,
+                      r.distinct_sets, in.wall_seconds, in.image, in.privilege);
+  return text;
+}
+
+nlohmann::json search_to_json(const SearchReportInput& in) {
+  const search::SearchResult& r = in.result;
+  nlohmann::json culprits = nlohmann::json::array();
+  for (const auto& set : r.culprits) culprits.push_back(option_names(in.scenario, set));
+  nlohmann::json safe = nlohmann::json::array();
+  for (const auto& d : directives_of(in.scenario, r.safe_set)) safe.push_back(d.line());
+  nlohmann::json removals = nlohmann::json::array();
+  for (const auto& removal : r.removals) {
+    nlohmann::json together = nlohmann::json::array();
+    for (const auto& partners : removal.together_with) together.push_back(option_names(in.scenario, partners));
+    removals.push_back({{"option", in.scenario.options.at(static_cast<size_t>(removal.option)).name},
+                        {"fails_alone", removal.fails_alone},
+                        {"together_with", together}});
+  }
+  nlohmann::json log = nlohmann::json::array();
+  for (size_t i = 0; i < r.trials.size(); ++i) {
+    const auto& record = r.trials[i];
+    nlohmann::json entry = i < in.trials.size() ? trial_to_json(search::phase_name(record.phase), in.trials[i])
+                                                 : nlohmann::json::object();
+    entry["index"] = record.index;
+    entry["phase"] = search::phase_name(record.phase);
+    entry["run"] = record.run;
+    entry["option_names"] = option_names(in.scenario, record.options);
+    entry["verdict"] = verdict_name(record.outcome.verdict);
+    log.push_back(entry);
+  }
+  nlohmann::json unresolved = nlohmann::json::array();
+  for (const auto& u : r.unresolved)
+    unresolved.push_back({{"trial", u.trial}, {"options", option_names(in.scenario, u.options)}, {"reason", u.reason}});
+  nlohmann::json json = report_envelope("bisect");
+  json.update({
+      {"scenario", in.scenario.name},
+      {"unit", in.scenario.service.unit},
+      {"image", in.image},
+      {"privilege", in.privilege},
+      {"strategy", r.strategy},
+      {"verdict", search::status_name(r.status)},
+      {"message", r.message},
+      {"culprits", culprits},
+      {"removal", option_names(in.scenario, r.removal)},
+      {"removals", removals},
+      {"safe", safe},
+      {"safe_dropin", r.status == search::SearchStatus::Found ? safe_dropin(in.scenario, r) : ""},
+      {"undecided", option_names(in.scenario, r.undecided)},
+      {"complete", r.complete},
+      {"trials", r.trial_count},
+      {"distinct_sets", r.distinct_sets},
+      {"wall_seconds", in.wall_seconds},
+      {"flaky", r.flaky},
+      {"failure_rate", r.failure_rate},
+      {"repeats", r.repeats},
+      {"confidence", r.confidence},
+      {"notes", r.notes},
+      {"unresolved", unresolved},
+      {"trial_log", log},
+  });
+  return json;
+}
+
+}  // namespace hb::report

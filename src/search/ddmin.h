@@ -1,0 +1,13 @@
+#pragma once
+// Delta debugging, ddmin (Zeller and Hildebrandt, "Simplifying and Isolating
+// Failure-Inducing Input", TSE 2002): a 1-minimal failing subset.
+#include "search/strategy.h"
+
+namespace hb::search {
+
+class Ddmin : public Strategy {
+ public:
+  StrategyFind find(TrialRunner& runner, const OptionSet& failing) override;
+};
+
+}  // namespace hb::search

@@ -1,0 +1,49 @@
+#pragma once
+// An oracle driven by a rule table, for tests, benchmarks and the CLI's
+// dry runs: "fails iff {0} or {2,5} is a subset of the applied set", each
+// rule optionally firing only with some probability (seeded, reproducible),
+// and "unresolved iff option k is applied". Records every call.
+#include <cstdint>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "search/oracle.h"
+
+namespace hb::search {
+
+struct FakeRule {
+  OptionSet options;          // the rule applies when all of these are applied
+  double probability = 1.0;   // chance that an applying rule makes the trial fail
+  bool unresolved = false;    // the trial is UNRESOLVED instead of failing
+};
+
+// Parses "0|2,5@0.3|?7": rules separated by '|', options by ','; "@p" gives
+// the failure probability; a leading '?' makes it an unresolved rule; an
+// empty rule applies always (a baseline failure: "|3", "@0.2|3"); an empty
+// text has no rules. Throws hb::UserError.
+std::vector<FakeRule> parse_fake_rules(std::string_view text);
+std::string format_fake_rules(const std::vector<FakeRule>& rules);
+
+class FakeOracle : public Oracle {
+ public:
+  explicit FakeOracle(std::vector<FakeRule> rules, std::uint64_t seed = 1);
+
+  // Unresolved rules win over failing rules (the trial could not be judged).
+  Outcome test(const OptionSet& options) override;
+
+  // Ground truth ignoring probabilities: some failing rule applies.
+  bool can_fail(const OptionSet& options) const;
+  bool is_unresolved(const OptionSet& options) const;
+
+  const std::vector<OptionSet>& calls() const { return m_calls; }
+  const std::vector<FakeRule>& rules() const { return m_rules; }
+
+ private:
+  std::vector<FakeRule> m_rules;
+  std::mt19937_64 m_rng;
+  std::vector<OptionSet> m_calls;
+};
+
+}  // namespace hb::search

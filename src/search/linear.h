@@ -1,0 +1,13 @@
+#pragma once
+// Each option alone on top of the baseline. n trials, all independent (one
+// batch for a parallel oracle); finds no combination that only fails together.
+#include "search/strategy.h"
+
+namespace hb::search {
+
+class Linear : public Strategy {
+ public:
+  StrategyFind find(TrialRunner& runner, const OptionSet& failing) override;
+};
+
+}  // namespace hb::search

@@ -1,0 +1,532 @@
+#include "search/search.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+#include "search/bisect.h"
+#include "search/ddmin.h"
+#include "search/hitting_set.h"
+#include "search/linear.h"
+#include "search/option_set.h"
+#include "search/progressive.h"
+#include "search/trial_runner.h"
+
+namespace hb::search {
+
+const char* phase_name(Phase phase) {
+  switch (phase) {
+    case Phase::Baseline: return "baseline";
+    case Phase::Full: return "full";
+    case Phase::Search: return "search";
+    case Phase::Confirm: return "confirm";
+    case Phase::Safe: return "safe";
+  }
+  return "?";
+}
+
+const char* status_name(SearchStatus status) {
+  switch (status) {
+    case SearchStatus::Found: return "found";
+    case SearchStatus::NothingBreaks: return "nothing-breaks";
+    case SearchStatus::BaselineFails: return "baseline-fails";
+    case SearchStatus::FlakyBaseline: return "flaky-baseline";
+    case SearchStatus::Unresolved: return "unresolved";
+  }
+  return "?";
+}
+
+std::vector<std::string> strategy_names() { return {"bisect", "ddmin", "progressive", "linear"}; }
+
+std::unique_ptr<Strategy> make_strategy(std::string_view name) {
+  if (name == "bisect") return std::make_unique<Bisect>();
+  if (name == "ddmin") return std::make_unique<Ddmin>();
+  if (name == "progressive") return std::make_unique<Progressive>();
+  if (name == "linear") return std::make_unique<Linear>();
+  return nullptr;
+}
+
+namespace {
+
+// Restarts after contradictions before giving up as Unresolved.
+constexpr int kMaxRestarts = 6;
+// More culprit sets than this means the failure is not explained by the
+// options (or is flaky in a way the estimate missed); stop before the
+// removal enumeration explodes.
+constexpr std::size_t kMaxCulpritSets = 40;
+
+std::string format_set(const OptionSet& set) {
+  std::string text = "{";
+  for (std::size_t i = 0; i < set.size(); ++i) text += (i ? "," : "") + std::to_string(set[i]);
+  return text + "}";
+}
+
+// Probability that r runs of a set failing with rate p all pass, averaged
+// over p ~ Beta(fails + 1, passes + 1): what we believe about p after those
+// runs, starting from a uniform prior. Product form of B(a, b + r) / B(a, b).
+double miss_probability(int fails, int passes, int r) {
+  double miss = 1.0;
+  for (int i = 0; i < r; ++i) miss *= (passes + 1.0 + i) / (fails + passes + 2.0 + i);
+  return miss;
+}
+
+int repeats_for(int fails, int passes, double confidence, int max_repeats) {
+  int r = 1;
+  while (r < max_repeats && miss_probability(fails, passes, r) > 1.0 - confidence) ++r;
+  return r;
+}
+
+// Runs so that a set failing with rate p shows it with `confidence`.
+int repeats_for_rate(double p, double confidence, int max_repeats) {
+  if (p >= 1.0) return 1;
+  if (p <= 0.0) return max_repeats;
+  const int r = static_cast<int>(std::ceil(std::log(1.0 - confidence) / std::log(1.0 - p) - 1e-9));
+  return std::clamp(r, 1, max_repeats);
+}
+
+// "Does this set make trials UNRESOLVED?", to isolate the options whose
+// trials cannot be decided. Bad = unresolved, good = decided either way.
+class UnresolvedPredicate : public Predicate {
+ public:
+  explicit UnresolvedPredicate(TrialRunner& runner) : m_runner(runner) {}
+
+  Verdict test(const OptionSet& set, Phase phase) override {
+    if (auto k = known(set)) return *k;
+    const Outcome outcome = m_runner.run_once(set, phase);
+    const Verdict v = outcome.verdict == Verdict::Unresolved ? Verdict::Fail : Verdict::Pass;
+    m_memory.emplace_back(set, v);
+    return v;
+  }
+
+  std::optional<Verdict> known(const OptionSet& set) const override {
+    if (set.empty()) return Verdict::Pass;  // the baseline was decided
+    for (const auto& [s, v] : m_memory) {
+      if (v == Verdict::Fail && is_subset_of(s, set)) return Verdict::Fail;
+      if (v == Verdict::Pass && is_subset_of(set, s)) return Verdict::Pass;
+    }
+    return std::nullopt;
+  }
+
+  void remember(const OptionSet& set, Verdict v) { m_memory.emplace_back(set, v); }
+
+ private:
+  TrialRunner& m_runner;
+  std::vector<std::pair<OptionSet, Verdict>> m_memory;
+};
+
+class Engine {
+ public:
+  Engine(Oracle& oracle, int option_count, const SearchConfig& config, Strategy& strategy)
+      : m_config(config), m_strategy(strategy), m_runner(oracle, option_count, config),
+        m_option_count(option_count) {
+    m_result.strategy = config.strategy;
+    m_result.option_count = option_count;
+  }
+
+  SearchResult run() {
+    try {
+      if (check_baseline() && check_full() && (!m_flaky || recheck_baseline())) {
+        for (int restarts = 0;; ++restarts) {
+          try {
+            search();
+            break;
+          } catch (const Contradiction& c) {
+            if (restarts >= kMaxRestarts) {
+              stop(SearchStatus::Unresolved,
+                   "trials kept contradicting each other; the failure may not be monotone in the options");
+              break;
+            }
+            on_contradiction(c);
+            if (!recheck_baseline()) break;
+          }
+        }
+      }
+    } catch (const BudgetExhausted&) {
+      stop(SearchStatus::Unresolved,
+           "trial budget of " + std::to_string(m_config.max_trials) + " runs exhausted");
+    }
+    finish();
+    return std::move(m_result);
+  }
+
+ private:
+  void stop(SearchStatus status, std::string message) {
+    m_result.status = status;
+    m_result.message = std::move(message);
+  }
+
+  void note(std::string text) { m_result.notes.push_back(std::move(text)); }
+
+  bool check_baseline() {
+    const Outcome first = m_runner.run_once({}, Phase::Baseline);
+    if (first.verdict == Verdict::Unresolved) {
+      stop(SearchStatus::Unresolved, "the baseline (no options) could not be decided: " + first.reason);
+      return false;
+    }
+    if (first.verdict == Verdict::Fail) {
+      // Two more runs tell a baseline that always fails from a flaky one.
+      for (int i = 0; i < 2; ++i) m_runner.run_once({}, Phase::Baseline);
+      const SetStats s = m_runner.stats({});
+      if (s.passes > 0) {
+        stop(SearchStatus::FlakyBaseline, flaky_baseline_message());
+      } else {
+        stop(SearchStatus::BaselineFails,
+             "the baseline fails without any option applied: not a hardening problem (" + first.reason + ")");
+      }
+      return false;
+    }
+    if (m_option_count == 0) {
+      stop(SearchStatus::NothingBreaks, "no options to test");
+      return false;
+    }
+    return true;
+  }
+
+  std::string flaky_baseline_message() const {
+    const SetStats s = m_runner.stats({});
+    return "the baseline fails only sometimes (" + std::to_string(s.fails) + " of " +
+           std::to_string(s.fails + s.passes) + " runs) without any option applied: not blamed on an option";
+  }
+
+  // In flaky mode the baseline, like any passing set, needs `repeats` passes.
+  bool recheck_baseline() {
+    return baseline_holds(m_runner.repeats() - m_runner.stats({}).passes);
+  }
+
+  // Runs the baseline `runs` more times; false (with the status set) when it fails.
+  bool baseline_holds(int runs) {
+    for (int i = 0; i < runs; ++i) {
+      const Outcome o = m_runner.run_once({}, Phase::Baseline);
+      if (o.verdict == Verdict::Fail) {
+        stop(SearchStatus::FlakyBaseline, flaky_baseline_message());
+        return false;
+      }
+      if (o.verdict == Verdict::Unresolved) {
+        stop(SearchStatus::Unresolved, "the baseline (no options) could not be decided: " + o.reason);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Sets aside the options that make the full set UNRESOLVED, then checks
+  // that the rest fails and whether it fails every time.
+  bool check_full() {
+    m_universe = all_options(m_option_count);
+    Outcome first;
+    for (;;) {
+      first = m_runner.run_once(m_universe, Phase::Full);
+      if (first.verdict != Verdict::Unresolved) break;
+      UnresolvedPredicate predicate(m_runner);
+      predicate.remember(m_universe, Verdict::Fail);
+      const CulpritSearch found = find_culprit_set(predicate, {}, m_universe);
+      if (!found.culprit) {
+        stop(SearchStatus::Unresolved, "the full set could not be decided (" + first.reason +
+                                           ") and the options responsible could not be isolated: " +
+                                           found.stuck);
+        return false;
+      }
+      m_result.undecided = set_union(m_result.undecided, *found.culprit);
+      m_universe = set_minus(m_universe, *found.culprit);
+      note("options " + format_set(*found.culprit) + " set aside: trials with them are unresolved (" +
+           first.reason + ")");
+      if (m_universe.empty()) {
+        stop(SearchStatus::Unresolved, "every option makes trials unresolved (" + first.reason + ")");
+        return false;
+      }
+    }
+    if (first.verdict == Verdict::Fail) {
+      // Failing every time so far: deterministic until a contradiction says
+      // otherwise.
+      int attempts = 0;
+      while (m_config.deterministic_after > 0 && m_runner.stats(m_universe).passes == 0 &&
+             m_runner.stats(m_universe).fails < m_config.deterministic_after &&
+             attempts++ < 2 * m_config.deterministic_after + 2) {
+        m_runner.run_once(m_universe, Phase::Full);
+      }
+      const SetStats s = m_runner.stats(m_universe);
+      if (m_config.deterministic_after > 0 && s.passes == 0 && s.fails >= m_config.deterministic_after) {
+        m_runner.set_repeats(1);
+        return true;
+      }
+    } else {
+      const int needed = repeats_for_rate(m_config.min_failure_rate, m_config.confidence, m_config.max_repeats);
+      int attempts = 0;
+      while (m_runner.stats(m_universe).fails == 0 && m_runner.stats(m_universe).passes < needed &&
+             attempts++ < 2 * needed + 2) {
+        m_runner.run_once(m_universe, Phase::Full);
+      }
+      const SetStats s = m_runner.stats(m_universe);
+      if (s.fails == 0) {
+        if (s.passes < needed) {
+          stop(SearchStatus::Unresolved, "the full set could not be decided often enough");
+        } else if (!m_result.undecided.empty()) {
+          stop(SearchStatus::Unresolved, "the other options pass; options " + format_set(m_result.undecided) +
+                                             " could not be decided (trials with them are unresolved)");
+        } else {
+          stop(SearchStatus::NothingBreaks, "the full set passed " + std::to_string(s.passes) + " of " +
+                                                std::to_string(s.passes) + " runs");
+        }
+        return false;
+      }
+    }
+    m_flaky = true;
+    estimate();
+    return true;
+  }
+
+  // Runs the full set up to `estimate_runs` decided runs and derives the
+  // repeat count from every run pooled so far.
+  void estimate() {
+    int attempts = 0;
+    for (;;) {
+      const SetStats s = m_runner.stats(m_universe);
+      if (s.passes + s.fails >= m_config.estimate_runs || attempts++ > 2 * m_config.estimate_runs) break;
+      m_runner.run_once(m_universe, Phase::Full);
+    }
+    update_repeats(m_runner.repeats());
+  }
+
+  std::pair<int, int> pooled() const {
+    const SetStats s = m_runner.stats(m_universe);
+    return {s.fails + m_pool_fails, s.passes + m_pool_passes};
+  }
+
+  void update_repeats(int at_least) {
+    const auto [fails, passes] = pooled();
+    int r = repeats_for(fails, passes, m_config.confidence, m_config.max_repeats);
+    r = std::min(std::max(r, at_least), std::max(1, m_config.max_repeats));
+    m_runner.set_repeats(r);
+    if (miss_probability(fails, passes, r) > 1.0 - m_config.confidence) {
+      note("repeat count capped at max_repeats = " + std::to_string(r) + ": confidence below the requested " +
+           std::to_string(m_config.confidence));
+    }
+  }
+
+  void on_contradiction(const Contradiction& c) {
+    const SetStats failing = m_runner.stats(c.failing);
+    const SetStats passed = m_runner.stats(c.passed);
+    note(format_set(c.failing) + " failed although " + format_set(c.passed) + " had passed " +
+         std::to_string(passed.passes) + " run(s): switching to " + (m_flaky ? "more repeats" : "flaky mode"));
+    // Pool the runs that disagreed: they show a lower failure rate than the
+    // full set's (several flaky culprits add up in the full set).
+    if (c.failing != m_universe) {
+      m_pool_fails += failing.fails;
+      m_pool_passes += failing.passes;
+    }
+    if (c.passed != m_universe && c.passed != c.failing) m_pool_passes += passed.passes;
+    const int previous = m_runner.repeats();
+    if (!m_flaky) {
+      m_flaky = true;
+      estimate();
+    } else {
+      update_repeats(previous + 1);
+    }
+  }
+
+  void add_culprit(const OptionSet& culprit) {
+    std::erase_if(m_culprits, [&](const OptionSet& c) { return is_subset_of(culprit, c); });
+    m_culprits.push_back(culprit);
+    std::sort(m_culprits.begin(), m_culprits.end());
+  }
+
+  void search() {
+    m_culprits.clear();
+    for (;;) {
+      const auto transversals = minimal_transversals(m_culprits, m_config.weights, 2048);
+      if (!transversals) {
+        stop(SearchStatus::Unresolved, "too many ways to remove the " + std::to_string(m_culprits.size()) +
+                                           " culprit sets found to check them all");
+        return;
+      }
+      std::optional<OptionSet> chosen;
+      bool all_decided = true;
+      bool found_more = false;
+      for (const OptionSet& removal : *transversals) {
+        const OptionSet rest = set_minus(m_universe, removal);
+        const Verdict v = m_runner.test(rest, Phase::Safe);
+        if (v == Verdict::Unresolved) {
+          all_decided = false;
+          continue;
+        }
+        if (v == Verdict::Pass) {
+          if (!chosen) chosen = removal;
+          if (m_strategy.finds_all()) continue;
+          break;
+        }
+        // `rest` contains no culprit set found so far and still fails.
+        StrategyFind found = m_strategy.find(m_runner, rest);
+        if (found.culprits.empty()) {
+          stop(SearchStatus::Unresolved, (m_culprits.empty() ? "" : "after " + std::to_string(m_culprits.size()) +
+                                              " culprit set(s), the remainder still fails and ") +
+                                             found.stuck);
+          report_partial();
+          return;
+        }
+        for (const auto& c : found.culprits) {
+          if (std::find(m_culprits.begin(), m_culprits.end(), c) != m_culprits.end()) {
+            stop(SearchStatus::Unresolved, "the search found " + format_set(c) + " again; giving up");
+            report_partial();
+            return;
+          }
+          if (!verify_culprit(c)) return;
+          add_culprit(c);
+        }
+        if (m_culprits.size() > kMaxCulpritSets) {
+          stop(SearchStatus::Unresolved, "more than " + std::to_string(kMaxCulpritSets) +
+                                             " culprit sets: the failure does not depend on the options in a "
+                                             "way this search can explain");
+          report_partial();
+          return;
+        }
+        found_more = true;
+        break;
+      }
+      if (found_more) continue;
+      if (!chosen) {
+        stop(SearchStatus::Unresolved, "no candidate safe set could be decided");
+        report_partial();
+        return;
+      }
+      report(*chosen, all_decided);
+      return;
+    }
+  }
+
+  // Checks a culprit set as soon as it is found, before anything builds on
+  // it. It rests on one failure of the set and on passes of its subsets.
+  // Deterministic mode: run it again (a pass contradicts the failure: the
+  // failure is flaky, the culprit's or the baseline's) and run each "all but
+  // one" subset again (a failure contradicts a pass). Flaky mode: each pass
+  // behind it could be one of the 1 - confidence misses, so run each "all but
+  // one" subset again with fresh repeats; for single options that subset is
+  // the baseline. False (status set) when the baseline turns out flaky.
+  bool verify_culprit(const OptionSet& culprit) {
+    if (!m_flaky) {
+      if (m_config.confirm_runs <= 0) return true;
+      while (m_runner.stats(culprit).fails < 1 + m_config.confirm_runs) {
+        const Outcome o = m_runner.rerun_failing(culprit, Phase::Confirm);
+        if (o.verdict == Verdict::Unresolved) {
+          note("confirmation of " + format_set(culprit) + " was unresolved: " + o.reason);
+          break;
+        }
+      }
+    } else if (culprit.size() == 1) {
+      if (m_baseline_rechecked) return true;
+      m_baseline_rechecked = true;
+      return baseline_holds(m_runner.repeats());
+    }
+    if (culprit.size() < 2) return true;
+    const int runs = m_flaky ? m_runner.repeats() : 1;
+    for (int option : culprit) {
+      const OptionSet rest = set_minus(culprit, {option});
+      const Verdict v = m_runner.retest(rest, Phase::Confirm, runs);
+      if (v == Verdict::Fail) throw Contradiction(rest, culprit);
+      if (v == Verdict::Unresolved) note("could not recheck that " + format_set(rest) + " passes");
+    }
+    return true;
+  }
+
+  void report_partial() {
+    m_result.culprits = m_culprits;
+  }
+
+  void report(const OptionSet& removal, bool all_decided) {
+    const OptionSet safe = set_minus(m_universe, removal);
+    // The safe set must have passing runs of its own, not only inferred.
+    while (m_runner.stats(safe).fails == 0 && m_runner.stats(safe).passes < m_runner.repeats()) {
+      const Outcome o = m_runner.run_once(safe, Phase::Safe);
+      if (o.verdict == Verdict::Fail) throw Contradiction(safe, safe);
+      if (o.verdict == Verdict::Unresolved) {
+        stop(SearchStatus::Unresolved, "the safe set could not be decided: " + o.reason);
+        report_partial();
+        return;
+      }
+    }
+    if (m_runner.stats(safe).fails > 0) throw Contradiction(safe, safe);
+    m_result.culprits = m_culprits;
+    m_result.removal = removal;
+    m_result.safe_set = safe;
+    for (const auto& t : m_runner.log()) {
+      if (t.options == safe && t.outcome.verdict == Verdict::Pass) m_result.safe_trial = t.index;
+    }
+    for (int option : removal) {
+      Removal r;
+      r.option = option;
+      for (const auto& c : m_culprits) {
+        if (!contains(c, option)) continue;
+        if (c.size() == 1) {
+          r.fails_alone = true;
+        } else {
+          r.together_with.push_back(set_minus(c, {option}));
+        }
+      }
+      m_result.removals.push_back(std::move(r));
+    }
+    m_result.complete = m_strategy.finds_all() && all_decided;
+    if (m_strategy.finds_all() && !all_decided) {
+      note("some ways of removing the culprits could not be decided: other culprit sets may exist");
+    }
+    std::string summary = std::to_string(m_culprits.size()) + " culprit set(s); remove " +
+                          format_set(removal) + ", keep " + std::to_string(safe.size()) + " option(s)";
+    if (!m_result.undecided.empty()) {
+      stop(SearchStatus::Unresolved, summary + "; options " + format_set(m_result.undecided) +
+                                         " could not be decided (trials with them are unresolved)");
+    } else {
+      stop(SearchStatus::Found, summary);
+    }
+  }
+
+  void finish() {
+    m_result.trials = m_runner.log();
+    m_result.trial_count = m_runner.run_count();
+    m_result.distinct_sets = m_runner.distinct_sets();
+    for (const auto& t : m_result.trials) {
+      if (t.outcome.verdict == Verdict::Unresolved) {
+        m_result.unresolved.push_back({t.index, t.options, t.outcome.reason});
+      }
+    }
+    const SetStats full = m_runner.stats(m_universe);
+    m_result.full_runs = full.passes + full.fails;
+    m_result.full_failures = full.fails;
+    m_result.failure_rate = m_result.full_runs ? double(full.fails) / m_result.full_runs : 0.0;
+    m_result.flaky = m_flaky;
+    m_result.repeats = m_runner.repeats();
+    if (m_flaky) {
+      const auto [fails, passes] = pooled();
+      m_result.confidence = 1.0 - miss_probability(fails, passes, m_runner.repeats());
+    }
+    if (m_result.message.empty()) m_result.message = status_name(m_result.status);
+  }
+
+  const SearchConfig& m_config;
+  Strategy& m_strategy;
+  TrialRunner m_runner;
+  int m_option_count;
+  SearchResult m_result;
+  OptionSet m_universe;
+  std::vector<OptionSet> m_culprits;
+  bool m_flaky = false;
+  bool m_baseline_rechecked = false;  // in flaky mode, for single-option culprits
+  int m_pool_fails = 0;
+  int m_pool_passes = 0;
+};
+
+}  // namespace
+
+SearchResult run_search(Oracle& oracle, int option_count, const SearchConfig& config) {
+  auto strategy = make_strategy(config.strategy);
+  if (!strategy) throw std::invalid_argument("unknown search strategy '" + config.strategy + "'");
+  if (option_count < 0) throw std::invalid_argument("negative option count");
+  if (!config.weights.empty() && config.weights.size() != static_cast<std::size_t>(option_count)) {
+    throw std::invalid_argument("weights must have one entry per option");
+  }
+  if (!(config.confidence > 0.0 && config.confidence < 1.0)) {
+    throw std::invalid_argument("confidence must be between 0 and 1");
+  }
+  Engine engine(oracle, option_count, config, *strategy);
+  return engine.run();
+}
+
+}  // namespace hb::search

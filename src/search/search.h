@@ -1,0 +1,170 @@
+#pragma once
+// The search engine: which options of a hardening template break a service.
+//
+// Model. Options are indices 0..n-1 into the scenario's ordered list. A trial
+// applies a set of options on top of the baseline and yields PASS, FAIL or
+// UNRESOLVED (see oracle.h). The engine assumes failures are monotone: adding
+// options to a failing set keeps it failing. A "culprit set" is a minimal
+// failing set: it fails on its own, and removing any one of its options makes
+// it pass. "fails iff {A} or {B,C} is applied" has the culprit sets {A} and
+// {B,C}.
+//
+// Preconditions, checked before any search:
+//   - the baseline (no options) must pass; if it fails every time the status
+//     is BaselineFails ("not a hardening problem"), if it fails only
+//     sometimes the status is FlakyBaseline; no option is blamed.
+//   - the full set must fail; if it passes repeatedly the status is
+//     NothingBreaks. If the full set is UNRESOLVED, the options that make
+//     trials unresolved are isolated (same search, looking for "unresolved"
+//     instead of "fail"), set aside as undecided, and the search continues
+//     on the rest.
+//
+// Flakiness. The full set is run twice; two failures mean "deterministic":
+// each set is then run once, and as soon as a culprit set is found it is run
+// once more (confirm_runs) and so is each of its "all but one" subsets, so
+// that a flaky failure that looked deterministic shows up as a contradiction. Otherwise its failure rate p is estimated from
+// `estimate_runs` runs, and every set is run up to r times, stopping at its
+// first failure, where r is the smallest count with (1-p)^r <= 1-confidence
+// in expectation over the uncertainty of p (Beta posterior from the runs), and
+// at most `max_repeats`. A set passes only after r passing runs. A failure is
+// never discarded. In flaky mode a new culprit set's "all but one" subsets
+// are rerun with fresh repeats (the baseline, for a single option), since
+// each pass behind it is a possible miss. When a set fails that is a subset of a set that passed
+// (a contradiction), the engine switches to flaky mode (or lowers its
+// estimate, pooling the contradicting runs) and searches again, reusing every
+// failure it saw.
+//
+// UNRESOLVED runs count as neither pass nor fail. A run is retried
+// `unresolved_retries` times; a set that stays unresolved is skipped where the
+// strategy can work around it, otherwise the status is Unresolved. Every
+// unresolved run is listed in SearchResult::unresolved with its reason.
+//
+// Strategies (strategy_names()):
+//   - "bisect" (default): adaptive binary search over prefixes of the ordered
+//     options finds one culprit set in about |set| * log2(n) trials; each
+//     culprit set is confirmed by a run of exactly that set. Then every
+//     minimal way of removing one option from each culprit set found so far
+//     is tried; a failing remainder is searched again. It stops when every
+//     such remainder passes, which proves that ALL culprit sets were found
+//     (independent culprits, overlapping ones, combinations).
+//   - "ddmin": Zeller and Hildebrandt's delta debugging (2002) for one
+//     1-minimal failing subset, repeated on the failing remainder until the
+//     template passes. UNRESOLVED tests are neither pass nor fail, as in the
+//     paper.
+//   - "progressive": add options one at a time in order until it breaks; the
+//     option that broke it is a culprit (its partners among the earlier
+//     options are then found by bisection); drop it and go on.
+//   - "linear": each option alone on top of the baseline (in one batch);
+//     finds no combination that only fails together (status Unresolved then).
+//   ddmin, progressive and linear stop once the template passes, so they may
+//   miss culprit sets that the chosen removal already defuses; only bisect
+//   guarantees all of them.
+//
+// Result, from the template's point of view: the removal set is a smallest
+// set of options (by total weight; weights default to 1, and a higher weight
+// means more valuable hardening to keep) that contains at least one option of
+// every culprit set; the safe set is everything else, and it is verified by a
+// trial that passed. Each removed option says why: it fails alone, or only
+// together with which other options.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "search/oracle.h"
+
+namespace hb::search {
+
+enum class Phase { Baseline, Full, Search, Confirm, Safe };
+const char* phase_name(Phase phase);
+
+// One run of the oracle.
+struct TrialRecord {
+  int index = 0;          // 0-based position in the trial log
+  Phase phase = Phase::Search;
+  OptionSet options;
+  Outcome outcome;
+  int run = 1;            // 1-based run number of this set within one test
+};
+
+struct SearchConfig {
+  std::string strategy = "bisect";
+  double confidence = 0.95;      // per-test detection probability wanted in flaky mode
+  int max_repeats = 30;          // cap on runs of one set in flaky mode
+  int estimate_runs = 10;        // runs of the full set to estimate a flaky failure rate
+  // When the full set passes its first run, it is run until this failure rate
+  // would have shown with `confidence` before concluding NothingBreaks.
+  double min_failure_rate = 0.3;
+  // Consecutive failures of the full set that make the engine assume the
+  // failure is deterministic and run each set once; 0 = always estimate.
+  int deterministic_after = 2;
+  // In deterministic mode, extra runs of each culprit set when found: a pass
+  // there contradicts the earlier failure and switches to flaky mode (this is
+  // how a flaky culprit or a flaky baseline that looked deterministic is
+  // caught). 0 saves a trial per culprit set when failures are known to be
+  // deterministic.
+  int confirm_runs = 1;
+  int unresolved_retries = 1;    // extra runs of a set whose run was UNRESOLVED
+  int max_trials = 0;            // budget of oracle runs; 0 = unlimited
+  std::vector<double> weights;   // per option, empty = all 1; size must be n otherwise
+  std::function<void(const TrialRecord&)> on_trial;  // progress, after each run
+};
+
+enum class SearchStatus {
+  Found,          // culprits found and a safe set verified
+  NothingBreaks,  // the full set passes
+  BaselineFails,  // the baseline fails every time: not a hardening problem
+  FlakyBaseline,  // the baseline fails only sometimes
+  Unresolved,     // the answer could not be decided (see message, unresolved)
+};
+const char* status_name(SearchStatus status);
+
+// Why a removed option is removed.
+struct Removal {
+  int option = 0;
+  bool fails_alone = false;                 // {option} is a culprit set
+  std::vector<OptionSet> together_with;     // for each other culprit set with it: the rest of it
+};
+
+struct UnresolvedTrial {
+  int trial = 0;  // index into SearchResult::trials
+  OptionSet options;
+  std::string reason;
+};
+
+struct SearchResult {
+  SearchStatus status = SearchStatus::Unresolved;
+  std::string message;               // one line for humans, always set
+  std::string strategy;
+  int option_count = 0;
+
+  std::vector<OptionSet> culprits;   // minimal failing sets, sorted
+  OptionSet removal;                 // options to remove from the template
+  OptionSet safe_set;                // options to keep; passed its trial when safe_trial >= 0
+  int safe_trial = -1;               // index of a passing run of safe_set, -1 if none
+  std::vector<Removal> removals;     // one per option of `removal`, same order
+  OptionSet undecided;               // options set aside because trials with them stay UNRESOLVED
+  bool complete = false;             // true when every culprit set is proven found (bisect)
+
+  std::vector<TrialRecord> trials;   // every oracle run, in order
+  int trial_count = 0;               // == trials.size()
+  int distinct_sets = 0;             // distinct option sets run
+  std::vector<UnresolvedTrial> unresolved;
+
+  bool flaky = false;                // false: full set failed twice, sets run once
+  double failure_rate = 1.0;         // estimated from the full set's runs
+  int full_runs = 0;
+  int full_failures = 0;
+  int repeats = 1;                   // runs per passing set
+  double confidence = 1.0;           // probability a failing set was caught by a test; 1 when deterministic
+  std::vector<std::string> notes;    // contradictions, caps, choices made
+};
+
+// Names accepted in SearchConfig::strategy, default first.
+std::vector<std::string> strategy_names();
+
+// Runs the preconditions and the search. Throws std::invalid_argument for an
+// unknown strategy or weights of the wrong size (check strategy_names() first
+// to report a user error); oracle exceptions propagate.
+SearchResult run_search(Oracle& oracle, int option_count, const SearchConfig& config);
+
+}  // namespace hb::search

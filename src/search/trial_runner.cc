@@ -1,0 +1,185 @@
+#include "search/trial_runner.h"
+
+#include <algorithm>
+
+namespace hb::search {
+
+TrialRunner::TrialRunner(Oracle& oracle, int option_count, const SearchConfig& config)
+    : m_oracle(oracle), m_option_count(option_count), m_config(config) {}
+
+TrialRunner::Mask TrialRunner::mask_of(const OptionSet& set) const {
+  Mask mask((m_option_count + 63) / 64 + 1, 0);
+  for (int option : set) mask[option / 64] |= std::uint64_t{1} << (option % 64);
+  return mask;
+}
+
+bool TrialRunner::is_subset(const Mask& a, const Mask& b) {
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if ((a[i] & ~b[i]) != 0) return false;
+  }
+  return true;
+}
+
+const TrialRunner::Entry* TrialRunner::find_entry(const OptionSet& set) const {
+  for (const auto& e : m_entries) {
+    if (e.set == set) return &e;
+  }
+  return nullptr;
+}
+
+TrialRunner::Entry& TrialRunner::entry(const OptionSet& set) {
+  for (auto& e : m_entries) {
+    if (e.set == set) return e;
+  }
+  m_entries.push_back(Entry{set, mask_of(set), {}});
+  return m_entries.back();
+}
+
+SetStats TrialRunner::stats(const OptionSet& set) const {
+  const Entry* e = find_entry(set);
+  return e ? e->stats : SetStats{};
+}
+
+std::optional<Verdict> TrialRunner::known(const OptionSet& set) const {
+  const Mask mask = mask_of(set);
+  // A failure is never discarded, even in flaky mode: the set can fail.
+  for (const auto& e : m_entries) {
+    if (e.stats.fails > 0 && is_subset(e.mask, mask)) return Verdict::Fail;
+  }
+  for (const auto& e : m_entries) {
+    if (e.stats.fails == 0 && e.stats.passes >= m_repeats && is_subset(mask, e.mask)) {
+      return Verdict::Pass;
+    }
+  }
+  if (const Entry* e = find_entry(set);
+      e && e->stats.unresolved > m_config.unresolved_retries && e->stats.passes < m_repeats) {
+    return Verdict::Unresolved;
+  }
+  return std::nullopt;
+}
+
+void TrialRunner::check_budget(int more) const {
+  if (m_config.max_trials > 0 && run_count() + more > m_config.max_trials) throw BudgetExhausted();
+}
+
+void TrialRunner::record(const OptionSet& set, Phase phase, int run, const Outcome& outcome) {
+  SetStats& s = entry(set).stats;
+  switch (outcome.verdict) {
+    case Verdict::Pass: ++s.passes; break;
+    case Verdict::Fail: ++s.fails; break;
+    case Verdict::Unresolved: ++s.unresolved; break;
+  }
+  m_log.push_back(TrialRecord{run_count(), phase, set, outcome, run});
+  if (m_config.on_trial) m_config.on_trial(m_log.back());
+}
+
+Outcome TrialRunner::run_raw(const OptionSet& set, Phase phase, int run) {
+  check_budget(1);
+  Outcome outcome = m_oracle.test(set);
+  record(set, phase, run, outcome);
+  return outcome;
+}
+
+void TrialRunner::check_contradiction(const OptionSet& failing) const {
+  const Mask mask = mask_of(failing);
+  for (const auto& e : m_entries) {
+    if (e.set != failing && e.stats.fails == 0 && e.stats.passes >= m_repeats &&
+        is_subset(mask, e.mask)) {
+      throw Contradiction(failing, e.set);
+    }
+  }
+}
+
+Outcome TrialRunner::run_once(const OptionSet& set, Phase phase) {
+  Outcome outcome;
+  for (int attempt = 0; attempt <= m_config.unresolved_retries; ++attempt) {
+    outcome = run_raw(set, phase, attempt + 1);
+    if (outcome.verdict != Verdict::Unresolved) break;
+  }
+  return outcome;
+}
+
+Verdict TrialRunner::retest(const OptionSet& set, Phase phase, int runs) {
+  int unresolved_now = 0;
+  for (int run = 1, passes = 0; passes < runs; ++run) {
+    const Outcome outcome = run_raw(set, phase, run);
+    if (outcome.verdict == Verdict::Fail) {
+      check_contradiction(set);
+      return Verdict::Fail;
+    }
+    if (outcome.verdict == Verdict::Pass) ++passes;
+    if (outcome.verdict == Verdict::Unresolved && ++unresolved_now > m_config.unresolved_retries) {
+      return Verdict::Unresolved;
+    }
+  }
+  return Verdict::Pass;
+}
+
+Outcome TrialRunner::rerun_failing(const OptionSet& set, Phase phase) {
+  const Outcome outcome = run_once(set, phase);
+  if (outcome.verdict == Verdict::Pass && stats(set).fails > 0) throw Contradiction(set, set);
+  return outcome;
+}
+
+Verdict TrialRunner::test(const OptionSet& set, Phase phase) {
+  if (auto k = known(set)) return *k;
+  int unresolved_now = 0;
+  for (int run = 1;; ++run) {
+    const SetStats before = entry(set).stats;
+    if (before.passes >= m_repeats) return Verdict::Pass;
+    const Outcome outcome = run_raw(set, phase, run);
+    if (outcome.verdict == Verdict::Fail) {
+      check_contradiction(set);
+      return Verdict::Fail;
+    }
+    if (outcome.verdict == Verdict::Unresolved && ++unresolved_now > m_config.unresolved_retries) {
+      return Verdict::Unresolved;
+    }
+  }
+}
+
+std::vector<Verdict> TrialRunner::test_many(const std::vector<OptionSet>& sets, Phase phase) {
+  std::vector<std::optional<Verdict>> verdicts(sets.size());
+  std::vector<int> unresolved_now(sets.size(), 0);
+  for (int round = 1;; ++round) {
+    std::vector<std::size_t> pending;
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      if (verdicts[i]) continue;
+      if (round == 1) {
+        if (auto k = known(sets[i])) {
+          verdicts[i] = *k;
+          continue;
+        }
+      }
+      if (stats(sets[i]).passes >= m_repeats) {
+        verdicts[i] = Verdict::Pass;
+        continue;
+      }
+      pending.push_back(i);
+    }
+    if (pending.empty()) break;
+    std::vector<OptionSet> batch;
+    for (std::size_t i : pending) batch.push_back(sets[i]);
+    check_budget(static_cast<int>(batch.size()));
+    const std::vector<Outcome> outcomes = m_oracle.test_many(batch);
+    for (std::size_t j = 0; j < pending.size(); ++j) {
+      const std::size_t i = pending[j];
+      const Outcome& outcome = outcomes.at(j);
+      record(sets[i], phase, round, outcome);
+      if (outcome.verdict == Verdict::Fail) verdicts[i] = Verdict::Fail;
+      if (outcome.verdict == Verdict::Unresolved &&
+          ++unresolved_now[i] > m_config.unresolved_retries) {
+        verdicts[i] = Verdict::Unresolved;
+      }
+    }
+    // Only after the whole batch is recorded, so the log stays complete.
+    for (std::size_t i : pending) {
+      if (verdicts[i] == Verdict::Fail) check_contradiction(sets[i]);
+    }
+  }
+  std::vector<Verdict> out;
+  for (const auto& v : verdicts) out.push_back(*v);
+  return out;
+}
+
+}  // namespace hb::search

@@ -1,0 +1,102 @@
+#pragma once
+// Runs tests for the strategies: repeats a set as the flakiness estimate
+// requires, remembers every verdict, answers from memory by monotonicity
+// (a superset of a failing set fails, a subset of a passing set passes), logs
+// every oracle run and reports progress. Strategies only see Predicate.
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "search/oracle.h"
+#include "search/search.h"
+
+namespace hb::search {
+
+// A yes/no/unknown question about option sets, monotone in the set: "bad"
+// is Verdict::Fail, "good" is Verdict::Pass, Verdict::Unresolved is neither.
+class Predicate {
+ public:
+  virtual ~Predicate() = default;
+  virtual Verdict test(const OptionSet& set, Phase phase) = 0;
+  // The verdict if it is already known, without running anything.
+  virtual std::optional<Verdict> known(const OptionSet& set) const = 0;
+};
+
+// A set failed although a superset of it had passed enough runs to be
+// trusted: that pass was wrong. The engine re-estimates and starts again.
+struct Contradiction : std::runtime_error {
+  Contradiction(OptionSet failing_set, OptionSet passed_set)
+      : std::runtime_error("contradiction"), failing(std::move(failing_set)),
+        passed(std::move(passed_set)) {}
+  OptionSet failing;
+  OptionSet passed;
+};
+
+struct BudgetExhausted : std::runtime_error {
+  BudgetExhausted() : std::runtime_error("trial budget exhausted") {}
+};
+
+// Runs of one distinct set.
+struct SetStats {
+  int passes = 0;
+  int fails = 0;
+  int unresolved = 0;
+};
+
+class TrialRunner : public Predicate {
+ public:
+  TrialRunner(Oracle& oracle, int option_count, const SearchConfig& config);
+
+  // From memory when known; otherwise runs the set until it fails once,
+  // passes `repeats()` times in all, or stays unresolved.
+  Verdict test(const OptionSet& set, Phase phase) override;
+  std::optional<Verdict> known(const OptionSet& set) const override;
+  // Same as test() for sets independent of each other: each round of runs
+  // goes to the oracle as one batch.
+  std::vector<Verdict> test_many(const std::vector<OptionSet>& sets, Phase phase);
+
+  // One run, retried while UNRESOLVED up to the retry limit; no inference.
+  Outcome run_once(const OptionSet& set, Phase phase);
+  // Runs `set` up to `runs` more times whatever memory says, stopping at its
+  // first failure (which throws Contradiction when a trusted pass contains it).
+  Verdict retest(const OptionSet& set, Phase phase, int runs);
+  // run_once() of a set seen failing; throws Contradiction when it passes.
+  Outcome rerun_failing(const OptionSet& set, Phase phase);
+
+  void set_repeats(int repeats) { m_repeats = repeats; }
+  int repeats() const { return m_repeats; }
+  SetStats stats(const OptionSet& set) const;
+  int run_count() const { return static_cast<int>(m_log.size()); }
+  int distinct_sets() const { return static_cast<int>(m_entries.size()); }
+  const std::vector<TrialRecord>& log() const { return m_log; }
+  int option_count() const { return m_option_count; }
+
+ private:
+  using Mask = std::vector<std::uint64_t>;
+  struct Entry {
+    OptionSet set;
+    Mask mask;
+    SetStats stats;
+  };
+
+  Mask mask_of(const OptionSet& set) const;
+  static bool is_subset(const Mask& a, const Mask& b);
+  Entry& entry(const OptionSet& set);
+  const Entry* find_entry(const OptionSet& set) const;
+  Outcome run_raw(const OptionSet& set, Phase phase, int run);
+  void record(const OptionSet& set, Phase phase, int run, const Outcome& outcome);
+  void check_budget(int more) const;
+  // Throws Contradiction when `failing` is inside a trusted pass.
+  void check_contradiction(const OptionSet& failing) const;
+
+  Oracle& m_oracle;
+  int m_option_count;
+  const SearchConfig& m_config;
+  int m_repeats = 1;
+  std::vector<Entry> m_entries;
+  std::vector<TrialRecord> m_log;
+};
+
+}  // namespace hb::search

@@ -1,0 +1,67 @@
+#include "trial/bisect_job.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "report/search_report.h"
+#include "trial/probes.h"
+#include "trial/trial_oracle.h"
+#include "util/error.h"
+
+namespace hb::trial {
+
+BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder& images,
+                         const scenario::Scenario& scenario, search::SearchConfig config,
+                         const std::function<void(const std::string&)>& on_line) {
+  BisectJob job;
+  if (scenario.options.empty())
+    throw UserError("the scenario " + scenario.name + " has no options to bisect", "add options: or a template:");
+  job.prepared = prepare_scenario(scenario, images, new_run_id());
+  on_line(fmt::format("hardbisect {}: {} on {}, {} options", config.strategy, scenario.service.unit,
+                      job.prepared.plan.image, scenario.options.size()));
+  on_line(fmt::format("privilege: {} ({})", runtime::privilege_name(job.prepared.privilege.level),
+                      job.prepared.privilege.why));
+  for (const auto& line : job.prepared.privilege.unenforceable)
+    on_line("  warning: cannot be enforced at this privilege: " + line);
+
+  TrialRunner runner(runtime, job.prepared.plan, check_enforcement);
+  TrialOracle oracle(runner, scenario.options);
+  auto user_callback = config.on_trial;
+  config.on_trial = [&](const search::TrialRecord& record) {
+    if (!oracle.results().empty()) on_line(report::format_progress(scenario, record, oracle.results().back()));
+    if (user_callback) user_callback(record);
+  };
+  auto started = std::chrono::steady_clock::now();
+  job.result = search::run_search(oracle, static_cast<int>(scenario.options.size()), config);
+  job.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  job.trials = oracle.results();
+  job.infrastructure_trouble = oracle.saw_infrastructure_trouble();
+  return job;
+}
+
+int bisect_exit_code(const BisectJob& job) {
+  switch (job.result.status) {
+    case search::SearchStatus::Found: return kExitCulprit;
+    case search::SearchStatus::NothingBreaks: return kExitOk;
+    case search::SearchStatus::BaselineFails: return kExitUsage;
+    case search::SearchStatus::FlakyBaseline: return kExitUnresolved;
+    case search::SearchStatus::Unresolved:
+      return job.infrastructure_trouble && job.result.culprits.empty() ? kExitInfra : kExitUnresolved;
+  }
+  return kExitUnresolved;
+}
+
+std::vector<std::vector<std::string>> normalized(std::vector<std::vector<std::string>> sets) {
+  for (auto& set : sets) std::sort(set.begin(), set.end());
+  std::sort(sets.begin(), sets.end());
+  return sets;
+}
+
+std::vector<std::vector<std::string>> culprit_names(const scenario::Scenario& scenario,
+                                                    const search::SearchResult& result) {
+  std::vector<std::vector<std::string>> sets;
+  for (const auto& set : result.culprits) sets.push_back(report::option_names(scenario, set));
+  return normalized(sets);
+}
+
+}  // namespace hb::trial

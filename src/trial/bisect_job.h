@@ -1,0 +1,39 @@
+#pragma once
+// One whole bisection of a scenario on real containers: prepare the image
+// and privilege, run the search with the trial oracle, keep every result.
+// Shared by `bisect`, `verify` and (later) `check` and `matrix`.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "image/image_builder.h"
+#include "runtime/container_runtime.h"
+#include "scenario/scenario.h"
+#include "search/search.h"
+#include "trial/plan.h"
+
+namespace hb::trial {
+
+struct BisectJob {
+  PreparedScenario prepared;
+  search::SearchResult result;
+  std::vector<TrialResult> trials;  // parallel to result.trials
+  double wall_seconds = 0;
+  bool infrastructure_trouble = false;
+};
+
+// `on_line` receives the header lines and one progress line per trial.
+BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder& images,
+                         const scenario::Scenario& scenario, search::SearchConfig config,
+                         const std::function<void(const std::string&)>& on_line);
+
+// Exit code of a finished bisection (0 nothing breaks, 1 found, 2 baseline
+// fails, 3 unresolved, 4 infrastructure).
+int bisect_exit_code(const BisectJob& job);
+
+// Culprit sets as sorted name lists, sorted: for comparing with expect_culprits.
+std::vector<std::vector<std::string>> culprit_names(const scenario::Scenario& scenario,
+                                                    const search::SearchResult& result);
+std::vector<std::vector<std::string>> normalized(std::vector<std::vector<std::string>> sets);
+
+}  // namespace hb::trial

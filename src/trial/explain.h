@@ -1,0 +1,45 @@
+#pragma once
+// Why a failing trial failed, in one line a person understands, from its
+// evidence and the options it applied: a seccomp kill resolved to the system
+// call and the @group that would allow it, an OOM kill under a memory limit,
+// a read-only or hidden path and the option that plausibly hides it, a
+// *Paths= option naming a path missing from the image. Pure: tested with
+// hand-written evidence.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "options/directive.h"
+#include "trial/evidence.h"
+
+namespace hb::trial {
+
+// One seccomp record of the kernel's audit log:
+// "audit: type=1326 ... pid=15006 comm="sed" exe="/usr/bin/sed" sig=31
+//  arch=c000003e syscall=93 compat=0 ip=0x7f... code=0x80000000".
+struct SeccompRecord {
+  int pid = 0;
+  std::string comm;
+  std::string exe;
+  int signal = 0;  // 31 (SIGSYS) when the filter killed; 0 when it only logged
+  std::optional<std::uint32_t> arch;  // AUDIT_ARCH_* value, nullopt when libseccomp does not know it
+  int syscall = -1;
+  std::string code;  // the filter's action, "0x80000000" = kill process
+};
+// nullopt when the line is not a seccomp record.
+std::optional<SeccompRecord> parse_seccomp_record(std::string_view line);
+
+// The kernel lines of a trial: the container's own (section "kernel", only
+// filled in privileged containers) and the host's (section "host_kernel",
+// read by the trial runner from this host's /dev/kmsg), without duplicates.
+std::vector<std::string> kernel_lines(const Evidence& evidence);
+
+// One line saying why the trial failed and what to change, e.g.
+// "sed killed by SIGSYS on fchown: SystemCallFilter=~@chown denies it; add
+// SystemCallFilter=@chown (or only fchown)". Empty when the evidence shows
+// nothing more specific than the verdict's reason.
+std::string explain_failure(const Evidence& evidence, const std::vector<options::Directive>& applied);
+
+}  // namespace hb::trial

@@ -1,0 +1,66 @@
+#include "search/fake_oracle.h"
+
+#include <gtest/gtest.h>
+
+#include "util/error.h"
+
+namespace hb::search {
+namespace {
+
+TEST(SearchFakeOracle, ParsesRules) {
+  const auto rules = parse_fake_rules("0|5,2@0.3|?7|");
+  ASSERT_EQ(rules.size(), 4u);
+  EXPECT_EQ(rules[0].options, (OptionSet{0}));
+  EXPECT_EQ(rules[0].probability, 1.0);
+  EXPECT_EQ(rules[1].options, (OptionSet{2, 5}));
+  EXPECT_DOUBLE_EQ(rules[1].probability, 0.3);
+  EXPECT_TRUE(rules[2].unresolved);
+  EXPECT_EQ(rules[2].options, (OptionSet{7}));
+  EXPECT_TRUE(rules[3].options.empty());
+  EXPECT_EQ(format_fake_rules(rules), "0|2,5@0.3|?7|");
+}
+
+TEST(SearchFakeOracle, RejectsBadRules) {
+  EXPECT_THROW(parse_fake_rules("0,x"), UserError);
+  EXPECT_THROW(parse_fake_rules("1@2"), UserError);
+  EXPECT_THROW(parse_fake_rules("1@"), UserError);
+  EXPECT_THROW(parse_fake_rules("-1"), UserError);
+}
+
+TEST(SearchFakeOracle, FailsIffARuleIsASubset) {
+  FakeOracle oracle(parse_fake_rules("0|2,5"));
+  EXPECT_EQ(oracle.test({}).verdict, Verdict::Pass);
+  EXPECT_EQ(oracle.test({0}).verdict, Verdict::Fail);
+  EXPECT_EQ(oracle.test({2}).verdict, Verdict::Pass);
+  EXPECT_EQ(oracle.test({1, 2, 5}).verdict, Verdict::Fail);
+  EXPECT_EQ(oracle.test({1, 5}).verdict, Verdict::Pass);
+  EXPECT_EQ(oracle.calls().size(), 5u);
+  EXPECT_EQ(oracle.calls()[3], (OptionSet{1, 2, 5}));
+  EXPECT_TRUE(oracle.can_fail({0, 9}));
+  EXPECT_FALSE(oracle.can_fail({2, 9}));
+}
+
+TEST(SearchFakeOracle, UnresolvedWinsOverFailure) {
+  FakeOracle oracle(parse_fake_rules("0|?3"));
+  const Outcome o = oracle.test({0, 3});
+  EXPECT_EQ(o.verdict, Verdict::Unresolved);
+  EXPECT_FALSE(o.reason.empty());
+  EXPECT_EQ(oracle.test({3}).verdict, Verdict::Unresolved);
+  EXPECT_EQ(oracle.test({0}).verdict, Verdict::Fail);
+}
+
+TEST(SearchFakeOracle, FlakyRuleFailsAtItsRateReproducibly) {
+  FakeOracle a(parse_fake_rules("1@0.3"), 42);
+  FakeOracle b(parse_fake_rules("1@0.3"), 42);
+  int fails = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const Verdict v = a.test({1}).verdict;
+    EXPECT_EQ(v, b.test({1}).verdict);
+    fails += v == Verdict::Fail;
+  }
+  EXPECT_GT(fails, 500);
+  EXPECT_LT(fails, 700);
+}
+
+}  // namespace
+}  // namespace hb::search
