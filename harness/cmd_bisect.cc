@@ -1,6 +1,8 @@
 // hardbisect bisect: find which options break the service.
 #include <fmt/format.h>
 #include <iostream>
+#include <thread>
+#include <unistd.h>
 
 #include "commands.h"
 #include "report/search_report.h"
@@ -16,12 +18,26 @@ namespace hb::cli {
 void add_adhoc_flags(CLI::App& app, scenario::AdhocFlags& flags);
 scenario::Scenario load_scenario_or_flags(const std::string& path, const scenario::AdhocFlags& flags);
 
+// Parallel trials: one per core, and no more than memory allows (a trial
+// container with systemd takes well under 256 MiB), at most 8.
+int default_jobs() {
+  long cores = std::max(1u, std::thread::hardware_concurrency());
+  long pages = sysconf(_SC_AVPHYS_PAGES);
+  long page = sysconf(_SC_PAGE_SIZE);
+  long by_memory = pages > 0 && page > 0 ? (pages / 1024) * page / (256L * 1024) : cores;
+  return static_cast<int>(std::clamp<long>(std::min(cores, by_memory), 1, 8));
+}
+
 void add_search_flags(CLI::App& app, search::SearchConfig& config) {
   app.add_option("--strategy", config.strategy, "bisect (default), ddmin, progressive or linear");
   app.add_option("--confidence", config.confidence, "Wanted detection probability per test when flaky (default 0.95)")
       ->check(CLI::Range(0.5, 0.9999));
   app.add_option("--max-repeats", config.max_repeats, "Cap on the runs of one option set when flaky (default 30)");
   app.add_option("--max-trials", config.max_trials, "Stop after this many trials (0 = no limit)");
+  config.jobs = default_jobs();
+  app.add_option("--jobs,-j", config.jobs,
+                 "Trials in parallel containers when a set runs several times (default: from cores and memory)")
+      ->check(CLI::Range(1, 64));
 }
 
 void check_strategy(const std::string& strategy) {

@@ -93,7 +93,8 @@ Action setup_run(CLI::App& app) {
     };
 
     context.log("trial 1/2: baseline (no options)...");
-    trial::TrialResult baseline = runner.run({});
+    trial::TrialResult baseline = trial::run_baseline(runner, [](const std::string& line) { std::cout << line << "\n"; });
+    report["privilege"] = runtime::privilege_name(runner.plan().privilege);
     trials.push_back(report::trial_to_json("baseline", baseline));
     std::cout << report::format_trial("baseline (no options)", baseline, true);
     if (baseline.verdict != search::Verdict::Pass) {

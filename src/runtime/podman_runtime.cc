@@ -54,7 +54,8 @@ Argv PodmanRuntime::create_argv(const ContainerSpec& spec) const {
     case Privilege::Minimal:
       break;
     case Privilege::SysAdmin:
-      argv.insert(argv.end(), {"--cap-add", "SYS_ADMIN"});
+      // NET_ADMIN too: PrivateNetwork= brings up the service's loopback.
+      argv.insert(argv.end(), {"--cap-add", "SYS_ADMIN", "--cap-add", "NET_ADMIN"});
       break;
     case Privilege::Privileged:
       argv.insert(argv.end(), {"--privileged", "--cgroupns=private"});

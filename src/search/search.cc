@@ -283,7 +283,7 @@ class Engine {
     for (;;) {
       const SetStats s = m_runner.stats(m_universe);
       if (s.passes + s.fails >= m_config.estimate_runs || attempts++ > 2 * m_config.estimate_runs) break;
-      m_runner.run_once(m_universe, Phase::Full);
+      m_runner.run_several(m_universe, Phase::Full, m_config.estimate_runs - (s.passes + s.fails));
     }
     update_repeats(m_runner.repeats());
   }

@@ -105,6 +105,10 @@ struct SearchConfig {
   int confirm_runs = 1;
   int unresolved_retries = 1;    // extra runs of a set whose run was UNRESOLVED
   int max_trials = 0;            // budget of oracle runs; 0 = unlimited
+  // Runs of the same set that may go to the oracle at once (test_many) when a
+  // set must be run several times (flaky mode, the failure-rate estimate);
+  // the verdicts are the same as one at a time, the wall time shorter.
+  int jobs = 1;
   std::vector<double> weights;   // per option, empty = all 1; size must be n otherwise
   std::function<void(const TrialRecord&)> on_trial;  // progress, after each run
 };

@@ -80,6 +80,21 @@ Outcome TrialRunner::run_raw(const OptionSet& set, Phase phase, int run) {
   return outcome;
 }
 
+std::vector<Outcome> TrialRunner::run_batch(const OptionSet& set, Phase phase, int count, int first_run) {
+  check_budget(count);
+  std::vector<Outcome> outcomes = m_oracle.test_many(std::vector<OptionSet>(static_cast<std::size_t>(count), set));
+  for (int i = 0; i < count; ++i) record(set, phase, first_run + i, outcomes[static_cast<std::size_t>(i)]);
+  return outcomes;
+}
+
+void TrialRunner::run_several(const OptionSet& set, Phase phase, int count) {
+  if (m_config.jobs <= 1 || count <= 1) {
+    run_once(set, phase);
+    return;
+  }
+  run_batch(set, phase, std::min(count, m_config.jobs), 1);
+}
+
 void TrialRunner::check_contradiction(const OptionSet& failing) const {
   const Mask mask = mask_of(failing);
   for (const auto& e : m_entries) {
@@ -127,6 +142,23 @@ Verdict TrialRunner::test(const OptionSet& set, Phase phase) {
   for (int run = 1;; ++run) {
     const SetStats before = entry(set).stats;
     if (before.passes >= m_repeats) return Verdict::Pass;
+    if (m_config.jobs > 1 && m_repeats - before.passes > 1) {
+      // Several runs at once; a failure among them decides as it would alone.
+      const int count = std::min(m_config.jobs, m_repeats - before.passes);
+      const std::vector<Outcome> outcomes = run_batch(set, phase, count, run);
+      run += count - 1;
+      bool failed = false;
+      for (const auto& o : outcomes) {
+        if (o.verdict == Verdict::Fail) failed = true;
+        if (o.verdict == Verdict::Unresolved) ++unresolved_now;
+      }
+      if (failed) {
+        check_contradiction(set);
+        return Verdict::Fail;
+      }
+      if (unresolved_now > m_config.unresolved_retries) return Verdict::Unresolved;
+      continue;
+    }
     const Outcome outcome = run_raw(set, phase, run);
     if (outcome.verdict == Verdict::Fail) {
       check_contradiction(set);

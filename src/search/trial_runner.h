@@ -59,6 +59,8 @@ class TrialRunner : public Predicate {
 
   // One run, retried while UNRESOLVED up to the retry limit; no inference.
   Outcome run_once(const OptionSet& set, Phase phase);
+  // Up to `count` runs of a set at once (config.jobs at most); for estimates.
+  void run_several(const OptionSet& set, Phase phase, int count);
   // Runs `set` up to `runs` more times whatever memory says, stopping at its
   // first failure (which throws Contradiction when a trusted pass contains it).
   Verdict retest(const OptionSet& set, Phase phase, int runs);
@@ -86,6 +88,8 @@ class TrialRunner : public Predicate {
   Entry& entry(const OptionSet& set);
   const Entry* find_entry(const OptionSet& set) const;
   Outcome run_raw(const OptionSet& set, Phase phase, int run);
+  // `count` runs of one set through the oracle's batch (runs first_run...).
+  std::vector<Outcome> run_batch(const OptionSet& set, Phase phase, int count, int first_run);
   void record(const OptionSet& set, Phase phase, int run, const Outcome& outcome);
   void check_budget(int more) const;
   // Throws Contradiction when `failing` is inside a trusted pass.

@@ -25,16 +25,24 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
     on_line("  warning: cannot be enforced at this privilege: " + line);
 
   TrialRunner runner(runtime, job.prepared.plan, check_enforcement);
-  TrialOracle oracle(runner, scenario.options);
+  TrialOracle oracle(runner, scenario.options, on_line);
+  oracle.set_jobs(config.jobs);
   auto user_callback = config.on_trial;
   config.on_trial = [&](const search::TrialRecord& record) {
-    if (!oracle.results().empty()) on_line(report::format_progress(scenario, record, oracle.results().back()));
+    const auto& results = oracle.results();
+    size_t at = static_cast<size_t>(record.index);
+    if (at < results.size()) on_line(report::format_progress(scenario, record, results[at]));
     if (user_callback) user_callback(record);
   };
   auto started = std::chrono::steady_clock::now();
   job.result = search::run_search(oracle, static_cast<int>(scenario.options.size()), config);
   job.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   job.trials = oracle.results();
+  if (runner.plan().privilege != job.prepared.plan.privilege) {
+    job.prepared.plan.privilege = runner.plan().privilege;
+    job.prepared.privilege.level = runner.plan().privilege;
+    job.prepared.privilege.why = "raised for the unit's own sandboxing";
+  }
   job.infrastructure_trouble = oracle.saw_infrastructure_trouble();
   return job;
 }

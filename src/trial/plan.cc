@@ -89,6 +89,7 @@ PreparedScenario prepare_scenario(const scenario::Scenario& scenario, image::Ima
     plan.image = images.ensure(request);
   }
   plan.privilege = prepared.privilege.level;
+  plan.privilege_auto = scenario.privilege == scenario::Privilege::Auto;
   plan.service = scenario.service;
   plan.workload = scenario.workload;
   plan.expect = scenario.expect;
@@ -96,6 +97,39 @@ PreparedScenario prepare_scenario(const scenario::Scenario& scenario, image::Ima
   plan.run_id = run_id;
   plan.host_kernel_log = true;  // the CLI turns it off for a remote --connection
   return prepared;
+}
+
+}  // namespace hb::trial
+
+namespace hb::trial {
+
+namespace {
+// systemd's exit codes for failures while it sets up the execution
+// environment (systemd.exec "PROCESS EXIT CODES"), which more privilege can fix.
+bool sandbox_setup_failure(const TrialResult& result) {
+  if (result.verdict != Verdict::Fail) return false;
+  int status = std::atoi(result.evidence.property("ExecMainStatus").c_str());
+  return status >= 214 && status <= 245 && status != 216 && status != 224;
+}
+}  // namespace
+
+TrialResult run_baseline(TrialRunner& runner, const std::function<void(const std::string&)>& log) {
+  TrialResult result = runner.run({});
+  while (runner.plan().privilege_auto && sandbox_setup_failure(result) &&
+         runner.plan().privilege != runtime::Privilege::Privileged) {
+    auto higher = static_cast<runtime::Privilege>(static_cast<int>(runner.plan().privilege) + 1);
+    log(fmt::format("baseline failed while systemd set up the unit's own sandbox ({}); retrying with privilege {}",
+                    result.reason, runtime::privilege_name(higher)));
+    runtime::Privilege previous = runner.plan().privilege;
+    runner.set_privilege(higher);
+    TrialResult retried = runner.run({});
+    if (retried.verdict != Verdict::Pass && higher == runtime::Privilege::Privileged) {
+      runner.set_privilege(previous);
+      return result;
+    }
+    result = std::move(retried);
+  }
+  return result;
 }
 
 }  // namespace hb::trial

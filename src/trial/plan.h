@@ -1,6 +1,7 @@
 #pragma once
 // From a scenario to a trial plan: the image (built on demand) and the least
 // privilege at which systemd enforces the scenario's options on this host.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,5 +36,12 @@ PreparedScenario prepare_scenario(const scenario::Scenario& scenario, image::Ima
                                   const std::string& run_id);
 
 std::string new_run_id();
+
+// Runs the baseline. When it fails while setting up the unit's own sandbox
+// (a packaged unit with PrivateUsers=, ProtectSystem=... fails with 217/USER,
+// 226/NAMESPACE and the like when the container lacks the privilege) and the
+// privilege was chosen automatically, raises the privilege one level at a
+// time and runs it again; the runner keeps the level that passed.
+TrialResult run_baseline(TrialRunner& runner, const std::function<void(const std::string&)>& log);
 
 }  // namespace hb::trial

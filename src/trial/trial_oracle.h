@@ -2,6 +2,7 @@
 // The real oracle of the search engine: an option set becomes a drop-in, a
 // trial runs it in a fresh container, the verdict is the outcome. Every
 // trial's full result is kept for the report.
+#include <algorithm>
 #include <functional>
 #include <vector>
 
@@ -13,10 +14,14 @@ namespace hb::trial {
 
 class TrialOracle : public search::Oracle {
  public:
-  TrialOracle(TrialRunner& runner, const std::vector<scenario::OptionItem>& options);
+  TrialOracle(TrialRunner& runner, const std::vector<scenario::OptionItem>& options,
+              std::function<void(const std::string&)> log = {});
   // Throws UserError when the unit is not in the image (a scenario error,
   // not something a search can work around).
   search::Outcome test(const search::OptionSet& options) override;
+  // Runs the sets in parallel containers, `jobs` at a time.
+  std::vector<search::Outcome> test_many(const std::vector<search::OptionSet>& sets) override;
+  void set_jobs(int jobs) { m_jobs = std::max(1, jobs); }
 
   // The directives of an option set, in scenario order.
   std::vector<options::Directive> directives_of(const search::OptionSet& options) const;
@@ -30,6 +35,9 @@ class TrialOracle : public search::Oracle {
   const std::vector<scenario::OptionItem>& m_options;
   std::vector<TrialResult> m_results;
   bool m_infrastructure = false;
+  bool m_baseline_calibrated = false;
+  int m_jobs = 1;
+  std::function<void(const std::string&)> m_log;
 };
 
 }  // namespace hb::trial

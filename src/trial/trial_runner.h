@@ -19,6 +19,7 @@ namespace hb::trial {
 struct TrialPlan {
   std::string image;
   runtime::Privilege privilege = runtime::Privilege::Minimal;
+  bool privilege_auto = true;  // chosen by hardbisect: may be raised for the unit's own sandboxing
   scenario::ServiceSpec service;
   scenario::Workload workload;
   scenario::Expectations expect;
@@ -59,6 +60,7 @@ class TrialRunner {
   TrialRunner(runtime::ContainerRuntime& runtime, TrialPlan plan, EnforcementCheck check = {});
   TrialResult run(const std::vector<options::Directive>& directives);
   const TrialPlan& plan() const { return m_plan; }
+  void set_privilege(runtime::Privilege privilege) { m_plan.privilege = privilege; }
 
  private:
   runtime::ContainerRuntime& m_runtime;

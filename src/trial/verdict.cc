@@ -95,17 +95,32 @@ Judgement judge(const Evidence& e, const scenario::Expectations& expect, const s
 
   // systemd logs and then ignores lines it cannot use; such an option was
   // never applied, so nothing can be concluded about it.
-  std::string rejected = last_line(e.section("pid1_dropin"));
-  if (!rejected.empty())
-    return make(Verdict::Unresolved, Cause::DropInRejected, "systemd ignored part of the drop-in: " + rejected);
+  // Deprecation warnings ("Unit uses MemoryLimit=; please use MemoryMax=")
+  // are notes: the line was applied.
+  std::vector<std::string> dropin_notes;
+  {
+    std::istringstream lines(e.section("pid1_dropin"));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find_first_not_of(" \t") == std::string::npos) continue;
+      static const std::regex rejection("ignoring|Unknown|Failed|Invalid|not supported|Support for .* disabled",
+                                        std::regex::icase);
+      if (std::regex_search(line, rejection))
+        return make(Verdict::Unresolved, Cause::DropInRejected, "systemd ignored part of the drop-in: " + line);
+      dropin_notes.push_back("systemd: " + line);
+    }
+  }
 
+  auto noted = [&](Judgement j) {
+    j.notes.insert(j.notes.end(), dropin_notes.begin(), dropin_notes.end());
+    return j;
+  };
   if (!e.start_rc) return make(Verdict::Unresolved, Cause::Harness, "the unit was never started");
   if (*e.start_rc == 124 || *e.start_rc == 137)
-    return make(Verdict::Fail, Cause::Service,
+    return noted(make(Verdict::Fail, Cause::Service,
                 fmt::format("unit did not finish starting within {}s ({})", timeouts.start.count() / 1000,
-                            exit_detail(e)));
+                            exit_detail(e))));
   if (*e.start_rc != 0)
-    return make(Verdict::Fail, Cause::Service, "unit failed to start (" + exit_detail(e) + ")");
+    return noted(make(Verdict::Fail, Cause::Service, "unit failed to start (" + exit_detail(e) + ")"));
 
   if (!e.workload_rc) return make(Verdict::Unresolved, Cause::Harness, "the workload did not run");
 
@@ -121,8 +136,10 @@ Judgement judge(const Evidence& e, const scenario::Expectations& expect, const s
       problems.push_back(fmt::format("service restarted {} time(s) ({})", restarts, exit_detail(e)));
   }
   if (problems.empty() && expect.unit_active && e.property("ActiveState") != "active")
-    problems.push_back(fmt::format("unit is {} ({}) after the workload ({})", e.property("ActiveState"),
-                                   e.property("SubState"), exit_detail(e)));
+    problems.push_back(e.property("ActiveState") == e.property("SubState")
+                           ? fmt::format("unit is {} after the workload ({})", e.property("ActiveState"), exit_detail(e))
+                           : fmt::format("unit is {} ({}) after the workload ({})", e.property("ActiveState"),
+                                         e.property("SubState"), exit_detail(e)));
   if (e.workload_timed_out) {
     problems.push_back(fmt::format("workload timed out after {}s", workload.timeout.count() / 1000.0));
   } else if (*e.workload_rc != expect.workload_exit) {
@@ -133,20 +150,20 @@ Judgement judge(const Evidence& e, const scenario::Expectations& expect, const s
   if (!problems.empty()) {
     std::string reason = problems.front();
     for (size_t i = 1; i < problems.size(); ++i) reason += "; " + problems[i];
-    return make(Verdict::Fail, Cause::Service, reason);
+    return noted(make(Verdict::Fail, Cause::Service, reason));
   }
 
   const std::string& journal = e.section("journal");
   for (const auto& pattern : expect.journal_absent) {
     std::smatch match;
     if (std::regex_search(journal, match, std::regex(pattern)))
-      return make(Verdict::Fail, Cause::Service,
-                  "journal matches '" + pattern + "': " + last_line(match.str(0)));
+      return noted(make(Verdict::Fail, Cause::Service,
+                  "journal matches '" + pattern + "': " + last_line(match.str(0))));
   }
   for (const auto& pattern : expect.journal_present)
     if (!std::regex_search(journal, std::regex(pattern)))
-      return make(Verdict::Fail, Cause::Service, "journal lacks '" + pattern + "'");
-  return make(Verdict::Pass, Cause::None, {});
+      return noted(make(Verdict::Fail, Cause::Service, "journal lacks '" + pattern + "'"));
+  return noted(make(Verdict::Pass, Cause::None, {}));
 }
 
 }  // namespace hb::trial

@@ -35,6 +35,7 @@ class FakeRuntime : public runtime::ContainerRuntime {
   std::vector<std::string> removed;
   std::vector<std::string> dropins;
   std::map<std::string, std::string> staged_files;  // path in container -> content of the last copy
+  runtime::Privilege last_privilege = runtime::Privilege::Minimal;
 
   runtime::ProcessResult ok(std::string out = {}) {
     runtime::ProcessResult r;
@@ -45,6 +46,7 @@ class FakeRuntime : public runtime::ContainerRuntime {
   runtime::ProcessResult version() override { return ok("4.3.1\n"); }
   runtime::ProcessResult create(const runtime::ContainerSpec& spec) override {
     calls.push_back("create " + spec.image + " " + runtime::privilege_name(spec.privilege));
+    last_privilege = spec.privilege;
     if (fail_create) {
       runtime::ProcessResult r;
       r.exit_code = 125;

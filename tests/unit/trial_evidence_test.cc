@@ -33,5 +33,57 @@ TEST(TrialEvidence, WorkloadCannotForgeMarkers) {
   EXPECT_NE(e.section("workload_output").find("@@HB-zzz@@ end"), std::string::npos);
 }
 
+TEST(TrialEvidence, ParsesSecurityRowsAndOverallExposure) {
+  Evidence e;
+  parse_security(
+      "  NAME                          DESCRIPTION                                        EXPOSURE\n"
+      "\xE2\x9C\x97 PrivateNetwork=               Service has access to the host's network           0.5\n"
+      "\xE2\x9C\x93 PrivateTmp=                   Service has no access to other software's temporary files\n"
+      "  RemoveIPC=                    Service runs as root, option does not apply\n"
+      "\xE2\x9C\x97 SystemCallFilter=~@clock      Service does not filter system calls               0.2\n"
+      "\n"
+      "\xE2\x86\x92 Overall exposure level for sshd.service: 9.6 UNSAFE \xF0\x9F\x98\xA8\n",
+      e);
+  ASSERT_TRUE(e.exposure);
+  EXPECT_DOUBLE_EQ(*e.exposure, 9.6);
+  EXPECT_EQ(e.exposure_rating, "UNSAFE");
+  ASSERT_EQ(e.exposure_rows.size(), 4u);
+  EXPECT_EQ(e.exposure_rows[0].name, "PrivateNetwork=");
+  EXPECT_FALSE(e.exposure_rows[0].ok);
+  ASSERT_TRUE(e.exposure_rows[0].exposure);
+  EXPECT_DOUBLE_EQ(*e.exposure_rows[0].exposure, 0.5);
+  EXPECT_EQ(e.exposure_rows[0].description, "Service has access to the host's network");
+  EXPECT_TRUE(e.exposure_rows[1].ok);
+  EXPECT_FALSE(e.exposure_rows[1].exposure);
+  EXPECT_EQ(e.exposure_rows[2].name, "RemoveIPC=");
+  EXPECT_EQ(e.exposure_rows[3].name, "SystemCallFilter=~@clock");
+}
+
+TEST(TrialEvidence, SecurityAsciiOutputAndNoRating) {
+  Evidence e;
+  parse_security("- NoNewPrivileges=   Service processes may acquire new privileges   0.2\n"
+                 "-> Overall exposure level for x.service: 4.2 OK :-)\n",
+                 e);
+  ASSERT_TRUE(e.exposure);
+  EXPECT_DOUBLE_EQ(*e.exposure, 4.2);
+  ASSERT_EQ(e.exposure_rows.size(), 1u);
+  Evidence none;
+  parse_security("Failed to get unit: Unit x.service not loaded.\n", none);
+  EXPECT_FALSE(none.exposure);
+  EXPECT_TRUE(none.exposure_rows.empty());
+}
+
+TEST(TrialEvidence, SecurityFromTheDriverOutput) {
+  std::string out =
+      "\n@@HB-n1@@ boot_state\nrunning\n@@HB-n1@@ security\n"
+      "\xE2\x86\x92 Overall exposure level for x.service: 6.4 MEDIUM \xF0\x9F\x98\x90\n"
+      "@@HB-n1@@ security_ms\n23\n@@HB-n1@@ end\n";
+  Evidence e = parse_evidence(out, "n1", 5000);
+  ASSERT_TRUE(e.exposure);
+  EXPECT_DOUBLE_EQ(*e.exposure, 6.4);
+  EXPECT_EQ(e.exposure_rating, "MEDIUM");
+  EXPECT_EQ(e.security_ms, 23);
+}
+
 }  // namespace
 }  // namespace hb::trial

@@ -137,3 +137,40 @@ TEST(TrialTrialRunner, ReaperForgetsFinishedContainers) {
 
 }  // namespace
 }  // namespace hb::trial
+
+#include "trial/plan.h"
+
+namespace hb::trial {
+namespace {
+
+// A packaged unit with PrivateUsers=yes fails with 217/USER unless the
+// container is privileged: the baseline raises the privilege, once.
+TEST(TrialPlan, BaselineRaisesPrivilegeForTheUnitsOwnSandbox) {
+  hb::testing::FakeRuntime fake;
+  fake.rule = [&fake](const std::string&) {
+    hb::testing::FakeTrial t;
+    if (fake.last_privilege != runtime::Privilege::Privileged) {
+      t.start_rc = 1;
+      t.show = "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainCode=1\n"
+               "ExecMainStatus=217\nNRestarts=0\nMainPID=0";
+    }
+    return t;
+  };
+  TrialPlan plan = demo_plan();
+  plan.privilege = runtime::Privilege::Minimal;
+  TrialRunner runner(fake, plan);
+  std::vector<std::string> log;
+  TrialResult baseline = run_baseline(runner, [&](const std::string& line) { log.push_back(line); });
+  EXPECT_EQ(baseline.verdict, Verdict::Pass);
+  EXPECT_EQ(runner.plan().privilege, runtime::Privilege::Privileged);
+  EXPECT_EQ(log.size(), 2u);
+
+  // Set explicitly: never raised; the failure stands.
+  plan.privilege_auto = false;
+  TrialRunner fixed(fake, plan);
+  EXPECT_EQ(run_baseline(fixed, [](const std::string&) {}).verdict, Verdict::Fail);
+  EXPECT_EQ(fixed.plan().privilege, runtime::Privilege::Minimal);
+}
+
+}  // namespace
+}  // namespace hb::trial

@@ -115,3 +115,27 @@ TEST(TrialVerdict, DescribeExit) {
 
 }  // namespace
 }  // namespace hb::trial
+
+namespace hb::trial {
+namespace {
+
+TEST(TrialVerdict, DeprecationWarningIsANoteNotARejection) {
+  Evidence e;
+  e.boot_state = "running";
+  e.complete = true;
+  e.start_rc = 0;
+  e.workload_rc = 0;
+  e.properties = {{"LoadState", "loaded"}, {"ActiveState", "active"}, {"Result", "success"}, {"NRestarts", "0"}};
+  e.sections["pid1_dropin"] =
+      "/etc/systemd/system/x.service.d/50-hardbisect.conf:8: Unit uses MemoryLimit=; please use MemoryMax= instead.";
+  Judgement j = judge(e, {}, {}, {}, "x.service");
+  EXPECT_EQ(j.verdict, Verdict::Pass);
+  ASSERT_EQ(j.notes.size(), 1u);
+  EXPECT_NE(j.notes[0].find("MemoryMax"), std::string::npos);
+  e.sections["pid1_dropin"] =
+      "/etc/systemd/system/x.service.d/50-hardbisect.conf:3: Failed to parse system call, ignoring: ~bpf";
+  EXPECT_EQ(judge(e, {}, {}, {}, "x.service").cause, Cause::DropInRejected);
+}
+
+}  // namespace
+}  // namespace hb::trial
