@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "report/report_cell.h"
 #include "report/search_report.h"
 #include "scenario/adhoc.h"
 #include "search/search.h"
@@ -16,6 +17,8 @@
 namespace hb::cli {
 
 void add_adhoc_flags(CLI::App& app, scenario::AdhocFlags& flags);
+void add_report_flags(CLI::App& app, report::ReportPaths& paths);
+void write_report_files(const report::ReportSet& set, const report::ReportPaths& paths);
 scenario::Scenario load_scenario_or_flags(const std::string& path, const scenario::AdhocFlags& flags);
 
 // Parallel trials: one per core, and no more than memory allows (a trial
@@ -60,6 +63,8 @@ Action setup_bisect(CLI::App& app) {
   add_search_flags(app, *config);
   app.add_option("--json", *json_path, "Write a machine-readable report to FILE");
   app.add_option("--safe-out", *safe_path, "Write the safe template (a drop-in) to FILE");
+  auto reports = std::make_shared<report::ReportPaths>();
+  add_report_flags(app, *reports);
   return [=](Context& context) {
     check_strategy(config->strategy);
     scenario::Scenario scenario = load_scenario_or_flags(*path, *flags);
@@ -74,6 +79,10 @@ Action setup_bisect(CLI::App& app) {
       std::cout << "safe template written to " << *safe_path << "\n";
     }
     if (!json_path->empty()) util::write_file_atomically(*json_path, report::search_to_json(input).dump(2) + "\n");
+    if (reports->any())
+      write_report_files({"hardbisect bisect: " + scenario.name, "bisect",
+                          {report::cell_from_search(input, report::options_label(scenario))}},
+                         *reports);
     return trial::bisect_exit_code(job);
   };
 }

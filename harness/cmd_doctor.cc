@@ -1,18 +1,150 @@
 // hardbisect doctor: can this host run trials, and with which flags.
 #include <fmt/format.h>
 #include <iostream>
+#include <map>
 
 #include "commands.h"
+#include "options/catalogue.h"
+#include "trial/plan.h"
+#include "trial/probes.h"
+#include "trial/trial_runner.h"
 #include "util/error.h"
 
 namespace hb::cli {
 
+namespace {
+
+// `|` would end a Markdown table cell.
+std::string cell(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
+  return out;
+}
+
+std::string options_table() {
+  std::string text =
+      "| directive | section | least privilege (container flags) | probe | note |\n"
+      "|---|---|---|---|---|\n";
+  for (const auto& row : options::catalogue_table()) {
+    std::string note = row.caveat;
+    if (row.probe.empty()) note = note.empty() ? "not probed" : "not probed; " + note;
+    if (row.min_systemd > 252) note = fmt::format("systemd {}+{}{}", row.min_systemd, note.empty() ? "" : "; ", note);
+    text += fmt::format("| `{}` | {} | {} | {} | {} |\n", row.name, row.section,
+                        row.requirement == "none" ? std::string("none") : "`" + row.requirement + "`",
+                        row.probe.empty() ? std::string("-") : "`" + row.probe + "`", cell(note));
+  }
+  return text;
+}
+
+// The representative set `--verify` proves on real containers.
+const std::vector<options::Directive>& verify_set() {
+  static const std::vector<options::Directive> set{
+      {"Service", "NoNewPrivileges", "yes"}, {"Service", "SystemCallFilter", "@system-service"},
+      {"Service", "ProtectSystem", "strict"}, {"Service", "PrivateTmp", "yes"},
+      {"Service", "ProtectHome", "yes"},      {"Service", "PrivateNetwork", "yes"},
+      {"Service", "MemoryMax", "50M"},        {"Service", "TasksMax", "20"}};
+  return set;
+}
+
+runtime::Privilege level_of(std::string_view requirement) {
+  if (requirement == "sys-admin") return runtime::Privilege::SysAdmin;
+  if (requirement == "privileged") return runtime::Privilege::Privileged;
+  return runtime::Privilege::Minimal;
+}
+
+// Runs a sleeping service with the set at each privilege level, probes each
+// option, and compares the least level where it is enforced with the
+// catalogue's. One trial per level; an option alone when the set did not run.
+int verify_options(Context& context, const std::string& release) {
+  context.require_podman();
+  image::ImageRequest request;
+  request.release = release;
+  trial::TrialPlan plan;
+  plan.image = context.images().ensure(request);
+  plan.service.unit = "hb-doctor-probe.service";
+  plan.service.unit_file = "[Service]\nExecStart=/bin/sleep infinity\n";
+  plan.workload.command = "true";
+  plan.workload.timeout = std::chrono::seconds(10);
+  plan.run_id = trial::new_run_id();
+  plan.host_kernel_log = false;
+  const runtime::Privilege levels[] = {runtime::Privilege::Minimal, runtime::Privilege::SysAdmin,
+                                       runtime::Privilege::Privileged};
+  // enforced[option line][level]: true, false, or absent (could not be observed).
+  std::map<std::string, std::map<runtime::Privilege, bool>> enforced;
+  std::map<runtime::Privilege, std::string> trouble;
+  for (runtime::Privilege level : levels) {
+    plan.privilege = level;
+    trial::TrialRunner runner(context.runtime(), plan);
+    context.log(fmt::format("verify: {} options at {}...", verify_set().size(), runtime::privilege_name(level)));
+    auto observe = [&](const std::vector<options::Directive>& set) {
+      trial::TrialResult result = runner.run(set);
+      if (result.evidence.section("main_status").empty()) {
+        trouble[level] = result.reason.empty() ? "the service did not run" : result.reason;
+        return false;
+      }
+      for (const auto& d : set) enforced[d.line()][level] = !trial::probe_directive(d, result.evidence);
+      return true;
+    };
+    if (!observe(verify_set()))
+      for (const auto& d : verify_set()) observe({d});
+  }
+
+  std::cout << fmt::format("Verified on {} with a sleeping service (hardbisect doctor --options --verify):\n\n",
+                           plan.image);
+  std::cout << "| option | minimal | sys-admin | privileged | catalogue | observed |\n"
+               "|---|---|---|---|---|---|\n";
+  int mismatches = 0;
+  for (const auto& d : verify_set()) {
+    const options::DirectiveInfo* info = options::find_directive(d.key);
+    std::string expected(info ? options::to_string(info->requirement) : "?");
+    if (expected == "none") expected = "minimal";
+    std::string row = fmt::format("| `{}` ", d.line());
+    std::optional<runtime::Privilege> least;
+    for (runtime::Privilege level : levels) {
+      auto it = enforced[d.line()].find(level);
+      if (it == enforced[d.line()].end()) {
+        row += "| ? ";
+        continue;
+      }
+      row += it->second ? "| enforced " : "| not enforced ";
+      if (it->second && !least) least = level;
+    }
+    std::string observed = least ? runtime::privilege_name(*least) : "never";
+    bool match = info && least && *least == level_of(options::to_string(info->requirement));
+    if (!match) ++mismatches;
+    std::cout << row << fmt::format("| {} | {}{} |\n", expected, observed, match ? "" : " (MISMATCH)");
+  }
+  for (const auto& [level, why] : trouble)
+    std::cout << fmt::format("\nat {}: {}\n", runtime::privilege_name(level), why);
+  if (mismatches) {
+    std::cout << fmt::format("\n{} option(s) are not enforced where the catalogue says\n", mismatches);
+    return static_cast<int>(kExitCulprit);
+  }
+  std::cout << "\nthe catalogue's least privilege holds for every verified option\n";
+  return static_cast<int>(kExitOk);
+}
+
+}  // namespace
+
 Action setup_doctor(CLI::App& app) {
   auto release = std::make_shared<std::string>("bookworm");
-  app.add_option("--boot-test", *release, "Boot this release's base image, if built (default bookworm)");
+  app.add_option("--boot-test", *release, "Release whose base image the boot test and --verify use (default bookworm)");
   auto skip_boot = std::make_shared<bool>(false);
   app.add_flag("--no-boot-test", *skip_boot, "Only look at the host, do not start a container");
-  return [release, skip_boot](Context& context) {
+  auto table = std::make_shared<bool>(false);
+  app.add_flag("--options", *table,
+               "Print the catalogue as a Markdown table: each directive, its section, the least container "
+               "privilege that enforces it, its enforcement probe");
+  auto verify = std::make_shared<bool>(false);
+  app.add_flag("--verify", *verify,
+               "With --options: prove a representative set on real containers at each privilege level");
+  return [release, skip_boot, table, verify](Context& context) {
+    if (*verify && !*table) throw UserError("--verify goes with --options", "hardbisect doctor --options --verify");
+    if (*table) {
+      if (*verify) return verify_options(context, *release);
+      std::cout << options_table();
+      return static_cast<int>(kExitOk);
+    }
     std::string image;
     if (!*skip_boot) image = context.images().base_recipe(*release).name;
     runtime::DoctorReport report =

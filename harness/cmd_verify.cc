@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "report/report_cell.h"
 #include "report/search_report.h"
 #include "scenario/loader.h"
 #include "trial/bisect_job.h"
@@ -17,6 +18,8 @@ namespace hb::cli {
 
 void add_search_flags(CLI::App& app, search::SearchConfig& config);
 void check_strategy(const std::string& strategy);
+void add_report_flags(CLI::App& app, report::ReportPaths& paths);
+void write_report_files(const report::ReportSet& set, const report::ReportPaths& paths);
 
 namespace {
 
@@ -58,6 +61,8 @@ Action setup_verify(CLI::App& app) {
   app.add_option("scenarios", *paths, "Scenario files or folders (default: scenarios/)");
   add_search_flags(app, *config);
   app.add_option("--json", *json_path, "Write the results to FILE");
+  auto reports = std::make_shared<report::ReportPaths>();
+  add_report_flags(app, *reports);
   return [=](Context& context) {
     check_strategy(config->strategy);
     std::vector<std::string> files = scenario_files(paths->empty() ? std::vector<std::string>{"scenarios"} : *paths);
@@ -76,6 +81,7 @@ Action setup_verify(CLI::App& app) {
     int wrong = 0;
     int undecided = 0;
     std::vector<std::string> rows;
+    report::ReportSet report_set{"hardbisect verify", "verify", {}};
     for (const auto& s : scenarios) {
       std::cout << "\n== " << s.name << " (" << s.loc.file << ")\n";
       trial::BisectJob job = trial::run_bisect_job(context.runtime(), context.images(), s, *config,
@@ -94,6 +100,12 @@ Action setup_verify(CLI::App& app) {
                                  job.result.trial_count, job.wall_seconds, sets_text(found), confidence));
       if (!match) rows.push_back(fmt::format("{:<10} {:<28} expected {} ({})", "", "", sets_text(expected),
                                              job.result.message));
+      report::SearchReportInput input{s, job.result, job.trials, job.prepared.plan.image,
+                                      runtime::privilege_name(job.prepared.privilege.level), job.wall_seconds};
+      report::ReportCell cell = report::cell_from_search(input, report::options_label(s));
+      cell.verdict = match ? "pass" : decided ? "fail" : "unresolved";
+      cell.reason = fmt::format("found {}, expected {}: {}", sets_text(found), sets_text(expected), job.result.message);
+      report_set.cells.push_back(std::move(cell));
       results.push_back({{"scenario", s.name},
                          {"file", s.loc.file},
                          {"verdict", verdict},
@@ -114,6 +126,7 @@ Action setup_verify(CLI::App& app) {
       nlohmann::json report{{"tool", "hardbisect"}, {"command", "verify"}, {"results", results}};
       util::write_file_atomically(*json_path, report.dump(2) + "\n");
     }
+    write_report_files(report_set, *reports);
     if (wrong) return static_cast<int>(kExitCulprit);
     if (undecided) return static_cast<int>(kExitUnresolved);
     return static_cast<int>(kExitOk);

@@ -15,6 +15,7 @@ Action setup_image(CLI::App& app);
 Action setup_run(CLI::App& app);
 Action setup_bisect(CLI::App& app);
 Action setup_verify(CLI::App& app);
+Action setup_check(CLI::App& app);
 Action setup_gc(CLI::App& app);
 
 }  // namespace hb::cli

@@ -29,6 +29,8 @@ const Subcommand kSubcommands[] = {
      hb::cli::setup_bisect},
     {"verify", "Bisect every scenario that states expect_culprits and compare the answers",
      hb::cli::setup_verify},
+    {"check", "Apply a hardening template to a service; if it breaks it, name the culprits and the safe subset",
+     hb::cli::setup_check},
     {"doctor", "Check this host: Podman, OCI runtime, cgroups, rlimits, privileges", hb::cli::setup_doctor},
     {"image", "Build or list the trial images (Debian base with systemd, plus packages)",
      hb::cli::setup_image},

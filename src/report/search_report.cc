@@ -67,11 +67,20 @@ std::string format_progress(const scenario::Scenario& scenario, const search::Tr
   return line;
 }
 
+std::string summary_message(const SearchReportInput& in) {
+  const search::SearchResult& r = in.result;
+  // The engine speaks in option indices; people read the lines.
+  if (r.status == search::SearchStatus::Found)
+    return fmt::format("{} culprit set(s); remove {}; keep {} of {} option(s)", r.culprits.size(),
+                       joined(option_names(in.scenario, r.removal)), r.safe_set.size(), r.option_count);
+  return r.message;
+}
+
 std::string format_search_summary(const SearchReportInput& in) {
   const search::SearchResult& r = in.result;
   std::string text;
   text += fmt::format("\n== hardbisect {}: {}\n", r.strategy, search::status_name(r.status));
-  text += r.message + "\n";
+  text += summary_message(in) + "\n";
   if (!r.culprits.empty()) {
     text += "\nculprits (each set fails on its own; removing one option of it defuses it):\n";
     for (const auto& set : r.culprits) text += "  - " + joined(option_names(in.scenario, set)) + "\n";
@@ -152,7 +161,7 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
       {"privilege", in.privilege},
       {"strategy", r.strategy},
       {"verdict", search::status_name(r.status)},
-      {"message", r.message},
+      {"message", summary_message(in)},
       {"culprits", culprits},
       {"removal", option_names(in.scenario, r.removal)},
       {"removals", removals},

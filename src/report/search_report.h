@@ -31,6 +31,9 @@ std::string format_progress(const scenario::Scenario& scenario, const search::Tr
 
 std::string format_search_summary(const SearchReportInput& input);
 
+// One line: "1 culprit set(s); remove PrivateTmp=yes; keep 13 of 14 option(s)".
+std::string summary_message(const SearchReportInput& input);
+
 // verdict, culprits, safe, trials, trial_log and the rest.
 nlohmann::json search_to_json(const SearchReportInput& input);
 

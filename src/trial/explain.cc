@@ -1,10 +1,10 @@
 #include "trial/explain.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <seccomp.h>
 
 #include <algorithm>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -64,7 +64,8 @@ std::optional<std::string> field(std::string_view line, std::string_view key) {
       return std::string(line.substr(begin + 1, end - begin - 1));
     }
     size_t end = line.find_first_of(" ,", begin);
-    return std::string(line.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin));
+    return std::string(
+        line.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin));
   }
   return std::nullopt;
 }
@@ -157,7 +158,8 @@ std::vector<std::string> denying_elements(const std::string& value, const std::s
   std::vector<std::string> found;
   for (const auto& element : options::split_value(*info, value)) {
     std::string name = element.substr(0, element.find(':'));
-    if (name == syscall || (name.starts_with('@') && options::group_contains(name, syscall))) found.push_back(name);
+    if (name == syscall || (name.starts_with('@') && options::group_contains(name, syscall)))
+      found.push_back(name);
   }
   return found;
 }
@@ -188,7 +190,8 @@ std::string explain_seccomp(const Evidence& e, const std::vector<Directive>& app
     if (filter_text.empty() && archs) under = archs->line();
     return fmt::format(
         "{} under {}: the system call could not be identified (no seccomp audit line; on the Podman host "
-        "`journalctl -k | grep type=1326` shows it); add SystemCallErrorNumber=EPERM so the call fails with an "
+        "`journalctl -k | grep type=1326` shows it); add SystemCallErrorNumber=EPERM so the call fails with "
+        "an "
         "error the service logs, or SystemCallLog= with the same list to have it logged",
         killed, under);
   }
@@ -198,13 +201,14 @@ std::string explain_seccomp(const Evidence& e, const std::vector<Directive>& app
   std::optional<std::string> resolved = options::syscall_name(record->syscall, arch);
   std::string name = resolved.value_or(fmt::format("syscall {}", record->syscall));
   if (arch != native && archs)
-    return fmt::format("{} on {} (arch={:x}, not the native ABI): {} forbids other ABIs; list that architecture "
-                       "in SystemCallArchitectures= or drop the line",
-                       killed, name, arch, archs->line());
+    return fmt::format(
+        "{} on {} (arch={:x}, not the native ABI): {} forbids other ABIs; list that architecture "
+        "in SystemCallArchitectures= or drop the line",
+        killed, name, arch, archs->line());
   if (!resolved)
-    return fmt::format("{} on system call {} (arch={:x}), which libseccomp cannot name; {}", killed,
-                       record->syscall, arch,
-                       filter_text.empty() ? "no SystemCallFilter= was applied" : "it is filtered by " + filter_text);
+    return fmt::format(
+        "{} on system call {} (arch={:x}), which libseccomp cannot name; {}", killed, record->syscall, arch,
+        filter_text.empty() ? "no SystemCallFilter= was applied" : "it is filtered by " + filter_text);
 
   // The lines that keep it out; with several lines systemd merges them, so
   // name each that does not let it through on its own.
@@ -223,16 +227,18 @@ std::string explain_seccomp(const Evidence& e, const std::vector<Directive>& app
   }
   if (blame.empty()) {
     if (filters.empty())
-      return fmt::format("{} on {}: no SystemCallFilter= was applied, so the filter comes from the unit file or "
-                         "another option (SystemCallArchitectures=, RestrictNamespaces=...)",
-                         killed, name);
+      return fmt::format(
+          "{} on {}: no SystemCallFilter= was applied, so the filter comes from the unit file or "
+          "another option (SystemCallArchitectures=, RestrictNamespaces=...)",
+          killed, name);
     blame.push_back(filter_text + " allows it line by line, but the merged filter does not");
   }
   // Adding an allow line works whether the first line is an allow list (the
   // line adds to it) or a ~deny list (the line removes from it).
   auto groups = options::groups_containing(name);
-  std::string fix = groups.empty() ? fmt::format("add SystemCallFilter={}", name)
-                                   : fmt::format("add SystemCallFilter={} (or only {})", groups.front(), name);
+  std::string fix = groups.empty()
+                        ? fmt::format("add SystemCallFilter={}", name)
+                        : fmt::format("add SystemCallFilter={} (or only {})", groups.front(), name);
   std::string blamed;
   for (size_t i = 0; i < blame.size(); ++i) blamed += (i ? "; " : "") + blame[i];
   return fmt::format("{} on {}: {}; {}", killed, name, blamed, fix);
@@ -241,8 +247,8 @@ std::string explain_seccomp(const Evidence& e, const std::vector<Directive>& app
 // ---------------------------------------------------------------- namespace
 
 // Path-list options whose elements must exist unless prefixed with "-".
-constexpr std::string_view kMountPathOptions[] = {"ReadWritePaths", "ReadOnlyPaths", "InaccessiblePaths",
-                                                  "ExecPaths",      "NoExecPaths",   "BindPaths",
+constexpr std::string_view kMountPathOptions[] = {"ReadWritePaths",   "ReadOnlyPaths", "InaccessiblePaths",
+                                                  "ExecPaths",        "NoExecPaths",   "BindPaths",
                                                   "BindReadOnlyPaths"};
 
 std::string explain_namespace(const Evidence& e, const std::vector<Directive>& applied) {
@@ -256,7 +262,8 @@ std::string explain_namespace(const Evidence& e, const std::vector<Directive>& a
       path = m[1].str();
       error = m[2].str();
     }
-    if (step_line.empty() && line.find("Failed at step NAMESPACE") != std::string::npos) step_line = message_of(line);
+    if (step_line.empty() && line.find("Failed at step NAMESPACE") != std::string::npos)
+      step_line = message_of(line);
   }
   if (!status_226 && path.empty()) return {};
   // systemd 252 names the path below its staging root.
@@ -268,7 +275,8 @@ std::string explain_namespace(const Evidence& e, const std::vector<Directive>& a
 
   bool missing = error.find("No such file or directory") != std::string::npos;
   for (const auto& d : applied) {
-    if (std::find(std::begin(kMountPathOptions), std::end(kMountPathOptions), d.key) == std::end(kMountPathOptions))
+    if (std::find(std::begin(kMountPathOptions), std::end(kMountPathOptions), d.key) ==
+        std::end(kMountPathOptions))
       continue;
     std::vector<std::string> elements = words(d.value);
     for (auto& element : elements) {
@@ -286,14 +294,16 @@ std::string explain_namespace(const Evidence& e, const std::vector<Directive>& a
       element = "-" + element;
       std::string fixed;
       for (const auto& w : elements) fixed += (fixed.empty() ? "" : " ") + w;
-      return fmt::format("{} names {}, which does not exist in the container (226/NAMESPACE); write {}={} to "
-                         "skip it when it is missing",
-                         d.line(), path, d.key, fixed);
+      return fmt::format(
+          "{} names {}, which does not exist in the container (226/NAMESPACE); write {}={} to "
+          "skip it when it is missing",
+          d.line(), path, d.key, fixed);
     }
   }
-  return fmt::format("mount namespace setup failed on {} (226/NAMESPACE: {}); no applied option names it, so "
-                     "it comes from the unit file",
-                     path, error);
+  return fmt::format(
+      "mount namespace setup failed on {} (226/NAMESPACE: {}); no applied option names it, so "
+      "it comes from the unit file",
+      path, error);
 }
 
 // ---------------------------------------------------------------- OOM
@@ -332,28 +342,31 @@ std::string explain_oom(const Evidence& e, const std::vector<Directive>& applied
                     e.section("journal").find("killed by the OOM killer") != std::string::npos;
   if (!any_oom_line && !oom_result) {
     if (limit && killed_by(e, 9))
-      return fmt::format("the main process was killed by SIGKILL under {}: probably the OOM killer (no kernel line "
-                         "confirms it); raise the limit above the service's peak use",
-                         limit->line());
+      return fmt::format(
+          "the main process was killed by SIGKILL under {}: probably the OOM killer (no kernel line "
+          "confirms it); raise the limit above the service's peak use",
+          limit->line());
     return {};
   }
   std::string who = comm.empty() ? std::string("a process of the unit") : comm;
   std::string size = rss.empty() ? "" : fmt::format(" with {} resident", rss);
   if (!limit)
-    return fmt::format("{} was killed by the OOM killer{}, but no memory limit was applied: the container or "
-                       "the host ran out of memory",
-                       who, size);
-  return fmt::format("{} was killed by the OOM killer{}: {} is below what the service needs; raise it above the "
-                     "service's peak use or drop the line",
-                     who, size, limit->line());
+    return fmt::format(
+        "{} was killed by the OOM killer{}, but no memory limit was applied: the container or "
+        "the host ran out of memory",
+        who, size);
+  return fmt::format(
+      "{} was killed by the OOM killer{}: {} is below what the service needs; raise it above the "
+      "service's peak use or drop the line",
+      who, size, limit->line());
 }
 
 // ---------------------------------------------------------------- paths
 
 struct PathError {
-  std::string line;     // the journal message
+  std::string line;  // the journal message
   std::string path;
-  std::string error;    // "Read-only file system"
+  std::string error;      // "Read-only file system"
   bool creating = false;  // the path is being created: suggest its folder
 };
 
@@ -386,7 +399,8 @@ std::vector<std::string> paths_in(const std::string& message) {
       ++end;
     }
     std::string path = message.substr(i, end - i);
-    while (path.size() > 1 && (path.back() == '.' || path.back() == ';' || path.back() == '/')) path.pop_back();
+    while (path.size() > 1 && (path.back() == '.' || path.back() == ';' || path.back() == '/'))
+      path.pop_back();
     if (path.size() > 1) paths.push_back(path);
     i = end;
   }
@@ -408,7 +422,8 @@ std::vector<PathError> path_errors(const Evidence& e) {
       std::vector<std::string> paths = paths_in(message.substr(0, at));
       // "/bin/sh: 1: cannot create /x: ..." starts with the program's name.
       if (paths.size() > 1 && message.starts_with(paths.front() + ":")) paths.erase(paths.begin());
-      bool creating = message.find("create") != std::string::npos || message.find("mkdir") != std::string::npos ||
+      bool creating = message.find("create") != std::string::npos ||
+                      message.find("mkdir") != std::string::npos ||
                       message.find("touch") != std::string::npos;
       for (const auto& path : paths) errors.push_back({message, path, std::string(error), creating});
       break;
@@ -434,8 +449,11 @@ std::optional<std::string> blame_path(const PathError& error, const std::vector<
   std::string writable = error.creating ? parent_of(p) : p;
   // "mkdir: cannot create directory ‘/x’: ..." and "/bin/sh: 1: cannot create /x: ..." name the program.
   std::string program = error.line.substr(0, error.line.find(':'));
-  program = program.find(' ') == std::string::npos && program.size() < error.line.size() ? basename_of(program) : "";
-  std::string what = fmt::format("{} failed on {} ({})", program.empty() ? "the service" : program, p, error.error);
+  program = program.find(' ') == std::string::npos && program.size() < error.line.size()
+                ? basename_of(program)
+                : "";
+  std::string what =
+      fmt::format("{} failed on {} ({})", program.empty() ? "the service" : program, p, error.error);
 
   // Explicit path options first: they name the path or a folder above it.
   for (const auto& d : applied) {
@@ -443,14 +461,16 @@ std::optional<std::string> blame_path(const PathError& error, const std::vector<
       std::string root = strip_prefixes(w);
       if (root.empty() || !covers(root, p)) continue;
       if (d.key == "InaccessiblePaths")
-        return fmt::format("{}: {} makes it inaccessible to the service; drop {} from the list", what, d.line(), root);
+        return fmt::format("{}: {} makes it inaccessible to the service; drop {} from the list", what,
+                           d.line(), root);
       if ((d.key == "ReadOnlyPaths" || d.key == "BindReadOnlyPaths") && (erofs || denied))
         return fmt::format("{}: {} makes it read-only; drop {} from the list or add ReadWritePaths={}", what,
                            d.line(), root, writable);
       if (d.key == "TemporaryFileSystem" && (enoent || erofs))
-        return fmt::format("{}: {} puts an empty tmpfs over {}; bind what the service needs with BindPaths= or "
-                           "drop the line",
-                           what, d.line(), root);
+        return fmt::format(
+            "{}: {} puts an empty tmpfs over {}; bind what the service needs with BindPaths= or "
+            "drop the line",
+            what, d.line(), root);
     }
   }
   for (const auto& d : applied) {
@@ -458,29 +478,35 @@ std::optional<std::string> blame_path(const PathError& error, const std::vector<
     if (d.key == "ProtectHome" && v != "no" && v != "false" &&
         (covers("/home", p) || covers("/root", p) || covers("/run/user", p))) {
       if (v == "read-only")
-        return fmt::format("{}: {} makes /home, /root and /run/user read-only; add ReadWritePaths={} or set "
-                           "ProtectHome=no",
-                           what, d.line(), writable);
+        return fmt::format(
+            "{}: {} makes /home, /root and /run/user read-only; add ReadWritePaths={} or set "
+            "ProtectHome=no",
+            what, d.line(), writable);
       return fmt::format("{}: {} hides /home, /root and /run/user from the service; set {}", what, d.line(),
                          erofs ? "ProtectHome=no" : "ProtectHome=read-only if it only reads there");
     }
     if (d.key == "PrivateTmp" && truthy(v) && (covers("/tmp", p) || covers("/var/tmp", p)) && !erofs)
-      return fmt::format("{}: {} gives the service its own empty /tmp and /var/tmp, so it does not see what "
-                         "other processes put there; share the file through a path outside /tmp",
-                         what, d.line());
+      return fmt::format(
+          "{}: {} gives the service its own empty /tmp and /var/tmp, so it does not see what "
+          "other processes put there; share the file through a path outside /tmp",
+          what, d.line());
     if (d.key == "PrivateDevices" && truthy(v) && covers("/dev", p))
-      return fmt::format("{}: {} leaves the service only pseudo devices in /dev; add DeviceAllow={} with "
-                         "PrivateDevices=no",
-                         what, d.line(), p);
+      return fmt::format(
+          "{}: {} leaves the service only pseudo devices in /dev; add DeviceAllow={} with "
+          "PrivateDevices=no",
+          what, d.line(), p);
     if (d.key == "ProtectKernelLogs" && truthy(v) && (p == "/dev/kmsg" || p == "/proc/kmsg"))
       return fmt::format("{}: {} hides the kernel log from the service", what, d.line());
-    if (d.key == "ProtectKernelTunables" && truthy(v) && erofs && (covers("/proc/sys", p) || covers("/sys", p)))
-      return fmt::format("{}: {} makes /proc/sys and /sys read-only; set kernel tunables outside the service "
-                         "(sysctl.d)",
-                         what, d.line());
+    if (d.key == "ProtectKernelTunables" && truthy(v) && erofs &&
+        (covers("/proc/sys", p) || covers("/sys", p)))
+      return fmt::format(
+          "{}: {} makes /proc/sys and /sys read-only; set kernel tunables outside the service "
+          "(sysctl.d)",
+          what, d.line());
     if (d.key == "ProtectControlGroups" && truthy(v) && erofs && covers("/sys/fs/cgroup", p))
-      return fmt::format("{}: {} makes /sys/fs/cgroup read-only; use Delegate=yes if the service manages cgroups",
-                         what, d.line());
+      return fmt::format(
+          "{}: {} makes /sys/fs/cgroup read-only; use Delegate=yes if the service manages cgroups", what,
+          d.line());
     if (d.key == "ProtectProc" && v == "invisible" && covers("/proc", p) && (enoent || denied))
       return fmt::format("{}: {} hides other users' processes in /proc", what, d.line());
   }
@@ -508,14 +534,16 @@ std::optional<std::string> blame_path(const PathError& error, const std::vector<
   if (denied) {
     for (const auto& d : applied) {
       if (d.key == "CapabilityBoundingSet" && drops_capability(d.value, "CAP_DAC_OVERRIDE"))
-        return fmt::format("{}: {} drops CAP_DAC_OVERRIDE, so root no longer bypasses file permissions; add "
-                           "CAP_DAC_OVERRIDE (or CAP_DAC_READ_SEARCH to read) or fix the file's owner",
-                           what, d.line());
+        return fmt::format(
+            "{}: {} drops CAP_DAC_OVERRIDE, so root no longer bypasses file permissions; add "
+            "CAP_DAC_OVERRIDE (or CAP_DAC_READ_SEARCH to read) or fix the file's owner",
+            what, d.line());
       if ((d.key == "User" && !d.value.empty() && d.value != "root" && d.value != "0") ||
           (d.key == "DynamicUser" && truthy(d.value)))
-        return fmt::format("{}: with {} the service no longer runs as root; give that user access to the path "
-                           "(StateDirectory=, LogsDirectory=, or the file's owner)",
-                           what, d.line());
+        return fmt::format(
+            "{}: with {} the service no longer runs as root; give that user access to the path "
+            "(StateDirectory=, LogsDirectory=, or the file's owner)",
+            what, d.line());
     }
   }
   return std::nullopt;

@@ -23,7 +23,7 @@ struct SeccompRecord {
   int pid = 0;
   std::string comm;
   std::string exe;
-  int signal = 0;  // 31 (SIGSYS) when the filter killed; 0 when it only logged
+  int signal = 0;                     // 31 (SIGSYS) when the filter killed; 0 when it only logged
   std::optional<std::uint32_t> arch;  // AUDIT_ARCH_* value, nullopt when libseccomp does not know it
   int syscall = -1;
   std::string code;  // the filter's action, "0x80000000" = kill process

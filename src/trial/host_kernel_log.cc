@@ -19,7 +19,8 @@ std::unique_ptr<HostKernelLog> HostKernelLog::open_at_end() {
 HostKernelLog::~HostKernelLog() { ::close(m_fd); }
 
 bool relevant_kernel_message(const std::string& message) {
-  for (const char* needle : {"type=1326", "oom-kill:", "Killed process", "out of memory", "invoked oom-killer"})
+  for (const char* needle :
+       {"type=1326", "oom-kill:", "Killed process", "out of memory", "invoked oom-killer"})
     if (message.find(needle) != std::string::npos) return true;
   return false;
 }

@@ -238,8 +238,13 @@ std::optional<std::string> probe_directive(const options::Directive& d, const Ev
   if (probe == "cgroup_memory" || probe == "cgroup_pids") {
     if (value == "infinity" || value.empty()) return std::nullopt;
     std::string want = probe == "cgroup_memory" ? "memory" : "pids";
+    // One "KIND VALUE" per line; VALUE is empty when the file was unreadable
+    // (cgroup v1 without --cgroupns=private), so read line by line.
     std::istringstream limits(e.section("main_limits"));
-    for (std::string kind, limit; limits >> kind >> limit;) {
+    for (std::string line; std::getline(limits, line);) {
+      std::istringstream words(line);
+      std::string kind, limit;
+      words >> kind >> limit;
       if (kind != want) continue;
       bool unlimited = limit == "max" || limit.empty() || limit.size() >= 19;  // 9223372036854771712
       if (unlimited) return fmt::format("{}: the service's {} limit is {}", d.line(), want, limit.empty() ? "unreadable" : limit);

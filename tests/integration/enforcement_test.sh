@@ -10,13 +10,13 @@ require_podman
 S=$SRC/tests/integration/scenarios
 
 # A service that just runs, so its main process can be probed.
-cat >"$WORK/idle.service" <<'UNIT'
+cat >"$WORK/hbe-idle.service" <<'UNIT'
 [Service]
 ExecStart=/bin/sleep infinity
 UNIT
 idle() {  # idle OUTFILE ARGS...: the idle service with options and flags
   local out=$1; shift
-  run_hb "$out" run --unit-file "$WORK/idle.service" --workload true "$@"
+  run_hb "$out" run --unit-file "$WORK/hbe-idle.service" --workload true "$@"
 }
 
 # Mount namespaces: enforced with CAP_SYS_ADMIN, skipped silently without.
@@ -52,14 +52,14 @@ done
 
 # A real program killed by a real filter: sed -i fchown()s its temporary
 # copy (syscall 93 on x86-64) and ~@chown denies it, without an errno.
-cat >"$WORK/sed-stamp.service" <<'UNIT'
+cat >"$WORK/hbe-sed.service" <<'UNIT'
 [Service]
 Type=oneshot
 RemainAfterExit=yes
 ExecStartPre=/bin/sh -c 'echo aaa > /tmp/f'
 ExecStart=/bin/sed -i s/a/b/ /tmp/f
 UNIT
-run_hb "$WORK/sed.out" run --unit-file "$WORK/sed-stamp.service" --workload 'true' \
+run_hb "$WORK/sed.out" run --unit-file "$WORK/hbe-sed.service" --workload 'true' \
   --option 'SystemCallFilter=~@chown' --json "$WORK/sed.json"
 expect_code 1 "sed under SystemCallFilter=~@chown fails" "$WORK/sed.out"
 expect_grep 'status=31/SIGSYS' "$WORK/sed.out" "killed by SIGSYS"
@@ -80,14 +80,19 @@ expect_grep 'why: ReadWritePaths=/srv/missing names /srv/missing, which does not
   "$WORK/rwp.out" "missing path named, '-' prefix suggested"
 
 # An OOM kill under MemoryMax=: the kernel's line names the process.
-cat >"$WORK/hog.service" <<'UNIT'
+cat >"$WORK/hbe-hog.service" <<'UNIT'
 [Service]
 ExecStart=/bin/sh -c 'x=a; while :; do x="$x$x"; done'
 UNIT
-run_hb "$WORK/oom.out" run --unit-file "$WORK/hog.service" --workload 'sleep 1' --option MemoryMax=50M
+run_hb "$WORK/oom.out" run --unit-file "$WORK/hbe-hog.service" --workload 'sleep 1' --option MemoryMax=50M
 expect_code 1 "a memory hog under MemoryMax=50M fails" "$WORK/oom.out"
 expect_grep 'why: sh was killed by the OOM killer.*MemoryMax=50M is below what the service needs' \
   "$WORK/oom.out" "OOM kill explained"
 
-expect_no_containers "after all trials"
+# Other runs may share this host: count only this test's units.
+left=0
+for unit in hbe-idle.service hbe-sed.service hbe-hog.service site-stamp.service; do
+  left=$((left + $(podman ps -aq --filter label=io.hardbisect.unit=$unit 2>/dev/null | wc -l)))
+done
+if [[ $left -eq 0 ]]; then pass "after all trials: no container left"; else fail "after all trials: $left left"; fi
 finish

@@ -1,8 +1,7 @@
-#include "trial/explain.h"
-
 #include <gtest/gtest.h>
 
 #include "trial/evidence.h"
+#include "trial/explain.h"
 
 namespace hb::trial {
 namespace {
@@ -17,14 +16,15 @@ Evidence killed(int signal, const std::string& exec_path = "/bin/sed") {
   e.boot_state = "running";
   e.complete = true;
   e.start_rc = 1;
-  e.properties = {{"Id", "sedk.service"},
-                  {"ActiveState", "failed"},
-                  {"Result", "signal"},
-                  {"ExecMainCode", "2"},
-                  {"ExecMainStatus", std::to_string(signal)},
-                  {"ExecStart", "{ path=" + exec_path + " ; argv[]=" + exec_path +
-                                    " -i s/a/b/ /tmp/f ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; "
-                                    "pid=0 ; code=(null) ; status=0/0 }"}};
+  e.properties = {
+      {"Id", "sedk.service"},
+      {"ActiveState", "failed"},
+      {"Result", "signal"},
+      {"ExecMainCode", "2"},
+      {"ExecMainStatus", std::to_string(signal)},
+      {"ExecStart", "{ path=" + exec_path + " ; argv[]=" + exec_path +
+                        " -i s/a/b/ /tmp/f ; ignore_errors=no ; start_time=[n/a] ; stop_time=[n/a] ; "
+                        "pid=0 ; code=(null) ; status=0/0 }"}};
   return e;
 }
 
@@ -88,7 +88,8 @@ TEST(TrialExplain, SigsysThroughANestedGroup) {
   Evidence e = killed(31);
   e.sections["host_kernel"] = kSedAudit;
   std::string why = explain_failure(e, {opt("SystemCallFilter", "~@privileged @mount")});
-  EXPECT_NE(why.find("SystemCallFilter=~@privileged @mount denies it (through @privileged)"), std::string::npos)
+  EXPECT_NE(why.find("SystemCallFilter=~@privileged @mount denies it (through @privileged)"),
+            std::string::npos)
       << why;
 }
 
@@ -118,7 +119,8 @@ TEST(TrialExplain, ChildKilledBySigsysUnderAShell) {
 TEST(TrialExplain, SigsysWithoutAuditLineSaysHowToFindTheSyscall) {
   Evidence e = killed(31);
   std::string why = explain_failure(e, {opt("SystemCallFilter", "@system-service")});
-  EXPECT_NE(why.find("sed killed by SIGSYS under SystemCallFilter=@system-service"), std::string::npos) << why;
+  EXPECT_NE(why.find("sed killed by SIGSYS under SystemCallFilter=@system-service"), std::string::npos)
+      << why;
   EXPECT_NE(why.find("could not be identified"), std::string::npos) << why;
   EXPECT_NE(why.find("SystemCallErrorNumber=EPERM"), std::string::npos) << why;
   EXPECT_NE(why.find("SystemCallLog="), std::string::npos) << why;
@@ -175,31 +177,36 @@ TEST(TrialExplain, ReadOnlyFileSystemUnderProtectSystemStrict) {
                       "[ 2041.3] 7cc5fda5f0a5 demo-cache[68]: mkdir: cannot create directory "
                       "\xE2\x80\x98/usr/local/share/demo-cache\xE2\x80\x99: Read-only file system\n");
   std::string why = explain_failure(e, {opt("PrivateTmp", "yes"), opt("ProtectSystem", "strict")});
-  EXPECT_EQ(why,
-            "mkdir failed on /usr/local/share/demo-cache (Read-only file system): ProtectSystem=strict makes the "
-            "whole file system but /dev, /proc and /sys read-only; add ReadWritePaths=/usr/local/share");
+  EXPECT_EQ(
+      why,
+      "mkdir failed on /usr/local/share/demo-cache (Read-only file system): ProtectSystem=strict makes the "
+      "whole file system but /dev, /proc and /sys read-only; add ReadWritePaths=/usr/local/share");
 }
 
 TEST(TrialExplain, ShellErrorNamesThePathNotTheShell) {
-  Evidence e = exited(3, "[ 1.0] h usr-writer[9]: /bin/sh: 1: cannot create /usr/local/share/stamp: "
-                         "Read-only file system\n");
+  Evidence e = exited(3,
+                      "[ 1.0] h usr-writer[9]: /bin/sh: 1: cannot create /usr/local/share/stamp: "
+                      "Read-only file system\n");
   std::string why = explain_failure(e, {opt("ProtectSystem", "full")});
-  EXPECT_EQ(why.rfind("sh failed on /usr/local/share/stamp (Read-only file system): ProtectSystem=full", 0), 0u)
+  EXPECT_EQ(why.rfind("sh failed on /usr/local/share/stamp (Read-only file system): ProtectSystem=full", 0),
+            0u)
       << why;
 }
 
 TEST(TrialExplain, ReadWritePathsExemptsFromProtectSystem) {
   Evidence e = exited(1, "[ 1.0] h demo[5]: touch: cannot touch '/var/lib/demo/x': Read-only file system\n");
-  std::string why = explain_failure(e, {opt("ProtectSystem", "strict"), opt("ReadWritePaths", "/var/lib/demo"),
-                                        opt("ReadOnlyPaths", "/var/lib/demo/x")});
+  std::string why =
+      explain_failure(e, {opt("ProtectSystem", "strict"), opt("ReadWritePaths", "/var/lib/demo"),
+                          opt("ReadOnlyPaths", "/var/lib/demo/x")});
   EXPECT_NE(why.find("ReadOnlyPaths=/var/lib/demo/x makes it read-only"), std::string::npos) << why;
 }
 
 TEST(TrialExplain, ProtectHomeHidesHome) {
   Evidence e = exited(1, "[ 1.0] h demo[5]: cat: /home/alice/.config/demo: No such file or directory\n");
   std::string why = explain_failure(e, {opt("ProtectHome", "yes")});
-  EXPECT_NE(why.find("cat failed on /home/alice/.config/demo (No such file or directory): ProtectHome=yes hides"),
-            std::string::npos)
+  EXPECT_NE(
+      why.find("cat failed on /home/alice/.config/demo (No such file or directory): ProtectHome=yes hides"),
+      std::string::npos)
       << why;
   EXPECT_NE(why.find("ProtectHome=read-only"), std::string::npos) << why;
 }
@@ -231,22 +238,25 @@ TEST(TrialExplain, PathErrorNoOptionCoversExplainsNothing) {
 TEST(TrialExplain, MissingReadWritePathSuggestsDashPrefix) {
   // systemd 252 names the path below its staging root; 257 does not.
   for (const char* shown : {"/run/systemd/unit-root/nonexistent/x", "/nonexistent/x"}) {
-    Evidence e = exited(226, std::string("[ 1.0] h (sleep)[65]: sleep.service: Failed to set up mount namespacing: ") +
-                                 shown +
-                                 ": No such file or directory\n"
-                                 "[ 1.0] h (sleep)[65]: sleep.service: Failed at step NAMESPACE spawning /bin/sleep: "
-                                 "No such file or directory\n");
+    Evidence e =
+        exited(226, std::string("[ 1.0] h (sleep)[65]: sleep.service: Failed to set up mount namespacing: ") +
+                        shown +
+                        ": No such file or directory\n"
+                        "[ 1.0] h (sleep)[65]: sleep.service: Failed at step NAMESPACE spawning /bin/sleep: "
+                        "No such file or directory\n");
     std::string why = explain_failure(e, {opt("ReadWritePaths", "/var/lib/demo /nonexistent/x")});
-    EXPECT_EQ(why,
-              "ReadWritePaths=/var/lib/demo /nonexistent/x names /nonexistent/x, which does not exist in the "
-              "container (226/NAMESPACE); write ReadWritePaths=/var/lib/demo -/nonexistent/x to skip it when it "
-              "is missing");
+    EXPECT_EQ(
+        why,
+        "ReadWritePaths=/var/lib/demo /nonexistent/x names /nonexistent/x, which does not exist in the "
+        "container (226/NAMESPACE); write ReadWritePaths=/var/lib/demo -/nonexistent/x to skip it when it "
+        "is missing");
   }
 }
 
 TEST(TrialExplain, NamespaceFailureFromTheUnitFile) {
-  Evidence e = exited(226, "[ 1.0] h (sleep)[65]: x.service: Failed to set up mount namespacing: /data: "
-                           "No such file or directory\n");
+  Evidence e = exited(226,
+                      "[ 1.0] h (sleep)[65]: x.service: Failed to set up mount namespacing: /data: "
+                      "No such file or directory\n");
   std::string why = explain_failure(e, {opt("PrivateTmp", "yes")});
   EXPECT_NE(why.find("no applied option names it"), std::string::npos) << why;
 }

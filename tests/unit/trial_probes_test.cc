@@ -57,5 +57,22 @@ TEST(TrialProbes, ExitedServiceIsJudgedFromEvidenceAndSaysSo) {
   EXPECT_NE(report.notes[0].find("no running main process"), std::string::npos);
 }
 
+TEST(TrialProbes, CgroupLimitsReadLineByLine) {
+  Evidence e = with_mounts(kSharedRoot);
+  // What the driver prints at sys-admin on cgroup v1: the files are not
+  // there, so both values are empty; "memory" is not TasksMax's limit.
+  e.sections["main_limits"] = "pids \nmemory \n";
+  auto tasks = probe_directive(d("TasksMax", "20"), e);
+  ASSERT_TRUE(tasks);
+  EXPECT_NE(tasks->find("unreadable"), std::string::npos) << *tasks;
+  EXPECT_TRUE(probe_directive(d("MemoryMax", "50M"), e));
+  e.sections["main_limits"] = "pids 20\nmemory 52428800\n";
+  EXPECT_FALSE(probe_directive(d("TasksMax", "20"), e));
+  EXPECT_FALSE(probe_directive(d("MemoryMax", "50M"), e));
+  e.sections["main_limits"] = "pids max\nmemory 9223372036854771712\n";
+  EXPECT_TRUE(probe_directive(d("TasksMax", "20"), e));
+  EXPECT_TRUE(probe_directive(d("MemoryMax", "50M"), e));
+}
+
 }  // namespace
 }  // namespace hb::trial

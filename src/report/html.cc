@@ -1,0 +1,128 @@
+#include "report/html.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "report/junit.h"
+
+namespace hb::report {
+
+namespace {
+
+std::string esc(std::string_view text) { return xml_escape(text, false); }
+
+std::string upper(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
+  return text;
+}
+
+std::string style() {
+  return fmt::format(R"(
+:root {{ --pass: {pass}; --fail: {fail}; --unresolved: {unresolved}; --skipped: {skipped}; }}
+body {{ font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", "Liberation Sans", sans-serif;
+  margin: 24px; color: #1f2328; background: #ffffff; font-size: 14px; line-height: 1.45; }}
+h1 {{ font-size: 22px; margin: 0 0 6px 0; }}
+p.summary {{ margin: 0 0 16px 0; color: #59636e; }}
+.chip {{ display: inline-block; padding: 1px 8px; border-radius: 10px; color: #ffffff; font-weight: 600; }}
+.chip.pass {{ background: var(--pass); }} .chip.fail {{ background: var(--fail); }}
+.chip.unresolved {{ background: var(--unresolved); }} .chip.skipped {{ background: var(--skipped); }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border: 1px solid #d0d7de; padding: 6px 10px; text-align: left; vertical-align: top; }}
+th {{ background: #f6f8fa; font-weight: 600; }}
+td.verdict {{ color: #ffffff; font-weight: 700; text-align: center; white-space: nowrap; width: 7em; }}
+tr.pass td.verdict {{ background: var(--pass); }}
+tr.fail td.verdict {{ background: var(--fail); }}
+tr.unresolved td.verdict {{ background: var(--unresolved); }}
+tr.skipped td.verdict {{ background: var(--skipped); }}
+tr.fail {{ background: #fff5f5; }} tr.unresolved {{ background: #fffbea; }}
+td.num {{ text-align: right; white-space: nowrap; }}
+.regression {{ display: block; font-size: 11px; font-weight: 600; text-transform: uppercase; }}
+code {{ font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 12.5px;
+  background: #eff1f3; padding: 1px 4px; border-radius: 4px; }}
+ul.culprits {{ margin: 0; padding-left: 18px; }}
+.image {{ color: #59636e; font-size: 12px; }}
+details summary {{ cursor: pointer; color: #0969da; }}
+details .reason {{ margin: 8px 0; }}
+pre {{ font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 12px;
+  background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 6px; padding: 8px;
+  white-space: pre-wrap; word-break: break-all; max-height: 36em; overflow: auto; margin: 6px 0; }}
+footer {{ margin-top: 16px; color: #59636e; font-size: 12px; }}
+)",
+                     fmt::arg("pass", kHtmlPassColour), fmt::arg("fail", kHtmlFailColour),
+                     fmt::arg("unresolved", kHtmlUnresolvedColour), fmt::arg("skipped", kHtmlSkippedColour));
+}
+
+std::string culprits_html(const ReportCell& cell) {
+  if (cell.culprits.empty()) return verdict_class(cell.verdict) == "pass" ? "—" : "";
+  std::string html = "<ul class=\"culprits\">";
+  for (const auto& set : cell.culprits) {
+    std::string inner;
+    for (const auto& name : set) inner += (inner.empty() ? "" : " + ") + ("<code>" + esc(name) + "</code>");
+    html += "<li>" + inner + "</li>";
+  }
+  return html + "</ul>";
+}
+
+std::string details_html(const ReportCell& cell) {
+  std::string html = "<details><summary>evidence</summary>";
+  if (!cell.reason.empty()) html += "<div class=\"reason\">" + esc(cell.reason) + "</div>";
+  if (!cell.safe.empty()) {
+    std::string safe;
+    for (const auto& line : cell.safe) safe += line + "\n";
+    html += fmt::format("<div>safe template (exposure {} → {}):</div><pre class=\"safe\">{}</pre>",
+                        esc(exposure_text(cell.exposure_before)), esc(exposure_text(cell.exposure_after)), esc(safe));
+  }
+  if (!cell.evidence.empty()) html += "<pre class=\"evidence\">" + esc(cell.evidence) + "</pre>";
+  return html + "</details>";
+}
+
+}  // namespace
+
+std::string html_page(const ReportSet& set) {
+  VerdictCounts counts = count_verdicts(set.cells);
+  int trials = 0;
+  double seconds = 0;
+  for (const auto& cell : set.cells) trials += cell.trials, seconds += cell.seconds;
+  std::string title = set.title.empty() ? "hardbisect " + set.command : set.title;
+
+  std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  html += "<title>" + esc(title) + "</title>\n<style>" + style() + "</style>\n</head>\n<body>\n";
+  html += "<h1>" + esc(title) + "</h1>\n";
+  html += fmt::format("<p class=\"summary\">{} cell{}: ", counts.total(), counts.total() == 1 ? "" : "s");
+  const std::pair<int, const char*> chips[] = {
+      {counts.pass, "pass"}, {counts.fail, "fail"}, {counts.unresolved, "unresolved"}, {counts.skipped, "skipped"}};
+  bool first = true;
+  for (const auto& [count, name] : chips) {
+    if (count == 0) continue;
+    html += fmt::format("{}<span class=\"chip {}\">{} {}</span>", first ? "" : " ", name, count, name);
+    first = false;
+  }
+  html += fmt::format(" · {} trials in {:.1f} s</p>\n", trials, seconds);
+
+  html += "<table>\n<thead><tr><th>Cell</th><th>Verdict</th><th>Culprits</th><th>Exposure</th>"
+          "<th>Trials</th><th>Time</th><th>Evidence</th></tr></thead>\n<tbody>\n";
+  for (const auto& cell : set.cells) {
+    std::string v = verdict_class(cell.verdict);
+    std::string where;
+    if (!cell.options_label.empty()) where += esc(cell.options_label);
+    if (!cell.image.empty()) where += (where.empty() ? "" : " · ") + ("<code>" + esc(cell.image) + "</code>");
+    html += fmt::format("<tr class=\"{}\">", v);
+    html += "<td><strong>" + esc(cell.name) + "</strong>" +
+            (where.empty() ? "" : "<div class=\"image\">" + where + "</div>") + "</td>";
+    html += "<td class=\"verdict\">" + upper(v) + (cell.regression ? "<span class=\"regression\">regression</span>" : "") +
+            "</td>";
+    html += "<td>" + culprits_html(cell) + "</td>";
+    html += "<td class=\"num\">" + esc(exposure_text(cell.exposure_before)) + " → " +
+            esc(exposure_text(cell.exposure_after)) + "</td>";
+    html += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{:.1f} s</td>", cell.trials, cell.seconds);
+    html += "<td>" + details_html(cell) + "</td></tr>\n";
+  }
+  html += "</tbody>\n</table>\n";
+  html += "<footer>Exposure: the <code>systemd-analyze security</code> level of the service before → after "
+          "hardening (0 best, 10 worst; n/a where systemd could not rate it). Generated by hardbisect " +
+          esc(HARDBISECT_VERSION) + ".</footer>\n</body>\n</html>\n";
+  return html;
+}
+
+}  // namespace hb::report

@@ -1,0 +1,156 @@
+#include "report/markdown.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace hb::report {
+
+namespace {
+
+// Evidence beyond this is cut (GitHub caps a job summary at 1 MiB); the
+// JSON and HTML reports keep it whole.
+constexpr size_t kEvidenceLimit = 6000;
+
+size_t longest_backtick_run(std::string_view text) {
+  size_t longest = 0, run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return longest;
+}
+
+const char* icon(const std::string& verdict) {
+  if (verdict == "pass") return "✅";
+  if (verdict == "fail") return "❌";
+  if (verdict == "skipped") return "⏭️";
+  return "⚠️";
+}
+
+std::string upper(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
+  return text;
+}
+
+std::string culprits_cell(const ReportCell& cell) {
+  if (cell.culprits.empty()) return "";
+  std::string text;
+  for (const auto& set : cell.culprits) {
+    std::string inner;
+    for (const auto& name : set) inner += (inner.empty() ? "" : " + ") + markdown_code(name, true);
+    text += (text.empty() ? "" : "<br>") + inner;
+  }
+  return text;
+}
+
+std::string exposure_cell(const ReportCell& cell) {
+  if (!cell.exposure_before && !cell.exposure_after) return "n/a";
+  return exposure_text(cell.exposure_before) + " → " + exposure_text(cell.exposure_after);
+}
+
+}  // namespace
+
+std::string markdown_escape(std::string_view raw) {
+  std::string text = clean_text(raw);
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '\n': out += ' '; break;
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '#': case '~': case '!':
+        out += '\\';
+        out += c;
+        break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string markdown_code(std::string_view raw, bool in_table) {
+  std::string text = clean_text(raw);
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  if (in_table) {
+    std::string escaped;
+    for (char c : text) {
+      if (c == '|') escaped += '\\';
+      escaped += c;
+    }
+    text = escaped;
+  }
+  std::string fence(longest_backtick_run(text) + 1, '`');
+  // A space keeps a leading or trailing backtick apart from the fence.
+  bool pad = !text.empty() && (text.front() == '`' || text.back() == '`');
+  return fence + (pad ? " " : "") + text + (pad ? " " : "") + fence;
+}
+
+std::string markdown_code_block(std::string_view raw, std::string_view info) {
+  std::string text = clean_text(raw);
+  if (!text.empty() && text.back() != '\n') text += '\n';
+  std::string fence(std::max<size_t>(3, longest_backtick_run(text) + 1), '`');
+  return fence + std::string(info) + "\n" + text + fence + "\n";
+}
+
+std::string markdown_summary(const ReportSet& set) {
+  VerdictCounts counts = count_verdicts(set.cells);
+  int trials = 0;
+  double seconds = 0;
+  for (const auto& cell : set.cells) trials += cell.trials, seconds += cell.seconds;
+  std::string overall = counts.fail ? "fail" : counts.unresolved ? "unresolved" : counts.pass ? "pass" : "skipped";
+
+  std::string md = "## " + markdown_escape(set.title.empty() ? "hardbisect " + set.command : set.title) + "\n\n";
+  md += fmt::format("{} **{}** · {} cell{}: {} pass, {} fail, {} unresolved{} · {} trials in {:.1f} s\n\n",
+                    icon(overall), upper(overall), counts.total(), counts.total() == 1 ? "" : "s", counts.pass,
+                    counts.fail, counts.unresolved, counts.skipped ? fmt::format(", {} skipped", counts.skipped) : "",
+                    trials, seconds);
+
+  md += "| | Cell | Image | Options | Verdict | Culprits | Exposure | Trials | Time |\n";
+  md += "|---|---|---|---|---|---|---|---:|---:|\n";
+  for (const auto& cell : set.cells) {
+    std::string v = verdict_class(cell.verdict);
+    md += fmt::format("| {} | {} | {} | {} | **{}**{} | {} | {} | {} | {:.1f} s |\n", icon(v), markdown_escape(cell.name),
+                      cell.image.empty() ? "" : markdown_code(cell.image, true), markdown_escape(cell.options_label),
+                      upper(v), cell.regression ? " (regression)" : "", culprits_cell(cell), exposure_cell(cell),
+                      cell.trials, cell.seconds);
+  }
+  md += "\nExposure: `systemd-analyze security` level before → after hardening (0 best, 10 worst).\n";
+
+  for (const auto& cell : set.cells) {
+    std::string v = verdict_class(cell.verdict);
+    if (v == "pass" || v == "skipped") continue;
+    md += fmt::format("\n### {} {}: {}{}\n\n", icon(v), markdown_escape(cell.name), upper(v),
+                      cell.regression ? " (regression)" : "");
+    if (!cell.reason.empty()) md += markdown_escape(cell.reason) + "\n\n";
+    if (!cell.culprits.empty()) {
+      md += "Culprits (each set fails on its own):\n\n";
+      for (const auto& set_names : cell.culprits) {
+        std::string inner;
+        for (const auto& name : set_names) inner += (inner.empty() ? "" : " + ") + markdown_code(name, false);
+        md += "- " + inner + "\n";
+      }
+      md += "\n";
+    }
+    if (!cell.safe.empty()) {
+      std::string safe;
+      for (const auto& line : cell.safe) safe += line + "\n";
+      md += fmt::format("Safe template (exposure {} → {}):\n\n", exposure_text(cell.exposure_before),
+                        exposure_text(cell.exposure_after));
+      md += markdown_code_block(safe, "ini") + "\n";
+    }
+    if (!cell.evidence.empty()) {
+      std::string evidence = cell.evidence;
+      if (evidence.size() > kEvidenceLimit) {
+        size_t cut = evidence.rfind('\n', kEvidenceLimit);
+        evidence = evidence.substr(0, cut == std::string::npos ? kEvidenceLimit : cut) +
+                   "\n... (cut; the HTML and JSON reports hold it all)\n";
+      }
+      md += "<details><summary>Evidence</summary>\n\n" + markdown_code_block(evidence, "text") + "\n</details>\n";
+    }
+  }
+  return md;
+}
+
+}  // namespace hb::report

@@ -1,0 +1,267 @@
+#include "report/report_cell.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fmt/format.h>
+#include <sstream>
+
+#include "report/html.h"
+#include "report/json_report.h"
+#include "report/junit.h"
+#include "report/markdown.h"
+#include "scenario/template.h"
+#include "util/files.h"
+
+namespace hb::report {
+
+namespace {
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+std::vector<std::string> last_lines(const std::string& text, size_t count) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) lines.push_back(line);
+  if (lines.size() > count) lines.erase(lines.begin(), lines.end() - static_cast<long>(count));
+  return lines;
+}
+
+std::string joined(const std::vector<std::string>& names, const char* separator) {
+  std::string text;
+  for (const auto& name : names) text += (text.empty() ? "" : separator) + name;
+  return text;
+}
+
+const char* verdict_upper(search::Verdict v) {
+  switch (v) {
+    case search::Verdict::Pass: return "PASS";
+    case search::Verdict::Fail: return "FAIL";
+    case search::Verdict::Unresolved: return "UNRESOLVED";
+  }
+  return "?";
+}
+
+// The first trial of `phase` whose verdict is `verdict` (any verdict when
+// nullopt); -1 if none.
+int first_trial(const SearchReportInput& in, search::Phase phase, std::optional<search::Verdict> verdict) {
+  const auto& records = in.result.trials;
+  for (size_t i = 0; i < records.size() && i < in.trials.size(); ++i)
+    if (records[i].phase == phase && (!verdict || records[i].outcome.verdict == *verdict)) return static_cast<int>(i);
+  return -1;
+}
+
+// The exposure of the first rated trial of a phase (all runs of one set rate
+// the same unit file, so any rated one will do).
+std::optional<double> phase_exposure(const SearchReportInput& in, search::Phase phase) {
+  const auto& records = in.result.trials;
+  for (size_t i = 0; i < records.size() && i < in.trials.size(); ++i)
+    if (records[i].phase == phase && in.trials[i].exposure) return in.trials[i].exposure;
+  return std::nullopt;
+}
+
+// A trial's reason, explanation and the tail of its output and journal.
+void describe_trial(std::string& text, const SearchReportInput& in, int index, const std::string& what) {
+  const trial::TrialResult& t = in.trials.at(static_cast<size_t>(index));
+  text += fmt::format("{}: trial {} {}", what, index + 1, verdict_upper(t.verdict));
+  if (!t.reason.empty()) text += ": " + t.reason;
+  text += "\n";
+  if (!t.explanation.empty()) text += "  why: " + t.explanation + "\n";
+  const trial::Evidence& e = t.evidence;
+  auto output = last_lines(e.section("workload_output"), 4);
+  if (!output.empty()) {
+    text += "  workload output:\n";
+    for (const auto& line : output) text += "    " + line + "\n";
+  }
+  auto journal = last_lines(e.section("journal"), 10);
+  if (!journal.empty()) {
+    text += "  journal:\n";
+    for (const auto& line : journal) text += "    " + line + "\n";
+  }
+  for (const auto& line : last_lines(e.section("kernel"), 3)) text += "  kernel: " + line + "\n";
+  for (const auto& line : last_lines(e.section("host_kernel"), 3)) text += "  host kernel: " + line + "\n";
+  if (!t.container_logs.empty()) {
+    text += "  container log:\n";
+    for (const auto& line : last_lines(t.container_logs, 8)) text += "    " + line + "\n";
+  }
+}
+
+}  // namespace
+
+VerdictCounts count_verdicts(const std::vector<ReportCell>& cells) {
+  VerdictCounts counts;
+  for (const auto& cell : cells) {
+    std::string v = verdict_class(cell.verdict);
+    if (v == "pass") ++counts.pass;
+    else if (v == "fail") ++counts.fail;
+    else if (v == "skipped") ++counts.skipped;
+    else ++counts.unresolved;
+  }
+  return counts;
+}
+
+std::string verdict_class(const std::string& verdict) {
+  std::string v = lower(verdict);
+  if (v == "pass" || v == "ok") return "pass";
+  if (v == "fail" || v == "wrong") return "fail";
+  if (v == "skip" || v == "skipped") return "skipped";
+  return "unresolved";
+}
+
+std::string clean_text(std::string_view text) {
+  static const char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
+  std::string out;
+  out.reserve(text.size());
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = byte(i);
+    if (c < 0x80) {
+      if (c == '\r') {
+      } else if (c < 0x20 && c != '\t' && c != '\n') {
+        out += kReplacement;
+      } else if (c == 0x7F) {
+        out += kReplacement;
+      } else {
+        out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    // Length and smallest code point of the sequence a lead byte starts.
+    size_t length = 0;
+    unsigned long code = 0, min = 0;
+    if (c >= 0xC2 && c <= 0xDF) length = 2, code = c & 0x1F, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF) length = 3, code = c & 0x0F, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4) length = 4, code = c & 0x07, min = 0x10000;
+    bool valid = length > 0 && i + length <= text.size();
+    for (size_t k = 1; valid && k < length; ++k) {
+      if ((byte(i + k) & 0xC0) != 0x80) valid = false;
+      else code = (code << 6) | (byte(i + k) & 0x3F);
+    }
+    if (valid && (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))) valid = false;
+    if (!valid) {
+      out += kReplacement;
+      ++i;
+      continue;
+    }
+    if (code == 0xFFFE || code == 0xFFFF || (code >= 0x80 && code <= 0x9F)) out += kReplacement;
+    else out.append(text.substr(i, length));
+    i += length;
+  }
+  return out;
+}
+
+std::string exposure_text(const std::optional<double>& exposure) {
+  return exposure ? fmt::format("{:.1f}", *exposure) : "n/a";
+}
+
+SearchExposures search_exposures(const SearchReportInput& in) {
+  SearchExposures e;
+  e.baseline = phase_exposure(in, search::Phase::Baseline);
+  e.full = phase_exposure(in, search::Phase::Full);
+  const int safe = in.result.safe_trial;
+  if (safe >= 0 && static_cast<size_t>(safe) < in.trials.size()) e.safe = in.trials[static_cast<size_t>(safe)].exposure;
+  return e;
+}
+
+ReportCell cell_from_search(const SearchReportInput& in, const std::string& options_label) {
+  const search::SearchResult& r = in.result;
+  ReportCell cell;
+  cell.name = in.scenario.name;
+  cell.scenario = in.scenario.name;
+  cell.image = in.image;
+  cell.options_label = options_label;
+  cell.trials = r.trial_count;
+  cell.seconds = in.wall_seconds;
+  for (const auto& set : r.culprits) cell.culprits.push_back(option_names(in.scenario, set));
+
+  SearchExposures exposures = search_exposures(in);
+  cell.exposure_before = exposures.baseline;
+  switch (r.status) {
+    case search::SearchStatus::Found: {
+      cell.verdict = "fail";
+      cell.exposure_after = exposures.safe;
+      std::vector<scenario::OptionItem> kept;
+      for (int index : r.safe_set) kept.push_back(in.scenario.options.at(static_cast<size_t>(index)));
+      std::istringstream dropin(scenario::render_dropin(kept, ""));
+      for (std::string line; std::getline(dropin, line);) cell.safe.push_back(line);
+      break;
+    }
+    case search::SearchStatus::NothingBreaks:
+      cell.verdict = "pass";
+      cell.exposure_after = exposures.full;
+      break;
+    default: cell.verdict = "unresolved"; break;
+  }
+  cell.reason = r.message;
+  int full_fail = first_trial(in, search::Phase::Full, search::Verdict::Fail);
+  if (full_fail >= 0 && !in.trials[static_cast<size_t>(full_fail)].reason.empty())
+    cell.reason += "; the full set: " + in.trials[static_cast<size_t>(full_fail)].reason;
+
+  // The evidence: the trials that show the answer, then the whole log.
+  std::string text = fmt::format("{} ({})\n", r.message, search::status_name(r.status));
+  text += fmt::format("exposure (systemd-analyze security, 0 best, 10 worst): baseline {}, full set {}, safe subset {}\n",
+                      exposure_text(exposures.baseline), exposure_text(exposures.full), exposure_text(exposures.safe));
+  for (const auto& note : r.notes) text += "note: " + note + "\n";
+  bool shown = false;
+  for (const auto& set : r.culprits) {
+    for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
+      if (r.trials[i].options == set && r.trials[i].outcome.verdict == search::Verdict::Fail) {
+        text += "\n";
+        describe_trial(text, in, static_cast<int>(i), "culprit " + joined(option_names(in.scenario, set), " + "));
+        shown = true;
+        break;
+      }
+    }
+  }
+  if (!shown) {
+    // No culprit trial: show what decided the status (a failing baseline,
+    // an unresolved or failing full set).
+    for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
+      if (r.trials[i].outcome.verdict != search::Verdict::Pass) {
+        text += "\n";
+        describe_trial(text, in, static_cast<int>(i), search::phase_name(r.trials[i].phase));
+        break;
+      }
+    }
+  }
+  for (const auto& u : r.unresolved)
+    text += fmt::format("unresolved trial {}: {}\n", u.trial + 1, u.reason);
+  text += "\ntrial log:\n";
+  for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
+    text += format_progress(in.scenario, r.trials[i], in.trials[i]);
+    if (in.trials[i].exposure) text += fmt::format("  [exposure {:.1f}]", *in.trials[i].exposure);
+    text += "\n";
+  }
+  cell.evidence = text;
+  return cell;
+}
+
+std::string options_label(const scenario::Scenario& scenario) {
+  if (scenario.template_file.empty()) return fmt::format("{} options", scenario.options.size());
+  return fmt::format("{} ({} options)", std::filesystem::path(scenario.template_file).filename().string(),
+                     scenario.options.size());
+}
+
+std::vector<std::string> write_reports(const ReportSet& set, const ReportPaths& paths) {
+  std::vector<std::string> lines;
+  if (!paths.junit.empty()) {
+    util::write_file_atomically(paths.junit, junit_xml(set));
+    lines.push_back("JUnit report written to " + paths.junit);
+  }
+  if (!paths.markdown.empty()) {
+    util::write_file_atomically(paths.markdown, markdown_summary(set));
+    lines.push_back("Markdown summary written to " + paths.markdown);
+  }
+  if (!paths.html.empty()) {
+    util::write_file_atomically(paths.html, html_page(set));
+    lines.push_back("HTML report written to " + paths.html);
+  }
+  return lines;
+}
+
+}  // namespace hb::report

@@ -1,0 +1,83 @@
+#pragma once
+// The generic input of the CI reports (JUnit XML, Markdown, HTML): one cell
+// per answer, whoever computed it. `check` and `bisect` give one cell,
+// `verify` one per scenario, `matrix` one per scenario x options x image.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "report/search_report.h"
+
+namespace hb::report {
+
+struct ReportCell {
+  std::string name, image, scenario, options_label, verdict /*pass|fail|unresolved*/, reason;
+  std::vector<std::vector<std::string>> culprits;  // culprit sets, option names as written
+  // The safe template's lines, printed verbatim in a code block: a drop-in
+  // with its section headers, or bare directive lines. Empty = none.
+  std::vector<std::string> safe;
+  // systemd-analyze security's overall exposure (0 best, 10 worst): before =
+  // the baseline, after = the safe subset (or the template when it passes).
+  std::optional<double> exposure_before, exposure_after;
+  int trials = 0;
+  double seconds = 0;
+  std::string evidence;  // free text: journal excerpts, the trial log
+  bool regression = false;  // a cell that passed in the previous run and fails now
+};
+
+// A whole report: what it is about, and its cells in display order.
+struct ReportSet {
+  std::string title;    // "hardbisect check: hardened.conf on two-culprits"
+  std::string command;  // "check", "bisect", "verify", "matrix": the JUnit suite name
+  std::vector<ReportCell> cells;
+};
+
+// Counts by verdict; anything but pass/fail/skipped counts as unresolved.
+struct VerdictCounts {
+  int pass = 0, fail = 0, unresolved = 0, skipped = 0;
+  int total() const { return pass + fail + unresolved + skipped; }
+};
+VerdictCounts count_verdicts(const std::vector<ReportCell>& cells);
+
+// "pass", "fail", "skipped" or "unresolved": the verdict as the reports
+// class it (case-insensitive; unknown words are unresolved).
+std::string verdict_class(const std::string& verdict);
+
+// Valid UTF-8 without control characters but tab and newline: invalid
+// bytes, controls (terminal escapes in a journal) and U+FFFE/U+FFFF become
+// U+FFFD, carriage returns are dropped. Every report writes text through it.
+std::string clean_text(std::string_view text);
+
+// "4.2" or "n/a".
+std::string exposure_text(const std::optional<double>& exposure);
+
+// The exposures of one search, from its trials: the baseline, the full set
+// (the whole template) and the safe subset's verifying trial; nullopt where
+// no such trial ran or systemd could not rate the unit.
+struct SearchExposures {
+  std::optional<double> baseline, full, safe;
+};
+SearchExposures search_exposures(const SearchReportInput& input);
+
+// One cell from a finished search (bisect, check, one scenario of verify):
+// Found = fail with the culprits and the safe drop-in; NothingBreaks = pass;
+// anything else = unresolved. The evidence holds the failing trials' reasons
+// and journal excerpts, then the trial log.
+ReportCell cell_from_search(const SearchReportInput& input, const std::string& options_label);
+
+// "hardened.conf (15 options)" for a scenario whose options came from a
+// template, else "8 options".
+std::string options_label(const scenario::Scenario& scenario);
+
+// Where to write the reports; an empty path = not wanted.
+struct ReportPaths {
+  std::string junit, markdown, html;
+  bool any() const { return !junit.empty() || !markdown.empty() || !html.empty(); }
+};
+
+// Writes each wanted report atomically; returns the lines to print
+// ("JUnit report written to FILE").
+std::vector<std::string> write_reports(const ReportSet& set, const ReportPaths& paths);
+
+}  // namespace hb::report
