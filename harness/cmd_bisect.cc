@@ -31,6 +31,33 @@ int default_jobs() {
   return static_cast<int>(std::clamp<long>(std::min(cores, by_memory), 1, 8));
 }
 
+namespace {
+// The cache flags: one subcommand runs per process, so one set of them.
+struct CacheFlags {
+  std::string dir;
+  bool off = false;
+};
+CacheFlags& cache_flags() {
+  static CacheFlags flags;
+  return flags;
+}
+}  // namespace
+
+void add_cache_flags(CLI::App& app) {
+  app.add_option("--cache-dir", cache_flags().dir,
+                 "Trial result cache (default $XDG_CACHE_HOME/hardbisect or ~/.cache/hardbisect)");
+  app.add_flag("--no-cache", cache_flags().off, "Run every trial, neither reading nor writing the result cache");
+}
+
+std::unique_ptr<trial::ResultCache> open_result_cache(const Context& context) {
+  if (cache_flags().off || context.flags().dry_run) return nullptr;
+  // Host things that change outcomes and are not in a trial's plan.
+  std::string environment = fmt::format("connection={};oci={};cgroup={}", context.host_flags().connection,
+                                        context.host_flags().oci_runtime, context.facts().cgroup_layout());
+  return std::make_unique<trial::ResultCache>(
+      cache_flags().dir.empty() ? trial::default_cache_dir() : cache_flags().dir, environment);
+}
+
 void add_search_flags(CLI::App& app, search::SearchConfig& config) {
   app.add_option("--strategy", config.strategy, "bisect (default), ddmin, progressive or linear");
   app.add_option("--confidence", config.confidence, "Wanted detection probability per test when flaky (default 0.95)")
@@ -41,6 +68,7 @@ void add_search_flags(CLI::App& app, search::SearchConfig& config) {
   app.add_option("--jobs,-j", config.jobs,
                  "Trials in parallel containers when a set runs several times (default: from cores and memory)")
       ->check(CLI::Range(1, 64));
+  add_cache_flags(app);
 }
 
 void check_strategy(const std::string& strategy) {
@@ -69,11 +97,22 @@ Action setup_bisect(CLI::App& app) {
     check_strategy(config->strategy);
     scenario::Scenario scenario = load_scenario_or_flags(*path, *flags);
     context.require_podman();
-    trial::BisectJob job = trial::run_bisect_job(context.runtime(), context.images(), scenario, *config,
-                                                 [](const std::string& line) { std::cout << line << std::endl; });
-    report::SearchReportInput input{scenario, job.result, job.trials, job.prepared.plan.image,
-                                    runtime::privilege_name(job.prepared.privilege.level), job.wall_seconds};
+    std::unique_ptr<trial::ResultCache> cache = open_result_cache(context);
+    trial::BisectJob job = trial::run_bisect_job(
+        context.runtime(), context.images(), scenario, *config,
+        [](const std::string& line) { std::cout << line << std::endl; }, cache.get(),
+        context.host_flags().connection.empty());
+    report::SearchReportInput input{scenario,
+                                    job.result,
+                                    job.trials,
+                                    job.prepared.plan.image,
+                                    runtime::privilege_name(job.prepared.privilege.level),
+                                    job.wall_seconds,
+                                    &job.cached};
     std::cout << report::format_search_summary(input);
+    if (job.cached_count > 0)
+      std::cout << fmt::format("{} of the {} trials served from the result cache in {} (--no-cache runs them again)\n",
+                               job.cached_count, job.result.trial_count, cache->dir());
     if (!safe_path->empty() && job.result.status == search::SearchStatus::Found) {
       util::write_file_atomically(*safe_path, report::safe_dropin(scenario, job.result));
       std::cout << "safe template written to " << *safe_path << "\n";

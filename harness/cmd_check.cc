@@ -1,8 +1,9 @@
 // hardbisect check: apply a whole hardening template to a service before
 // rollout. PASS: exit 0 and the exposure reached. FAIL: bisect it (the same
 // engine as `bisect`), name the culprits and give the safe subset as a drop-in.
-#include <filesystem>
 #include <fmt/format.h>
+
+#include <filesystem>
 #include <iostream>
 
 #include "commands.h"
@@ -21,11 +22,13 @@ void add_adhoc_flags(CLI::App& app, scenario::AdhocFlags& flags);
 scenario::Scenario load_scenario_or_flags(const std::string& path, const scenario::AdhocFlags& flags);
 void add_search_flags(CLI::App& app, search::SearchConfig& config);
 void check_strategy(const std::string& strategy);
+std::unique_ptr<trial::ResultCache> open_result_cache(const Context& context);
 
 // --junit, --markdown, --html: shared by check, bisect and verify.
 void add_report_flags(CLI::App& app, report::ReportPaths& paths) {
   app.add_option("--junit", paths.junit, "Write a JUnit XML report to FILE (one testcase per scenario)");
-  app.add_option("--markdown", paths.markdown, "Write a Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)");
+  app.add_option("--markdown", paths.markdown,
+                 "Write a Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)");
   app.add_option("--html", paths.html, "Write a self-contained HTML report to FILE");
 }
 
@@ -60,10 +63,10 @@ std::string exposures_line(const report::SearchExposures& e, search::SearchStatu
   if (status == search::SearchStatus::NothingBreaks)
     return fmt::format("exposure: baseline {} -> template {} (systemd-analyze security; 0 best, 10 worst)\n",
                        report::exposure_text(e.baseline), report::exposure_text(e.full));
-  return fmt::format("exposure: baseline {}, full template {}, safe subset {} (systemd-analyze security; "
-                     "0 best, 10 worst)\n",
-                     report::exposure_text(e.baseline), report::exposure_text(e.full),
-                     report::exposure_text(e.safe));
+  return fmt::format(
+      "exposure: baseline {}, full template {}, safe subset {} (systemd-analyze security; "
+      "0 best, 10 worst)\n",
+      report::exposure_text(e.baseline), report::exposure_text(e.full), report::exposure_text(e.safe));
 }
 
 }  // namespace
@@ -72,9 +75,10 @@ Action setup_check(CLI::App& app) {
   auto o = std::make_shared<CheckOptions>();
   app.add_option("template", o->template_path, "The hardening template: a drop-in file of directive lines")
       ->required();
-  app.add_option("--scenario", o->scenarios,
-                 "The service to check it on: a scenario YAML file whose options the template's lines replace "
-                 "(repeatable: one answer per scenario)");
+  app.add_option(
+      "--scenario", o->scenarios,
+      "The service to check it on: a scenario YAML file whose options the template's lines replace "
+      "(repeatable: one answer per scenario)");
   add_adhoc_flags(app, o->flags);
   // The template is the positional argument; the scenario's own lines are replaced.
   app.remove_option(app.get_option("--template"));
@@ -86,7 +90,8 @@ Action setup_check(CLI::App& app) {
       "systemd-analyze security level (0-10)");
   threshold->check(CLI::Range(0.0, 10.0));
   app.add_option("--json", o->json_path, "Write a machine-readable report to FILE");
-  app.add_option("--safe-out", o->safe_path, "Write the safe subset (a drop-in) to FILE when the template fails");
+  app.add_option("--safe-out", o->safe_path,
+                 "Write the safe subset (a drop-in) to FILE when the template fails");
   add_report_flags(app, o->reports);
 
   return [o, threshold](Context& context) {
@@ -99,18 +104,20 @@ Action setup_check(CLI::App& app) {
     if (!o->scenarios.empty() && adhoc)
       throw UserError("give either --scenario or the ad-hoc flags (--unit, --workload...), not both");
     if (o->scenarios.size() > 1 && !o->safe_path.empty())
-      throw UserError("--safe-out takes one scenario", "check one --scenario at a time, or use --json (safe_dropin)");
+      throw UserError("--safe-out takes one scenario",
+                      "check one --scenario at a time, or use --json (safe_dropin)");
 
     scenario::ParsedTemplate parsed = scenario::parse_template_file(o->template_path, "template");
     if (parsed.options.empty())
       throw UserError("the template " + o->template_path + " has no directive lines",
                       "a drop-in with [Service] and lines such as ProtectSystem=strict");
     std::vector<scenario::Scenario> scenarios;
-    if (o->scenarios.empty()) scenarios.push_back(with_template(load_scenario_or_flags("", o->flags), parsed,
-                                                                o->template_path));
+    if (o->scenarios.empty())
+      scenarios.push_back(with_template(load_scenario_or_flags("", o->flags), parsed, o->template_path));
     for (const auto& path : o->scenarios)
       scenarios.push_back(with_template(load_scenario_or_flags(path, o->flags), parsed, o->template_path));
     context.require_podman();
+    std::unique_ptr<trial::ResultCache> cache = open_result_cache(context);
 
     const std::string template_name = std::filesystem::path(o->template_path).filename().string();
     const std::string label = fmt::format("{} ({} options)", template_name, parsed.options.size());
@@ -128,10 +135,17 @@ Action setup_check(CLI::App& app) {
       std::cout << fmt::format("\n== hardbisect check: {} ({} options) on {} ({})\n", o->template_path,
                                s.options.size(), s.name, s.service.unit);
       for (const auto& warning : s.warnings) std::cout << "warning: " << warning << "\n";
-      trial::BisectJob job = trial::run_bisect_job(context.runtime(), context.images(), s, o->config,
-                                                   [](const std::string& line) { std::cout << line << std::endl; });
-      report::SearchReportInput input{s, job.result, job.trials, job.prepared.plan.image,
-                                      runtime::privilege_name(job.prepared.privilege.level), job.wall_seconds};
+      trial::BisectJob job = trial::run_bisect_job(
+          context.runtime(), context.images(), s, o->config,
+          [](const std::string& line) { std::cout << line << std::endl; }, cache.get(),
+          context.host_flags().connection.empty());
+      report::SearchReportInput input{s,
+                                      job.result,
+                                      job.trials,
+                                      job.prepared.plan.image,
+                                      runtime::privilege_name(job.prepared.privilege.level),
+                                      job.wall_seconds,
+                                      &job.cached};
       const report::SearchExposures exposures = report::search_exposures(input);
       report::ReportCell cell = report::cell_from_search(input, label);
       int code = trial::bisect_exit_code(job);
@@ -140,8 +154,9 @@ Action setup_check(CLI::App& app) {
 
       if (job.result.status == search::SearchStatus::NothingBreaks) {
         verdict = "pass";
-        std::cout << fmt::format("\ncheck: PASS: {} works with all {} lines of {} applied and enforced ({})\n",
-                                 s.service.unit, s.options.size(), template_name, job.result.message);
+        std::cout << fmt::format(
+            "\ncheck: PASS: {} works with all {} lines of {} applied and enforced ({})\n", s.service.unit,
+            s.options.size(), template_name, job.result.message);
         std::cout << exposures_line(exposures, job.result.status);
         if (has_threshold && !exposures.full) {
           threshold_note = "the template's exposure could not be measured, so --threshold cannot be checked";
@@ -165,12 +180,14 @@ Action setup_check(CLI::App& app) {
             std::cout << "safe subset written to " << o->safe_path << "\n";
           }
           if (has_threshold && (!exposures.safe || *exposures.safe > o->threshold))
-            threshold_note = exposures.safe ? fmt::format("the safe subset's exposure {:.1f} is also above "
-                                                          "--threshold {:.1f}",
-                                                          *exposures.safe, o->threshold)
-                                            : "the safe subset's exposure could not be measured for --threshold";
-          std::cout << fmt::format("\ncheck: FAIL: {} breaks {}; culprits: {}\n", template_name, s.service.unit,
-                                   [&] {
+            threshold_note = exposures.safe
+                                 ? fmt::format(
+                                       "the safe subset's exposure {:.1f} is also above "
+                                       "--threshold {:.1f}",
+                                       *exposures.safe, o->threshold)
+                                 : "the safe subset's exposure could not be measured for --threshold";
+          std::cout << fmt::format("\ncheck: FAIL: {} breaks {}; culprits: {}\n", template_name,
+                                   s.service.unit, [&] {
                                      std::string text;
                                      for (const auto& c : cell.culprits) {
                                        std::string inner;
@@ -181,11 +198,17 @@ Action setup_check(CLI::App& app) {
                                    }());
         } else {
           verdict = "unresolved";
-          std::cout << fmt::format("\ncheck: {}: {}\n",
-                                   job.result.status == search::SearchStatus::BaselineFails ? "ERROR" : "UNRESOLVED",
-                                   job.result.message);
+          std::cout << fmt::format(
+              "\ncheck: {}: {}\n",
+              job.result.status == search::SearchStatus::BaselineFails ? "ERROR" : "UNRESOLVED",
+              job.result.message);
         }
       }
+      if (job.cached_count > 0)
+        std::cout << fmt::format(
+            "{} of the {} trials served from the result cache in {} (--no-cache runs them "
+            "again)\n",
+            job.cached_count, job.result.trial_count, cache->dir());
       if (!threshold_note.empty()) {
         std::cout << "check: " << threshold_note << "\n";
         cell.reason += (cell.reason.empty() ? "" : "; ") + threshold_note;
@@ -207,8 +230,10 @@ Action setup_check(CLI::App& app) {
 
     // Any failure is the answer (1); otherwise the worst other code.
     int code = kExitOk;
-    if (std::find(codes.begin(), codes.end(), static_cast<int>(kExitCulprit)) != codes.end()) code = kExitCulprit;
-    else if (!codes.empty()) code = *std::max_element(codes.begin(), codes.end());
+    if (std::find(codes.begin(), codes.end(), static_cast<int>(kExitCulprit)) != codes.end())
+      code = kExitCulprit;
+    else if (!codes.empty())
+      code = *std::max_element(codes.begin(), codes.end());
     report::VerdictCounts counts = report::count_verdicts(set.cells);
     if (scenarios.size() > 1)
       std::cout << fmt::format("\n== check summary: {} scenario(s): {} pass, {} fail, {} unresolved\n",

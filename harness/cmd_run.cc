@@ -71,6 +71,7 @@ Action setup_run(CLI::App& app) {
     trial::PreparedScenario prepared = trial::prepare_scenario(scenario, context.images(), run_id);
     // This host's kernel log only tells about containers that run here.
     prepared.plan.host_kernel_log = context.host_flags().connection.empty();
+    prepared.plan.local_host = context.host_flags().connection.empty();
     std::cout << fmt::format("hardbisect run: {} on {}\n", scenario.service.unit, prepared.plan.image);
     std::cout << fmt::format("privilege: {} ({})\n", runtime::privilege_name(prepared.privilege.level),
                              prepared.privilege.why);

@@ -77,6 +77,7 @@ Action setup_verify(CLI::App& app) {
     }
     if (scenarios.empty()) throw UserError("no scenario states expect_culprits", "add expect_culprits: to a scenario");
     context.require_podman();
+    std::unique_ptr<trial::ResultCache> cache = open_result_cache(context);
     nlohmann::json results = nlohmann::json::array();
     int wrong = 0;
     int undecided = 0;
@@ -84,8 +85,10 @@ Action setup_verify(CLI::App& app) {
     report::ReportSet report_set{"hardbisect verify", "verify", {}};
     for (const auto& s : scenarios) {
       std::cout << "\n== " << s.name << " (" << s.loc.file << ")\n";
-      trial::BisectJob job = trial::run_bisect_job(context.runtime(), context.images(), s, *config,
-                                                   [](const std::string& line) { std::cout << line << std::endl; });
+      trial::BisectJob job = trial::run_bisect_job(
+          context.runtime(), context.images(), s, *config,
+          [](const std::string& line) { std::cout << line << std::endl; }, cache.get(),
+          context.host_flags().connection.empty());
       auto found = trial::culprit_names(s, job.result);
       auto expected = trial::normalized(s.expect_culprits);
       bool decided = job.result.status == search::SearchStatus::Found;
@@ -96,8 +99,9 @@ Action setup_verify(CLI::App& app) {
       std::string confidence = job.result.flaky ? fmt::format(", flaky p={:.2f}, confidence {:.3f}",
                                                               job.result.failure_rate, job.result.confidence)
                                                 : "";
-      rows.push_back(fmt::format("{:<10} {:<28} {:>4} trials {:>6.1f} s  found {}{}", verdict, s.name,
-                                 job.result.trial_count, job.wall_seconds, sets_text(found), confidence));
+      std::string cached = job.cached_count ? fmt::format(" ({} cached)", job.cached_count) : "";
+      rows.push_back(fmt::format("{:<10} {:<28} {:>4} trials{} {:>6.1f} s  found {}{}", verdict, s.name,
+                                 job.result.trial_count, cached, job.wall_seconds, sets_text(found), confidence));
       if (!match) rows.push_back(fmt::format("{:<10} {:<28} expected {} ({})", "", "", sets_text(expected),
                                              job.result.message));
       report::SearchReportInput input{s, job.result, job.trials, job.prepared.plan.image,
@@ -113,6 +117,7 @@ Action setup_verify(CLI::App& app) {
                          {"expected", expected},
                          {"found", found},
                          {"trials", job.result.trial_count},
+                         {"cached_trials", job.cached_count},
                          {"wall_seconds", job.wall_seconds},
                          {"flaky", job.result.flaky},
                          {"failure_rate", job.result.failure_rate},

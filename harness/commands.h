@@ -3,8 +3,11 @@
 // declares its flags on `app` and returns the action to run.
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 
 #include "context.h"
+#include "search/search.h"
+#include "trial/result_cache.h"
 
 namespace hb::cli {
 
@@ -17,5 +20,15 @@ Action setup_bisect(CLI::App& app);
 Action setup_verify(CLI::App& app);
 Action setup_check(CLI::App& app);
 Action setup_gc(CLI::App& app);
+Action setup_matrix(CLI::App& app);
+Action setup_report(CLI::App& app);
+
+// Shared flags (harness/cmd_bisect.cc). add_search_flags also adds the
+// result cache flags (--cache-dir, --no-cache); open_result_cache gives the
+// cache they ask for, or null (--no-cache, --dry-run).
+void add_search_flags(CLI::App& app, search::SearchConfig& config);
+void add_cache_flags(CLI::App& app);
+std::unique_ptr<trial::ResultCache> open_result_cache(const Context& context);
+int default_jobs();
 
 }  // namespace hb::cli

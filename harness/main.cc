@@ -31,6 +31,10 @@ const Subcommand kSubcommands[] = {
      hb::cli::setup_verify},
     {"check", "Apply a hardening template to a service; if it breaks it, name the culprits and the safe subset",
      hb::cli::setup_check},
+    {"matrix", "Run scenarios x templates x images (parallel, shardable); one row per cell, regressions flagged",
+     hb::cli::setup_matrix},
+    {"report", "Work on saved results: `report merge` joins the JSON results of matrix shards",
+     hb::cli::setup_report},
     {"doctor", "Check this host: Podman, OCI runtime, cgroups, rlimits, privileges", hb::cli::setup_doctor},
     {"image", "Build or list the trial images (Debian base with systemd, plus packages)",
      hb::cli::setup_image},
@@ -116,17 +120,23 @@ int main(int argc, char** argv) {
     }
     install_signal_handlers();
     hb::cli::Context context(flags);
-    for (auto& [command, action] : actions)
-      if (command->parsed()) return action(context);
+    for (auto& [command, action] : actions) {
+      if (!command->parsed()) continue;
+      int code = action(context);
+      hb::runtime::Reaper::instance().drain();
+      return code;
+    }
     return hb::kExitUsage;
   } catch (const hb::UserError& e) {
     std::cerr << "hardbisect: error: " << e.what() << "\n";
     if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";
     hb::runtime::Reaper::instance().remove_all();
+    hb::runtime::Reaper::instance().drain();
     return e.exit_code();
   } catch (const std::exception& e) {
     std::cerr << "hardbisect: internal error: " << e.what() << "\n";
     hb::runtime::Reaper::instance().remove_all();
+    hb::runtime::Reaper::instance().drain();
     return hb::kExitInfra;
   }
 }

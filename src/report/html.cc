@@ -1,7 +1,8 @@
 #include "report/html.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "report/junit.h"
 
@@ -41,6 +42,7 @@ code {{ font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monosp
   background: #eff1f3; padding: 1px 4px; border-radius: 4px; }}
 ul.culprits {{ margin: 0; padding-left: 18px; }}
 .image {{ color: #59636e; font-size: 12px; }}
+tr.evidence-row td {{ border-top: none; padding: 2px 10px 6px 10px; font-size: 13px; }}
 details summary {{ cursor: pointer; color: #0969da; }}
 details .reason {{ margin: 8px 0; }}
 pre {{ font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 12px;
@@ -63,14 +65,20 @@ std::string culprits_html(const ReportCell& cell) {
   return html + "</ul>";
 }
 
-std::string details_html(const ReportCell& cell) {
-  std::string html = "<details><summary>evidence</summary>";
+// Small reports (check, bisect) open the evidence of what did not pass; a
+// big matrix keeps every cell folded.
+constexpr size_t kOpenDetailsUpTo = 5;
+
+std::string details_html(const ReportCell& cell, bool open) {
+  std::string html = open ? "<details open>" : "<details>";
+  html += "<summary>evidence</summary>";
   if (!cell.reason.empty()) html += "<div class=\"reason\">" + esc(cell.reason) + "</div>";
   if (!cell.safe.empty()) {
     std::string safe;
     for (const auto& line : cell.safe) safe += line + "\n";
     html += fmt::format("<div>safe template (exposure {} → {}):</div><pre class=\"safe\">{}</pre>",
-                        esc(exposure_text(cell.exposure_before)), esc(exposure_text(cell.exposure_after)), esc(safe));
+                        esc(exposure_text(cell.exposure_before)), esc(exposure_text(cell.exposure_after)),
+                        esc(safe));
   }
   if (!cell.evidence.empty()) html += "<pre class=\"evidence\">" + esc(cell.evidence) + "</pre>";
   return html + "</details>";
@@ -90,8 +98,10 @@ std::string html_page(const ReportSet& set) {
   html += "<title>" + esc(title) + "</title>\n<style>" + style() + "</style>\n</head>\n<body>\n";
   html += "<h1>" + esc(title) + "</h1>\n";
   html += fmt::format("<p class=\"summary\">{} cell{}: ", counts.total(), counts.total() == 1 ? "" : "s");
-  const std::pair<int, const char*> chips[] = {
-      {counts.pass, "pass"}, {counts.fail, "fail"}, {counts.unresolved, "unresolved"}, {counts.skipped, "skipped"}};
+  const std::pair<int, const char*> chips[] = {{counts.pass, "pass"},
+                                               {counts.fail, "fail"},
+                                               {counts.unresolved, "unresolved"},
+                                               {counts.skipped, "skipped"}};
   bool first = true;
   for (const auto& [count, name] : chips) {
     if (count == 0) continue;
@@ -100,8 +110,9 @@ std::string html_page(const ReportSet& set) {
   }
   html += fmt::format(" · {} trials in {:.1f} s</p>\n", trials, seconds);
 
-  html += "<table>\n<thead><tr><th>Cell</th><th>Verdict</th><th>Culprits</th><th>Exposure</th>"
-          "<th>Trials</th><th>Time</th><th>Evidence</th></tr></thead>\n<tbody>\n";
+  html +=
+      "<table>\n<thead><tr><th>Cell</th><th>Verdict</th><th>Culprits</th><th>Exposure</th>"
+      "<th>Trials</th><th>Time</th></tr></thead>\n<tbody>\n";
   for (const auto& cell : set.cells) {
     std::string v = verdict_class(cell.verdict);
     std::string where;
@@ -110,18 +121,23 @@ std::string html_page(const ReportSet& set) {
     html += fmt::format("<tr class=\"{}\">", v);
     html += "<td><strong>" + esc(cell.name) + "</strong>" +
             (where.empty() ? "" : "<div class=\"image\">" + where + "</div>") + "</td>";
-    html += "<td class=\"verdict\">" + upper(v) + (cell.regression ? "<span class=\"regression\">regression</span>" : "") +
-            "</td>";
+    html += "<td class=\"verdict\">" + upper(v) +
+            (cell.regression ? "<span class=\"regression\">regression</span>" : "") + "</td>";
     html += "<td>" + culprits_html(cell) + "</td>";
     html += "<td class=\"num\">" + esc(exposure_text(cell.exposure_before)) + " → " +
             esc(exposure_text(cell.exposure_after)) + "</td>";
-    html += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{:.1f} s</td>", cell.trials, cell.seconds);
-    html += "<td>" + details_html(cell) + "</td></tr>\n";
+    html +=
+        fmt::format("<td class=\"num\">{}</td><td class=\"num\">{:.1f} s</td>", cell.trials, cell.seconds);
+    html += "</tr>\n";
+    // The evidence spans the table under its cell's row.
+    bool open = v != "pass" && v != "skipped" && set.cells.size() <= kOpenDetailsUpTo;
+    html += "<tr class=\"evidence-row\"><td colspan=\"6\">" + details_html(cell, open) + "</td></tr>\n";
   }
   html += "</tbody>\n</table>\n";
-  html += "<footer>Exposure: the <code>systemd-analyze security</code> level of the service before → after "
-          "hardening (0 best, 10 worst; n/a where systemd could not rate it). Generated by hardbisect " +
-          esc(HARDBISECT_VERSION) + ".</footer>\n</body>\n</html>\n";
+  html +=
+      "<footer>Exposure: the <code>systemd-analyze security</code> level of the service before → after "
+      "hardening (0 best, 10 worst; n/a where systemd could not rate it). Generated by hardbisect " +
+      esc(HARDBISECT_VERSION) + ".</footer>\n</body>\n</html>\n";
   return html;
 }
 

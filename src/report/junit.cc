@@ -45,14 +45,29 @@ std::string xml_escape(std::string_view raw, bool attribute) {
   out.reserve(text.size() + text.size() / 8);
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      case '\n': out += attribute ? "&#10;" : "\n"; break;
-      case '\t': out += attribute ? "&#9;" : "\t"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '\n':
+        out += attribute ? "&#10;" : "\n";
+        break;
+      case '\t':
+        out += attribute ? "&#9;" : "\t";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -64,22 +79,23 @@ std::string junit_xml(const ReportSet& set) {
   for (const auto& cell : set.cells) total += std::max(0.0, cell.seconds);
   const std::string suite = "hardbisect" + (set.command.empty() ? std::string() : "." + set.command);
   const auto attr = [](std::string_view text) { return xml_escape(text, true); };
-  const std::string head = fmt::format(R"(tests="{}" failures="{}" errors="{}" skipped="{}" time="{}")",
-                                       counts.total(), counts.fail, counts.unresolved, counts.skipped,
-                                       seconds_text(total));
+  const std::string head =
+      fmt::format(R"(tests="{}" failures="{}" errors="{}" skipped="{}" time="{}")", counts.total(),
+                  counts.fail, counts.unresolved, counts.skipped, seconds_text(total));
 
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   xml += fmt::format("<testsuites name=\"{}\" {}>\n", attr(set.title.empty() ? suite : set.title), head);
   xml += fmt::format("  <testsuite name=\"{}\" {}>\n", attr(suite), head);
   for (const auto& cell : set.cells) {
     std::string classname = suite + (cell.scenario.empty() ? "" : "." + cell.scenario);
-    xml += fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{}\">\n", attr(cell.name), attr(classname),
-                       seconds_text(cell.seconds));
+    xml += fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{}\">\n", attr(cell.name),
+                       attr(classname), seconds_text(cell.seconds));
     std::string verdict = verdict_class(cell.verdict);
     std::string body = cell.reason + (cell.evidence.empty() ? "" : "\n\n" + cell.evidence);
     std::string prefix = cell.regression ? "regression: " : "";
     if (verdict == "fail") {
-      std::string message = prefix + (cell.culprits.empty() ? cell.reason : "culprits: " + sets_text(cell.culprits));
+      std::string message =
+          prefix + (cell.culprits.empty() ? cell.reason : "culprits: " + sets_text(cell.culprits));
       xml += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", attr(message),
                          cell.culprits.empty() ? "fail" : "culprit", xml_escape(body));
     } else if (verdict == "unresolved") {

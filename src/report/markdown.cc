@@ -1,7 +1,8 @@
 #include "report/markdown.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace hb::report {
 
@@ -56,15 +57,33 @@ std::string markdown_escape(std::string_view raw) {
   out.reserve(text.size() + 8);
   for (char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '\n': out += ' '; break;
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '#': case '~': case '!':
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '\n':
+        out += ' ';
+        break;
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '|':
+      case '#':
+      case '~':
+      case '!':
         out += '\\';
         out += c;
         break;
-      default: out += c;
+      default:
+        out += c;
     }
   }
   return out;
@@ -99,22 +118,26 @@ std::string markdown_summary(const ReportSet& set) {
   int trials = 0;
   double seconds = 0;
   for (const auto& cell : set.cells) trials += cell.trials, seconds += cell.seconds;
-  std::string overall = counts.fail ? "fail" : counts.unresolved ? "unresolved" : counts.pass ? "pass" : "skipped";
+  std::string overall = counts.fail         ? "fail"
+                        : counts.unresolved ? "unresolved"
+                        : counts.pass       ? "pass"
+                                            : "skipped";
 
-  std::string md = "## " + markdown_escape(set.title.empty() ? "hardbisect " + set.command : set.title) + "\n\n";
+  std::string md =
+      "## " + markdown_escape(set.title.empty() ? "hardbisect " + set.command : set.title) + "\n\n";
   md += fmt::format("{} **{}** · {} cell{}: {} pass, {} fail, {} unresolved{} · {} trials in {:.1f} s\n\n",
-                    icon(overall), upper(overall), counts.total(), counts.total() == 1 ? "" : "s", counts.pass,
-                    counts.fail, counts.unresolved, counts.skipped ? fmt::format(", {} skipped", counts.skipped) : "",
-                    trials, seconds);
+                    icon(overall), upper(overall), counts.total(), counts.total() == 1 ? "" : "s",
+                    counts.pass, counts.fail, counts.unresolved,
+                    counts.skipped ? fmt::format(", {} skipped", counts.skipped) : "", trials, seconds);
 
   md += "| | Cell | Image | Options | Verdict | Culprits | Exposure | Trials | Time |\n";
   md += "|---|---|---|---|---|---|---|---:|---:|\n";
   for (const auto& cell : set.cells) {
     std::string v = verdict_class(cell.verdict);
-    md += fmt::format("| {} | {} | {} | {} | **{}**{} | {} | {} | {} | {:.1f} s |\n", icon(v), markdown_escape(cell.name),
-                      cell.image.empty() ? "" : markdown_code(cell.image, true), markdown_escape(cell.options_label),
-                      upper(v), cell.regression ? " (regression)" : "", culprits_cell(cell), exposure_cell(cell),
-                      cell.trials, cell.seconds);
+    md += fmt::format("| {} | {} | {} | {} | **{}**{} | {} | {} | {} | {:.1f} s |\n", icon(v),
+                      markdown_escape(cell.name), cell.image.empty() ? "" : markdown_code(cell.image, true),
+                      markdown_escape(cell.options_label), upper(v), cell.regression ? " (regression)" : "",
+                      culprits_cell(cell), exposure_cell(cell), cell.trials, cell.seconds);
   }
   md += "\nExposure: `systemd-analyze security` level before → after hardening (0 best, 10 worst).\n";
 
@@ -147,7 +170,8 @@ std::string markdown_summary(const ReportSet& set) {
         evidence = evidence.substr(0, cut == std::string::npos ? kEvidenceLimit : cut) +
                    "\n... (cut; the HTML and JSON reports hold it all)\n";
       }
-      md += "<details><summary>Evidence</summary>\n\n" + markdown_code_block(evidence, "text") + "\n</details>\n";
+      md += "<details><summary>Evidence</summary>\n\n" + markdown_code_block(evidence, "text") +
+            "\n</details>\n";
     }
   }
   return md;

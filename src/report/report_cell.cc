@@ -1,9 +1,10 @@
 #include "report/report_cell.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fmt/format.h>
 #include <sstream>
 
 #include "report/html.h"
@@ -39,9 +40,12 @@ std::string joined(const std::vector<std::string>& names, const char* separator)
 
 const char* verdict_upper(search::Verdict v) {
   switch (v) {
-    case search::Verdict::Pass: return "PASS";
-    case search::Verdict::Fail: return "FAIL";
-    case search::Verdict::Unresolved: return "UNRESOLVED";
+    case search::Verdict::Pass:
+      return "PASS";
+    case search::Verdict::Fail:
+      return "FAIL";
+    case search::Verdict::Unresolved:
+      return "UNRESOLVED";
   }
   return "?";
 }
@@ -51,7 +55,8 @@ const char* verdict_upper(search::Verdict v) {
 int first_trial(const SearchReportInput& in, search::Phase phase, std::optional<search::Verdict> verdict) {
   const auto& records = in.result.trials;
   for (size_t i = 0; i < records.size() && i < in.trials.size(); ++i)
-    if (records[i].phase == phase && (!verdict || records[i].outcome.verdict == *verdict)) return static_cast<int>(i);
+    if (records[i].phase == phase && (!verdict || records[i].outcome.verdict == *verdict))
+      return static_cast<int>(i);
   return -1;
 }
 
@@ -96,10 +101,14 @@ VerdictCounts count_verdicts(const std::vector<ReportCell>& cells) {
   VerdictCounts counts;
   for (const auto& cell : cells) {
     std::string v = verdict_class(cell.verdict);
-    if (v == "pass") ++counts.pass;
-    else if (v == "fail") ++counts.fail;
-    else if (v == "skipped") ++counts.skipped;
-    else ++counts.unresolved;
+    if (v == "pass")
+      ++counts.pass;
+    else if (v == "fail")
+      ++counts.fail;
+    else if (v == "skipped")
+      ++counts.skipped;
+    else
+      ++counts.unresolved;
   }
   return counts;
 }
@@ -134,13 +143,18 @@ std::string clean_text(std::string_view text) {
     // Length and smallest code point of the sequence a lead byte starts.
     size_t length = 0;
     unsigned long code = 0, min = 0;
-    if (c >= 0xC2 && c <= 0xDF) length = 2, code = c & 0x1F, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF) length = 3, code = c & 0x0F, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4) length = 4, code = c & 0x07, min = 0x10000;
+    if (c >= 0xC2 && c <= 0xDF)
+      length = 2, code = c & 0x1F, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+      length = 3, code = c & 0x0F, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+      length = 4, code = c & 0x07, min = 0x10000;
     bool valid = length > 0 && i + length <= text.size();
     for (size_t k = 1; valid && k < length; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) valid = false;
-      else code = (code << 6) | (byte(i + k) & 0x3F);
+      if ((byte(i + k) & 0xC0) != 0x80)
+        valid = false;
+      else
+        code = (code << 6) | (byte(i + k) & 0x3F);
     }
     if (valid && (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))) valid = false;
     if (!valid) {
@@ -148,8 +162,10 @@ std::string clean_text(std::string_view text) {
       ++i;
       continue;
     }
-    if (code == 0xFFFE || code == 0xFFFF || (code >= 0x80 && code <= 0x9F)) out += kReplacement;
-    else out.append(text.substr(i, length));
+    if (code == 0xFFFE || code == 0xFFFF || (code >= 0x80 && code <= 0x9F))
+      out += kReplacement;
+    else
+      out.append(text.substr(i, length));
     i += length;
   }
   return out;
@@ -164,7 +180,8 @@ SearchExposures search_exposures(const SearchReportInput& in) {
   e.baseline = phase_exposure(in, search::Phase::Baseline);
   e.full = phase_exposure(in, search::Phase::Full);
   const int safe = in.result.safe_trial;
-  if (safe >= 0 && static_cast<size_t>(safe) < in.trials.size()) e.safe = in.trials[static_cast<size_t>(safe)].exposure;
+  if (safe >= 0 && static_cast<size_t>(safe) < in.trials.size())
+    e.safe = in.trials[static_cast<size_t>(safe)].exposure;
   return e;
 }
 
@@ -195,24 +212,30 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
       cell.verdict = "pass";
       cell.exposure_after = exposures.full;
       break;
-    default: cell.verdict = "unresolved"; break;
+    default:
+      cell.verdict = "unresolved";
+      break;
   }
-  cell.reason = r.message;
+  cell.reason = summary_message(in);
   int full_fail = first_trial(in, search::Phase::Full, search::Verdict::Fail);
   if (full_fail >= 0 && !in.trials[static_cast<size_t>(full_fail)].reason.empty())
     cell.reason += "; the full set: " + in.trials[static_cast<size_t>(full_fail)].reason;
 
   // The evidence: the trials that show the answer, then the whole log.
-  std::string text = fmt::format("{} ({})\n", r.message, search::status_name(r.status));
-  text += fmt::format("exposure (systemd-analyze security, 0 best, 10 worst): baseline {}, full set {}, safe subset {}\n",
-                      exposure_text(exposures.baseline), exposure_text(exposures.full), exposure_text(exposures.safe));
+  // The reason comes first wherever the evidence is shown; it is not repeated.
+  std::string text = fmt::format("search: {}, strategy {}, {} trials ({} distinct sets)\n",
+                                 search::status_name(r.status), r.strategy, r.trial_count, r.distinct_sets);
+  text += fmt::format(
+      "exposure (systemd-analyze security, 0 best, 10 worst): baseline {}, full set {}, safe subset {}\n",
+      exposure_text(exposures.baseline), exposure_text(exposures.full), exposure_text(exposures.safe));
   for (const auto& note : r.notes) text += "note: " + note + "\n";
   bool shown = false;
   for (const auto& set : r.culprits) {
     for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
       if (r.trials[i].options == set && r.trials[i].outcome.verdict == search::Verdict::Fail) {
         text += "\n";
-        describe_trial(text, in, static_cast<int>(i), "culprit " + joined(option_names(in.scenario, set), " + "));
+        describe_trial(text, in, static_cast<int>(i),
+                       "culprit " + joined(option_names(in.scenario, set), " + "));
         shown = true;
         break;
       }
@@ -229,12 +252,12 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
       }
     }
   }
-  for (const auto& u : r.unresolved)
-    text += fmt::format("unresolved trial {}: {}\n", u.trial + 1, u.reason);
+  for (const auto& u : r.unresolved) text += fmt::format("unresolved trial {}: {}\n", u.trial + 1, u.reason);
   text += "\ntrial log:\n";
   for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
     text += format_progress(in.scenario, r.trials[i], in.trials[i]);
     if (in.trials[i].exposure) text += fmt::format("  [exposure {:.1f}]", *in.trials[i].exposure);
+    if (in.cached && i < in.cached->size() && (*in.cached)[i]) text += "  [cached]";
     text += "\n";
   }
   cell.evidence = text;
@@ -242,9 +265,10 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
 }
 
 std::string options_label(const scenario::Scenario& scenario) {
-  if (scenario.template_file.empty()) return fmt::format("{} options", scenario.options.size());
-  return fmt::format("{} ({} options)", std::filesystem::path(scenario.template_file).filename().string(),
-                     scenario.options.size());
+  const size_t n = scenario.options.size();
+  std::string count = fmt::format("{} option{}", n, n == 1 ? "" : "s");
+  if (scenario.template_file.empty()) return count;
+  return fmt::format("{} ({})", std::filesystem::path(scenario.template_file).filename().string(), count);
 }
 
 std::vector<std::string> write_reports(const ReportSet& set, const ReportPaths& paths) {

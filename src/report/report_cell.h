@@ -22,7 +22,7 @@ struct ReportCell {
   std::optional<double> exposure_before, exposure_after;
   int trials = 0;
   double seconds = 0;
-  std::string evidence;  // free text: journal excerpts, the trial log
+  std::string evidence;     // free text: journal excerpts, the trial log
   bool regression = false;  // a cell that passed in the previous run and fails now
 };
 

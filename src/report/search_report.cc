@@ -1,5 +1,6 @@
 #include "report/search_report.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "report/json_report.h"
@@ -148,6 +149,7 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
     entry["run"] = record.run;
     entry["option_names"] = option_names(in.scenario, record.options);
     entry["verdict"] = verdict_name(record.outcome.verdict);
+    entry["cached"] = in.cached && i < in.cached->size() && (*in.cached)[i];
     log.push_back(entry);
   }
   nlohmann::json unresolved = nlohmann::json::array();
@@ -171,6 +173,7 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
       {"complete", r.complete},
       {"trials", r.trial_count},
       {"distinct_sets", r.distinct_sets},
+      {"cached_trials", in.cached ? std::count(in.cached->begin(), in.cached->end(), true) : 0},
       {"wall_seconds", in.wall_seconds},
       {"flaky", r.flaky},
       {"failure_rate", r.failure_rate},

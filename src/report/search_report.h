@@ -17,6 +17,9 @@ struct SearchReportInput {
   std::string image;
   std::string privilege;
   double wall_seconds = 0;
+  // Parallel to trials: served from the result cache ("cached" in the trial
+  // log); null = none was.
+  const std::vector<bool>* cached = nullptr;
 };
 
 // Names of the options of a set, as written in the scenario.

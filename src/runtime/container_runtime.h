@@ -25,8 +25,15 @@ std::optional<Privilege> parse_privilege(const std::string& name);
 // Label put on everything hardbisect creates, so `gc` can find leftovers.
 inline constexpr const char* kLabel = "io.hardbisect";
 
+struct BindMount {
+  std::string host_path;
+  std::string container_path;
+  bool read_only = true;
+};
+
 struct ContainerSpec {
   std::string image;
+  std::vector<BindMount> mounts;
   Privilege privilege = Privilege::Minimal;
   std::map<std::string, std::string> labels;  // added to kLabel=1
   Argv command{"/sbin/init"};

@@ -61,6 +61,10 @@ Argv PodmanRuntime::create_argv(const ContainerSpec& spec) const {
       argv.insert(argv.end(), {"--privileged", "--cgroupns=private"});
       break;
   }
+  for (const auto& mount : spec.mounts) {
+    argv.push_back("--volume");
+    argv.push_back(mount.host_path + ":" + mount.container_path + (mount.read_only ? ":ro" : ":rw"));
+  }
   argv.push_back(spec.image);
   argv.insert(argv.end(), spec.command.begin(), spec.command.end());
   return argv;

@@ -12,11 +12,15 @@ namespace hb::trial {
 
 BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder& images,
                          const scenario::Scenario& scenario, search::SearchConfig config,
-                         const std::function<void(const std::string&)>& on_line) {
+                         const std::function<void(const std::string&)>& on_line, const ResultCache* cache,
+                         bool local_host) {
   BisectJob job;
   if (scenario.options.empty())
     throw UserError("the scenario " + scenario.name + " has no options to bisect", "add options: or a template:");
   job.prepared = prepare_scenario(scenario, images, new_run_id());
+  job.prepared.plan.host_kernel_log = local_host;
+  if (!local_host) job.prepared.plan.remove_in_background = false;
+  job.prepared.plan.local_host = local_host;
   on_line(fmt::format("hardbisect {}: {} on {}, {} options", config.strategy, scenario.service.unit,
                       job.prepared.plan.image, scenario.options.size()));
   on_line(fmt::format("privilege: {} ({})", runtime::privilege_name(job.prepared.privilege.level),
@@ -27,17 +31,27 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
   TrialRunner runner(runtime, job.prepared.plan, check_enforcement);
   TrialOracle oracle(runner, scenario.options, on_line);
   oracle.set_jobs(config.jobs);
+  if (cache) {
+    std::optional<runtime::ImageInfo> info = runtime.inspect_image(job.prepared.plan.image);
+    if (info && !info->id.empty())
+      oracle.set_cache(cache, info->id);
+    else
+      on_line("note: no image id from `podman image inspect`; the result cache is off for this run");
+  }
   auto user_callback = config.on_trial;
   config.on_trial = [&](const search::TrialRecord& record) {
     const auto& results = oracle.results();
     size_t at = static_cast<size_t>(record.index);
-    if (at < results.size()) on_line(report::format_progress(scenario, record, results[at]));
+    if (at < results.size())
+      on_line(report::format_progress(scenario, record, results[at]) + (oracle.cached()[at] ? "  [cached]" : ""));
     if (user_callback) user_callback(record);
   };
   auto started = std::chrono::steady_clock::now();
   job.result = search::run_search(oracle, static_cast<int>(scenario.options.size()), config);
   job.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   job.trials = oracle.results();
+  job.cached = oracle.cached();
+  job.cached_count = oracle.cached_count();
   if (runner.plan().privilege != job.prepared.plan.privilege) {
     job.prepared.plan.privilege = runner.plan().privilege;
     job.prepared.privilege.level = runner.plan().privilege;

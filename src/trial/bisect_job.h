@@ -11,6 +11,7 @@
 #include "scenario/scenario.h"
 #include "search/search.h"
 #include "trial/plan.h"
+#include "trial/result_cache.h"
 
 namespace hb::trial {
 
@@ -18,14 +19,21 @@ struct BisectJob {
   PreparedScenario prepared;
   search::SearchResult result;
   std::vector<TrialResult> trials;  // parallel to result.trials
+  std::vector<bool> cached;         // parallel to trials: served from the result cache
+  int cached_count = 0;
   double wall_seconds = 0;
   bool infrastructure_trouble = false;
 };
 
-// `on_line` receives the header lines and one progress line per trial.
+// `on_line` receives the header lines and one progress line per trial
+// (ending in "[cached]" when the result came from `cache`). With a cache,
+// PASS and FAIL results are served from it and stored in it (see
+// result_cache.h). `local_host` is false when the containers run on a
+// remote Podman host (--connection): no host kernel log, no background removal.
 BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder& images,
                          const scenario::Scenario& scenario, search::SearchConfig config,
-                         const std::function<void(const std::string&)>& on_line);
+                         const std::function<void(const std::string&)>& on_line,
+                         const ResultCache* cache = nullptr, bool local_host = true);
 
 // Exit code of a finished bisection (0 nothing breaks, 1 found, 2 baseline
 // fails, 3 unresolved, 4 infrastructure).

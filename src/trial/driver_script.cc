@@ -95,4 +95,50 @@ mark end
   return script;
 }
 
+const std::string& generator_script() {
+  static const std::string script = R"SH(#!/bin/sh
+# hardbisect trial generator (generated): runs in PID 1's generator phase.
+# $1 normal, $2 early, $3 late generator folder.
+stage=/.hardbisect/stage
+early=$2
+cp -R "$stage/early/." "$early/"
+if [ -n "$(ls -A "$stage/files" 2>/dev/null)" ]; then
+  cat >"$early/hardbisect-files.service" <<'UNIT'
+[Unit]
+Description=hardbisect: put the trial's files in place
+DefaultDependencies=no
+Before=sysinit.target
+[Service]
+Type=oneshot
+ExecStart=/bin/cp -a /.hardbisect/stage/files/. /
+UNIT
+  mkdir -p "$early/sysinit.target.wants"
+  ln -sf ../hardbisect-files.service "$early/sysinit.target.wants/hardbisect-files.service"
+fi
+cat >"$early/hardbisect-trial.service" <<'UNIT'
+[Unit]
+Description=hardbisect: run the trial
+[Service]
+Type=simple
+ExecStart=/.hardbisect/stage/run-trial
+UNIT
+mkdir -p "$early/multi-user.target.wants"
+ln -sf ../hardbisect-trial.service "$early/multi-user.target.wants/hardbisect-trial.service"
+)SH";
+  return script;
+}
+
+const std::string& run_trial_script() {
+  static const std::string script = R"SH(#!/bin/sh
+# hardbisect: run the trial driver and hand its output to the host.
+stage=/.hardbisect/stage
+out=/.hardbisect/out
+read -r nonce unit boot_s start_s work_s <"$stage/args"
+"$stage/trial-driver" "$nonce" "$unit" "$boot_s" "$start_s" "$work_s" sh -c "$(cat "$stage/workload")" \
+  >"$out/evidence.tmp" 2>&1
+mv "$out/evidence.tmp" "$out/evidence"
+)SH";
+  return script;
+}
+
 }  // namespace hb::trial

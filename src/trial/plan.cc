@@ -95,7 +95,8 @@ PreparedScenario prepare_scenario(const scenario::Scenario& scenario, image::Ima
   plan.expect = scenario.expect;
   plan.timeouts = scenario.timeouts;
   plan.run_id = run_id;
-  plan.host_kernel_log = true;  // the CLI turns it off for a remote --connection
+  plan.host_kernel_log = true;
+  plan.remove_in_background = true;  // the CLI turns it off for a remote --connection
   return prepared;
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
+#include <set>
+#include <string_view>
 #include <sstream>
 
 #include "options/catalogue.h"
@@ -273,9 +275,42 @@ std::optional<std::string> probe_directive(const options::Directive& d, const Ev
   return std::nullopt;
 }
 
+namespace {
+
+// Probe ids that probe_directive reads evidence for.
+bool probe_implemented(std::string_view probe) {
+  static const std::set<std::string_view> implemented{
+      "cap_ambient",  "cap_bounding",    "cgroup_memory", "cgroup_pids", "hidden_paths", "namespace:mnt",
+      "namespace:ipc", "namespace:net", "namespace:pid", "namespace:user", "namespace:uts", "no_new_privs",
+      "private_devices", "private_tmp", "readonly_paths", "seccomp", "umask", "user"};
+  return implemented.count(probe) > 0;
+}
+
+const char* requirement_text(options::Requirement requirement) {
+  switch (requirement) {
+    case options::Requirement::None: return "nothing";
+    case options::Requirement::SysAdmin: return "sys-admin";
+    case options::Requirement::Privileged: return "privileged";
+  }
+  return "?";
+}
+
+}  // namespace
+
 EnforcementReport check_enforcement(const std::vector<options::Directive>& directives, const Evidence& e) {
   EnforcementReport report;
   if (directives.empty()) return report;
+  // Without a probe of its own, an option is only trusted when the container
+  // had the privilege at which systemd enforces it; below that, systemd
+  // skips it silently, whatever the process state says.
+  for (const auto& d : directives) {
+    const options::DirectiveInfo* info = options::find_directive(d.key);
+    if (!info || probe_implemented(info->probe) || e.privilege < 0) continue;
+    if (static_cast<int>(info->requirement) > e.privilege)
+      report.not_enforced.push_back(fmt::format("{}: needs privilege {}, which this container lacks", d.line(),
+                                                requirement_text(info->requirement)));
+  }
+  if (!report.not_enforced.empty()) return report;
   if (e.section("main_status").empty()) {
     report.notes.push_back(
         "the service had no running main process to probe; judged from its exit status and journal only");

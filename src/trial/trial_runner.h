@@ -28,6 +28,16 @@ struct TrialPlan {
   // Read this host's kernel log around each trial (seccomp and OOM kills);
   // only true when the containers run on this host.
   bool host_kernel_log = false;
+  // Remove each trial's container in the background (the reaper waits for
+  // it before the process ends).
+  bool remove_in_background = false;
+  // Containers run on this host: the stage is bind-mounted and the evidence
+  // read from the host's folder. False for a remote Podman (--connection):
+  // the stage is copied in with `podman cp` and the evidence read with one
+  // `podman exec`.
+  bool local_host = true;
+  // How long past its own bounds the driver may take to report.
+  std::chrono::milliseconds watchdog_slack{std::chrono::seconds(30)};
 };
 
 struct TrialResult {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <mutex>
 #include <sstream>
 
 #include "runtime/container_runtime.h"
@@ -34,7 +35,7 @@ class FakeRuntime : public runtime::ContainerRuntime {
   std::vector<std::string> calls;
   std::vector<std::string> removed;
   std::vector<std::string> dropins;
-  std::map<std::string, std::string> staged_files;  // path in container -> content of the last copy
+  std::map<std::string, std::string> staged_files;  // path in the stage -> content, of the last trial
   runtime::Privilege last_privilege = runtime::Privilege::Minimal;
 
   runtime::ProcessResult ok(std::string out = {}) {
@@ -45,6 +46,7 @@ class FakeRuntime : public runtime::ContainerRuntime {
   }
   runtime::ProcessResult version() override { return ok("4.3.1\n"); }
   runtime::ProcessResult create(const runtime::ContainerSpec& spec) override {
+    std::lock_guard lock(m_mutex);  // parallel trials (--jobs) share the fake
     calls.push_back("create " + spec.image + " " + runtime::privilege_name(spec.privilege));
     last_privilege = spec.privilege;
     if (fail_create) {
@@ -53,40 +55,43 @@ class FakeRuntime : public runtime::ContainerRuntime {
       r.err = "Error: image not known";
       return r;
     }
-    return ok("fake" + std::to_string(++m_next));
+    std::string id = "fake" + std::to_string(++m_next);
+    for (const auto& mount : spec.mounts) m_mounts[id][mount.container_path] = mount.host_path;
+    return ok(id);
   }
+  // A remote host gets the stage by copy instead of bind mounts.
   runtime::ProcessResult copy_in(const std::string& id, const std::string& host_dir) override {
+    std::lock_guard lock(m_mutex);  // parallel trials (--jobs) share the fake
     calls.push_back("cp " + id);
+    m_mounts[id]["/.hardbisect/stage"] = host_dir + "/.hardbisect/stage";
+    m_mounts[id]["/.hardbisect/out"] = host_dir + "/.hardbisect/out";
+    return ok();
+  }
+  // Booting: reads the stage (as the generator would) and, unless the trial
+  // hangs, writes the driver's framed evidence to the out folder.
+  runtime::ProcessResult start(const std::string& id) override {
+    std::lock_guard lock(m_mutex);  // parallel trials (--jobs) share the fake
+    calls.push_back("start " + id);
     namespace fs = std::filesystem;
-    for (const auto& entry : fs::recursive_directory_iterator(host_dir)) {
+    std::string stage = m_mounts[id]["/.hardbisect/stage"];
+    std::string out_dir = m_mounts[id]["/.hardbisect/out"];
+    std::string dropin;
+    for (const auto& entry : fs::recursive_directory_iterator(stage)) {
       if (!entry.is_regular_file()) continue;
       std::ifstream in(entry.path());
       std::stringstream text;
       text << in.rdbuf();
-      std::string path = "/" + fs::relative(entry.path(), host_dir).string();
+      std::string path = fs::relative(entry.path(), stage).string();
       staged_files[path] = text.str();
       if (path.find(trial::kDropInName) != std::string::npos) {
-        m_dropin[id] = text.str();
+        dropin = text.str();
         dropins.push_back(text.str());
       }
     }
-    return ok();
-  }
-  runtime::ProcessResult start(const std::string& id) override {
-    calls.push_back("start " + id);
-    return ok();
-  }
-  runtime::ProcessResult exec(const std::string& id, const runtime::Argv& argv,
-                              std::chrono::milliseconds timeout) override {
-    calls.push_back("exec " + id);
-    if (hang_exec) {
-      runtime::ProcessResult r;
-      r.timed_out = true;
-      r.elapsed = timeout;
-      return r;
-    }
-    FakeTrial t = rule(m_dropin[id]);
-    const std::string& nonce = argv.at(1);
+    if (hang_exec) return ok();
+    std::string nonce;
+    std::istringstream(staged_files["args"]) >> nonce;
+    FakeTrial t = rule(dropin);
     std::string out;
     auto mark = [&](const std::string& name, const std::string& body) {
       out += "\n@@HB-" + nonce + "@@ " + name + "\n" + body + (body.empty() ? "" : "\n");
@@ -108,30 +113,46 @@ class FakeRuntime : public runtime::ContainerRuntime {
       mark("pid1_status", "NoNewPrivs:\t0\nSeccomp:\t2\nSeccomp_filters:\t1\nCapBnd:\t000001ffffffffff");
     }
     if (t.complete) mark("end", "");
-    return ok(out);
+    std::ofstream(out_dir + "/evidence") << out;
+    return ok();
+  }
+  // The remote wait for the evidence: answers with the file start() wrote.
+  runtime::ProcessResult exec(const std::string& id, const runtime::Argv&, std::chrono::milliseconds) override {
+    std::lock_guard lock(m_mutex);  // parallel trials (--jobs) share the fake
+    calls.push_back("exec " + id);
+    std::ifstream in(m_mounts[id]["/.hardbisect/out"] + "/evidence");
+    std::stringstream text;
+    text << in.rdbuf();
+    return ok(text.str());
   }
   runtime::ProcessResult logs(const std::string& id) override {
+    std::lock_guard lock(m_mutex);  // parallel trials (--jobs) share the fake
     calls.push_back("logs " + id);
     return ok("systemd 252 running in system mode\n");
   }
   runtime::ProcessResult remove(const std::string& id) override {
+    std::lock_guard lock(m_mutex);  // parallel trials (--jobs) share the fake
     calls.push_back("rm " + id);
     removed.push_back(id);
     return ok();
   }
-  std::vector<std::string> list(const std::string&) override { return {}; }
+  std::vector<std::string> list(const std::string&) override {
+    std::lock_guard lock(m_mutex); return {}; }
   std::optional<runtime::ImageInfo> inspect_image(const std::string&) override { return runtime::ImageInfo{}; }
   runtime::ProcessResult import_image(const std::string&, const std::string&, const std::vector<std::string>&) override {
+    std::lock_guard lock(m_mutex);  // parallel trials (--jobs) share the fake
     return ok();
   }
   runtime::ProcessResult build_image(const std::string&, const std::string&, std::chrono::milliseconds) override {
+    std::lock_guard lock(m_mutex);  // parallel trials (--jobs) share the fake
     return ok();
   }
   runtime::ProcessResult remove_image(const std::string&) override { return ok(); }
 
  private:
   int m_next = 0;
-  std::map<std::string, std::string> m_dropin;
+  std::recursive_mutex m_mutex;
+  std::map<std::string, std::map<std::string, std::string>> m_mounts;  // id -> container path -> host path
 };
 
 }  // namespace hb::testing

@@ -76,3 +76,21 @@ TEST(TrialProbes, CgroupLimitsReadLineByLine) {
 
 }  // namespace
 }  // namespace hb::trial
+
+namespace hb::trial {
+namespace {
+
+TEST(TrialProbes, UnprobedOptionNeedsItsPrivilege) {
+  Evidence e;
+  e.sections["main_status"] = "NoNewPrivs:\t0";
+  e.privilege = 1;  // sys-admin
+  options::Directive cpu{"Service", "CPUQuota", "20%"};  // a cgroup limit: privileged, no probe of its own
+  EnforcementReport low = check_enforcement({cpu}, e);
+  ASSERT_EQ(low.not_enforced.size(), 1u);
+  EXPECT_NE(low.not_enforced[0].find("privileged"), std::string::npos);
+  e.privilege = 2;
+  EXPECT_TRUE(check_enforcement({cpu}, e).not_enforced.empty());
+}
+
+}  // namespace
+}  // namespace hb::trial

@@ -49,12 +49,17 @@ TEST(TrialTrialRunner, PassesAndAlwaysRemovesTheContainer) {
   EXPECT_EQ(fake.removed, std::vector<std::string>{"fake1"});
   EXPECT_EQ(fake.calls.front(), "create localhost/hardbisect-bookworm:abc sys-admin");
   // Everything is staged before boot, so no daemon-reload is needed.
-  EXPECT_EQ(fake.staged_files["/etc/systemd/system/demo.service"], "[Service]\nExecStart=/usr/local/bin/demo\n");
-  EXPECT_NE(fake.staged_files["/etc/systemd/system/demo.service.d/50-hardbisect.conf"].find(
-                "[Service]\nNoNewPrivileges=yes\n"),
+  EXPECT_EQ(fake.staged_files["early/demo.service"], "[Service]\nExecStart=/usr/local/bin/demo\n");
+  EXPECT_NE(fake.staged_files["early/demo.service.d/50-hardbisect.conf"].find("[Service]\nNoNewPrivileges=yes\n"),
             std::string::npos);
-  EXPECT_TRUE(fake.staged_files.count("/usr/local/bin/demo"));
-  EXPECT_TRUE(fake.staged_files.count(kDriverPath));
+  EXPECT_TRUE(fake.staged_files.count("files/usr/local/bin/demo"));
+  EXPECT_TRUE(fake.staged_files.count("trial-driver"));
+  EXPECT_EQ(fake.staged_files["workload"], "true");
+  // No podman cp, no podman exec: the generator and the boot-time driver do it.
+  for (const auto& call : fake.calls) {
+    EXPECT_EQ(call.rfind("cp ", 0), std::string::npos);
+    EXPECT_EQ(call.rfind("exec ", 0), std::string::npos);
+  }
 }
 
 TEST(TrialTrialRunner, UnitSectionGoesToUnit) {
@@ -90,7 +95,11 @@ TEST(TrialTrialRunner, CreateFailureIsUnresolvedNotTheServicesFault) {
 TEST(TrialTrialRunner, HungExecIsUnresolvedKeepsLogsAndRemoves) {
   FakeRuntime fake;
   fake.hang_exec = true;
-  TrialRunner runner(fake, demo_plan());
+  TrialPlan plan = demo_plan();
+  plan.timeouts.boot = plan.timeouts.start = std::chrono::milliseconds(10);
+  plan.workload.timeout = std::chrono::milliseconds(10);
+  plan.watchdog_slack = std::chrono::milliseconds(50);
+  TrialRunner runner(fake, plan);
   TrialResult result = runner.run({});
   EXPECT_EQ(result.verdict, Verdict::Unresolved);
   EXPECT_EQ(result.cause, Cause::Harness);
@@ -170,6 +179,25 @@ TEST(TrialPlan, BaselineRaisesPrivilegeForTheUnitsOwnSandbox) {
   TrialRunner fixed(fake, plan);
   EXPECT_EQ(run_baseline(fixed, [](const std::string&) {}).verdict, Verdict::Fail);
   EXPECT_EQ(fixed.plan().privilege, runtime::Privilege::Minimal);
+}
+
+}  // namespace
+}  // namespace hb::trial
+
+namespace hb::trial {
+namespace {
+
+TEST(TrialTrialRunner, RemoteHostGetsTheStageByCopyAndOneExec) {
+  hb::testing::FakeRuntime fake;
+  fake.rule = breaks_under_protect_system;
+  TrialPlan plan = demo_plan();
+  plan.local_host = false;
+  TrialRunner runner(fake, plan);
+  TrialResult result = runner.run({directive("ProtectSystem", "strict")});
+  EXPECT_EQ(result.verdict, Verdict::Fail) << result.reason;
+  std::vector<std::string> expected{"create localhost/hardbisect-bookworm:abc sys-admin", "cp fake1", "start fake1",
+                                    "exec fake1", "rm fake1"};
+  EXPECT_EQ(fake.calls, expected);
 }
 
 }  // namespace

@@ -1,0 +1,125 @@
+// hardbisect matrix: scenarios x templates x images, one row per cell;
+// cells in parallel, shardable across CI runners (--shard i/N, then
+// `hardbisect report merge`), regressions against a previous result.
+#include <fmt/format.h>
+#include <iostream>
+
+#include "commands.h"
+#include "matrix/matrix_result.h"
+#include "matrix/matrix_runner.h"
+#include "matrix/matrix_spec.h"
+#include "report/report_cell.h"
+#include "util/error.h"
+#include "util/files.h"
+
+namespace hb::cli {
+
+void check_strategy(const std::string& strategy);
+void add_report_flags(CLI::App& app, report::ReportPaths& paths);
+void write_report_files(const report::ReportSet& set, const report::ReportPaths& paths);
+
+namespace {
+
+struct MatrixOptions {
+  std::string matrix_file;
+  std::vector<std::string> scenarios;
+  std::vector<std::string> templates;
+  std::vector<std::string> bases;
+  std::string shard;
+  std::string previous;
+  std::string json_path;
+  search::SearchConfig config;
+  report::ReportPaths reports;
+  bool list = false;
+};
+
+// The matrix file, with each axis given by a flag replacing the file's.
+matrix::MatrixSpec spec_of(const MatrixOptions& o) {
+  matrix::MatrixSpec spec;
+  if (!o.matrix_file.empty()) {
+    spec = matrix::load_matrix_file(o.matrix_file);
+  } else {
+    spec.source = "flags";
+    if (o.scenarios.empty())
+      throw UserError("no matrix", "give a matrix file (hardbisect matrix ci/nightly-matrix.yaml) or --scenario S.yaml "
+                                   "[--template T.conf] [--base bookworm,trixie]");
+  }
+  if (!o.scenarios.empty()) spec.scenarios = o.scenarios;
+  if (!o.templates.empty()) {
+    spec.templates = o.templates;
+    spec.option_sets.clear();
+  }
+  if (spec.templates.empty() && spec.option_sets.empty()) spec.templates.push_back("scenario");
+  if (!o.bases.empty()) spec.bases = o.bases;
+  return spec;
+}
+
+}  // namespace
+
+Action setup_matrix(CLI::App& app) {
+  auto o = std::make_shared<MatrixOptions>();
+  app.add_option("matrix", o->matrix_file, "Matrix YAML file (schema in README.md, \"Matrix file\")");
+  app.add_option("--scenario", o->scenarios, "Scenario file or folder (repeatable; replaces the file's scenarios)");
+  app.add_option("--template", o->templates,
+                 "Hardening template (drop-in) or folder of *.conf, or 'scenario' for the scenario's own options "
+                 "(repeatable; replaces the file's templates and option sets)");
+  app.add_option("--base", o->bases, "Base images, e.g. bookworm,trixie (replaces the file's bases)")->delimiter(',');
+  app.add_option("--shard", o->shard, "Run shard i of N of the cells (i/N), for N CI runners; join with report merge");
+  app.add_option("--previous", o->previous,
+                 "A previous matrix result (JSON): cells that passed there and fail now are regressions");
+  app.add_option("--json", o->json_path, "Write the matrix result to FILE (input of report merge and --previous)");
+  app.add_flag("--list", o->list, "Print the cells (of this shard) and exit");
+  add_search_flags(app, o->config);
+  app.get_option("--jobs")->description(
+      "Cells in parallel (a single cell uses them for its repeats); default: from cores and memory");
+  add_report_flags(app, o->reports);
+  return [o](Context& context) {
+    check_strategy(o->config.strategy);
+    matrix::MatrixSpec spec = spec_of(*o);
+    std::vector<matrix::MatrixCell> all = matrix::expand_cells(spec);
+    matrix::Shard shard = o->shard.empty() ? matrix::Shard{} : matrix::parse_shard(o->shard);
+    std::vector<matrix::MatrixCell> cells = matrix::shard_cells(all, shard);
+    std::optional<matrix::MatrixResult> previous;
+    if (!o->previous.empty()) previous = matrix::read_result_file(o->previous);
+    if (o->list) {
+      for (const auto& cell : cells) std::cout << cell.id << "\n";
+      return static_cast<int>(kExitOk);
+    }
+    std::cout << fmt::format("hardbisect matrix: {} of {} cell(s){}, {} at a time\n", cells.size(), all.size(),
+                             shard.count > 1 ? fmt::format(" (shard {}/{})", shard.index, shard.count) : "",
+                             o->config.jobs);
+
+    matrix::MatrixResult result;
+    result.source = spec.source;
+    result.matrix_hash = matrix::matrix_hash(all);
+    for (const auto& cell : all) result.cell_ids.push_back(cell.id);
+    result.shard = shard;
+    auto started = std::chrono::steady_clock::now();
+    if (!cells.empty()) {
+      context.require_podman();
+      std::unique_ptr<trial::ResultCache> cache = open_result_cache(context);
+      auto log = [&context](const std::string& line) { context.log(line); };
+      std::map<std::string, std::string> image_errors = matrix::build_images(context.images(), cells, log);
+      matrix::CellEnvironment environment{context.runtime(), context.images(), cache.get(), o->config,
+                                          context.host_flags().connection.empty()};
+      matrix::CellRunner runner = [&](const matrix::MatrixCell& cell, int jobs, const matrix::LineSink& cell_log) {
+        if (auto it = image_errors.find(cell.id); it != image_errors.end()) return matrix::error_cell(cell, it->second);
+        return matrix::run_cell(environment, cell, jobs, cell_log);
+      };
+      result.cells = matrix::run_cells(cells, o->config.jobs, runner, log);
+    }
+    result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (previous) matrix::flag_regressions(result, *previous);
+
+    std::cout << "\n== hardbisect matrix\n" << matrix::format_table(result);
+    std::cout << fmt::format("wall time {:.1f} s\n", result.wall_seconds);
+    if (!o->json_path.empty()) {
+      util::write_file_atomically(o->json_path, matrix::to_json(result).dump(2) + "\n");
+      std::cout << "matrix result written to " << o->json_path << "\n";
+    }
+    write_report_files(matrix::report_set(result), o->reports);
+    return matrix::matrix_exit_code(result, previous.has_value());
+  };
+}
+
+}  // namespace hb::cli

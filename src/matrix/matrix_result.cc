@@ -1,0 +1,280 @@
+#include "matrix/matrix_result.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+
+#include "report/json_report.h"
+#include "util/error.h"
+#include "util/files.h"
+
+using nlohmann::json;
+
+namespace hb::matrix {
+
+namespace {
+
+json optional_json(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
+std::optional<double> optional_from(const json& value) {
+  return value.is_number() ? std::optional<double>(value.get<double>()) : std::nullopt;
+}
+
+std::string sets_text(const std::vector<std::vector<std::string>>& sets) {
+  std::string text;
+  for (const auto& set : sets) {
+    std::string inner;
+    for (const auto& name : set) inner += (inner.empty() ? "" : ", ") + name;
+    text += (text.empty() ? "" : " ") + ("{" + inner + "}");
+  }
+  return text;
+}
+
+json cell_to_json(const CellResult& c) {
+  const report::ReportCell& r = c.cell;
+  return {
+      {"id", c.id},
+      {"scenario", r.scenario},
+      {"scenario_file", c.scenario_file},
+      {"options", r.options_label},
+      {"base", c.base},
+      {"image", r.image},
+      {"privilege", c.privilege},
+      {"verdict", r.verdict},
+      {"status", c.status},
+      {"reason", r.reason},
+      {"culprits", r.culprits},
+      {"safe", r.safe},
+      {"exposure_before", optional_json(r.exposure_before)},
+      {"exposure_after", optional_json(r.exposure_after)},
+      {"trials", r.trials},
+      {"cached_trials", c.cached_trials},
+      {"seconds", r.seconds},
+      {"regression", r.regression},
+      {"previous_verdict", c.previous_verdict.empty() ? json(nullptr) : json(c.previous_verdict)},
+      {"evidence", r.evidence},
+  };
+}
+
+CellResult cell_from_json(const json& j) {
+  CellResult c;
+  report::ReportCell& r = c.cell;
+  c.id = j.at("id").get<std::string>();
+  r.name = c.id;
+  r.scenario = j.at("scenario").get<std::string>();
+  c.scenario_file = j.value("scenario_file", "");
+  r.options_label = j.at("options").get<std::string>();
+  c.base = j.at("base").get<std::string>();
+  r.image = j.value("image", "");
+  c.privilege = j.value("privilege", "");
+  r.verdict = j.at("verdict").get<std::string>();
+  c.status = j.value("status", "");
+  r.reason = j.value("reason", "");
+  r.culprits = j.value("culprits", std::vector<std::vector<std::string>>{});
+  r.safe = j.value("safe", std::vector<std::string>{});
+  r.exposure_before = optional_from(j.value("exposure_before", json(nullptr)));
+  r.exposure_after = optional_from(j.value("exposure_after", json(nullptr)));
+  r.trials = j.value("trials", 0);
+  c.cached_trials = j.value("cached_trials", 0);
+  r.seconds = j.value("seconds", 0.0);
+  r.regression = j.value("regression", false);
+  json previous = j.value("previous_verdict", json(nullptr));
+  c.previous_verdict = previous.is_string() ? previous.get<std::string>() : "";
+  r.evidence = j.value("evidence", "");
+  return c;
+}
+
+std::string upper(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char ch) { return std::toupper(ch); });
+  return text;
+}
+
+}  // namespace
+
+CellResult error_cell(const MatrixCell& cell, const std::string& reason) {
+  CellResult c;
+  c.id = cell.id;
+  c.scenario_file = cell.scenario_file;
+  c.base = cell.base;
+  c.status = "error";
+  c.cell.name = cell.id;
+  c.cell.scenario = cell.scenario_name;
+  c.cell.options_label = cell.options.label;
+  c.cell.verdict = "unresolved";
+  c.cell.reason = reason;
+  c.cell.evidence = reason;
+  return c;
+}
+
+void flag_regressions(MatrixResult& result, const MatrixResult& previous) {
+  std::map<std::string, const CellResult*> before;
+  for (const auto& cell : previous.cells) before[cell.id] = &cell;
+  for (auto& cell : result.cells) {
+    auto it = before.find(cell.id);
+    cell.previous_verdict = it == before.end() ? "" : it->second->cell.verdict;
+    cell.cell.regression = cell.previous_verdict == "pass" && cell.cell.verdict == "fail";
+  }
+}
+
+MatrixResult merge_results(const std::vector<MatrixResult>& results) {
+  if (results.empty()) throw UserError("nothing to merge", "give the shards' JSON results");
+  MatrixResult merged;
+  merged.source = results.front().source;
+  merged.matrix_hash = results.front().matrix_hash;
+  merged.cell_ids = results.front().cell_ids;
+  merged.merged_from = 0;
+  std::map<std::string, size_t> owner;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const MatrixResult& part = results[i];
+    if (part.matrix_hash != merged.matrix_hash)
+      throw UserError(fmt::format("result {} is of another matrix than result 1 ({} cells vs {})", i + 1,
+                                  part.cell_ids.size(), merged.cell_ids.size()),
+                      "merge the shards of one matrix run (same matrix file, scenarios and templates)");
+    merged.merged_from += std::max(1, part.merged_from);
+    merged.wall_seconds = std::max(merged.wall_seconds, part.wall_seconds);
+    for (const auto& cell : part.cells) {
+      if (auto [it, fresh] = owner.emplace(cell.id, i); !fresh)
+        throw UserError(fmt::format("the cell {} is in result {} and in result {}", cell.id, it->second + 1, i + 1),
+                        "each shard i/N must be given once");
+      merged.cells.push_back(cell);
+    }
+  }
+  for (const auto& id : merged.cell_ids) {
+    if (owner.count(id)) continue;
+    CellResult missing;
+    missing.id = id;
+    missing.status = "missing";
+    missing.cell.name = id;
+    missing.cell.verdict = "unresolved";
+    missing.cell.reason = "no result: no merged shard ran this cell";
+    // "scenario/options/base"
+    size_t first = id.find('/');
+    size_t last = id.rfind('/');
+    missing.cell.scenario = id.substr(0, first);
+    if (first != last) missing.cell.options_label = id.substr(first + 1, last - first - 1);
+    missing.base = id.substr(last + 1);
+    merged.cells.push_back(missing);
+  }
+  std::sort(merged.cells.begin(), merged.cells.end(),
+            [](const CellResult& a, const CellResult& b) { return a.id < b.id; });
+  return merged;
+}
+
+json to_json(const MatrixResult& result) {
+  json cells = json::array();
+  for (const auto& cell : result.cells) cells.push_back(cell_to_json(cell));
+  std::vector<report::ReportCell> report_cells;
+  int regressions = 0;
+  int cached = 0;
+  for (const auto& cell : result.cells) {
+    report_cells.push_back(cell.cell);
+    regressions += cell.cell.regression;
+    cached += cell.cached_trials;
+  }
+  report::VerdictCounts counts = report::count_verdicts(report_cells);
+  json j = report::report_envelope("matrix");
+  j.update({
+      {"source", result.source},
+      {"matrix_hash", result.matrix_hash},
+      {"cell_ids", result.cell_ids},
+      {"shard", {{"index", result.shard.index}, {"count", result.shard.count}}},
+      {"merged_from", result.merged_from},
+      {"wall_seconds", result.wall_seconds},
+      {"summary",
+       {{"cells", result.cells.size()},
+        {"pass", counts.pass},
+        {"fail", counts.fail},
+        {"unresolved", counts.unresolved},
+        {"regressions", regressions},
+        {"cached_trials", cached}}},
+      {"cells", cells},
+  });
+  return j;
+}
+
+MatrixResult from_json(const json& j, const std::string& where) {
+  if (!j.is_object() || j.value("command", "") != "matrix" || !j.contains("cells"))
+    throw UserError(where + " is not a hardbisect matrix result", "give a file written by `hardbisect matrix --json`");
+  try {
+    MatrixResult result;
+    result.source = j.value("source", "");
+    result.matrix_hash = j.value("matrix_hash", "");
+    result.cell_ids = j.value("cell_ids", std::vector<std::string>{});
+    if (j.contains("shard")) {
+      result.shard.index = j["shard"].value("index", 1);
+      result.shard.count = j["shard"].value("count", 1);
+    }
+    result.merged_from = j.value("merged_from", 0);
+    result.wall_seconds = j.value("wall_seconds", 0.0);
+    for (const auto& cell : j.at("cells")) result.cells.push_back(cell_from_json(cell));
+    return result;
+  } catch (const json::exception& e) {
+    throw UserError(where + ": not a readable matrix result: " + e.what());
+  }
+}
+
+MatrixResult read_result_file(const std::string& path) {
+  json j = json::parse(util::read_file(path), nullptr, false);
+  if (j.is_discarded()) throw UserError(path + " is not JSON", "give a file written by `hardbisect matrix --json`");
+  return from_json(j, path);
+}
+
+std::string format_table(const MatrixResult& result) {
+  std::string text;
+  size_t width = 20;
+  for (const auto& cell : result.cells) width = std::max(width, cell.id.size());
+  for (const auto& cell : result.cells) {
+    const report::ReportCell& r = cell.cell;
+    std::string verdict = r.regression ? "REGRESSION" : upper(r.verdict);
+    std::string trials = cell.status == "error" || cell.status == "missing"
+                             ? ""
+                             : fmt::format("{:>3} trials{} {:>6.1f} s", r.trials,
+                                           cell.cached_trials ? fmt::format(" ({} cached)", cell.cached_trials) : "",
+                                           r.seconds);
+    std::string detail;
+    if (r.verdict == "fail") detail = "culprits " + sets_text(r.culprits);
+    else if (r.verdict != "pass") detail = r.reason;
+    if (r.regression) detail += " (passed in the previous result)";
+    text += fmt::format("{:<11}{:<{}}  {}  {}\n", verdict, cell.id, width, trials, detail);
+  }
+  std::vector<report::ReportCell> cells;
+  int regressions = 0;
+  for (const auto& cell : result.cells) {
+    cells.push_back(cell.cell);
+    regressions += cell.cell.regression;
+  }
+  report::VerdictCounts counts = report::count_verdicts(cells);
+  text += fmt::format("{} cell(s): {} pass, {} fail, {} unresolved", cells.size(), counts.pass, counts.fail,
+                      counts.unresolved);
+  if (regressions) text += fmt::format(", {} regression(s)", regressions);
+  if (result.shard.count > 1)
+    text += fmt::format(" (shard {}/{} of {} cells)", result.shard.index, result.shard.count, result.cell_ids.size());
+  return text + "\n";
+}
+
+int matrix_exit_code(const MatrixResult& result, bool compared_with_previous) {
+  bool fail = false;
+  bool regression = false;
+  bool unresolved = false;
+  for (const auto& cell : result.cells) {
+    std::string verdict = report::verdict_class(cell.cell.verdict);
+    fail |= verdict == "fail";
+    regression |= cell.cell.regression;
+    unresolved |= verdict == "unresolved";
+  }
+  if (regression || (fail && !compared_with_previous)) return kExitCulprit;
+  if (unresolved) return kExitUnresolved;
+  return kExitOk;
+}
+
+report::ReportSet report_set(const MatrixResult& result) {
+  report::ReportSet set;
+  set.command = "matrix";
+  set.title = fmt::format("hardbisect matrix: {} cell(s)", result.cells.size());
+  if (!result.source.empty() && result.source != "flags") set.title += " from " + result.source;
+  if (result.shard.count > 1) set.title += fmt::format(" (shard {}/{})", result.shard.index, result.shard.count);
+  for (const auto& cell : result.cells) set.cells.push_back(cell.cell);
+  return set;
+}
+
+}  // namespace hb::matrix

@@ -1,0 +1,112 @@
+#include "matrix/matrix_runner.h"
+
+#include <atomic>
+#include <fmt/format.h>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "report/report_cell.h"
+#include "report/search_report.h"
+#include "trial/bisect_job.h"
+#include "util/error.h"
+
+namespace hb::matrix {
+
+std::vector<CellResult> run_cells(const std::vector<MatrixCell>& cells, int jobs, const CellRunner& runner,
+                                  const LineSink& log) {
+  std::vector<CellResult> results(cells.size());
+  if (cells.empty()) return results;
+  int threads = std::clamp<int>(jobs, 1, static_cast<int>(cells.size()));
+  int per_cell = std::max(1, jobs / threads);
+  std::mutex log_mutex;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < cells.size(); i = next++) {
+      const MatrixCell& cell = cells[i];
+      LineSink cell_log = [&](const std::string& line) {
+        std::lock_guard<std::mutex> lock(log_mutex);
+        log("[" + cell.id + "] " + line);
+      };
+      cell_log(fmt::format("cell {}/{} starts", i + 1, cells.size()));
+      try {
+        results[i] = runner(cell, per_cell, cell_log);
+      } catch (const UserError& e) {
+        results[i] = error_cell(cell, std::string(e.what()) + (e.hint().empty() ? "" : " (hint: " + e.hint() + ")"));
+      } catch (const std::exception& e) {
+        results[i] = error_cell(cell, std::string("internal error: ") + e.what());
+      }
+      cell_log(fmt::format("cell {}/{} done: {}", i + 1, cells.size(), results[i].cell.verdict));
+    }
+  };
+  if (threads == 1) {
+    work();
+  } else {
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t) workers.emplace_back(work);
+    for (auto& worker : workers) worker.join();
+  }
+  return results;
+}
+
+CellResult run_cell(CellEnvironment& env, const MatrixCell& cell, int jobs, const LineSink& log) {
+  scenario::Scenario scenario = cell_scenario(cell);
+  search::SearchConfig config = env.config;
+  config.jobs = jobs;
+  trial::BisectJob job =
+      trial::run_bisect_job(env.runtime, env.images, scenario, config, log, env.cache, env.local_host);
+  report::SearchReportInput input{scenario,
+                                  job.result,
+                                  job.trials,
+                                  job.prepared.plan.image,
+                                  runtime::privilege_name(job.prepared.privilege.level),
+                                  job.wall_seconds,
+                                  &job.cached};
+  CellResult result;
+  result.id = cell.id;
+  result.scenario_file = cell.scenario_file;
+  result.base = cell.base;
+  result.status = search::status_name(job.result.status);
+  result.privilege = runtime::privilege_name(job.prepared.privilege.level);
+  result.cached_trials = job.cached_count;
+  result.cell = report::cell_from_search(input, report::options_label(scenario));
+  result.cell.name = cell.id;
+  result.cell.options_label = cell.options.label;
+  if (job.result.status == search::SearchStatus::BaselineFails)
+    result.cell.reason = "the service fails without any hardening (not a hardening problem): " + result.cell.reason;
+  return result;
+}
+
+std::map<std::string, std::string> build_images(image::ImageBuilder& images, const std::vector<MatrixCell>& cells,
+                                                const LineSink& log) {
+  std::map<std::string, std::string> failed_cells;
+  std::map<std::string, std::string> failed_images;  // request -> why
+  std::map<std::string, bool> done;
+  for (const auto& cell : cells) {
+    image::ImageRequest request;
+    try {
+      scenario::Scenario s = cell_scenario(cell);
+      request.release = s.image.base;
+      request.packages = s.image.packages;
+    } catch (const UserError& e) {
+      failed_cells[cell.id] = e.what();
+      continue;
+    }
+    std::string key = request.release;
+    for (const auto& package : request.packages) key += "," + package;
+    if (!done.count(key)) {
+      done[key] = true;
+      try {
+        std::string name = images.ensure(request);
+        log(fmt::format("image for {}: {}", key, name));
+      } catch (const UserError& e) {
+        failed_images[key] = std::string("image build failed: ") + e.what();
+        log(fmt::format("image for {}: {}", key, failed_images[key]));
+      }
+    }
+    if (auto it = failed_images.find(key); it != failed_images.end()) failed_cells[cell.id] = it->second;
+  }
+  return failed_cells;
+}
+
+}  // namespace hb::matrix

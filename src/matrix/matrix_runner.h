@@ -1,0 +1,48 @@
+#pragma once
+// Runs the cells of a matrix, `jobs` at a time. A cell is one bisection job
+// (trial/bisect_job.h): the baseline and the full set, then, when the full
+// set fails, the search for its culprits. Rows come out in cell order
+// whatever finishes first, so a parallel run reads like a serial one.
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "image/image_builder.h"
+#include "matrix/matrix_result.h"
+#include "matrix/matrix_spec.h"
+#include "runtime/container_runtime.h"
+#include "search/search.h"
+#include "trial/result_cache.h"
+
+namespace hb::matrix {
+
+using LineSink = std::function<void(const std::string&)>;
+
+// Runs one cell; `jobs` is what the cell may use for its own parallel runs.
+using CellRunner = std::function<CellResult(const MatrixCell& cell, int jobs, const LineSink& log)>;
+
+// Cells run `jobs` at a time; a cell gets jobs / (cells running) for its
+// own repeats. Exceptions from a cell become an UNRESOLVED row (status
+// "error") and the other cells go on. `log` receives progress lines,
+// prefixed with the cell id, from several threads (one at a time).
+std::vector<CellResult> run_cells(const std::vector<MatrixCell>& cells, int jobs, const CellRunner& runner,
+                                  const LineSink& log);
+
+// The real cell: the cell's scenario (cell_scenario) bisected on real
+// containers through `runtime`, with the cache when given.
+struct CellEnvironment {
+  runtime::ContainerRuntime& runtime;
+  image::ImageBuilder& images;
+  const trial::ResultCache* cache = nullptr;
+  search::SearchConfig config;  // its jobs is overridden per cell
+  bool local_host = true;  // false for a remote --connection
+};
+CellResult run_cell(CellEnvironment& environment, const MatrixCell& cell, int jobs, const LineSink& log);
+
+// Builds the images the cells need, one after the other, before cells run
+// in parallel; returns, per cell id, why its image could not be built.
+std::map<std::string, std::string> build_images(image::ImageBuilder& images, const std::vector<MatrixCell>& cells,
+                                                const LineSink& log);
+
+}  // namespace hb::matrix

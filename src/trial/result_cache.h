@@ -1,0 +1,88 @@
+#pragma once
+// Trial results kept on disk, so a rerun (or an interrupted nightly run)
+// does not repeat trials whose answer is known. A result is keyed by a hash
+// of everything that decides it: the image (its id from `podman image
+// inspect`, not its name), the unit and its file, the files, the drop-in's
+// directives, the workload, the expectations, the timeouts, the privilege,
+// the trial driver, hardbisect's version and the host environment (Podman
+// connection, OCI runtime, cgroup layout).
+//
+// Only PASS and FAIL are stored: an UNRESOLVED trial is infrastructure
+// trouble (or an option not in effect) and must be tried again.
+//
+// Flaky services: the key also holds the occurrence of the set within one
+// search (its 1st, 2nd, ... run, counted by the oracle over the whole
+// search, not per test). The search is deterministic given its outcomes, so
+// a rerun asks for the same sets in the same order and gets back the very
+// same sequence of outcomes: the failure-rate estimate, the repeat counts
+// and the confidence come out exactly as in the run that stored them, and an
+// interrupted run continues where it stopped with fresh samples. (One entry
+// per set would replay one outcome for every run of a flaky set and turn a
+// rate of 0.3 into 0 or 1.)
+//
+// Layout: DIR/v1/<2 hex>/<16 hex key>.json, each written through a unique
+// temporary file and rename(2), so parallel trials and parallel processes
+// (CI shards on one runner) can share a folder.
+#include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "options/directive.h"
+#include "runtime/container_runtime.h"
+#include "trial/trial_runner.h"
+
+namespace hb::trial {
+
+// What one trial was asked to do, beyond the plan.
+struct TrialKey {
+  std::string image_id;  // `podman image inspect` Id
+  runtime::Privilege privilege = runtime::Privilege::Minimal;
+  std::vector<options::Directive> directives;
+  // The baseline that may raise the privilege (run_baseline) is its own
+  // kind of trial: keyed by the privilege it starts from.
+  bool calibration = false;
+  int occurrence = 1;  // 1-based run of this set within one search
+};
+
+struct CachedTrial {
+  TrialResult result;
+  // For a calibration: the privilege the baseline settled on.
+  runtime::Privilege privilege_after = runtime::Privilege::Minimal;
+  std::string stored_at;  // ISO 8601, UTC
+};
+
+class ResultCache {
+ public:
+  // `environment` names the host things that change outcomes and are not
+  // in the plan (connection, OCI runtime, cgroup layout).
+  ResultCache(std::string dir, std::string environment = {});
+
+  // The key: 16 hex digits.
+  std::string key(const TrialPlan& plan, const TrialKey& trial) const;
+  // A stored result, or nothing (absent, unreadable, or not PASS/FAIL).
+  std::optional<CachedTrial> load(const std::string& key) const;
+  // Stores PASS and FAIL; returns false (and stores nothing) otherwise or
+  // when the folder cannot be written (a cache never fails a run).
+  bool store(const std::string& key, const CachedTrial& entry) const;
+
+  const std::string& dir() const { return m_dir; }
+  int hits() const { return m_hits; }
+  int stores() const { return m_stores; }
+
+ private:
+  std::string path_of(const std::string& key) const;
+  std::string m_dir;
+  std::string m_environment;
+  mutable std::atomic<int> m_hits{0};
+  mutable std::atomic<int> m_stores{0};
+};
+
+// $XDG_CACHE_HOME/hardbisect, else ~/.cache/hardbisect.
+std::string default_cache_dir();
+
+// A TrialResult as JSON and back (every field, evidence included).
+std::string trial_result_to_json_text(const CachedTrial& entry);
+std::optional<CachedTrial> trial_result_from_json_text(const std::string& text);
+
+}  // namespace hb::trial

@@ -1,0 +1,138 @@
+#include "matrix/matrix_result.h"
+
+#include <gtest/gtest.h>
+
+#include "matrix/matrix_runner.h"
+#include "util/error.h"
+
+namespace hb::matrix {
+namespace {
+
+const std::string kScenarios = std::string(HARDBISECT_SOURCE_DIR) + "/scenarios";
+
+std::vector<MatrixCell> demo_cells() {
+  return expand_cells(load_matrix_string("version: 1\n"
+                                         "scenarios: [quickstart.yaml, protect-system-writer.yaml, two-culprits.yaml]\n"
+                                         "templates: [scenario, templates/seed-004-hardened-api.conf]\n"
+                                         "bases: [bookworm, trixie]\n",
+                                         kScenarios + "/matrix.yaml"));
+}
+
+// A cell's answer decided by its id, as a real cell's is by its scenario.
+CellResult fake_cell(const MatrixCell& cell, int, const LineSink&) {
+  CellResult r;
+  r.id = cell.id;
+  r.base = cell.base;
+  r.scenario_file = cell.scenario_file;
+  r.cell.name = cell.id;
+  r.cell.scenario = cell.scenario_name;
+  r.cell.options_label = cell.options.label;
+  r.cell.trials = static_cast<int>(cell.id.size());
+  if (cell.id.find("seed-004") != std::string::npos) {
+    r.status = "found";
+    r.cell.verdict = "fail";
+    r.cell.culprits = {{"ProtectSystem=strict"}};
+  } else {
+    r.status = "nothing-breaks";
+    r.cell.verdict = "pass";
+  }
+  return r;
+}
+
+MatrixResult run(const std::vector<MatrixCell>& all, Shard shard, int jobs = 1) {
+  MatrixResult result;
+  result.source = "matrix.yaml";
+  result.matrix_hash = matrix_hash(all);
+  for (const auto& cell : all) result.cell_ids.push_back(cell.id);
+  result.shard = shard;
+  result.cells = run_cells(shard_cells(all, shard), jobs, fake_cell, [](const std::string&) {});
+  return result;
+}
+
+TEST(MatrixResult, MergedShardsEqualTheWhole) {
+  std::vector<MatrixCell> all = demo_cells();
+  nlohmann::json whole = to_json(run(all, Shard{1, 1}))["cells"];
+  for (int n = 1; n <= 5; ++n) {
+    std::vector<MatrixResult> parts;
+    // Through JSON, as CI hands them over.
+    for (int i = n; i >= 1; --i) parts.push_back(from_json(to_json(run(all, Shard{i, n}, 2)), "shard"));
+    MatrixResult merged = merge_results(parts);
+    EXPECT_EQ(to_json(merged)["cells"], whole) << "N=" << n;
+    EXPECT_EQ(merged.merged_from, n);
+    EXPECT_EQ(merged.shard.count, 1);
+  }
+}
+
+TEST(MatrixResult, MergeRefusesOverlapAndOtherMatrices) {
+  std::vector<MatrixCell> all = demo_cells();
+  MatrixResult first = run(all, Shard{1, 2});
+  EXPECT_THROW(merge_results({first, first}), UserError);
+  std::vector<MatrixCell> fewer(all.begin(), all.end() - 1);
+  EXPECT_THROW(merge_results({first, run(fewer, Shard{2, 2})}), UserError);
+}
+
+TEST(MatrixResult, MissingShardLeavesUnresolvedRows) {
+  std::vector<MatrixCell> all = demo_cells();
+  MatrixResult merged = merge_results({run(all, Shard{1, 3}), run(all, Shard{3, 3})});
+  ASSERT_EQ(merged.cells.size(), all.size());
+  int missing = 0;
+  for (const auto& cell : merged.cells) {
+    if (cell.status != "missing") continue;
+    ++missing;
+    EXPECT_EQ(cell.cell.verdict, "unresolved");
+    EXPECT_FALSE(cell.base.empty());
+  }
+  EXPECT_EQ(missing, static_cast<int>(shard_cells(all, Shard{2, 3}).size()));
+  EXPECT_EQ(matrix_exit_code(merged, true), kExitUnresolved);
+}
+
+TEST(MatrixResult, RegressionIsAPassThatNowFails) {
+  std::vector<MatrixCell> all = demo_cells();
+  MatrixResult previous = run(all, Shard{1, 1});
+  MatrixResult now = previous;
+  // quickstart/scenario/bookworm passed, now fails; a seed-004 cell failed
+  // and now passes (fixed, not a regression).
+  for (auto& cell : now.cells) {
+    if (cell.id == "quickstart/scenario/bookworm") {
+      cell.cell.verdict = "fail";
+      cell.cell.culprits = {{"PrivateTmp=yes"}};
+    }
+    if (cell.id == "quickstart/seed-004-hardened-api/trixie") cell.cell.verdict = "pass";
+  }
+  flag_regressions(now, from_json(to_json(previous), "previous"));
+  int regressions = 0;
+  for (const auto& cell : now.cells) {
+    regressions += cell.cell.regression;
+    EXPECT_EQ(cell.cell.regression, cell.id == "quickstart/scenario/bookworm") << cell.id;
+    EXPECT_FALSE(cell.previous_verdict.empty());
+  }
+  EXPECT_EQ(regressions, 1);
+  EXPECT_EQ(matrix_exit_code(now, true), kExitCulprit);
+  EXPECT_NE(format_table(now).find("REGRESSION quickstart/scenario/bookworm"), std::string::npos)
+      << format_table(now);
+  EXPECT_EQ(to_json(now)["summary"]["regressions"], 1);
+  // Known failures alone do not fail a run compared with a previous one.
+  MatrixResult same = previous;
+  flag_regressions(same, previous);
+  EXPECT_EQ(matrix_exit_code(same, true), kExitOk);
+  EXPECT_EQ(matrix_exit_code(same, false), kExitCulprit);
+}
+
+TEST(MatrixResult, JsonRoundTripAndReportSet) {
+  std::vector<MatrixCell> all = demo_cells();
+  MatrixResult result = run(all, Shard{2, 3});
+  result.cells.front().cell.exposure_before = 9.2;
+  result.cells.front().cached_trials = 3;
+  nlohmann::json json = to_json(result);
+  EXPECT_EQ(json["command"], "matrix");
+  EXPECT_EQ(json["shard"]["index"], 2);
+  EXPECT_EQ(to_json(from_json(json, "x")), json);
+  EXPECT_THROW(from_json(nlohmann::json{{"command", "bisect"}}, "x.json"), UserError);
+  report::ReportSet set = report_set(result);
+  EXPECT_EQ(set.command, "matrix");
+  EXPECT_EQ(set.cells.size(), result.cells.size());
+  EXPECT_EQ(set.cells.front().name, result.cells.front().id);
+}
+
+}  // namespace
+}  // namespace hb::matrix

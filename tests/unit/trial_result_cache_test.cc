@@ -1,0 +1,306 @@
+#include "trial/result_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "fake_runtime.h"
+#include "search/search.h"
+#include "trial/trial_oracle.h"
+
+namespace fs = std::filesystem;
+
+namespace hb::trial {
+namespace {
+
+using hb::testing::FakeRuntime;
+using hb::testing::FakeTrial;
+
+TrialPlan demo_plan() {
+  TrialPlan plan;
+  plan.image = "localhost/hardbisect-bookworm:abc";
+  plan.privilege = runtime::Privilege::SysAdmin;
+  plan.privilege_auto = false;
+  plan.service.unit = "demo.service";
+  plan.service.unit_file = "[Service]\nExecStart=/usr/local/bin/demo\n";
+  plan.service.files.push_back({"/usr/local/bin/demo", "#!/bin/sh\nexec sleep infinity\n", "0755"});
+  plan.workload.command = "true";
+  plan.run_id = "test";
+  return plan;
+}
+
+std::vector<scenario::OptionItem> demo_options() {
+  std::vector<scenario::OptionItem> items;
+  for (auto [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"NoNewPrivileges", "yes"}, {"PrivateTmp", "yes"}, {"ProtectSystem", "strict"}, {"ProtectHome", "yes"},
+           {"LockPersonality", "yes"}, {"RestrictRealtime", "yes"}}) {
+    options::Directive d{"Service", key, value};
+    items.push_back({d.line(), {d}, {}});
+  }
+  return items;
+}
+
+FakeTrial failing() {
+  FakeTrial t;
+  t.workload_rc = 1;
+  t.show = "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainCode=1\n"
+           "ExecMainStatus=3\nNRestarts=0\nMainPID=0";
+  t.journal = "demo[42]: /usr/local/share/x: Read-only file system";
+  t.main_status.clear();
+  return t;
+}
+
+// Breaks under ProtectSystem=strict, with probability `p` per trial.
+std::function<FakeTrial(const std::string&)> breaks_under_protect_system(double p, unsigned seed) {
+  auto rng = std::make_shared<std::mt19937>(seed);
+  return [p, rng](const std::string& dropin) {
+    if (dropin.find("ProtectSystem=strict") == std::string::npos) return FakeTrial{};
+    std::uniform_real_distribution<double> coin(0, 1);
+    return coin(*rng) < p ? failing() : FakeTrial{};
+  };
+}
+
+int creates(const FakeRuntime& fake) {
+  int n = 0;
+  for (const auto& call : fake.calls) n += call.rfind("create ", 0) == 0;
+  return n;
+}
+
+class TrialResultCache : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_dir = fs::temp_directory_path() / ("hb-cache-test-" + std::to_string(::getpid()) + "-" +
+                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(m_dir);
+  }
+  void TearDown() override { fs::remove_all(m_dir); }
+
+  struct Run {
+    search::SearchResult result;
+    std::vector<bool> cached;
+    int containers = 0;
+  };
+  // One whole search on the fake runtime, with the cache in m_dir.
+  Run search(std::function<FakeTrial(const std::string&)> rule, search::SearchConfig config = {},
+             bool with_cache = true) {
+    FakeRuntime fake;
+    fake.rule = std::move(rule);
+    TrialRunner runner(fake, demo_plan());
+    std::vector<scenario::OptionItem> options = demo_options();
+    TrialOracle oracle(runner, options);
+    oracle.set_jobs(config.jobs);
+    ResultCache cache(m_dir.string(), "test");
+    if (with_cache) oracle.set_cache(&cache, "sha256:0123");
+    Run run;
+    run.result = search::run_search(oracle, static_cast<int>(options.size()), config);
+    run.cached = oracle.cached();
+    run.containers = creates(fake);
+    return run;
+  }
+  int files_in_cache() const {
+    if (!fs::exists(m_dir)) return 0;
+    int n = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(m_dir)) n += entry.is_regular_file();
+    return n;
+  }
+
+  fs::path m_dir;
+};
+
+TEST_F(TrialResultCache, MissThenHitServesTheSameSearchWithoutContainers) {
+  Run first = search(breaks_under_protect_system(1.0, 1));
+  ASSERT_EQ(first.result.status, search::SearchStatus::Found) << first.result.message;
+  EXPECT_EQ(first.result.culprits, (std::vector<search::OptionSet>{{2}}));
+  EXPECT_EQ(first.containers, first.result.trial_count);
+  EXPECT_EQ(std::count(first.cached.begin(), first.cached.end(), true), 0);
+  EXPECT_GT(files_in_cache(), 0);
+
+  // The rule now says "everything passes": only the cache can give the same answer.
+  Run second = search([](const std::string&) { return FakeTrial{}; });
+  EXPECT_EQ(second.containers, 0);
+  EXPECT_EQ(second.result.culprits, first.result.culprits);
+  EXPECT_EQ(second.result.trial_count, first.result.trial_count);
+  EXPECT_EQ(std::count(second.cached.begin(), second.cached.end(), true), second.result.trial_count);
+}
+
+TEST_F(TrialResultCache, NeverStoresUnresolved) {
+  FakeRuntime fake;
+  fake.fail_create = true;  // podman trouble: UNRESOLVED
+  TrialRunner runner(fake, demo_plan());
+  std::vector<scenario::OptionItem> options = demo_options();
+  ResultCache cache(m_dir.string());
+  TrialOracle oracle(runner, options);
+  oracle.set_cache(&cache, "sha256:0123");
+  search::Outcome outcome = oracle.test({0, 1});
+  EXPECT_EQ(outcome.verdict, search::Verdict::Unresolved);
+  EXPECT_EQ(files_in_cache(), 0);
+  EXPECT_EQ(cache.stores(), 0);
+
+  // Stored directly, too: refused.
+  CachedTrial entry;
+  entry.result.verdict = Verdict::Unresolved;
+  EXPECT_FALSE(cache.store("00112233aabbccdd", entry));
+  EXPECT_EQ(files_in_cache(), 0);
+
+  // The next run of the same set goes to a container again (and this one passes).
+  fake.fail_create = false;
+  TrialOracle again(runner, options);
+  again.set_cache(&cache, "sha256:0123");
+  EXPECT_EQ(again.test({0, 1}).verdict, search::Verdict::Pass);
+  EXPECT_FALSE(again.cached().front());
+  EXPECT_EQ(files_in_cache(), 1);
+}
+
+TEST_F(TrialResultCache, KeyCoversWhatDecidesTheOutcome) {
+  ResultCache cache(m_dir.string(), "connection=;oci=runc");
+  TrialPlan plan = demo_plan();
+  TrialKey key{"sha256:0123", runtime::Privilege::SysAdmin, {{"Service", "ProtectSystem", "strict"}}, false, 1};
+  std::string base = cache.key(plan, key);
+  EXPECT_EQ(base, cache.key(plan, key));
+  EXPECT_EQ(base.size(), 16u);
+
+  auto differs = [&](TrialPlan p, TrialKey k, const char* what) {
+    EXPECT_NE(cache.key(p, k), base) << what;
+  };
+  TrialKey k = key;
+  k.image_id = "sha256:4567";
+  differs(plan, k, "image id");
+  k = key;
+  k.privilege = runtime::Privilege::Privileged;
+  differs(plan, k, "privilege");
+  k = key;
+  k.directives[0].value = "full";
+  differs(plan, k, "directives");
+  k = key;
+  k.occurrence = 2;
+  differs(plan, k, "occurrence");
+  k = key;
+  k.calibration = true;
+  differs(plan, k, "calibration");
+  TrialPlan p = plan;
+  p.service.unit_file = "[Service]\nExecStart=/bin/other\n";
+  differs(p, key, "unit file");
+  p = plan;
+  p.service.files[0].content += "#\n";
+  differs(p, key, "files");
+  p = plan;
+  p.workload.command = "false";
+  differs(p, key, "workload");
+  p = plan;
+  p.workload.timeout = std::chrono::seconds(3);
+  differs(p, key, "workload timeout");
+  p = plan;
+  p.expect.workload_exit = 3;
+  differs(p, key, "expectations");
+  p = plan;
+  p.timeouts.boot = std::chrono::seconds(5);
+  differs(p, key, "timeouts");
+  EXPECT_NE(ResultCache(m_dir.string(), "connection=remote").key(plan, key), base) << "environment";
+  // Not in the key: the image's name and the run id (labels only).
+  p = plan;
+  p.image = "localhost/renamed:1";
+  p.run_id = "other";
+  EXPECT_EQ(cache.key(p, key), base);
+}
+
+TEST_F(TrialResultCache, RoundTripKeepsTheWholeResult) {
+  CachedTrial entry;
+  TrialResult& r = entry.result;
+  r.verdict = Verdict::Fail;
+  r.cause = Cause::Service;
+  r.reason = "unit is failed";
+  r.explanation = "sed killed by SIGSYS";
+  r.notes = {"a", "b"};
+  r.applied = {{"Service", "ProtectSystem", "strict"}, {"Unit", "StartLimitBurst", "4"}};
+  r.exposure = 4.2;
+  r.elapsed = std::chrono::milliseconds(1234);
+  r.evidence.sections["journal"] = "demo[1]: Read-only file system";
+  r.evidence.properties["Result"] = "exit-code";
+  r.evidence.boot_state = "running";
+  r.evidence.start_rc = 0;
+  r.evidence.workload_rc = 1;
+  r.evidence.complete = true;
+  r.evidence.exposure_rows.push_back({"PrivateTmp=", "Service has no access to other software's temporary files",
+                                      std::nullopt, true});
+  entry.privilege_after = runtime::Privilege::Privileged;
+  std::optional<CachedTrial> back = trial_result_from_json_text(trial_result_to_json_text(entry));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->result.verdict, Verdict::Fail);
+  EXPECT_EQ(back->result.cause, Cause::Service);
+  EXPECT_EQ(back->result.reason, r.reason);
+  EXPECT_EQ(back->result.explanation, r.explanation);
+  EXPECT_EQ(back->result.notes, r.notes);
+  EXPECT_EQ(back->result.applied, r.applied);
+  EXPECT_EQ(back->result.exposure, r.exposure);
+  EXPECT_EQ(back->result.elapsed, r.elapsed);
+  EXPECT_EQ(back->result.evidence.section("journal"), "demo[1]: Read-only file system");
+  EXPECT_EQ(back->result.evidence.property("Result"), "exit-code");
+  EXPECT_EQ(back->result.evidence.workload_rc, 1);
+  EXPECT_FALSE(back->result.evidence.exposure_rows.front().exposure);
+  EXPECT_EQ(back->privilege_after, runtime::Privilege::Privileged);
+  EXPECT_FALSE(trial_result_from_json_text("{\"schema\": \"other\"}"));
+  EXPECT_FALSE(trial_result_from_json_text("not json"));
+}
+
+// A flaky failure: each run of a set is its own entry, so a rerun replays
+// the very same sequence of outcomes and the statistics come out the same.
+TEST_F(TrialResultCache, FlakySearchReplaysItsStatistics) {
+  for (int jobs : {1, 4}) {
+    fs::remove_all(m_dir);
+    search::SearchConfig config;
+    config.jobs = jobs;
+    Run first = search(breaks_under_protect_system(0.5, 7), config);
+    ASSERT_TRUE(first.result.flaky) << "jobs " << jobs << ": " << first.result.message;
+    Run second = search([](const std::string&) { return FakeTrial{}; }, config);
+    EXPECT_EQ(second.containers, 0) << "jobs " << jobs;
+    EXPECT_EQ(second.result.status, first.result.status);
+    EXPECT_EQ(second.result.culprits, first.result.culprits);
+    EXPECT_EQ(second.result.trial_count, first.result.trial_count);
+    EXPECT_EQ(second.result.full_runs, first.result.full_runs);
+    EXPECT_EQ(second.result.full_failures, first.result.full_failures);
+    EXPECT_DOUBLE_EQ(second.result.failure_rate, first.result.failure_rate);
+    EXPECT_EQ(second.result.repeats, first.result.repeats);
+    EXPECT_DOUBLE_EQ(second.result.confidence, first.result.confidence);
+    ASSERT_EQ(second.result.trials.size(), first.result.trials.size());
+    for (size_t i = 0; i < first.result.trials.size(); ++i)
+      EXPECT_EQ(second.result.trials[i].outcome.verdict, first.result.trials[i].outcome.verdict) << i;
+  }
+}
+
+// An interrupted run (here: a trial budget) resumes: what it ran comes from
+// the cache, the rest runs in containers.
+TEST_F(TrialResultCache, InterruptedRunResumes) {
+  search::SearchConfig budget;
+  budget.max_trials = 4;
+  Run cut = search(breaks_under_protect_system(1.0, 1), budget);
+  EXPECT_EQ(cut.containers, 4);
+  Run resumed = search(breaks_under_protect_system(1.0, 1));
+  EXPECT_EQ(resumed.result.status, search::SearchStatus::Found);
+  EXPECT_EQ(std::count(resumed.cached.begin(), resumed.cached.end(), true), 4);
+  EXPECT_EQ(resumed.containers, resumed.result.trial_count - 4);
+  EXPECT_TRUE(resumed.cached[0] && resumed.cached[3]);
+}
+
+TEST_F(TrialResultCache, NoCacheRunsEverything) {
+  search(breaks_under_protect_system(1.0, 1));
+  Run again = search(breaks_under_protect_system(1.0, 1), {}, /*with_cache=*/false);
+  EXPECT_EQ(again.containers, again.result.trial_count);
+  EXPECT_EQ(std::count(again.cached.begin(), again.cached.end(), true), 0);
+}
+
+TEST(TrialResultCacheDir, FollowsXdgCacheHome) {
+  const char* old = std::getenv("XDG_CACHE_HOME");
+  std::string saved = old ? old : "";
+  setenv("XDG_CACHE_HOME", "/tmp/xdg-test", 1);
+  EXPECT_EQ(default_cache_dir(), "/tmp/xdg-test/hardbisect");
+  unsetenv("XDG_CACHE_HOME");
+  std::string home = std::getenv("HOME") ? std::getenv("HOME") : "";
+  if (!home.empty()) {
+    EXPECT_EQ(default_cache_dir(), home + "/.cache/hardbisect");
+  }
+  if (old) setenv("XDG_CACHE_HOME", saved.c_str(), 1);
+}
+
+}  // namespace
+}  // namespace hb::trial
