@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 
+#include "runtime/reaper.h"
 #include "util/error.h"
 
 namespace hb::cli {
@@ -19,6 +20,11 @@ Context::Context(GlobalFlags flags) : m_flags(std::move(flags)) {
   m_runtime = std::make_unique<runtime::PodmanRuntime>(*m_runner, m_host_flags);
   m_images = std::make_unique<image::ImageBuilder>(*m_runtime, *m_runner, image::default_images_dir(),
                                                    [this](const std::string& line) { log(line); });
+}
+
+Context::~Context() {
+  runtime::Reaper::instance().remove_all();
+  runtime::Reaper::instance().drain();
 }
 
 void Context::require_podman() {

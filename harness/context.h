@@ -20,6 +20,11 @@ struct GlobalFlags {
 class Context {
  public:
   explicit Context(GlobalFlags flags);
+  // Removes what is still in flight and waits for background removals while
+  // the runtime they use is still alive (also when an error unwinds).
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
   runtime::ContainerRuntime& runtime() { return *m_runtime; }
   runtime::ProcessRunner& runner() { return *m_runner; }
   image::ImageBuilder& images() { return *m_images; }
