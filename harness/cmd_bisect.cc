@@ -102,13 +102,7 @@ Action setup_bisect(CLI::App& app) {
         context.runtime(), context.images(), scenario, *config,
         [](const std::string& line) { std::cout << line << std::endl; }, cache.get(),
         context.host_flags().connection.empty());
-    report::SearchReportInput input{scenario,
-                                    job.result,
-                                    job.trials,
-                                    job.prepared.plan.image,
-                                    runtime::privilege_name(job.prepared.privilege.level),
-                                    job.wall_seconds,
-                                    &job.cached};
+    report::SearchReportInput input = trial::search_report_input(scenario, job);
     std::cout << report::format_search_summary(input);
     if (job.cached_count > 0)
       std::cout << fmt::format("{} of the {} trials served from the result cache in {} (--no-cache runs them again)\n",

@@ -139,13 +139,7 @@ Action setup_check(CLI::App& app) {
           context.runtime(), context.images(), s, o->config,
           [](const std::string& line) { std::cout << line << std::endl; }, cache.get(),
           context.host_flags().connection.empty());
-      report::SearchReportInput input{s,
-                                      job.result,
-                                      job.trials,
-                                      job.prepared.plan.image,
-                                      runtime::privilege_name(job.prepared.privilege.level),
-                                      job.wall_seconds,
-                                      &job.cached};
+      report::SearchReportInput input = trial::search_report_input(s, job);
       const report::SearchExposures exposures = report::search_exposures(input);
       report::ReportCell cell = report::cell_from_search(input, label);
       int code = trial::bisect_exit_code(job);

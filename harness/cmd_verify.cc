@@ -23,15 +23,8 @@ void write_report_files(const report::ReportSet& set, const report::ReportPaths&
 
 namespace {
 
-std::string sets_text(const std::vector<std::vector<std::string>>& sets) {
-  if (sets.empty()) return "(none)";
-  std::string text;
-  for (const auto& set : sets) {
-    std::string inner;
-    for (const auto& name : set) inner += (inner.empty() ? "" : ", ") + name;
-    text += (text.empty() ? "" : " ") + ("{" + inner + "}");
-  }
-  return text;
+std::string sets_text_or_none(const std::vector<std::vector<std::string>>& sets) {
+  return sets.empty() ? "(none)" : report::sets_text(sets);
 }
 
 std::vector<std::string> scenario_files(const std::vector<std::string>& paths) {
@@ -101,14 +94,13 @@ Action setup_verify(CLI::App& app) {
                                                 : "";
       std::string cached = job.cached_count ? fmt::format(" ({} cached)", job.cached_count) : "";
       rows.push_back(fmt::format("{:<10} {:<28} {:>4} trials{} {:>6.1f} s  found {}{}", verdict, s.name,
-                                 job.result.trial_count, cached, job.wall_seconds, sets_text(found), confidence));
-      if (!match) rows.push_back(fmt::format("{:<10} {:<28} expected {} ({})", "", "", sets_text(expected),
-                                             job.result.message));
-      report::SearchReportInput input{s, job.result, job.trials, job.prepared.plan.image,
-                                      runtime::privilege_name(job.prepared.privilege.level), job.wall_seconds};
+                                 job.result.trial_count, cached, job.wall_seconds, sets_text_or_none(found), confidence));
+      if (!match) rows.push_back(fmt::format("{:<10} {:<28} expected {} ({})", "", "", sets_text_or_none(expected),
+                                             report::summary_message(trial::search_report_input(s, job))));
+      report::SearchReportInput input = trial::search_report_input(s, job);
       report::ReportCell cell = report::cell_from_search(input, report::options_label(s));
       cell.verdict = match ? "pass" : decided ? "fail" : "unresolved";
-      cell.reason = fmt::format("found {}, expected {}: {}", sets_text(found), sets_text(expected), job.result.message);
+      cell.reason = fmt::format("found {}, expected {}: {}", sets_text_or_none(found), sets_text_or_none(expected), job.result.message);
       report_set.cells.push_back(std::move(cell));
       results.push_back({{"scenario", s.name},
                          {"file", s.loc.file},

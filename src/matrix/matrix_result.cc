@@ -1,5 +1,7 @@
 #include "matrix/matrix_result.h"
 
+#include "report/search_report.h"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
@@ -18,16 +20,6 @@ namespace {
 json optional_json(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
 std::optional<double> optional_from(const json& value) {
   return value.is_number() ? std::optional<double>(value.get<double>()) : std::nullopt;
-}
-
-std::string sets_text(const std::vector<std::vector<std::string>>& sets) {
-  std::string text;
-  for (const auto& set : sets) {
-    std::string inner;
-    for (const auto& name : set) inner += (inner.empty() ? "" : ", ") + name;
-    text += (text.empty() ? "" : " ") + ("{" + inner + "}");
-  }
-  return text;
 }
 
 json cell_to_json(const CellResult& c) {
@@ -232,7 +224,7 @@ std::string format_table(const MatrixResult& result) {
                                            cell.cached_trials ? fmt::format(" ({} cached)", cell.cached_trials) : "",
                                            r.seconds);
     std::string detail;
-    if (r.verdict == "fail") detail = "culprits " + sets_text(r.culprits);
+    if (r.verdict == "fail") detail = "culprits " + report::sets_text(r.culprits);
     else if (r.verdict != "pass") detail = r.reason;
     if (r.regression) detail += " (passed in the previous result)";
     text += fmt::format("{:<11}{:<{}}  {}  {}\n", verdict, cell.id, width, trials, detail);

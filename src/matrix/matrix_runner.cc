@@ -55,13 +55,7 @@ CellResult run_cell(CellEnvironment& env, const MatrixCell& cell, int jobs, cons
   config.jobs = jobs;
   trial::BisectJob job =
       trial::run_bisect_job(env.runtime, env.images, scenario, config, log, env.cache, env.local_host);
-  report::SearchReportInput input{scenario,
-                                  job.result,
-                                  job.trials,
-                                  job.prepared.plan.image,
-                                  runtime::privilege_name(job.prepared.privilege.level),
-                                  job.wall_seconds,
-                                  &job.cached};
+  report::SearchReportInput input = trial::search_report_input(scenario, job);
   CellResult result;
   result.id = cell.id;
   result.scenario_file = cell.scenario_file;

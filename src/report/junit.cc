@@ -8,7 +8,7 @@ namespace {
 
 std::string seconds_text(double seconds) { return fmt::format("{:.3f}", std::max(0.0, seconds)); }
 
-std::string sets_text(const std::vector<std::vector<std::string>>& sets) {
+std::string culprit_list_text(const std::vector<std::vector<std::string>>& sets) {
   std::string text;
   for (const auto& set : sets) {
     std::string inner;
@@ -26,7 +26,7 @@ std::string system_out(const ReportCell& cell) {
   if (!cell.options_label.empty()) text += "options: " + cell.options_label + "\n";
   text += "verdict: " + cell.verdict + (cell.regression ? " (regression)" : "") + "\n";
   if (!cell.reason.empty()) text += "reason: " + cell.reason + "\n";
-  if (!cell.culprits.empty()) text += "culprits: " + sets_text(cell.culprits) + "\n";
+  if (!cell.culprits.empty()) text += "culprits: " + culprit_list_text(cell.culprits) + "\n";
   text += fmt::format("exposure: {} -> {} (systemd-analyze security; 0 best, 10 worst)\n",
                       exposure_text(cell.exposure_before), exposure_text(cell.exposure_after));
   text += fmt::format("trials: {} in {:.1f} s\n", cell.trials, cell.seconds);
@@ -95,7 +95,7 @@ std::string junit_xml(const ReportSet& set) {
     std::string prefix = cell.regression ? "regression: " : "";
     if (verdict == "fail") {
       std::string message =
-          prefix + (cell.culprits.empty() ? cell.reason : "culprits: " + sets_text(cell.culprits));
+          prefix + (cell.culprits.empty() ? cell.reason : "culprits: " + culprit_list_text(cell.culprits));
       xml += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", attr(message),
                          cell.culprits.empty() ? "fail" : "culprit", xml_escape(body));
     } else if (verdict == "unresolved") {

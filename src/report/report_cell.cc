@@ -1,5 +1,7 @@
 #include "report/report_cell.h"
 
+#include "report/terminal.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -21,15 +23,6 @@ namespace {
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
   return text;
-}
-
-std::vector<std::string> last_lines(const std::string& text, size_t count) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) lines.push_back(line);
-  if (lines.size() > count) lines.erase(lines.begin(), lines.end() - static_cast<long>(count));
-  return lines;
 }
 
 std::string joined(const std::vector<std::string>& names, const char* separator) {
@@ -77,17 +70,7 @@ void describe_trial(std::string& text, const SearchReportInput& in, int index, c
   text += "\n";
   if (!t.explanation.empty()) text += "  why: " + t.explanation + "\n";
   const trial::Evidence& e = t.evidence;
-  auto output = last_lines(e.section("workload_output"), 4);
-  if (!output.empty()) {
-    text += "  workload output:\n";
-    for (const auto& line : output) text += "    " + line + "\n";
-  }
-  auto journal = last_lines(e.section("journal"), 10);
-  if (!journal.empty()) {
-    text += "  journal:\n";
-    for (const auto& line : journal) text += "    " + line + "\n";
-  }
-  for (const auto& line : last_lines(e.section("kernel"), 3)) text += "  kernel: " + line + "\n";
+  text += evidence_excerpt(e, "  ", 4, 10);
   for (const auto& line : last_lines(e.section("host_kernel"), 3)) text += "  host kernel: " + line + "\n";
   if (!t.container_logs.empty()) {
     text += "  container log:\n";

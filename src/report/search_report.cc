@@ -14,6 +14,16 @@ std::vector<std::string> option_names(const scenario::Scenario& scenario, const 
   return names;
 }
 
+std::string sets_text(const std::vector<std::vector<std::string>>& sets) {
+  std::string text;
+  for (const auto& set : sets) {
+    std::string inner;
+    for (const auto& name : set) inner += (inner.empty() ? "" : ", ") + name;
+    text += (text.empty() ? "" : " ") + ("{" + inner + "}");
+  }
+  return text;
+}
+
 namespace {
 
 std::string joined(const std::vector<std::string>& names) {
@@ -101,6 +111,7 @@ std::string format_search_summary(const SearchReportInput& in) {
         if (r.trials[i].options == search::OptionSet{removal.option} &&
             r.trials[i].outcome.verdict == search::Verdict::Fail) {
           text += "      evidence: " + in.trials[i].reason + "\n";
+          if (!in.trials[i].explanation.empty()) text += "      why: " + in.trials[i].explanation + "\n";
           break;
         }
       }

@@ -25,6 +25,9 @@ struct SearchReportInput {
 // Names of the options of a set, as written in the scenario.
 std::vector<std::string> option_names(const scenario::Scenario& scenario, const search::OptionSet& set);
 
+// "{A, B} {C}" for culprit sets of names.
+std::string sets_text(const std::vector<std::vector<std::string>>& sets);
+
 // The safe template as a ready-to-use drop-in.
 std::string safe_dropin(const scenario::Scenario& scenario, const search::SearchResult& result);
 

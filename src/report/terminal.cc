@@ -7,14 +7,6 @@
 namespace hb::report {
 
 namespace {
-std::vector<std::string> last_lines(const std::string& text, size_t count) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) lines.push_back(line);
-  if (lines.size() > count) lines.erase(lines.begin(), lines.end() - static_cast<long>(count));
-  return lines;
-}
 const char* upper(search::Verdict v) {
   switch (v) {
     case search::Verdict::Pass: return "PASS";
@@ -24,6 +16,32 @@ const char* upper(search::Verdict v) {
   return "?";
 }
 }  // namespace
+
+std::vector<std::string> last_lines(const std::string& text, size_t count) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) lines.push_back(line);
+  if (lines.size() > count) lines.erase(lines.begin(), lines.end() - static_cast<long>(count));
+  return lines;
+}
+
+std::string evidence_excerpt(const trial::Evidence& e, const std::string& indent, size_t output_lines,
+                             size_t journal_lines) {
+  std::string text;
+  auto output = last_lines(e.section("workload_output"), output_lines);
+  if (!output.empty()) {
+    text += indent + "workload output:\n";
+    for (const auto& line : output) text += indent + "  " + line + "\n";
+  }
+  auto journal = last_lines(e.section("journal"), journal_lines);
+  if (!journal.empty()) {
+    text += indent + "journal:\n";
+    for (const auto& line : journal) text += indent + "  " + line + "\n";
+  }
+  for (const auto& line : last_lines(e.section("kernel"), 3)) text += indent + "kernel: " + line + "\n";
+  return text;
+}
 
 std::string format_trial(const std::string& label, const trial::TrialResult& result, bool with_evidence) {
   std::string text = fmt::format("{:<34} {:<10} {:>6.2f} s", label, upper(result.verdict),
@@ -40,18 +58,7 @@ std::string format_trial(const std::string& label, const trial::TrialResult& res
   }
   for (const auto& note : result.notes) text += "    note: " + note + "\n";
   if (!with_evidence || result.verdict == search::Verdict::Pass) return text;
-  auto output = last_lines(e.section("workload_output"), 3);
-  if (!output.empty()) {
-    text += "    workload output:\n";
-    for (const auto& line : output) text += "      " + line + "\n";
-  }
-  auto journal = last_lines(e.section("journal"), 6);
-  if (!journal.empty()) {
-    text += "    journal:\n";
-    for (const auto& line : journal) text += "      " + line + "\n";
-  }
-  auto kernel = last_lines(e.section("kernel"), 3);
-  for (const auto& line : kernel) text += "    kernel: " + line + "\n";
+  text += evidence_excerpt(e, "    ", 3, 6);
   if (!result.container_logs.empty()) {
     text += "    container log:\n";
     for (const auto& line : last_lines(result.container_logs, 6)) text += "      " + line + "\n";

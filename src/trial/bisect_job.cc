@@ -61,6 +61,16 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
   return job;
 }
 
+report::SearchReportInput search_report_input(const scenario::Scenario& scenario, const BisectJob& job) {
+  return report::SearchReportInput{scenario,
+                                   job.result,
+                                   job.trials,
+                                   job.prepared.plan.image,
+                                   runtime::privilege_name(job.prepared.privilege.level),
+                                   job.wall_seconds,
+                                   &job.cached};
+}
+
 int bisect_exit_code(const BisectJob& job) {
   switch (job.result.status) {
     case search::SearchStatus::Found: return kExitCulprit;

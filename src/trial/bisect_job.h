@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "image/image_builder.h"
+#include "report/search_report.h"
 #include "runtime/container_runtime.h"
 #include "scenario/scenario.h"
 #include "search/search.h"
@@ -34,6 +35,9 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
                          const scenario::Scenario& scenario, search::SearchConfig config,
                          const std::function<void(const std::string&)>& on_line,
                          const ResultCache* cache = nullptr, bool local_host = true);
+
+// The report's view of a finished job (image, privilege, timings, cache marks).
+report::SearchReportInput search_report_input(const scenario::Scenario& scenario, const BisectJob& job);
 
 // Exit code of a finished bisection (0 nothing breaks, 1 found, 2 baseline
 // fails, 3 unresolved, 4 infrastructure).
