@@ -93,6 +93,10 @@ Action setup_bisect(CLI::App& app) {
   app.add_option("--safe-out", *safe_path, "Write the safe template (a drop-in) to FILE");
   auto reports = std::make_shared<report::ReportPaths>();
   add_report_flags(app, *reports);
+  auto drill = std::make_shared<bool>(false);
+  app.add_flag("--drill-down", *drill,
+               "For a culprit that is a list (SystemCallFilter, CapabilityBoundingSet, paths...), find the smallest "
+               "relaxation that passes");
   return [=](Context& context) {
     check_strategy(config->strategy);
     scenario::Scenario scenario = load_scenario_or_flags(*path, *flags);
@@ -104,6 +108,13 @@ Action setup_bisect(CLI::App& app) {
         context.host_flags().connection.empty());
     report::SearchReportInput input = trial::search_report_input(scenario, job);
     std::cout << report::format_search_summary(input);
+    std::vector<trial::DrillDownResult> drilled;
+    if (*drill) {
+      std::cout << "\n";
+      drilled = trial::drill_down_culprits(context.runtime(), job, scenario, *config,
+                                           [](const std::string& line) { std::cout << line << std::endl; });
+      if (drilled.empty()) std::cout << "drill-down: no culprit is a single list-valued line\n";
+    }
     if (job.cached_count > 0)
       std::cout << fmt::format("{} of the {} trials served from the result cache in {} (--no-cache runs them again)\n",
                                job.cached_count, job.result.trial_count, cache->dir());
@@ -111,7 +122,19 @@ Action setup_bisect(CLI::App& app) {
       util::write_file_atomically(*safe_path, report::safe_dropin(scenario, job.result));
       std::cout << "safe template written to " << *safe_path << "\n";
     }
-    if (!json_path->empty()) util::write_file_atomically(*json_path, report::search_to_json(input).dump(2) + "\n");
+    if (!json_path->empty()) {
+      nlohmann::json json = report::search_to_json(input);
+      nlohmann::json drill_json = nlohmann::json::array();
+      for (const auto& d : drilled)
+        drill_json.push_back({{"option", d.original.line()},
+                              {"status", search::status_name(d.search.status)},
+                              {"relaxed", d.search.status == search::SearchStatus::Found ? d.relaxed.line() : ""},
+                              {"changed", d.changed},
+                              {"allow_list", d.allow_list},
+                              {"trials", d.search.trial_count}});
+      json["drill_down"] = drill_json;
+      util::write_file_atomically(*json_path, json.dump(2) + "\n");
+    }
     if (reports->any())
       write_report_files({"hardbisect bisect: " + scenario.name, "bisect",
                           {report::cell_from_search(input, report::options_label(scenario))}},

@@ -61,6 +61,35 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
   return job;
 }
 
+std::vector<DrillDownResult> drill_down_culprits(runtime::ContainerRuntime& runtime, const BisectJob& job,
+                                                 const scenario::Scenario& scenario,
+                                                 const search::SearchConfig& config,
+                                                 const std::function<void(const std::string&)>& on_line) {
+  std::vector<DrillDownResult> results;
+  if (job.result.status != search::SearchStatus::Found) return results;
+  std::vector<options::Directive> base;
+  for (int index : job.result.safe_set) {
+    const auto& item = scenario.options.at(static_cast<size_t>(index));
+    base.insert(base.end(), item.directives.begin(), item.directives.end());
+  }
+  TrialRunner runner(runtime, job.prepared.plan, check_enforcement);
+  search::SearchConfig inner = config;
+  inner.on_trial = nullptr;
+  inner.weights.clear();
+  for (const auto& culprit : job.result.culprits) {
+    if (culprit.size() != 1) continue;
+    const auto& item = scenario.options.at(static_cast<size_t>(culprit.front()));
+    if (item.directives.size() != 1 || !can_drill_down(item.directives.front())) continue;
+    if (auto result = drill_down(runner, base, item.directives.front(), inner, on_line)) {
+      on_line(result->search.status == search::SearchStatus::Found
+                  ? "drill-down: " + result->summary()
+                  : "drill-down of " + item.name + ": " + result->search.message);
+      results.push_back(std::move(*result));
+    }
+  }
+  return results;
+}
+
 report::SearchReportInput search_report_input(const scenario::Scenario& scenario, const BisectJob& job) {
   return report::SearchReportInput{scenario,
                                    job.result,

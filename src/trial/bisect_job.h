@@ -11,6 +11,7 @@
 #include "runtime/container_runtime.h"
 #include "scenario/scenario.h"
 #include "search/search.h"
+#include "trial/drill_down.h"
 #include "trial/plan.h"
 #include "trial/result_cache.h"
 
@@ -35,6 +36,13 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
                          const scenario::Scenario& scenario, search::SearchConfig config,
                          const std::function<void(const std::string&)>& on_line,
                          const ResultCache* cache = nullptr, bool local_host = true);
+
+// For each culprit that is one list-valued line, the smallest relaxation that
+// passes with the rest of the safe template (see drill_down.h).
+std::vector<DrillDownResult> drill_down_culprits(runtime::ContainerRuntime& runtime, const BisectJob& job,
+                                                 const scenario::Scenario& scenario,
+                                                 const search::SearchConfig& config,
+                                                 const std::function<void(const std::string&)>& on_line);
 
 // The report's view of a finished job (image, privilege, timings, cache marks).
 report::SearchReportInput search_report_input(const scenario::Scenario& scenario, const BisectJob& job);
