@@ -52,7 +52,7 @@ cat >"$WORK/writer.service" <<'UNIT'
 ExecStart=/bin/sh -c 'while :; do date > /usr/local/share/stamp || exit 3; sleep 0.1; done'
 UNIT
 run_hb "$WORK/fail.out" check "$WORK/strict.conf" --unit-file "$WORK/writer.service" "${CACHE[@]}" \
-  --workload 'sleep 0.3 && test -s /usr/local/share/stamp' --safe-out "$WORK/safe.conf" \
+  --workload 'for i in $(seq 60); do test -s /usr/local/share/stamp && exit 0; systemctl -q is-failed writer && exit 1; sleep 0.05; done; exit 1' --safe-out "$WORK/safe.conf" \
   --junit "$WORK/fail.xml" --markdown "$WORK/fail.md" --threshold 10
 expect_code 1 "a template that breaks the service fails (ad-hoc flags)" "$WORK/fail.out"
 expect_grep '^check: FAIL: strict.conf breaks writer.service; culprits: ProtectSystem=strict$' "$WORK/fail.out" \

@@ -24,7 +24,7 @@ cat >"$WORK/writer.service" <<'UNIT'
 ExecStart=/bin/sh -c 'while :; do date > /usr/local/share/stamp || exit 3; sleep 0.1; done'
 UNIT
 run_hb "$WORK/trixie.out" run --base trixie --unit-file "$WORK/writer.service" \
-  --workload 'sleep 0.3 && test -s /usr/local/share/stamp' --option ProtectSystem=strict
+  --workload 'for i in $(seq 60); do test -s /usr/local/share/stamp && exit 0; systemctl -q is-failed writer && exit 1; sleep 0.05; done; exit 1' --option ProtectSystem=strict
 expect_code 1 "trixie (systemd 257): the same failure, ad-hoc flags" "$WORK/trixie.out"
 expect_grep 'hardbisect-trixie' "$WORK/trixie.out" "trixie image used"
 expect_grep '^baseline \(no options\) +PASS' "$WORK/trixie.out" "trixie baseline passes"
