@@ -6,7 +6,7 @@ source "$(dirname "$0")/../lib.sh"
 require_podman
 
 cd "$SRC"
-run_hb "$WORK/verify.out" verify scenarios/ --json "$WORK/verify.json"
+run_hb "$WORK/verify.out" verify scenarios/ --no-cache --json "$WORK/verify.json"
 cat "$WORK/verify.out" | sed -n '/== verify summary/,$p'
 expect_code 0 "every scenario's culprits found" "$WORK/verify.out"
 expect_grep '[0-9]+ scenario\(s\): [0-9]+ ok, 0 wrong, 0 undecided' "$WORK/verify.out" "summary line"
