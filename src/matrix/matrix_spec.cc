@@ -49,7 +49,7 @@ class MatrixLoader {
                                      : "did you mean '" + best + "'?");
       }
       if (!seen.insert(key).second) throw UserError(where(it->first) + ": duplicate key '" + key + "'");
-      const YAML::Node& value = it->second;
+      const YAML::Node value = it->second;  // a copy: `it->` points into a temporary
       if (key == "version") {
         if (!value.IsScalar() || value.Scalar() != "1")
           throw UserError(where(value) + ": unsupported matrix version", "write version: 1");
