@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "report/html.h"
+#include "util/strings.h"
 #include "report/json_report.h"
 #include "report/junit.h"
 #include "report/markdown.h"
@@ -26,9 +27,7 @@ std::string lower(std::string text) {
 }
 
 std::string joined(const std::vector<std::string>& names, const char* separator) {
-  std::string text;
-  for (const auto& name : names) text += (text.empty() ? "" : separator) + name;
-  return text;
+  return util::join(names, separator);
 }
 
 const char* verdict_upper(search::Verdict v) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "util/strings.h"
+
 #include "report/json_report.h"
 #include "scenario/template.h"
 
@@ -26,11 +28,7 @@ std::string sets_text(const std::vector<std::vector<std::string>>& sets) {
 
 namespace {
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string text;
-  for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
-  return text;
-}
+std::string joined(const std::vector<std::string>& words) { return util::join(words, ", "); }
 
 std::string set_label(const scenario::Scenario& scenario, const search::OptionSet& set) {
   if (set.empty()) return "(no options)";

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+
+#include "util/strings.h"
 #include <set>
 
 #include "options/catalogue.h"
@@ -12,11 +14,7 @@ namespace hb::trial {
 
 namespace {
 
-std::string joined(const std::vector<std::string>& words) {
-  std::string text;
-  for (const auto& w : words) text += (text.empty() ? "" : " ") + w;
-  return text;
-}
+std::string joined(const std::vector<std::string>& words) { return util::join(words, " "); }
 
 // Runs the culprit directive with a value computed from the option set.
 class ElementOracle : public search::Oracle {
