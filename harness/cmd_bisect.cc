@@ -9,7 +9,7 @@
 #include "report/search_report.h"
 #include "scenario/adhoc.h"
 #include "search/search.h"
-#include "trial/bisect_job.h"
+#include "job/bisect_job.h"
 #include "util/edit_distance.h"
 #include "util/error.h"
 #include "util/files.h"
@@ -49,13 +49,13 @@ void add_cache_flags(CLI::App& app) {
   app.add_flag("--no-cache", cache_flags().off, "Run every trial, neither reading nor writing the result cache");
 }
 
-std::unique_ptr<trial::ResultCache> open_result_cache(const Context& context) {
+std::unique_ptr<job::ResultCache> open_result_cache(const Context& context) {
   if (cache_flags().off || context.flags().dry_run) return nullptr;
   // Host things that change outcomes and are not in a trial's plan.
   std::string environment = fmt::format("connection={};oci={};cgroup={}", context.host_flags().connection,
                                         context.host_flags().oci_runtime, context.facts().cgroup_layout());
-  return std::make_unique<trial::ResultCache>(
-      cache_flags().dir.empty() ? trial::default_cache_dir() : cache_flags().dir, environment);
+  return std::make_unique<job::ResultCache>(
+      cache_flags().dir.empty() ? job::default_cache_dir() : cache_flags().dir, environment);
 }
 
 void add_search_flags(CLI::App& app, search::SearchConfig& config) {
@@ -101,18 +101,17 @@ Action setup_bisect(CLI::App& app) {
     check_strategy(config->strategy);
     scenario::Scenario scenario = load_scenario_or_flags(*path, *flags);
     context.require_podman();
-    std::unique_ptr<trial::ResultCache> cache = open_result_cache(context);
-    trial::BisectJob job = trial::run_bisect_job(
+    std::unique_ptr<job::ResultCache> cache = open_result_cache(context);
+    job::BisectJob job = job::run_bisect_job(
         context.runtime(), context.images(), scenario, *config,
-        [](const std::string& line) { std::cout << line << std::endl; }, cache.get(),
+        context.status(), cache.get(),
         context.host_flags().connection.empty());
-    report::SearchReportInput input = trial::search_report_input(scenario, job);
+    report::SearchReportInput input = report::search_report_input(scenario, job);
     std::cout << report::format_search_summary(input);
-    std::vector<trial::DrillDownResult> drilled;
+    std::vector<job::DrillDownResult> drilled;
     if (*drill) {
       std::cout << "\n";
-      drilled = trial::drill_down_culprits(context.runtime(), job, scenario, *config,
-                                           [](const std::string& line) { std::cout << line << std::endl; });
+      drilled = job::drill_down_culprits(context.runtime(), job, scenario, *config, context.status());
       if (drilled.empty()) std::cout << "drill-down: no culprit is a single list-valued line\n";
     }
     if (job.cached_count > 0)
@@ -139,7 +138,7 @@ Action setup_bisect(CLI::App& app) {
       write_report_files({"hardbisect bisect: " + scenario.name, "bisect",
                           {report::cell_from_search(input, report::options_label(scenario))}},
                          *reports);
-    return trial::bisect_exit_code(job);
+    return job::bisect_exit_code(job);
   };
 }
 

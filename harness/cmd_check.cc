@@ -12,7 +12,7 @@
 #include "report/search_report.h"
 #include "scenario/adhoc.h"
 #include "scenario/template.h"
-#include "trial/bisect_job.h"
+#include "job/bisect_job.h"
 #include "util/error.h"
 #include "util/files.h"
 
@@ -22,7 +22,7 @@ void add_adhoc_flags(CLI::App& app, scenario::AdhocFlags& flags);
 scenario::Scenario load_scenario_or_flags(const std::string& path, const scenario::AdhocFlags& flags);
 void add_search_flags(CLI::App& app, search::SearchConfig& config);
 void check_strategy(const std::string& strategy);
-std::unique_ptr<trial::ResultCache> open_result_cache(const Context& context);
+std::unique_ptr<job::ResultCache> open_result_cache(const Context& context);
 
 // --junit, --markdown, --html: shared by check, bisect and verify.
 void add_report_flags(CLI::App& app, report::ReportPaths& paths) {
@@ -117,7 +117,7 @@ Action setup_check(CLI::App& app) {
     for (const auto& path : o->scenarios)
       scenarios.push_back(with_template(load_scenario_or_flags(path, o->flags), parsed, o->template_path));
     context.require_podman();
-    std::unique_ptr<trial::ResultCache> cache = open_result_cache(context);
+    std::unique_ptr<job::ResultCache> cache = open_result_cache(context);
 
     const std::string template_name = std::filesystem::path(o->template_path).filename().string();
     const std::string label = fmt::format("{} ({} options)", template_name, parsed.options.size());
@@ -135,14 +135,14 @@ Action setup_check(CLI::App& app) {
       std::cout << fmt::format("\n== hardbisect check: {} ({} options) on {} ({})\n", o->template_path,
                                s.options.size(), s.name, s.service.unit);
       for (const auto& warning : s.warnings) std::cout << "warning: " << warning << "\n";
-      trial::BisectJob job = trial::run_bisect_job(
+      job::BisectJob job = job::run_bisect_job(
           context.runtime(), context.images(), s, o->config,
-          [](const std::string& line) { std::cout << line << std::endl; }, cache.get(),
+          context.status(), cache.get(),
           context.host_flags().connection.empty());
-      report::SearchReportInput input = trial::search_report_input(s, job);
+      report::SearchReportInput input = report::search_report_input(s, job);
       const report::SearchExposures exposures = report::search_exposures(input);
       report::ReportCell cell = report::cell_from_search(input, label);
-      int code = trial::bisect_exit_code(job);
+      int code = job::bisect_exit_code(job);
       std::string verdict;
       std::string threshold_note;
 

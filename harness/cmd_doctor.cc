@@ -5,7 +5,7 @@
 
 #include "commands.h"
 #include "options/catalogue.h"
-#include "trial/plan.h"
+#include "job/plan.h"
 #include "trial/probes.h"
 #include "trial/trial_runner.h"
 #include "util/error.h"
@@ -46,12 +46,6 @@ const std::vector<options::Directive>& verify_set() {
   return set;
 }
 
-runtime::Privilege level_of(std::string_view requirement) {
-  if (requirement == "sys-admin") return runtime::Privilege::SysAdmin;
-  if (requirement == "privileged") return runtime::Privilege::Privileged;
-  return runtime::Privilege::Minimal;
-}
-
 // Runs a sleeping service with the set at each privilege level, probes each
 // option, and compares the least level where it is enforced with the
 // catalogue's. One trial per level; an option alone when the set did not run.
@@ -65,17 +59,17 @@ int verify_options(Context& context, const std::string& release) {
   plan.service.unit_file = "[Service]\nExecStart=/bin/sleep infinity\n";
   plan.workload.command = "true";
   plan.workload.timeout = std::chrono::seconds(10);
-  plan.run_id = trial::new_run_id();
+  plan.run_id = job::new_run_id();
   plan.host_kernel_log = false;
-  const runtime::Privilege levels[] = {runtime::Privilege::Minimal, runtime::Privilege::SysAdmin,
-                                       runtime::Privilege::Privileged};
+  const options::Privilege levels[] = {options::Privilege::Minimal, options::Privilege::SysAdmin,
+                                       options::Privilege::Privileged};
   // enforced[option line][level]: true, false, or absent (could not be observed).
-  std::map<std::string, std::map<runtime::Privilege, bool>> enforced;
-  std::map<runtime::Privilege, std::string> trouble;
-  for (runtime::Privilege level : levels) {
+  std::map<std::string, std::map<options::Privilege, bool>> enforced;
+  std::map<options::Privilege, std::string> trouble;
+  for (options::Privilege level : levels) {
     plan.privilege = level;
     trial::TrialRunner runner(context.runtime(), plan);
-    context.log(fmt::format("verify: {} options at {}...", verify_set().size(), runtime::privilege_name(level)));
+    context.log(fmt::format("verify: {} options at {}...", verify_set().size(), options::privilege_name(level)));
     auto observe = [&](const std::vector<options::Directive>& set) {
       trial::TrialResult result = runner.run(set);
       if (result.evidence.section("main_status").empty()) {
@@ -96,11 +90,10 @@ int verify_options(Context& context, const std::string& release) {
   int mismatches = 0;
   for (const auto& d : verify_set()) {
     const options::DirectiveInfo* info = options::find_directive(d.key);
-    std::string expected(info ? options::to_string(info->requirement) : "?");
-    if (expected == "none") expected = "minimal";
+    std::string expected(info ? options::privilege_name(info->requirement) : "?");
     std::string row = fmt::format("| `{}` ", d.line());
-    std::optional<runtime::Privilege> least;
-    for (runtime::Privilege level : levels) {
+    std::optional<options::Privilege> least;
+    for (options::Privilege level : levels) {
       auto it = enforced[d.line()].find(level);
       if (it == enforced[d.line()].end()) {
         row += "| ? ";
@@ -109,13 +102,13 @@ int verify_options(Context& context, const std::string& release) {
       row += it->second ? "| enforced " : "| not enforced ";
       if (it->second && !least) least = level;
     }
-    std::string observed = least ? runtime::privilege_name(*least) : "never";
-    bool match = info && least && *least == level_of(options::to_string(info->requirement));
+    std::string observed = least ? options::privilege_name(*least) : "never";
+    bool match = info && least && *least == info->requirement;
     if (!match) ++mismatches;
     std::cout << row << fmt::format("| {} | {}{} |\n", expected, observed, match ? "" : " (MISMATCH)");
   }
   for (const auto& [level, why] : trouble)
-    std::cout << fmt::format("\nat {}: {}\n", runtime::privilege_name(level), why);
+    std::cout << fmt::format("\nat {}: {}\n", options::privilege_name(level), why);
   if (mismatches) {
     std::cout << fmt::format("\n{} option(s) are not enforced where the catalogue says\n", mismatches);
     return static_cast<int>(kExitCulprit);

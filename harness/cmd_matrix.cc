@@ -97,16 +97,16 @@ Action setup_matrix(CLI::App& app) {
     auto started = std::chrono::steady_clock::now();
     if (!cells.empty()) {
       context.require_podman();
-      std::unique_ptr<trial::ResultCache> cache = open_result_cache(context);
-      auto log = [&context](const std::string& line) { context.log(line); };
-      std::map<std::string, std::string> image_errors = matrix::build_images(context.images(), cells, log);
+      std::unique_ptr<job::ResultCache> cache = open_result_cache(context);
+      std::map<std::string, std::string> image_errors =
+          matrix::build_images(context.images(), cells, context.log_status());
       matrix::CellEnvironment environment{context.runtime(), context.images(), cache.get(), o->config,
                                           context.host_flags().connection.empty()};
-      matrix::CellRunner runner = [&](const matrix::MatrixCell& cell, int jobs, const matrix::LineSink& cell_log) {
+      matrix::CellRunner runner = [&](const matrix::MatrixCell& cell, int jobs, job::Status& cell_status) {
         if (auto it = image_errors.find(cell.id); it != image_errors.end()) return matrix::error_cell(cell, it->second);
-        return matrix::run_cell(environment, cell, jobs, cell_log);
+        return matrix::run_cell(environment, cell, jobs, cell_status);
       };
-      result.cells = matrix::run_cells(cells, o->config.jobs, runner, log);
+      result.cells = matrix::run_cells(cells, o->config.jobs, runner, context.log_status());
     }
     result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (previous) matrix::flag_regressions(result, *previous);

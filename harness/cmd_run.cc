@@ -7,7 +7,7 @@
 #include "report/terminal.h"
 #include "scenario/adhoc.h"
 #include "scenario/loader.h"
-#include "trial/plan.h"
+#include "job/plan.h"
 #include "trial/probes.h"
 #include "util/error.h"
 #include "util/files.h"
@@ -44,9 +44,7 @@ scenario::Scenario load_scenario_or_flags(const std::string& path, const scenari
   if (!path.empty()) {
     scenario::Scenario loaded = scenario::load_scenario_file(path);
     // --privilege overrides the scenario's container.privilege.
-    if (flags.privilege == "minimal") loaded.privilege = scenario::Privilege::Minimal;
-    else if (flags.privilege == "sys-admin") loaded.privilege = scenario::Privilege::SysAdmin;
-    else if (flags.privilege == "privileged") loaded.privilege = scenario::Privilege::Privileged;
+    if (auto level = options::parse_privilege(flags.privilege)) loaded.privilege = level;
     else if (flags.privilege != "auto")
       throw UserError("unknown privilege '" + flags.privilege + "'", "use auto, minimal, sys-admin or privileged");
     return loaded;
@@ -67,13 +65,13 @@ Action setup_run(CLI::App& app) {
   return [=](Context& context) {
     scenario::Scenario scenario = load_scenario_or_flags(*path, *flags);
     context.require_podman();
-    std::string run_id = trial::new_run_id();
-    trial::PreparedScenario prepared = trial::prepare_scenario(scenario, context.images(), run_id);
+    std::string run_id = job::new_run_id();
+    job::PreparedScenario prepared = job::prepare_scenario(scenario, context.images(), run_id);
     // This host's kernel log only tells about containers that run here.
     prepared.plan.host_kernel_log = context.host_flags().connection.empty();
     prepared.plan.local_host = context.host_flags().connection.empty();
     std::cout << fmt::format("hardbisect run: {} on {}\n", scenario.service.unit, prepared.plan.image);
-    std::cout << fmt::format("privilege: {} ({})\n", runtime::privilege_name(prepared.privilege.level),
+    std::cout << fmt::format("privilege: {} ({})\n", options::privilege_name(prepared.privilege.level),
                              prepared.privilege.why);
     for (const auto& line : prepared.privilege.unenforceable)
       std::cout << "  warning: cannot be enforced at this privilege: " << line << "\n";
@@ -83,7 +81,7 @@ Action setup_run(CLI::App& app) {
     report["scenario"] = scenario.name;
     report["unit"] = scenario.service.unit;
     report["image"] = prepared.plan.image;
-    report["privilege"] = runtime::privilege_name(prepared.privilege.level);
+    report["privilege"] = options::privilege_name(prepared.privilege.level);
     report["run_id"] = run_id;
     nlohmann::json trials = nlohmann::json::array();
     auto finish = [&](const std::string& verdict, int code) {
@@ -94,8 +92,8 @@ Action setup_run(CLI::App& app) {
     };
 
     context.log("trial 1/2: baseline (no options)...");
-    trial::TrialResult baseline = trial::run_baseline(runner, [](const std::string& line) { std::cout << line << "\n"; });
-    report["privilege"] = runtime::privilege_name(runner.plan().privilege);
+    trial::TrialResult baseline = job::run_baseline(runner, context.status());
+    report["privilege"] = options::privilege_name(runner.plan().privilege);
     trials.push_back(report::trial_to_json("baseline", baseline));
     std::cout << report::format_trial("baseline (no options)", baseline, true);
     if (baseline.verdict != search::Verdict::Pass) {
@@ -114,7 +112,7 @@ Action setup_run(CLI::App& app) {
       return finish("unresolved", exit_for_unresolved(baseline));
     }
 
-    std::vector<options::Directive> all = trial::flatten(scenario.options);
+    std::vector<options::Directive> all = job::flatten(scenario.options);
     context.log(fmt::format("trial 2/2: full set ({} options)...", scenario.options.size()));
     trial::TrialResult full = runner.run(all);
     trials.push_back(report::trial_to_json("full", full));

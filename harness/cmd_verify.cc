@@ -8,7 +8,7 @@
 #include "report/report_cell.h"
 #include "report/search_report.h"
 #include "scenario/loader.h"
-#include "trial/bisect_job.h"
+#include "job/bisect_job.h"
 #include "util/error.h"
 #include "util/files.h"
 
@@ -70,7 +70,7 @@ Action setup_verify(CLI::App& app) {
     }
     if (scenarios.empty()) throw UserError("no scenario states expect_culprits", "add expect_culprits: to a scenario");
     context.require_podman();
-    std::unique_ptr<trial::ResultCache> cache = open_result_cache(context);
+    std::unique_ptr<job::ResultCache> cache = open_result_cache(context);
     nlohmann::json results = nlohmann::json::array();
     int wrong = 0;
     int undecided = 0;
@@ -78,12 +78,12 @@ Action setup_verify(CLI::App& app) {
     report::ReportSet report_set{"hardbisect verify", "verify", {}};
     for (const auto& s : scenarios) {
       std::cout << "\n== " << s.name << " (" << s.loc.file << ")\n";
-      trial::BisectJob job = trial::run_bisect_job(
+      job::BisectJob job = job::run_bisect_job(
           context.runtime(), context.images(), s, *config,
-          [](const std::string& line) { std::cout << line << std::endl; }, cache.get(),
+          context.status(), cache.get(),
           context.host_flags().connection.empty());
-      auto found = trial::culprit_names(s, job.result);
-      auto expected = trial::normalized(s.expect_culprits);
+      auto found = job::culprit_names(s, job.result);
+      auto expected = job::normalized(s.expect_culprits);
       bool decided = job.result.status == search::SearchStatus::Found;
       bool match = decided && found == expected;
       if (!decided) ++undecided;
@@ -96,8 +96,8 @@ Action setup_verify(CLI::App& app) {
       rows.push_back(fmt::format("{:<10} {:<28} {:>4} trials{} {:>6.1f} s  found {}{}", verdict, s.name,
                                  job.result.trial_count, cached, job.wall_seconds, sets_text_or_none(found), confidence));
       if (!match) rows.push_back(fmt::format("{:<10} {:<28} expected {} ({})", "", "", sets_text_or_none(expected),
-                                             report::summary_message(trial::search_report_input(s, job))));
-      report::SearchReportInput input = trial::search_report_input(s, job);
+                                             report::summary_message(report::search_report_input(s, job))));
+      report::SearchReportInput input = report::search_report_input(s, job);
       report::ReportCell cell = report::cell_from_search(input, report::options_label(s));
       cell.verdict = match ? "pass" : decided ? "fail" : "unresolved";
       cell.reason = fmt::format("found {}, expected {}: {}", sets_text_or_none(found), sets_text_or_none(expected), job.result.message);

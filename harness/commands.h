@@ -7,7 +7,7 @@
 
 #include "context.h"
 #include "search/search.h"
-#include "trial/result_cache.h"
+#include "job/result_cache.h"
 
 namespace hb::cli {
 
@@ -28,7 +28,7 @@ Action setup_report(CLI::App& app);
 // cache they ask for, or null (--no-cache, --dry-run).
 void add_search_flags(CLI::App& app, search::SearchConfig& config);
 void add_cache_flags(CLI::App& app);
-std::unique_ptr<trial::ResultCache> open_result_cache(const Context& context);
+std::unique_ptr<job::ResultCache> open_result_cache(const Context& context);
 int default_jobs();
 
 }  // namespace hb::cli

@@ -1,6 +1,7 @@
 #include "context.h"
 
 #include <cstdlib>
+#include <iostream>
 
 #include "runtime/reaper.h"
 #include "util/error.h"
@@ -8,6 +9,8 @@
 namespace hb::cli {
 
 Context::Context(GlobalFlags flags) : m_flags(std::move(flags)) {
+  m_status = std::make_unique<report::StatusPrinter>(std::cout, m_flags.quiet);
+  m_log_status = std::make_unique<report::StatusPrinter>(std::cerr, m_flags.quiet);
   m_facts = runtime::read_host_facts();
   m_host_flags = runtime::choose_host_flags(m_facts);
   m_host_flags.connection = m_flags.connection;
@@ -36,8 +39,5 @@ void Context::require_podman() {
     throw InfraError("podman does not work here: " + version.summary(), "run `hardbisect doctor` for the details");
 }
 
-void Context::log(const std::string& line) const {
-  if (!m_flags.quiet) std::cerr << line << std::endl;
-}
 
 }  // namespace hb::cli

@@ -7,6 +7,7 @@
 #include "image/image_builder.h"
 #include "runtime/doctor.h"
 #include "runtime/podman_runtime.h"
+#include "report/status_printer.h"
 #include "runtime/process.h"
 
 namespace hb::cli {
@@ -33,8 +34,13 @@ class Context {
   const GlobalFlags& flags() const { return m_flags; }
   // Fails with exit 4 and the fix when Podman cannot be used at all.
   void require_podman();
-  // Progress goes to stderr so stdout stays the report.
-  void log(const std::string& line) const;
+  // Job events: status() prints progress on stdout beside the report (run,
+  // bisect, check, verify); log_status() on stderr (matrix, doctor, image).
+  // Both honour -q.
+  job::Status& status() { return *m_status; }
+  job::Status& log_status() { return *m_log_status; }
+  // A progress line on stderr (dropped with -q).
+  void log(const std::string& line) { m_log_status->info(line); }
 
  private:
   GlobalFlags m_flags;
@@ -43,6 +49,8 @@ class Context {
   std::unique_ptr<runtime::ProcessRunner> m_runner;
   std::unique_ptr<runtime::PodmanRuntime> m_runtime;
   std::unique_ptr<image::ImageBuilder> m_images;
+  std::unique_ptr<report::StatusPrinter> m_status;
+  std::unique_ptr<report::StatusPrinter> m_log_status;
 };
 
 }  // namespace hb::cli

@@ -8,35 +8,31 @@
 
 #include "report/report_cell.h"
 #include "report/search_report.h"
-#include "trial/bisect_job.h"
+#include "job/bisect_job.h"
 #include "util/error.h"
 
 namespace hb::matrix {
 
 std::vector<CellResult> run_cells(const std::vector<MatrixCell>& cells, int jobs, const CellRunner& runner,
-                                  const LineSink& log) {
+                                  job::Status& status) {
   std::vector<CellResult> results(cells.size());
   if (cells.empty()) return results;
   int threads = std::clamp<int>(jobs, 1, static_cast<int>(cells.size()));
   int per_cell = std::max(1, jobs / threads);
-  std::mutex log_mutex;
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i = next++; i < cells.size(); i = next++) {
       const MatrixCell& cell = cells[i];
-      LineSink cell_log = [&](const std::string& line) {
-        std::lock_guard<std::mutex> lock(log_mutex);
-        log("[" + cell.id + "] " + line);
-      };
-      cell_log(fmt::format("cell {}/{} starts", i + 1, cells.size()));
+      job::ScopedStatus cell_status(status, cell.id);
+      cell_status.info(fmt::format("cell {}/{} starts", i + 1, cells.size()));
       try {
-        results[i] = runner(cell, per_cell, cell_log);
+        results[i] = runner(cell, per_cell, cell_status);
       } catch (const UserError& e) {
         results[i] = error_cell(cell, std::string(e.what()) + (e.hint().empty() ? "" : " (hint: " + e.hint() + ")"));
       } catch (const std::exception& e) {
         results[i] = error_cell(cell, std::string("internal error: ") + e.what());
       }
-      cell_log(fmt::format("cell {}/{} done: {}", i + 1, cells.size(), results[i].cell.verdict));
+      cell_status.info(fmt::format("cell {}/{} done: {}", i + 1, cells.size(), results[i].cell.verdict));
     }
   };
   if (threads == 1) {
@@ -49,19 +45,19 @@ std::vector<CellResult> run_cells(const std::vector<MatrixCell>& cells, int jobs
   return results;
 }
 
-CellResult run_cell(CellEnvironment& env, const MatrixCell& cell, int jobs, const LineSink& log) {
+CellResult run_cell(CellEnvironment& env, const MatrixCell& cell, int jobs, job::Status& status) {
   scenario::Scenario scenario = cell_scenario(cell);
   search::SearchConfig config = env.config;
   config.jobs = jobs;
-  trial::BisectJob job =
-      trial::run_bisect_job(env.runtime, env.images, scenario, config, log, env.cache, env.local_host);
-  report::SearchReportInput input = trial::search_report_input(scenario, job);
+  job::BisectJob job =
+      job::run_bisect_job(env.runtime, env.images, scenario, config, status, env.cache, env.local_host);
+  report::SearchReportInput input = report::search_report_input(scenario, job);
   CellResult result;
   result.id = cell.id;
   result.scenario_file = cell.scenario_file;
   result.base = cell.base;
   result.status = search::status_name(job.result.status);
-  result.privilege = runtime::privilege_name(job.prepared.privilege.level);
+  result.privilege = options::privilege_name(job.prepared.privilege.level);
   result.cached_trials = job.cached_count;
   result.cell = report::cell_from_search(input, report::options_label(scenario));
   result.cell.name = cell.id;
@@ -72,7 +68,7 @@ CellResult run_cell(CellEnvironment& env, const MatrixCell& cell, int jobs, cons
 }
 
 std::map<std::string, std::string> build_images(image::ImageBuilder& images, const std::vector<MatrixCell>& cells,
-                                                const LineSink& log) {
+                                                job::Status& status) {
   std::map<std::string, std::string> failed_cells;
   std::map<std::string, std::string> failed_images;  // request -> why
   std::map<std::string, bool> done;
@@ -92,10 +88,10 @@ std::map<std::string, std::string> build_images(image::ImageBuilder& images, con
       done[key] = true;
       try {
         std::string name = images.ensure(request);
-        log(fmt::format("image for {}: {}", key, name));
+        status.info(fmt::format("image for {}: {}", key, name));
       } catch (const UserError& e) {
         failed_images[key] = std::string("image build failed: ") + e.what();
-        log(fmt::format("image for {}: {}", key, failed_images[key]));
+        status.warning(fmt::format("image for {}: {}", key, failed_images[key]));
       }
     }
     if (auto it = failed_images.find(key); it != failed_images.end()) failed_cells[cell.id] = it->second;

@@ -28,9 +28,9 @@ constexpr auto kIps = ValueKind::IpList;
 constexpr auto kArchs = ValueKind::ArchList;
 constexpr auto kWords = ValueKind::WordList;
 
-constexpr auto kNone = Requirement::None;
-constexpr auto kSysAdmin = Requirement::SysAdmin;
-constexpr auto kPrivileged = Requirement::Privileged;
+constexpr auto kNone = Privilege::Minimal;
+constexpr auto kSysAdmin = Privilege::SysAdmin;
+constexpr auto kPrivileged = Privilege::Privileged;
 
 constexpr bool kAssessed = true;
 constexpr bool kV2Only = true;
@@ -47,7 +47,7 @@ constexpr std::string_view kRlimit =
 // a key was checked against the binaries (see known_directives.cc), and
 // `assessed` against `systemd-analyze security` of 252 and 257 (same rows).
 //
-// Requirement is for a cgroup v1 hybrid host like ours (DESIGN.md,
+// Privilege is for a cgroup v1 hybrid host like ours (DESIGN.md,
 // "Environment facts"): mount and namespace setup needs CAP_SYS_ADMIN, cgroup
 // v1 limits and BPF programs need --privileged --cgroupns=private, seccomp,
 // prctl and credentials work unprivileged.
@@ -539,29 +539,6 @@ std::string_view section_of(std::string_view name) {
   return {};
 }
 
-std::string_view requirement_flags(Requirement requirement) {
-  switch (requirement) {
-    case Requirement::None:
-      return "none";
-    case Requirement::SysAdmin:
-      return "--cap-add SYS_ADMIN";
-    case Requirement::Privileged:
-      return "--privileged --cgroupns=private";
-  }
-  return "none";
-}
-
-std::string_view to_string(Requirement requirement) {
-  switch (requirement) {
-    case Requirement::None:
-      return "none";
-    case Requirement::SysAdmin:
-      return "sys-admin";
-    case Requirement::Privileged:
-      return "privileged";
-  }
-  return "none";
-}
 
 std::string_view to_string(ValueKind kind) {
   switch (kind) {
@@ -599,8 +576,8 @@ std::string_view to_string(ValueKind kind) {
   return "string";
 }
 
-Requirement least_requirement(std::span<const std::string> names) {
-  Requirement most = Requirement::None;
+Privilege least_requirement(std::span<const std::string> names) {
+  Privilege most = Privilege::Minimal;
   for (const auto& name : names) {
     const DirectiveInfo* info = find_directive(name);
     if (info != nullptr && static_cast<int>(info->requirement) > static_cast<int>(most))
@@ -617,7 +594,7 @@ std::vector<CatalogueRow> catalogue_table() {
     row.name = info.name;
     row.section = info.section;
     row.kind = to_string(info.kind);
-    row.requirement = requirement_flags(info.requirement);
+    row.requirement = privilege_flags(info.requirement);
     row.probe = info.probe;
     row.min_systemd = info.min_systemd;
     row.assessed = info.assessed;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "options/directive.h"
+#include "options/privilege.h"
 
 namespace hb::options {
 
@@ -31,13 +32,6 @@ enum class ValueKind {
   WordList,           // other space-separated lists (SupplementaryGroups=, RestrictFileSystems=...)
 };
 
-// Least container privilege at which systemd enforces the directive on a
-// cgroup v1 hybrid host like ours (see ARCHITECTURE.md "Privilege").
-enum class Requirement {
-  None,        // works in an unprivileged systemd container
-  SysAdmin,    // needs CAP_SYS_ADMIN (mount/namespace setup)
-  Privileged,  // needs --privileged --cgroupns=private (cgroup v1 limits, BPF)
-};
 
 // Probe ids: one per kind of evidence, read from the running main process
 // (the trial runner implements them; "" = the directive is not probed):
@@ -71,7 +65,7 @@ struct DirectiveInfo {
   std::string_view name;
   std::string_view section;  // "Unit" or "Service"
   ValueKind kind;
-  Requirement requirement;
+  Privilege requirement;
   std::string_view probe;    // id of the enforcement probe, empty = none
   int min_systemd = 0;       // first systemd version that knows it
   int max_systemd = 0;       // last version that knows it, 0 = still known
@@ -118,22 +112,18 @@ std::optional<std::string> check_known(std::string_view name, int systemd_versio
 // systemd reads it from; empty when systemd does not know it.
 std::string_view section_of(std::string_view name);
 
-// The container flags that give systemd the privilege, as the doctor prints
-// them: "none", "--cap-add SYS_ADMIN", "--privileged --cgroupns=private".
-std::string_view requirement_flags(Requirement requirement);
-std::string_view to_string(Requirement requirement);  // "none", "sys-admin", "privileged"
 std::string_view to_string(ValueKind kind);           // "bool", "path-list", ...
 
 // The least privilege that enforces all the named directives (unknown names
 // need none); what the doctor recommends for a scenario.
-Requirement least_requirement(std::span<const std::string> names);
+Privilege least_requirement(std::span<const std::string> names);
 
 // One row of `hardbisect doctor --options`; the CLI formats the table.
 struct CatalogueRow {
   std::string name;
   std::string section;
   std::string kind;
-  std::string requirement;  // container flags, see requirement_flags()
+  std::string requirement;  // container flags, see privilege_flags()
   std::string probe;        // empty = not probed
   int min_systemd = 0;
   bool assessed = false;

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "trial/trial_runner.h"
+#include "trial/trial_result.h"
 
 namespace hb::report {
 

@@ -57,13 +57,13 @@ int first_trial(const SearchReportInput& in, search::Phase phase, std::optional<
 std::optional<double> phase_exposure(const SearchReportInput& in, search::Phase phase) {
   const auto& records = in.result.trials;
   for (size_t i = 0; i < records.size() && i < in.trials.size(); ++i)
-    if (records[i].phase == phase && in.trials[i].exposure) return in.trials[i].exposure;
+    if (records[i].phase == phase && in.trials[i].result.exposure) return in.trials[i].result.exposure;
   return std::nullopt;
 }
 
 // A trial's reason, explanation and the tail of its output and journal.
 void describe_trial(std::string& text, const SearchReportInput& in, int index, const std::string& what) {
-  const trial::TrialResult& t = in.trials.at(static_cast<size_t>(index));
+  const trial::TrialResult& t = in.trials.at(static_cast<size_t>(index)).result;
   text += fmt::format("{}: trial {} {}", what, index + 1, verdict_upper(t.verdict));
   if (!t.reason.empty()) text += ": " + t.reason;
   text += "\n";
@@ -163,7 +163,7 @@ SearchExposures search_exposures(const SearchReportInput& in) {
   e.full = phase_exposure(in, search::Phase::Full);
   const int safe = in.result.safe_trial;
   if (safe >= 0 && static_cast<size_t>(safe) < in.trials.size())
-    e.safe = in.trials[static_cast<size_t>(safe)].exposure;
+    e.safe = in.trials[static_cast<size_t>(safe)].result.exposure;
   return e;
 }
 
@@ -200,8 +200,8 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
   }
   cell.reason = summary_message(in);
   int full_fail = first_trial(in, search::Phase::Full, search::Verdict::Fail);
-  if (full_fail >= 0 && !in.trials[static_cast<size_t>(full_fail)].reason.empty())
-    cell.reason += "; the full set: " + in.trials[static_cast<size_t>(full_fail)].reason;
+  if (full_fail >= 0 && !in.trials[static_cast<size_t>(full_fail)].result.reason.empty())
+    cell.reason += "; the full set: " + in.trials[static_cast<size_t>(full_fail)].result.reason;
 
   // The evidence: the trials that show the answer, then the whole log.
   // The reason comes first wherever the evidence is shown; it is not repeated.
@@ -237,9 +237,9 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
   for (const auto& u : r.unresolved) text += fmt::format("unresolved trial {}: {}\n", u.trial + 1, u.reason);
   text += "\ntrial log:\n";
   for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
-    text += format_progress(in.scenario, r.trials[i], in.trials[i]);
-    if (in.trials[i].exposure) text += fmt::format("  [exposure {:.1f}]", *in.trials[i].exposure);
-    if (in.cached && i < in.cached->size() && (*in.cached)[i]) text += "  [cached]";
+    text += format_progress(in.scenario, r.trials[i], in.trials[i].result);
+    if (in.trials[i].result.exposure) text += fmt::format("  [exposure {:.1f}]", *in.trials[i].result.exposure);
+    if (in.trials[i].cached) text += "  [cached]";
     text += "\n";
   }
   cell.evidence = text;

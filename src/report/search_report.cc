@@ -6,14 +6,18 @@
 #include "util/strings.h"
 
 #include "report/json_report.h"
+#include "report/status_printer.h"
 #include "scenario/template.h"
 
 namespace hb::report {
 
-std::vector<std::string> option_names(const scenario::Scenario& scenario, const search::OptionSet& set) {
-  std::vector<std::string> names;
-  for (int index : set) names.push_back(scenario.options.at(static_cast<size_t>(index)).name);
-  return names;
+SearchReportInput search_report_input(const scenario::Scenario& scenario, const job::BisectJob& job) {
+  return SearchReportInput{scenario,
+                           job.result,
+                           job.trials,
+                           job.prepared.plan.image,
+                           options::privilege_name(job.prepared.privilege.level),
+                           job.wall_seconds};
 }
 
 std::string sets_text(const std::vector<std::vector<std::string>>& sets) {
@@ -30,21 +34,7 @@ namespace {
 
 std::string joined(const std::vector<std::string>& words) { return util::join(words, ", "); }
 
-std::string set_label(const scenario::Scenario& scenario, const search::OptionSet& set) {
-  if (set.empty()) return "(no options)";
-  if (set.size() == scenario.options.size()) return fmt::format("(all {} options)", set.size());
-  if (set.size() <= 2) return joined(option_names(scenario, set));
-  return fmt::format("{} options", set.size());
-}
-
-const char* verdict_upper(search::Verdict v) {
-  switch (v) {
-    case search::Verdict::Pass: return "PASS";
-    case search::Verdict::Fail: return "FAIL";
-    case search::Verdict::Unresolved: return "UNRESOLVED";
-  }
-  return "?";
-}
+using job::set_label;
 
 std::vector<options::Directive> directives_of(const scenario::Scenario& scenario, const search::OptionSet& set) {
   std::vector<options::Directive> all;
@@ -68,12 +58,7 @@ std::string safe_dropin(const scenario::Scenario& scenario, const search::Search
 
 std::string format_progress(const scenario::Scenario& scenario, const search::TrialRecord& record,
                             const trial::TrialResult& trial) {
-  std::string line = fmt::format("[{:>3}] {:<8} {:<44} {:<10} {:>5.2f} s", record.index + 1,
-                                 search::phase_name(record.phase), set_label(scenario, record.options),
-                                 verdict_upper(record.outcome.verdict), trial.elapsed.count() / 1000.0);
-  if (record.run > 1) line += fmt::format("  (run {})", record.run);
-  if (!record.outcome.reason.empty()) line += "  " + record.outcome.reason;
-  return line;
+  return format_progress(job::TrialFinished{{}, record, &trial, false, set_label(scenario, record.options), false});
 }
 
 std::string summary_message(const SearchReportInput& in) {
@@ -108,8 +93,8 @@ std::string format_search_summary(const SearchReportInput& in) {
       for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
         if (r.trials[i].options == search::OptionSet{removal.option} &&
             r.trials[i].outcome.verdict == search::Verdict::Fail) {
-          text += "      evidence: " + in.trials[i].reason + "\n";
-          if (!in.trials[i].explanation.empty()) text += "      why: " + in.trials[i].explanation + "\n";
+          text += "      evidence: " + in.trials[i].result.reason + "\n";
+          if (!in.trials[i].result.explanation.empty()) text += "      why: " + in.trials[i].result.explanation + "\n";
           break;
         }
       }
@@ -151,14 +136,14 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
   nlohmann::json log = nlohmann::json::array();
   for (size_t i = 0; i < r.trials.size(); ++i) {
     const auto& record = r.trials[i];
-    nlohmann::json entry = i < in.trials.size() ? trial_to_json(search::phase_name(record.phase), in.trials[i])
+    nlohmann::json entry = i < in.trials.size() ? trial_to_json(search::phase_name(record.phase), in.trials[i].result)
                                                  : nlohmann::json::object();
     entry["index"] = record.index;
     entry["phase"] = search::phase_name(record.phase);
     entry["run"] = record.run;
     entry["option_names"] = option_names(in.scenario, record.options);
     entry["verdict"] = verdict_name(record.outcome.verdict);
-    entry["cached"] = in.cached && i < in.cached->size() && (*in.cached)[i];
+    entry["cached"] = i < in.trials.size() && in.trials[i].cached;
     log.push_back(entry);
   }
   nlohmann::json unresolved = nlohmann::json::array();
@@ -182,7 +167,7 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
       {"complete", r.complete},
       {"trials", r.trial_count},
       {"distinct_sets", r.distinct_sets},
-      {"cached_trials", in.cached ? std::count(in.cached->begin(), in.cached->end(), true) : 0},
+      {"cached_trials", std::count_if(in.trials.begin(), in.trials.end(), [](const job::TrialEntry& e) { return e.cached; })},
       {"wall_seconds", in.wall_seconds},
       {"flaky", r.flaky},
       {"failure_rate", r.failure_rate},

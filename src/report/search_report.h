@@ -4,26 +4,26 @@
 #include <string>
 #include <vector>
 
+#include "job/bisect_job.h"
 #include "scenario/scenario.h"
 #include "search/search.h"
-#include "trial/trial_runner.h"
+#include "trial/trial_result.h"
 
 namespace hb::report {
 
 struct SearchReportInput {
   const scenario::Scenario& scenario;
   const search::SearchResult& result;
-  const std::vector<trial::TrialResult>& trials;  // parallel to result.trials
+  const std::vector<job::TrialEntry>& trials;  // the n-th is result.trials[n]
   std::string image;
   std::string privilege;
   double wall_seconds = 0;
-  // Parallel to trials: served from the result cache ("cached" in the trial
-  // log); null = none was.
-  const std::vector<bool>* cached = nullptr;
 };
 
-// Names of the options of a set, as written in the scenario.
-std::vector<std::string> option_names(const scenario::Scenario& scenario, const search::OptionSet& set);
+using job::option_names;
+
+// The report's view of a finished job (image, privilege, timings, cache marks).
+SearchReportInput search_report_input(const scenario::Scenario& scenario, const job::BisectJob& job);
 
 // "{A, B} {C}" for culprit sets of names.
 std::string sets_text(const std::vector<std::vector<std::string>>& sets);

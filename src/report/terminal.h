@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "trial/trial_runner.h"
+#include "trial/trial_result.h"
 
 namespace hb::report {
 

@@ -8,19 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "options/privilege.h"
 #include "runtime/process.h"
 
 namespace hb::runtime {
 
-// How much the trial container may do; systemd silently skips sandboxing it
-// cannot set up, so this decides which options can be enforced at all.
-enum class Privilege {
-  Minimal,     // default Podman capabilities
-  SysAdmin,    // --cap-add SYS_ADMIN: mount namespaces, Protect*, Private*
-  Privileged,  // --privileged --cgroupns=private: cgroup v1 limits, BPF
-};
-const char* privilege_name(Privilege privilege);  // "minimal", "sys-admin", "privileged"
-std::optional<Privilege> parse_privilege(const std::string& name);
+using options::Privilege;
 
 // Label put on everything hardbisect creates, so `gc` can find leftovers.
 inline constexpr const char* kLabel = "io.hardbisect";

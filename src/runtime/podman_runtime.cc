@@ -9,22 +9,6 @@ namespace {
 constexpr std::chrono::seconds kShortCall{60};
 }
 
-const char* privilege_name(Privilege privilege) {
-  switch (privilege) {
-    case Privilege::Minimal: return "minimal";
-    case Privilege::SysAdmin: return "sys-admin";
-    case Privilege::Privileged: return "privileged";
-  }
-  return "?";
-}
-
-std::optional<Privilege> parse_privilege(const std::string& name) {
-  if (name == "minimal") return Privilege::Minimal;
-  if (name == "sys-admin") return Privilege::SysAdmin;
-  if (name == "privileged") return Privilege::Privileged;
-  return std::nullopt;
-}
-
 Argv PodmanRuntime::podman(std::initializer_list<std::string> args) const {
   Argv argv{m_flags.podman};
   if (!m_flags.connection.empty()) {

@@ -9,14 +9,5 @@ std::string SourceLoc::str() const {
   return out;
 }
 
-const char* to_string(Privilege privilege) {
-  switch (privilege) {
-    case Privilege::Auto: return "auto";
-    case Privilege::Minimal: return "minimal";
-    case Privilege::SysAdmin: return "sys-admin";
-    case Privilege::Privileged: return "privileged";
-  }
-  return "auto";
-}
 
 }  // namespace hb::scenario

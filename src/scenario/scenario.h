@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "options/directive.h"
+#include "options/privilege.h"
 
 namespace hb::scenario {
 
@@ -27,10 +28,6 @@ struct OptionItem {
   bool is_group() const { return directives.size() != 1 || name != directives.front().line(); }
 };
 
-enum class Privilege { Auto, Minimal, SysAdmin, Privileged };
-
-// "auto", "minimal", "sys-admin", "privileged": the scenario spelling.
-const char* to_string(Privilege privilege);
 
 struct ImageSpec {
   std::string base = "bookworm";      // Debian release of the base image
@@ -73,7 +70,7 @@ struct Scenario {
   std::string description;
   SourceLoc loc;  // the file itself
   ImageSpec image;
-  Privilege privilege = Privilege::Auto;
+  std::optional<options::Privilege> privilege;  // nullopt: auto, the least that enforces the options
   ServiceSpec service;
   Workload workload;
   Expectations expect;

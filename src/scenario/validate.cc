@@ -71,11 +71,9 @@ void check_base(std::string_view base, const std::string& where) {
        best.empty() ? known : "did you mean '" + best + "'? (" + known + ")");
 }
 
-Privilege parse_privilege(std::string_view text, const std::string& where) {
-  if (text == "auto") return Privilege::Auto;
-  if (text == "minimal") return Privilege::Minimal;
-  if (text == "sys-admin") return Privilege::SysAdmin;
-  if (text == "privileged") return Privilege::Privileged;
+std::optional<options::Privilege> parse_privilege(std::string_view text, const std::string& where) {
+  if (text == "auto") return std::nullopt;
+  if (auto level = options::parse_privilege(text)) return level;
   static const std::vector<std::string> names = {"auto", "minimal", "sys-admin", "privileged"};
   fail(where, "unknown privilege '" + std::string(text) + "'",
        suggestion_hint(text, names, "use one of: " + join(names, ", ")));

@@ -18,7 +18,7 @@ const std::vector<std::string>& known_bases();
 void check_base(std::string_view base, const std::string& where);
 
 // "auto" | "minimal" | "sys-admin" | "privileged".
-Privilege parse_privilege(std::string_view text, const std::string& where);
+std::optional<options::Privilege> parse_privilege(std::string_view text, const std::string& where);
 
 // "30s", "500ms", "2m", "1h"; a plain integer is seconds. Must be > 0.
 std::chrono::milliseconds parse_duration(std::string_view text, const std::string& where);

@@ -81,8 +81,8 @@ CulpritSearch find_culprit_set(Predicate& predicate, OptionSet fixed, OptionSet 
   return {fixed, {}};
 }
 
-StrategyFind Bisect::find(TrialRunner& runner, const OptionSet& failing) {
-  CulpritSearch found = find_culprit_set(runner, {}, failing);
+StrategyFind Bisect::find(SetTester& tester, const OptionSet& failing) {
+  CulpritSearch found = find_culprit_set(tester, {}, failing);
   if (!found.culprit) return {{}, found.stuck};
   return {{*found.culprit}, {}};
 }

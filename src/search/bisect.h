@@ -23,7 +23,7 @@ CulpritSearch find_culprit_set(Predicate& predicate, OptionSet fixed, OptionSet 
 
 class Bisect : public Strategy {
  public:
-  StrategyFind find(TrialRunner& runner, const OptionSet& failing) override;
+  StrategyFind find(SetTester& tester, const OptionSet& failing) override;
   bool finds_all() const override { return true; }
 };
 

@@ -6,7 +6,7 @@
 
 namespace hb::search {
 
-StrategyFind Ddmin::find(TrialRunner& runner, const OptionSet& failing) {
+StrategyFind Ddmin::find(SetTester& tester, const OptionSet& failing) {
   OptionSet current = failing;
   std::size_t granularity = 2;
   // Whether some test at the finest granularity was unresolved: then
@@ -22,7 +22,7 @@ StrategyFind Ddmin::find(TrialRunner& runner, const OptionSet& failing) {
     bool saw_unresolved = false;
     // Reduce to a subset.
     for (const auto& subset : subsets) {
-      const Verdict v = runner.test(subset, Phase::Search);
+      const Verdict v = tester.test(subset, Phase::Search);
       if (v == Verdict::Fail) {
         current = subset;
         granularity = 2;
@@ -35,7 +35,7 @@ StrategyFind Ddmin::find(TrialRunner& runner, const OptionSet& failing) {
     if (!reduced && parts > 2) {
       for (const auto& subset : subsets) {
         OptionSet complement = set_minus(current, subset);
-        const Verdict v = runner.test(complement, Phase::Search);
+        const Verdict v = tester.test(complement, Phase::Search);
         if (v == Verdict::Fail) {
           current = complement;
           granularity = std::max<std::size_t>(parts - 1, 2);
@@ -58,7 +58,7 @@ StrategyFind Ddmin::find(TrialRunner& runner, const OptionSet& failing) {
   }
   // A single option: its own test may not have run yet (when the search
   // started from one option); the engine's culprit sets must be seen failing.
-  if (runner.test(current, Phase::Confirm) != Verdict::Fail) {
+  if (tester.test(current, Phase::Confirm) != Verdict::Fail) {
     return {{}, "ddmin's result did not fail when run by itself"};
   }
   return {{current}, {}};

@@ -2,10 +2,10 @@
 
 namespace hb::search {
 
-StrategyFind Linear::find(TrialRunner& runner, const OptionSet& failing) {
+StrategyFind Linear::find(SetTester& tester, const OptionSet& failing) {
   std::vector<OptionSet> singles;
   for (int option : failing) singles.push_back({option});
-  const std::vector<Verdict> verdicts = runner.test_many(singles, Phase::Search);
+  const std::vector<Verdict> verdicts = tester.test_many(singles, Phase::Search);
   StrategyFind found;
   bool unresolved = false;
   for (std::size_t i = 0; i < singles.size(); ++i) {

@@ -8,7 +8,7 @@ namespace hb::search {
 
 class Progressive : public Strategy {
  public:
-  StrategyFind find(TrialRunner& runner, const OptionSet& failing) override;
+  StrategyFind find(SetTester& tester, const OptionSet& failing) override;
 };
 
 }  // namespace hb::search

@@ -11,7 +11,7 @@
 #include "search/linear.h"
 #include "search/option_set.h"
 #include "search/progressive.h"
-#include "search/trial_runner.h"
+#include "search/set_tester.h"
 
 namespace hb::search {
 
@@ -89,11 +89,11 @@ int repeats_for_rate(double p, double confidence, int max_repeats) {
 // trials cannot be decided. Bad = unresolved, good = decided either way.
 class UnresolvedPredicate : public Predicate {
  public:
-  explicit UnresolvedPredicate(TrialRunner& runner) : m_runner(runner) {}
+  explicit UnresolvedPredicate(SetTester& tester) : m_tester(tester) {}
 
   Verdict test(const OptionSet& set, Phase phase) override {
     if (auto k = known(set)) return *k;
-    const Outcome outcome = m_runner.run_once(set, phase);
+    const Outcome outcome = m_tester.run_once(set, phase);
     const Verdict v = outcome.verdict == Verdict::Unresolved ? Verdict::Fail : Verdict::Pass;
     m_memory.emplace_back(set, v);
     return v;
@@ -111,14 +111,14 @@ class UnresolvedPredicate : public Predicate {
   void remember(const OptionSet& set, Verdict v) { m_memory.emplace_back(set, v); }
 
  private:
-  TrialRunner& m_runner;
+  SetTester& m_tester;
   std::vector<std::pair<OptionSet, Verdict>> m_memory;
 };
 
 class Engine {
  public:
   Engine(Oracle& oracle, int option_count, const SearchConfig& config, Strategy& strategy)
-      : m_config(config), m_strategy(strategy), m_runner(oracle, option_count, config),
+      : m_config(config), m_strategy(strategy), m_tester(oracle, option_count, config),
         m_option_count(option_count) {
     m_result.strategy = config.strategy;
     m_result.option_count = option_count;
@@ -159,15 +159,15 @@ class Engine {
   void note(std::string text) { m_result.notes.push_back(std::move(text)); }
 
   bool check_baseline() {
-    const Outcome first = m_runner.run_once({}, Phase::Baseline);
+    const Outcome first = m_tester.run_once({}, Phase::Baseline);
     if (first.verdict == Verdict::Unresolved) {
       stop(SearchStatus::Unresolved, "the baseline (no options) could not be decided: " + first.reason);
       return false;
     }
     if (first.verdict == Verdict::Fail) {
       // Two more runs tell a baseline that always fails from a flaky one.
-      for (int i = 0; i < 2; ++i) m_runner.run_once({}, Phase::Baseline);
-      const SetStats s = m_runner.stats({});
+      for (int i = 0; i < 2; ++i) m_tester.run_once({}, Phase::Baseline);
+      const SetStats s = m_tester.stats({});
       if (s.passes > 0) {
         stop(SearchStatus::FlakyBaseline, flaky_baseline_message());
       } else {
@@ -184,20 +184,20 @@ class Engine {
   }
 
   std::string flaky_baseline_message() const {
-    const SetStats s = m_runner.stats({});
+    const SetStats s = m_tester.stats({});
     return "the baseline fails only sometimes (" + std::to_string(s.fails) + " of " +
            std::to_string(s.fails + s.passes) + " runs) without any option applied: not blamed on an option";
   }
 
   // In flaky mode the baseline, like any passing set, needs `repeats` passes.
   bool recheck_baseline() {
-    return baseline_holds(m_runner.repeats() - m_runner.stats({}).passes);
+    return baseline_holds(m_tester.repeats() - m_tester.stats({}).passes);
   }
 
   // Runs the baseline `runs` more times; false (with the status set) when it fails.
   bool baseline_holds(int runs) {
     for (int i = 0; i < runs; ++i) {
-      const Outcome o = m_runner.run_once({}, Phase::Baseline);
+      const Outcome o = m_tester.run_once({}, Phase::Baseline);
       if (o.verdict == Verdict::Fail) {
         stop(SearchStatus::FlakyBaseline, flaky_baseline_message());
         return false;
@@ -216,9 +216,9 @@ class Engine {
     m_universe = all_options(m_option_count);
     Outcome first;
     for (;;) {
-      first = m_runner.run_once(m_universe, Phase::Full);
+      first = m_tester.run_once(m_universe, Phase::Full);
       if (first.verdict != Verdict::Unresolved) break;
-      UnresolvedPredicate predicate(m_runner);
+      UnresolvedPredicate predicate(m_tester);
       predicate.remember(m_universe, Verdict::Fail);
       const CulpritSearch found = find_culprit_set(predicate, {}, m_universe);
       if (!found.culprit) {
@@ -240,24 +240,24 @@ class Engine {
       // Failing every time so far: deterministic until a contradiction says
       // otherwise.
       int attempts = 0;
-      while (m_config.deterministic_after > 0 && m_runner.stats(m_universe).passes == 0 &&
-             m_runner.stats(m_universe).fails < m_config.deterministic_after &&
+      while (m_config.deterministic_after > 0 && m_tester.stats(m_universe).passes == 0 &&
+             m_tester.stats(m_universe).fails < m_config.deterministic_after &&
              attempts++ < 2 * m_config.deterministic_after + 2) {
-        m_runner.run_once(m_universe, Phase::Full);
+        m_tester.run_once(m_universe, Phase::Full);
       }
-      const SetStats s = m_runner.stats(m_universe);
+      const SetStats s = m_tester.stats(m_universe);
       if (m_config.deterministic_after > 0 && s.passes == 0 && s.fails >= m_config.deterministic_after) {
-        m_runner.set_repeats(1);
+        m_tester.set_repeats(1);
         return true;
       }
     } else {
       const int needed = repeats_for_rate(m_config.min_failure_rate, m_config.confidence, m_config.max_repeats);
       int attempts = 0;
-      while (m_runner.stats(m_universe).fails == 0 && m_runner.stats(m_universe).passes < needed &&
+      while (m_tester.stats(m_universe).fails == 0 && m_tester.stats(m_universe).passes < needed &&
              attempts++ < 2 * needed + 2) {
-        m_runner.run_once(m_universe, Phase::Full);
+        m_tester.run_once(m_universe, Phase::Full);
       }
-      const SetStats s = m_runner.stats(m_universe);
+      const SetStats s = m_tester.stats(m_universe);
       if (s.fails == 0) {
         if (s.passes < needed) {
           stop(SearchStatus::Unresolved, "the full set could not be decided often enough");
@@ -281,15 +281,15 @@ class Engine {
   void estimate() {
     int attempts = 0;
     for (;;) {
-      const SetStats s = m_runner.stats(m_universe);
+      const SetStats s = m_tester.stats(m_universe);
       if (s.passes + s.fails >= m_config.estimate_runs || attempts++ > 2 * m_config.estimate_runs) break;
-      m_runner.run_several(m_universe, Phase::Full, m_config.estimate_runs - (s.passes + s.fails));
+      m_tester.run_several(m_universe, Phase::Full, m_config.estimate_runs - (s.passes + s.fails));
     }
-    update_repeats(m_runner.repeats());
+    update_repeats(m_tester.repeats());
   }
 
   std::pair<int, int> pooled() const {
-    const SetStats s = m_runner.stats(m_universe);
+    const SetStats s = m_tester.stats(m_universe);
     return {s.fails + m_pool_fails, s.passes + m_pool_passes};
   }
 
@@ -297,7 +297,7 @@ class Engine {
     const auto [fails, passes] = pooled();
     int r = repeats_for(fails, passes, m_config.confidence, m_config.max_repeats);
     r = std::min(std::max(r, at_least), std::max(1, m_config.max_repeats));
-    m_runner.set_repeats(r);
+    m_tester.set_repeats(r);
     if (miss_probability(fails, passes, r) > 1.0 - m_config.confidence) {
       note("repeat count capped at max_repeats = " + std::to_string(r) + ": confidence below the requested " +
            std::to_string(m_config.confidence));
@@ -305,8 +305,8 @@ class Engine {
   }
 
   void on_contradiction(const Contradiction& c) {
-    const SetStats failing = m_runner.stats(c.failing);
-    const SetStats passed = m_runner.stats(c.passed);
+    const SetStats failing = m_tester.stats(c.failing);
+    const SetStats passed = m_tester.stats(c.passed);
     note(format_set(c.failing) + " failed although " + format_set(c.passed) + " had passed " +
          std::to_string(passed.passes) + " run(s): switching to " + (m_flaky ? "more repeats" : "flaky mode"));
     // Pool the runs that disagreed: they show a lower failure rate than the
@@ -316,7 +316,7 @@ class Engine {
       m_pool_passes += failing.passes;
     }
     if (c.passed != m_universe && c.passed != c.failing) m_pool_passes += passed.passes;
-    const int previous = m_runner.repeats();
+    const int previous = m_tester.repeats();
     if (!m_flaky) {
       m_flaky = true;
       estimate();
@@ -345,7 +345,7 @@ class Engine {
       bool found_more = false;
       for (const OptionSet& removal : *transversals) {
         const OptionSet rest = set_minus(m_universe, removal);
-        const Verdict v = m_runner.test(rest, Phase::Safe);
+        const Verdict v = m_tester.test(rest, Phase::Safe);
         if (v == Verdict::Unresolved) {
           all_decided = false;
           continue;
@@ -356,7 +356,7 @@ class Engine {
           break;
         }
         // `rest` contains no culprit set found so far and still fails.
-        StrategyFind found = m_strategy.find(m_runner, rest);
+        StrategyFind found = m_strategy.find(m_tester, rest);
         if (found.culprits.empty()) {
           stop(SearchStatus::Unresolved, (m_culprits.empty() ? "" : "after " + std::to_string(m_culprits.size()) +
                                               " culprit set(s), the remainder still fails and ") +
@@ -405,8 +405,8 @@ class Engine {
   bool verify_culprit(const OptionSet& culprit) {
     if (!m_flaky) {
       if (m_config.confirm_runs <= 0) return true;
-      while (m_runner.stats(culprit).fails < 1 + m_config.confirm_runs) {
-        const Outcome o = m_runner.rerun_failing(culprit, Phase::Confirm);
+      while (m_tester.stats(culprit).fails < 1 + m_config.confirm_runs) {
+        const Outcome o = m_tester.rerun_failing(culprit, Phase::Confirm);
         if (o.verdict == Verdict::Unresolved) {
           note("confirmation of " + format_set(culprit) + " was unresolved: " + o.reason);
           break;
@@ -415,13 +415,13 @@ class Engine {
     } else if (culprit.size() == 1) {
       if (m_baseline_rechecked) return true;
       m_baseline_rechecked = true;
-      return baseline_holds(m_runner.repeats());
+      return baseline_holds(m_tester.repeats());
     }
     if (culprit.size() < 2) return true;
-    const int runs = m_flaky ? m_runner.repeats() : 1;
+    const int runs = m_flaky ? m_tester.repeats() : 1;
     for (int option : culprit) {
       const OptionSet rest = set_minus(culprit, {option});
-      const Verdict v = m_runner.retest(rest, Phase::Confirm, runs);
+      const Verdict v = m_tester.retest(rest, Phase::Confirm, runs);
       if (v == Verdict::Fail) throw Contradiction(rest, culprit);
       if (v == Verdict::Unresolved) note("could not recheck that " + format_set(rest) + " passes");
     }
@@ -435,8 +435,8 @@ class Engine {
   void report(const OptionSet& removal, bool all_decided) {
     const OptionSet safe = set_minus(m_universe, removal);
     // The safe set must have passing runs of its own, not only inferred.
-    while (m_runner.stats(safe).fails == 0 && m_runner.stats(safe).passes < m_runner.repeats()) {
-      const Outcome o = m_runner.run_once(safe, Phase::Safe);
+    while (m_tester.stats(safe).fails == 0 && m_tester.stats(safe).passes < m_tester.repeats()) {
+      const Outcome o = m_tester.run_once(safe, Phase::Safe);
       if (o.verdict == Verdict::Fail) throw Contradiction(safe, safe);
       if (o.verdict == Verdict::Unresolved) {
         stop(SearchStatus::Unresolved, "the safe set could not be decided: " + o.reason);
@@ -444,11 +444,11 @@ class Engine {
         return;
       }
     }
-    if (m_runner.stats(safe).fails > 0) throw Contradiction(safe, safe);
+    if (m_tester.stats(safe).fails > 0) throw Contradiction(safe, safe);
     m_result.culprits = m_culprits;
     m_result.removal = removal;
     m_result.safe_set = safe;
-    for (const auto& t : m_runner.log()) {
+    for (const auto& t : m_tester.log()) {
       if (t.options == safe && t.outcome.verdict == Verdict::Pass) m_result.safe_trial = t.index;
     }
     for (int option : removal) {
@@ -479,30 +479,30 @@ class Engine {
   }
 
   void finish() {
-    m_result.trials = m_runner.log();
-    m_result.trial_count = m_runner.run_count();
-    m_result.distinct_sets = m_runner.distinct_sets();
+    m_result.trials = m_tester.log();
+    m_result.trial_count = m_tester.run_count();
+    m_result.distinct_sets = m_tester.distinct_sets();
     for (const auto& t : m_result.trials) {
       if (t.outcome.verdict == Verdict::Unresolved) {
         m_result.unresolved.push_back({t.index, t.options, t.outcome.reason});
       }
     }
-    const SetStats full = m_runner.stats(m_universe);
+    const SetStats full = m_tester.stats(m_universe);
     m_result.full_runs = full.passes + full.fails;
     m_result.full_failures = full.fails;
     m_result.failure_rate = m_result.full_runs ? double(full.fails) / m_result.full_runs : 0.0;
     m_result.flaky = m_flaky;
-    m_result.repeats = m_runner.repeats();
+    m_result.repeats = m_tester.repeats();
     if (m_flaky) {
       const auto [fails, passes] = pooled();
-      m_result.confidence = 1.0 - miss_probability(fails, passes, m_runner.repeats());
+      m_result.confidence = 1.0 - miss_probability(fails, passes, m_tester.repeats());
     }
     if (m_result.message.empty()) m_result.message = status_name(m_result.status);
   }
 
   const SearchConfig& m_config;
   Strategy& m_strategy;
-  TrialRunner m_runner;
+  SetTester m_tester;
   int m_option_count;
   SearchResult m_result;
   OptionSet m_universe;

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "search/trial_runner.h"
+#include "search/set_tester.h"
 
 namespace hb::search {
 
@@ -20,7 +20,7 @@ class Strategy {
  public:
   virtual ~Strategy() = default;
   // `failing` is known to fail and the baseline to pass.
-  virtual StrategyFind find(TrialRunner& runner, const OptionSet& failing) = 0;
+  virtual StrategyFind find(SetTester& tester, const OptionSet& failing) = 0;
   // True when the engine must prove that every culprit set was found, not
   // just enough of them for the template to pass.
   virtual bool finds_all() const { return false; }

@@ -286,13 +286,8 @@ bool probe_implemented(std::string_view probe) {
   return implemented.count(probe) > 0;
 }
 
-const char* requirement_text(options::Requirement requirement) {
-  switch (requirement) {
-    case options::Requirement::None: return "nothing";
-    case options::Requirement::SysAdmin: return "sys-admin";
-    case options::Requirement::Privileged: return "privileged";
-  }
-  return "?";
+const char* requirement_text(options::Privilege requirement) {
+  return requirement == options::Privilege::Minimal ? "nothing" : options::privilege_name(requirement);
 }
 
 }  // namespace

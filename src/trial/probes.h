@@ -9,7 +9,7 @@
 
 #include "options/directive.h"
 #include "trial/evidence.h"
-#include "trial/trial_runner.h"
+#include "trial/trial_result.h"
 
 namespace hb::trial {
 

@@ -36,7 +36,7 @@ class FakeRuntime : public runtime::ContainerRuntime {
   std::vector<std::string> removed;
   std::vector<std::string> dropins;
   std::map<std::string, std::string> staged_files;  // path in the stage -> content, of the last trial
-  runtime::Privilege last_privilege = runtime::Privilege::Minimal;
+  options::Privilege last_privilege = options::Privilege::Minimal;
 
   runtime::ProcessResult ok(std::string out = {}) {
     runtime::ProcessResult r;
@@ -47,7 +47,7 @@ class FakeRuntime : public runtime::ContainerRuntime {
   runtime::ProcessResult version() override { return ok("4.3.1\n"); }
   runtime::ProcessResult create(const runtime::ContainerSpec& spec) override {
     std::lock_guard lock(m_mutex);  // parallel trials (--jobs) share the fake
-    calls.push_back("create " + spec.image + " " + runtime::privilege_name(spec.privilege));
+    calls.push_back("create " + spec.image + " " + options::privilege_name(spec.privilege));
     last_privilege = spec.privilege;
     if (fail_create) {
       runtime::ProcessResult r;

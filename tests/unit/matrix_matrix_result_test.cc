@@ -7,6 +7,7 @@
 
 namespace hb::matrix {
 namespace {
+job::SilentStatus silent;
 
 const std::string kScenarios = std::string(HARDBISECT_SOURCE_DIR) + "/scenarios";
 
@@ -19,7 +20,7 @@ std::vector<MatrixCell> demo_cells() {
 }
 
 // A cell's answer decided by its id, as a real cell's is by its scenario.
-CellResult fake_cell(const MatrixCell& cell, int, const LineSink&) {
+CellResult fake_cell(const MatrixCell& cell, int, job::Status&) {
   CellResult r;
   r.id = cell.id;
   r.base = cell.base;
@@ -45,7 +46,7 @@ MatrixResult run(const std::vector<MatrixCell>& all, Shard shard, int jobs = 1) 
   result.matrix_hash = matrix_hash(all);
   for (const auto& cell : all) result.cell_ids.push_back(cell.id);
   result.shard = shard;
-  result.cells = run_cells(shard_cells(all, shard), jobs, fake_cell, [](const std::string&) {});
+  result.cells = run_cells(shard_cells(all, shard), jobs, fake_cell, silent);
   return result;
 }
 

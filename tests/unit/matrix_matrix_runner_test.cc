@@ -1,4 +1,5 @@
 #include "matrix/matrix_runner.h"
+#include "recording_status.h"
 
 #include <gtest/gtest.h>
 
@@ -13,6 +14,7 @@
 
 namespace hb::matrix {
 namespace {
+job::SilentStatus silent;
 
 const std::string kScenarios = std::string(HARDBISECT_SOURCE_DIR) + "/scenarios";
 
@@ -30,14 +32,14 @@ TEST(MatrixRunner, ParallelRowsAreTheSerialRows) {
   std::atomic<int> most{0};
   std::set<int> jobs_seen;
   std::mutex mutex;
-  CellRunner runner = [&](const MatrixCell& cell, int jobs, const LineSink& log) {
+  CellRunner runner = [&](const MatrixCell& cell, int jobs, job::Status& log) {
     int now = ++running;
     most = std::max(most.load(), now);
     {
       std::lock_guard<std::mutex> lock(mutex);
       jobs_seen.insert(jobs);
     }
-    log("working");
+    log.info("working");
     // Later cells finish first.
     std::this_thread::sleep_for(std::chrono::milliseconds(5 * static_cast<int>(20 - cell.id.size() % 20)));
     --running;
@@ -47,8 +49,8 @@ TEST(MatrixRunner, ParallelRowsAreTheSerialRows) {
     r.cell.verdict = cell.base == "trixie" ? "fail" : "pass";
     return r;
   };
-  std::vector<std::string> lines;
-  LineSink log = [&](const std::string& line) { lines.push_back(line); };  // serialized by run_cells
+  hb::testing::RecordingStatus log;
+  const std::vector<std::string>& lines = log.lines;
   std::vector<CellResult> serial = run_cells(cells, 1, runner, log);
   EXPECT_EQ(most.load(), 1);
   most = 0;
@@ -70,14 +72,14 @@ TEST(MatrixRunner, ParallelRowsAreTheSerialRows) {
 
 TEST(MatrixRunner, AFailingCellIsAnUnresolvedRowAndTheOthersGoOn) {
   std::vector<MatrixCell> cells = demo_cells("[bookworm]");
-  CellRunner runner = [](const MatrixCell& cell, int, const LineSink&) -> CellResult {
+  CellRunner runner = [](const MatrixCell& cell, int, job::Status&) -> CellResult {
     if (cell.id.rfind("quickstart", 0) == 0) throw UserError("the unit demo-cache.service is not in the image");
     CellResult r;
     r.id = cell.id;
     r.cell.verdict = "pass";
     return r;
   };
-  std::vector<CellResult> rows = run_cells(cells, 2, runner, [](const std::string&) {});
+  std::vector<CellResult> rows = run_cells(cells, 2, runner, silent);
   ASSERT_EQ(rows.size(), 4u);
   for (const auto& row : rows) {
     if (row.id.rfind("quickstart", 0) == 0) {
@@ -122,11 +124,11 @@ TEST(MatrixRunner, ConnectionReachesEveryPodmanCall) {
   config.max_trials = 4;
   CellEnvironment environment{podman, images, nullptr, config, false};
   std::vector<MatrixCell> cells = shard_cells(demo_cells(), Shard{1, 4});
-  std::map<std::string, std::string> image_errors = build_images(images, cells, [](const std::string&) {});
+  std::map<std::string, std::string> image_errors = build_images(images, cells, silent);
   EXPECT_TRUE(image_errors.empty());
   std::vector<CellResult> rows = run_cells(
-      cells, 2, [&](const MatrixCell& cell, int jobs, const LineSink& log) { return run_cell(environment, cell, jobs, log); },
-      [](const std::string&) {});
+      cells, 2, [&](const MatrixCell& cell, int jobs, job::Status& log) { return run_cell(environment, cell, jobs, log); },
+      silent);
   runtime::Reaper::instance().drain();
   ASSERT_EQ(rows.size(), cells.size());
   for (const auto& row : rows) EXPECT_EQ(row.cell.verdict, "unresolved") << row.id << ": " << row.cell.reason;

@@ -138,19 +138,19 @@ TEST(OptionsCatalogue, AgreesWithSystemdBinaries) {
 }
 
 TEST(OptionsCatalogue, RequirementsOnAHybridHost) {
-  EXPECT_EQ(get("ProtectSystem").requirement, Requirement::SysAdmin);
-  EXPECT_EQ(get("ProtectHome").requirement, Requirement::SysAdmin);
-  EXPECT_EQ(get("PrivateTmp").requirement, Requirement::SysAdmin);
-  EXPECT_EQ(get("PrivateNetwork").requirement, Requirement::SysAdmin);
-  EXPECT_EQ(get("ReadWritePaths").requirement, Requirement::SysAdmin);
-  EXPECT_EQ(get("MemoryMax").requirement, Requirement::Privileged);
-  EXPECT_EQ(get("TasksMax").requirement, Requirement::Privileged);
-  EXPECT_EQ(get("IPAddressDeny").requirement, Requirement::Privileged);
-  EXPECT_EQ(get("DeviceAllow").requirement, Requirement::Privileged);
-  EXPECT_EQ(get("NoNewPrivileges").requirement, Requirement::None);
-  EXPECT_EQ(get("SystemCallFilter").requirement, Requirement::None);
-  EXPECT_EQ(get("CapabilityBoundingSet").requirement, Requirement::None);
-  EXPECT_EQ(get("StartLimitBurst").requirement, Requirement::None);
+  EXPECT_EQ(get("ProtectSystem").requirement, Privilege::SysAdmin);
+  EXPECT_EQ(get("ProtectHome").requirement, Privilege::SysAdmin);
+  EXPECT_EQ(get("PrivateTmp").requirement, Privilege::SysAdmin);
+  EXPECT_EQ(get("PrivateNetwork").requirement, Privilege::SysAdmin);
+  EXPECT_EQ(get("ReadWritePaths").requirement, Privilege::SysAdmin);
+  EXPECT_EQ(get("MemoryMax").requirement, Privilege::Privileged);
+  EXPECT_EQ(get("TasksMax").requirement, Privilege::Privileged);
+  EXPECT_EQ(get("IPAddressDeny").requirement, Privilege::Privileged);
+  EXPECT_EQ(get("DeviceAllow").requirement, Privilege::Privileged);
+  EXPECT_EQ(get("NoNewPrivileges").requirement, Privilege::Minimal);
+  EXPECT_EQ(get("SystemCallFilter").requirement, Privilege::Minimal);
+  EXPECT_EQ(get("CapabilityBoundingSet").requirement, Privilege::Minimal);
+  EXPECT_EQ(get("StartLimitBurst").requirement, Privilege::Minimal);
 }
 
 TEST(OptionsCatalogue, CgroupV2OnlyLimitsAreMarked) {
@@ -319,15 +319,15 @@ TEST(OptionsCatalogue, AcceptsKeysSystemdKnowsButWeDoNotCatalogue) {
 }
 
 TEST(OptionsCatalogue, RequirementFlagsForTheDoctor) {
-  EXPECT_EQ(requirement_flags(Requirement::None), "none");
-  EXPECT_EQ(requirement_flags(Requirement::SysAdmin), "--cap-add SYS_ADMIN");
-  EXPECT_EQ(requirement_flags(Requirement::Privileged), "--privileged --cgroupns=private");
+  EXPECT_EQ(privilege_flags(Privilege::Minimal), "none");
+  EXPECT_EQ(privilege_flags(Privilege::SysAdmin), "--cap-add SYS_ADMIN");
+  EXPECT_EQ(privilege_flags(Privilege::Privileged), "--privileged --cgroupns=private");
   std::vector<std::string> names = {"NoNewPrivileges", "ProtectSystem"};
-  EXPECT_EQ(least_requirement(names), Requirement::SysAdmin);
+  EXPECT_EQ(least_requirement(names), Privilege::SysAdmin);
   names.push_back("MemoryMax");
-  EXPECT_EQ(least_requirement(names), Requirement::Privileged);
+  EXPECT_EQ(least_requirement(names), Privilege::Privileged);
   std::vector<std::string> unprivileged = {"SystemCallFilter", "ExecStart", "Nonsense"};
-  EXPECT_EQ(least_requirement(unprivileged), Requirement::None);
+  EXPECT_EQ(least_requirement(unprivileged), Privilege::Minimal);
 }
 
 TEST(OptionsCatalogue, TableHasOneRowPerDirective) {

@@ -15,7 +15,7 @@ using ::testing::HasSubstr;
 struct Fixture {
   scenario::Scenario scenario;
   search::SearchResult result;
-  std::vector<trial::TrialResult> trials;
+  std::vector<job::TrialEntry> trials;
 
   Fixture() {
     scenario.name = "demo";
@@ -44,7 +44,7 @@ struct Fixture {
     t.exposure = exposure;
     t.elapsed = std::chrono::milliseconds(1500);
     if (!journal.empty()) t.evidence.sections["journal"] = journal;
-    trials.push_back(t);
+    trials.push_back(job::TrialEntry{{}, t, false});
   }
 
   SearchReportInput input() { return {scenario, result, trials, "localhost/img:1", "sys-admin", 7.5}; }

@@ -73,7 +73,7 @@ TEST_F(ScenarioAdhocFiles, BuildsAScenarioFromFlags) {
   EXPECT_EQ(s.service.unit_file, "[Service]\nExecStart=/usr/local/bin/demo\n");
   EXPECT_EQ(s.workload.command, "curl -sf http://127.0.0.1/");
   EXPECT_EQ(s.workload.timeout, std::chrono::minutes(2));
-  EXPECT_EQ(s.privilege, Privilege::Privileged);
+  EXPECT_EQ(s.privilege, options::Privilege::Privileged);
   ASSERT_EQ(s.options.size(), 3u);
   EXPECT_EQ(s.options[0].name, "NoNewPrivileges=yes");
   EXPECT_EQ(s.options[0].loc.str(), "--option #1");
@@ -89,7 +89,7 @@ TEST(ScenarioAdhoc, UsesDefaults) {
   Scenario s = scenario_from_flags(minimal_flags());
   EXPECT_EQ(s.name, "nginx");
   EXPECT_EQ(s.image.base, "bookworm");
-  EXPECT_EQ(s.privilege, Privilege::Auto);
+  EXPECT_FALSE(s.privilege.has_value());
   EXPECT_FALSE(s.service.unit_file.has_value());
   EXPECT_EQ(s.workload.timeout, std::chrono::seconds(30));
   EXPECT_TRUE(s.options.empty());

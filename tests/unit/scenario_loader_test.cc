@@ -117,7 +117,7 @@ expect_culprits:
   EXPECT_EQ(s.image.base, "trixie");
   EXPECT_EQ(s.image.packages, (std::vector<std::string>{"nginx-light", "curl"}));
   EXPECT_EQ(s.image.name, "");
-  EXPECT_EQ(s.privilege, Privilege::SysAdmin);
+  EXPECT_EQ(s.privilege, options::Privilege::SysAdmin);
   EXPECT_EQ(s.service.unit, "demo.service");
   ASSERT_TRUE(s.service.unit_file.has_value());
   EXPECT_EQ(*s.service.unit_file, "[Service]\nExecStart=/usr/local/bin/demo\n");
@@ -176,7 +176,7 @@ TEST(ScenarioLoader, AppliesDefaults) {
   EXPECT_EQ(s.name, "demo-app");
   EXPECT_EQ(s.image.base, "bookworm");
   EXPECT_TRUE(s.image.packages.empty());
-  EXPECT_EQ(s.privilege, Privilege::Auto);
+  EXPECT_FALSE(s.privilege.has_value());
   EXPECT_FALSE(s.service.unit_file.has_value());
   EXPECT_EQ(s.workload.command, "true");
   EXPECT_EQ(s.workload.timeout, milliseconds(30000));
@@ -453,9 +453,9 @@ TEST(ScenarioLoader, ChecksThePrivilege) {
   EXPECT_EQ(e.hint(), "use one of: auto, minimal, sys-admin, privileged");
 
   EXPECT_EQ(load_scenario_string(kMinimal + "container: {privilege: minimal}\n", "d.yaml").privilege,
-            Privilege::Minimal);
+            options::Privilege::Minimal);
   EXPECT_EQ(load_scenario_string(kMinimal + "container: {privilege: privileged}\n", "d.yaml").privilege,
-            Privilege::Privileged);
+            options::Privilege::Privileged);
 }
 
 TEST(ScenarioLoader, ChecksTheUnitName) {

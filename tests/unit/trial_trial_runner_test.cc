@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_runtime.h"
+#include "recording_status.h"
 #include "runtime/reaper.h"
 #include "trial/probes.h"
 
@@ -15,7 +16,7 @@ using hb::testing::FakeTrial;
 TrialPlan demo_plan() {
   TrialPlan plan;
   plan.image = "localhost/hardbisect-bookworm:abc";
-  plan.privilege = runtime::Privilege::SysAdmin;
+  plan.privilege = options::Privilege::SysAdmin;
   plan.service.unit = "demo.service";
   plan.service.unit_file = "[Service]\nExecStart=/usr/local/bin/demo\n";
   plan.service.files.push_back({"/usr/local/bin/demo", "#!/bin/sh\nexec sleep infinity\n", "0755"});
@@ -147,7 +148,7 @@ TEST(TrialTrialRunner, ReaperForgetsFinishedContainers) {
 }  // namespace
 }  // namespace hb::trial
 
-#include "trial/plan.h"
+#include "job/plan.h"
 
 namespace hb::trial {
 namespace {
@@ -158,7 +159,7 @@ TEST(TrialPlan, BaselineRaisesPrivilegeForTheUnitsOwnSandbox) {
   hb::testing::FakeRuntime fake;
   fake.rule = [&fake](const std::string&) {
     hb::testing::FakeTrial t;
-    if (fake.last_privilege != runtime::Privilege::Privileged) {
+    if (fake.last_privilege != options::Privilege::Privileged) {
       t.start_rc = 1;
       t.show = "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainCode=1\n"
                "ExecMainStatus=217\nNRestarts=0\nMainPID=0";
@@ -166,19 +167,21 @@ TEST(TrialPlan, BaselineRaisesPrivilegeForTheUnitsOwnSandbox) {
     return t;
   };
   TrialPlan plan = demo_plan();
-  plan.privilege = runtime::Privilege::Minimal;
+  plan.privilege = options::Privilege::Minimal;
   TrialRunner runner(fake, plan);
-  std::vector<std::string> log;
-  TrialResult baseline = run_baseline(runner, [&](const std::string& line) { log.push_back(line); });
+  hb::testing::RecordingStatus status;
+  const std::vector<std::string>& log = status.lines;
+  TrialResult baseline = job::run_baseline(runner, status);
   EXPECT_EQ(baseline.verdict, Verdict::Pass);
-  EXPECT_EQ(runner.plan().privilege, runtime::Privilege::Privileged);
+  EXPECT_EQ(runner.plan().privilege, options::Privilege::Privileged);
   EXPECT_EQ(log.size(), 2u);
 
   // Set explicitly: never raised; the failure stands.
   plan.privilege_auto = false;
   TrialRunner fixed(fake, plan);
-  EXPECT_EQ(run_baseline(fixed, [](const std::string&) {}).verdict, Verdict::Fail);
-  EXPECT_EQ(fixed.plan().privilege, runtime::Privilege::Minimal);
+  job::SilentStatus silent;
+  EXPECT_EQ(job::run_baseline(fixed, silent).verdict, Verdict::Fail);
+  EXPECT_EQ(fixed.plan().privilege, options::Privilege::Minimal);
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "trial/drill_down.h"
+#include "job/drill_down.h"
 
 #include <gtest/gtest.h>
 
@@ -7,14 +7,15 @@
 #include "fake_runtime.h"
 #include "options/syscall_groups.h"
 
-namespace hb::trial {
+namespace hb::job {
 namespace {
 
 using hb::testing::FakeRuntime;
 using hb::testing::FakeTrial;
+job::SilentStatus silent;
 
-TrialPlan plan() {
-  TrialPlan p;
+trial::TrialPlan plan() {
+  trial::TrialPlan p;
   p.image = "img";
   p.service.unit = "demo.service";
   p.workload.command = "true";
@@ -34,7 +35,7 @@ std::string line_of(const std::string& dropin, const std::string& key) {
 
 // sed needs fchown: any allowed group that contains it fixes the service;
 // the smallest such group is the one to add.
-TEST(TrialDrillDown, AllowListAddsTheSmallestGroupThatFixesIt) {
+TEST(JobDrillDown, AllowListAddsTheSmallestGroupThatFixesIt) {
   FakeRuntime fake;
   fake.rule = [](const std::string& dropin) {
     std::string allowed = " " + line_of(dropin, "SystemCallFilter") + " ";
@@ -46,10 +47,10 @@ TEST(TrialDrillDown, AllowListAddsTheSmallestGroupThatFixesIt) {
     }
     return failing();
   };
-  TrialRunner runner(fake, plan());
+  trial::TrialRunner runner(fake, plan());
   options::Directive culprit{"Service", "SystemCallFilter", "@default @basic-io @file-system"};
   ASSERT_TRUE(can_drill_down(culprit));
-  auto result = drill_down(runner, {{"Service", "NoNewPrivileges", "yes"}}, culprit, {}, [](const std::string&) {});
+  auto result = drill_down(runner, {{"Service", "NoNewPrivileges", "yes"}}, culprit, {}, silent);
   ASSERT_TRUE(result);
   ASSERT_EQ(result->search.status, search::SearchStatus::Found) << result->search.message;
   EXPECT_TRUE(result->allow_list);
@@ -59,14 +60,14 @@ TEST(TrialDrillDown, AllowListAddsTheSmallestGroupThatFixesIt) {
   for (const auto& dropin : fake.dropins) EXPECT_NE(dropin.find("NoNewPrivileges=yes"), std::string::npos);
 }
 
-TEST(TrialDrillDown, DenyListDropsTheElementThatBreaks) {
+TEST(JobDrillDown, DenyListDropsTheElementThatBreaks) {
   FakeRuntime fake;
   fake.rule = [](const std::string& dropin) {
     return line_of(dropin, "InaccessiblePaths").find("/var/lib/app") != std::string::npos ? failing() : FakeTrial{};
   };
-  TrialRunner runner(fake, plan());
+  trial::TrialRunner runner(fake, plan());
   options::Directive culprit{"Service", "InaccessiblePaths", "/home /var/lib/app /srv /opt"};
-  auto result = drill_down(runner, {}, culprit, {}, [](const std::string&) {});
+  auto result = drill_down(runner, {}, culprit, {}, silent);
   ASSERT_TRUE(result);
   ASSERT_EQ(result->search.status, search::SearchStatus::Found) << result->search.message;
   EXPECT_FALSE(result->allow_list);
@@ -74,11 +75,11 @@ TEST(TrialDrillDown, DenyListDropsTheElementThatBreaks) {
   EXPECT_EQ(result->relaxed.value, "/home /srv /opt");
 }
 
-TEST(TrialDrillDown, OnlyListsAreDrilled) {
+TEST(JobDrillDown, OnlyListsAreDrilled) {
   EXPECT_FALSE(can_drill_down({"Service", "ProtectSystem", "strict"}));
   EXPECT_TRUE(can_drill_down({"Service", "CapabilityBoundingSet", ""}));
   EXPECT_FALSE(can_drill_down({"Service", "ReadWritePaths", "/only/one"}));
 }
 
 }  // namespace
-}  // namespace hb::trial
+}  // namespace hb::job

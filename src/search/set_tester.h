@@ -1,8 +1,9 @@
 #pragma once
-// Runs tests for the strategies: repeats a set as the flakiness estimate
-// requires, remembers every verdict, answers from memory by monotonicity
-// (a superset of a failing set fails, a subset of a passing set passes), logs
-// every oracle run and reports progress. Strategies only see Predicate.
+// Tests option sets for the strategies; it runs no trial itself (the Oracle
+// does). Repeats a set as the flakiness estimate requires, remembers every
+// verdict, answers from memory by monotonicity (a superset of a failing set
+// fails, a subset of a passing set passes), logs every oracle run and reports
+// progress. Strategies only see Predicate.
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -45,9 +46,9 @@ struct SetStats {
   int unresolved = 0;
 };
 
-class TrialRunner : public Predicate {
+class SetTester : public Predicate {
  public:
-  TrialRunner(Oracle& oracle, int option_count, const SearchConfig& config);
+  SetTester(Oracle& oracle, int option_count, const SearchConfig& config);
 
   // From memory when known; otherwise runs the set until it fails once,
   // passes `repeats()` times in all, or stays unresolved.

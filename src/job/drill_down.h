@@ -14,11 +14,12 @@
 #include <string>
 #include <vector>
 
+#include "job/events.h"
 #include "options/directive.h"
 #include "search/search.h"
 #include "trial/trial_runner.h"
 
-namespace hb::trial {
+namespace hb::job {
 
 struct DrillDownResult {
   options::Directive original;
@@ -26,7 +27,7 @@ struct DrillDownResult {
   bool allow_list = false;
   std::vector<std::string> changed;    // elements added (allow list) or dropped (deny list)
   search::SearchResult search;
-  std::vector<TrialResult> trials;
+  std::vector<trial::TrialResult> trials;
   std::string summary() const;         // "SystemCallFilter=@default ... -> add @chown"
 };
 
@@ -34,11 +35,11 @@ struct DrillDownResult {
 bool can_drill_down(const options::Directive& directive);
 
 // `base` are the other options kept (the safe template without this one).
-std::optional<DrillDownResult> drill_down(TrialRunner& runner, const std::vector<options::Directive>& base,
+std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner, const std::vector<options::Directive>& base,
                                           const options::Directive& culprit, search::SearchConfig config,
-                                          const std::function<void(const std::string&)>& on_line);
+                                          Status& status);
 
 // The elements an allow list can add, for a directive key.
 std::vector<std::string> allow_list_universe(const std::string& key);
 
-}  // namespace hb::trial
+}  // namespace hb::job

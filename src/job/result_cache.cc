@@ -1,4 +1,4 @@
-#include "trial/result_cache.h"
+#include "job/result_cache.h"
 
 #include <unistd.h>
 
@@ -18,7 +18,7 @@
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace hb::trial {
+namespace hb::job {
 
 namespace {
 
@@ -47,15 +47,15 @@ std::optional<double> double_from(const json& value) {
   return value.is_number() ? std::optional<double>(value.get<double>()) : std::nullopt;
 }
 
-std::optional<Verdict> verdict_from(const std::string& name) {
-  if (name == "pass") return Verdict::Pass;
-  if (name == "fail") return Verdict::Fail;
+std::optional<trial::Verdict> verdict_from(const std::string& name) {
+  if (name == "pass") return trial::Verdict::Pass;
+  if (name == "fail") return trial::Verdict::Fail;
   return std::nullopt;
 }
 
-std::optional<Cause> cause_from(const std::string& name) {
-  for (Cause cause : {Cause::None, Cause::Service, Cause::Boot, Cause::UnitNotFound, Cause::DropInRejected,
-                      Cause::NotEnforced, Cause::Harness})
+std::optional<trial::Cause> cause_from(const std::string& name) {
+  for (trial::Cause cause : {trial::Cause::None, trial::Cause::Service, trial::Cause::Boot, trial::Cause::UnitNotFound, trial::Cause::DropInRejected,
+                      trial::Cause::NotEnforced, trial::Cause::Harness})
     if (name == cause_name(cause)) return cause;
   return std::nullopt;
 }
@@ -81,14 +81,14 @@ std::string default_cache_dir() {
 ResultCache::ResultCache(std::string dir, std::string environment)
     : m_dir(std::move(dir)), m_environment(std::move(environment)) {}
 
-std::string ResultCache::key(const TrialPlan& plan, const TrialKey& trial) const {
+std::string ResultCache::key(const trial::TrialPlan& plan, const TrialKey& trial) const {
   json files = json::array();
   for (const auto& f : plan.service.files) files.push_back({f.path, f.mode, f.content});
   const scenario::Expectations& e = plan.expect;
   json material{
       {"schema", kSchema},
       {"version", HARDBISECT_VERSION},
-      {"driver", image::stable_hash(driver_script())},
+      {"driver", image::stable_hash(trial::driver_script())},
       {"environment", m_environment},
       {"image_id", trial.image_id},
       {"unit", plan.service.unit},
@@ -98,7 +98,7 @@ std::string ResultCache::key(const TrialPlan& plan, const TrialKey& trial) const
       {"workload", {plan.workload.command, plan.workload.timeout.count()}},
       {"expect", {e.unit_active, e.workload_exit, e.no_crash, e.journal_absent, e.journal_present}},
       {"timeouts", {plan.timeouts.boot.count(), plan.timeouts.start.count()}},
-      {"privilege", runtime::privilege_name(trial.privilege)},
+      {"privilege", options::privilege_name(trial.privilege)},
       {"calibration", trial.calibration ? json(plan.privilege_auto) : json(nullptr)},
       {"occurrence", trial.occurrence},
   };
@@ -120,7 +120,7 @@ std::optional<CachedTrial> ResultCache::load(const std::string& key) const {
 }
 
 bool ResultCache::store(const std::string& key, const CachedTrial& entry) const {
-  if (entry.result.verdict != Verdict::Pass && entry.result.verdict != Verdict::Fail) return false;
+  if (entry.result.verdict != trial::Verdict::Pass && entry.result.verdict != trial::Verdict::Fail) return false;
   fs::path path = path_of(key);
   std::error_code error;
   fs::create_directories(path.parent_path(), error);
@@ -146,8 +146,8 @@ bool ResultCache::store(const std::string& key, const CachedTrial& entry) const 
 }
 
 std::string trial_result_to_json_text(const CachedTrial& entry) {
-  const TrialResult& r = entry.result;
-  const Evidence& e = r.evidence;
+  const trial::TrialResult& r = entry.result;
+  const trial::Evidence& e = r.evidence;
   json rows = json::array();
   for (const auto& row : e.exposure_rows)
     rows.push_back({{"name", row.name}, {"description", row.description}, {"exposure", optional_double(row.exposure)},
@@ -171,7 +171,7 @@ std::string trial_result_to_json_text(const CachedTrial& entry) {
   json text{
       {"schema", kSchema},
       {"stored_at", entry.stored_at.empty() ? utc_now() : entry.stored_at},
-      {"verdict", r.verdict == Verdict::Pass ? "pass" : r.verdict == Verdict::Fail ? "fail" : "unresolved"},
+      {"verdict", r.verdict == trial::Verdict::Pass ? "pass" : r.verdict == trial::Verdict::Fail ? "fail" : "unresolved"},
       {"cause", cause_name(r.cause)},
       {"reason", r.reason},
       {"explanation", r.explanation},
@@ -180,7 +180,7 @@ std::string trial_result_to_json_text(const CachedTrial& entry) {
       {"exposure", optional_double(r.exposure)},
       {"container_logs", r.container_logs},
       {"elapsed_ms", r.elapsed.count()},
-      {"privilege_after", runtime::privilege_name(entry.privilege_after)},
+      {"privilege_after", options::privilege_name(entry.privilege_after)},
       {"evidence", evidence},
   };
   return text.dump(1) + "\n";
@@ -191,10 +191,10 @@ std::optional<CachedTrial> trial_result_from_json_text(const std::string& text) 
   if (j.is_discarded() || !j.is_object() || j.value("schema", "") != kSchema) return std::nullopt;
   try {
     CachedTrial entry;
-    TrialResult& r = entry.result;
-    std::optional<Verdict> verdict = verdict_from(j.at("verdict").get<std::string>());
-    std::optional<Cause> cause = cause_from(j.at("cause").get<std::string>());
-    std::optional<runtime::Privilege> after = runtime::parse_privilege(j.at("privilege_after").get<std::string>());
+    trial::TrialResult& r = entry.result;
+    std::optional<trial::Verdict> verdict = verdict_from(j.at("verdict").get<std::string>());
+    std::optional<trial::Cause> cause = cause_from(j.at("cause").get<std::string>());
+    std::optional<options::Privilege> after = options::parse_privilege(j.at("privilege_after").get<std::string>());
     if (!verdict || !cause || !after) return std::nullopt;
     r.verdict = *verdict;
     r.cause = *cause;
@@ -208,7 +208,7 @@ std::optional<CachedTrial> trial_result_from_json_text(const std::string& text) 
     r.container_logs = j.at("container_logs").get<std::string>();
     r.elapsed = std::chrono::milliseconds(j.at("elapsed_ms").get<long>());
     const json& ev = j.at("evidence");
-    Evidence& e = r.evidence;
+    trial::Evidence& e = r.evidence;
     e.sections = ev.at("sections").get<std::map<std::string, std::string>>();
     e.properties = ev.at("properties").get<std::map<std::string, std::string>>();
     e.boot_state = ev.at("boot_state").get<std::string>();
@@ -231,4 +231,4 @@ std::optional<CachedTrial> trial_result_from_json_text(const std::string& text) 
   }
 }
 
-}  // namespace hb::trial
+}  // namespace hb::job

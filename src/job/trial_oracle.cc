@@ -1,16 +1,28 @@
-#include "trial/trial_oracle.h"
+#include "job/trial_oracle.h"
 
 #include <atomic>
 #include <thread>
 
-#include "trial/plan.h"
+#include "job/plan.h"
 #include "util/error.h"
 
-namespace hb::trial {
+namespace hb::job {
 
-TrialOracle::TrialOracle(TrialRunner& runner, const std::vector<scenario::OptionItem>& options,
-                         std::function<void(const std::string&)> log)
-    : m_runner(runner), m_options(options), m_log(std::move(log)) {}
+TrialOracle::TrialOracle(trial::TrialRunner& runner, const std::vector<scenario::OptionItem>& options,
+                         Status& status)
+    : m_runner(runner), m_options(options), m_status(status) {}
+
+const TrialEntry* TrialOracle::record(const search::TrialRecord& record) {
+  size_t at = static_cast<size_t>(record.index);
+  if (at >= m_entries.size()) return nullptr;
+  m_entries[at].record = record;
+  return &m_entries[at];
+}
+
+int TrialOracle::cached_count() const {
+  return static_cast<int>(
+      std::count_if(m_entries.begin(), m_entries.end(), [](const TrialEntry& e) { return e.cached; }));
+}
 
 void TrialOracle::set_cache(const ResultCache* cache, std::string image_id) {
   m_cache = image_id.empty() ? nullptr : cache;
@@ -35,7 +47,7 @@ TrialKey TrialOracle::next_key(const search::OptionSet& set) {
   return key;
 }
 
-std::optional<TrialResult> TrialOracle::lookup(const TrialKey& key) {
+std::optional<trial::TrialResult> TrialOracle::lookup(const TrialKey& key) {
   if (!m_cache) return std::nullopt;
   std::optional<CachedTrial> entry = m_cache->load(m_cache->key(m_runner.plan(), key));
   if (!entry) return std::nullopt;
@@ -43,21 +55,20 @@ std::optional<TrialResult> TrialOracle::lookup(const TrialKey& key) {
   return std::move(entry->result);
 }
 
-void TrialOracle::remember(const TrialKey& key, const TrialResult& result) {
+void TrialOracle::remember(const TrialKey& key, const trial::TrialResult& result) {
   if (!m_cache) return;
   CachedTrial entry{result, m_runner.plan().privilege, {}};
   // The key of a calibration names the privilege it started from.
   m_cache->store(m_cache->key(m_runner.plan(), key), entry);
 }
 
-search::Outcome TrialOracle::keep(TrialResult result, bool cached) {
-  if (result.cause == Cause::UnitNotFound)
+search::Outcome TrialOracle::keep(trial::TrialResult result, bool cached) {
+  if (result.cause == trial::Cause::UnitNotFound)
     throw UserError(result.reason, "install it with image.packages / --packages, or give the unit file "
                                    "(service.unit_file / --unit-file)");
-  if (result.cause == Cause::Harness || result.cause == Cause::Boot) m_infrastructure = true;
+  if (result.cause == trial::Cause::Harness || result.cause == trial::Cause::Boot) m_infrastructure = true;
   search::Outcome outcome{result.verdict, result.reason};
-  m_results.push_back(std::move(result));
-  m_cached.push_back(cached);
+  m_entries.push_back(TrialEntry{{}, std::move(result), cached});
   return outcome;
 }
 
@@ -69,7 +80,7 @@ std::vector<search::Outcome> TrialOracle::test_many(const std::vector<search::Op
   // Keys in batch order (occurrences as a serial run would count them);
   // only the misses go to containers.
   std::vector<TrialKey> keys;
-  std::vector<std::optional<TrialResult>> results(sets.size());
+  std::vector<std::optional<trial::TrialResult>> results(sets.size());
   std::vector<bool> from_cache(sets.size(), false);
   std::vector<size_t> misses;
   for (size_t i = 0; i < sets.size(); ++i) {
@@ -105,16 +116,16 @@ search::Outcome TrialOracle::test(const search::OptionSet& set) {
     key.image_id = m_image_id;
     key.privilege = m_runner.plan().privilege;
     key.calibration = true;
-    if (std::optional<TrialResult> hit = lookup(key)) return keep(std::move(*hit), true);
-    TrialResult result = run_baseline(m_runner, m_log ? m_log : [](const std::string&) {});
+    if (std::optional<trial::TrialResult> hit = lookup(key)) return keep(std::move(*hit), true);
+    trial::TrialResult result = run_baseline(m_runner, m_status);
     remember(key, result);
     return keep(std::move(result), false);
   }
   TrialKey key = next_key(set);
-  if (std::optional<TrialResult> hit = lookup(key)) return keep(std::move(*hit), true);
-  TrialResult result = m_runner.run(key.directives);
+  if (std::optional<trial::TrialResult> hit = lookup(key)) return keep(std::move(*hit), true);
+  trial::TrialResult result = m_runner.run(key.directives);
   remember(key, result);
   return keep(std::move(result), false);
 }
 
-}  // namespace hb::trial
+}  // namespace hb::job

@@ -1,33 +1,33 @@
-#include "search/trial_runner.h"
+#include "search/set_tester.h"
 
 #include <algorithm>
 
 namespace hb::search {
 
-TrialRunner::TrialRunner(Oracle& oracle, int option_count, const SearchConfig& config)
+SetTester::SetTester(Oracle& oracle, int option_count, const SearchConfig& config)
     : m_oracle(oracle), m_option_count(option_count), m_config(config) {}
 
-TrialRunner::Mask TrialRunner::mask_of(const OptionSet& set) const {
+SetTester::Mask SetTester::mask_of(const OptionSet& set) const {
   Mask mask((m_option_count + 63) / 64 + 1, 0);
   for (int option : set) mask[option / 64] |= std::uint64_t{1} << (option % 64);
   return mask;
 }
 
-bool TrialRunner::is_subset(const Mask& a, const Mask& b) {
+bool SetTester::is_subset(const Mask& a, const Mask& b) {
   for (std::size_t i = 0; i < a.size(); ++i) {
     if ((a[i] & ~b[i]) != 0) return false;
   }
   return true;
 }
 
-const TrialRunner::Entry* TrialRunner::find_entry(const OptionSet& set) const {
+const SetTester::Entry* SetTester::find_entry(const OptionSet& set) const {
   for (const auto& e : m_entries) {
     if (e.set == set) return &e;
   }
   return nullptr;
 }
 
-TrialRunner::Entry& TrialRunner::entry(const OptionSet& set) {
+SetTester::Entry& SetTester::entry(const OptionSet& set) {
   for (auto& e : m_entries) {
     if (e.set == set) return e;
   }
@@ -35,12 +35,12 @@ TrialRunner::Entry& TrialRunner::entry(const OptionSet& set) {
   return m_entries.back();
 }
 
-SetStats TrialRunner::stats(const OptionSet& set) const {
+SetStats SetTester::stats(const OptionSet& set) const {
   const Entry* e = find_entry(set);
   return e ? e->stats : SetStats{};
 }
 
-std::optional<Verdict> TrialRunner::known(const OptionSet& set) const {
+std::optional<Verdict> SetTester::known(const OptionSet& set) const {
   const Mask mask = mask_of(set);
   // A failure is never discarded, even in flaky mode: the set can fail.
   for (const auto& e : m_entries) {
@@ -58,11 +58,11 @@ std::optional<Verdict> TrialRunner::known(const OptionSet& set) const {
   return std::nullopt;
 }
 
-void TrialRunner::check_budget(int more) const {
+void SetTester::check_budget(int more) const {
   if (m_config.max_trials > 0 && run_count() + more > m_config.max_trials) throw BudgetExhausted();
 }
 
-void TrialRunner::record(const OptionSet& set, Phase phase, int run, const Outcome& outcome) {
+void SetTester::record(const OptionSet& set, Phase phase, int run, const Outcome& outcome) {
   SetStats& s = entry(set).stats;
   switch (outcome.verdict) {
     case Verdict::Pass: ++s.passes; break;
@@ -73,21 +73,21 @@ void TrialRunner::record(const OptionSet& set, Phase phase, int run, const Outco
   if (m_config.on_trial) m_config.on_trial(m_log.back());
 }
 
-Outcome TrialRunner::run_raw(const OptionSet& set, Phase phase, int run) {
+Outcome SetTester::run_raw(const OptionSet& set, Phase phase, int run) {
   check_budget(1);
   Outcome outcome = m_oracle.test(set);
   record(set, phase, run, outcome);
   return outcome;
 }
 
-std::vector<Outcome> TrialRunner::run_batch(const OptionSet& set, Phase phase, int count, int first_run) {
+std::vector<Outcome> SetTester::run_batch(const OptionSet& set, Phase phase, int count, int first_run) {
   check_budget(count);
   std::vector<Outcome> outcomes = m_oracle.test_many(std::vector<OptionSet>(static_cast<std::size_t>(count), set));
   for (int i = 0; i < count; ++i) record(set, phase, first_run + i, outcomes[static_cast<std::size_t>(i)]);
   return outcomes;
 }
 
-void TrialRunner::run_several(const OptionSet& set, Phase phase, int count) {
+void SetTester::run_several(const OptionSet& set, Phase phase, int count) {
   if (m_config.jobs <= 1 || count <= 1) {
     run_once(set, phase);
     return;
@@ -95,7 +95,7 @@ void TrialRunner::run_several(const OptionSet& set, Phase phase, int count) {
   run_batch(set, phase, std::min(count, m_config.jobs), 1);
 }
 
-void TrialRunner::check_contradiction(const OptionSet& failing) const {
+void SetTester::check_contradiction(const OptionSet& failing) const {
   const Mask mask = mask_of(failing);
   for (const auto& e : m_entries) {
     if (e.set != failing && e.stats.fails == 0 && e.stats.passes >= m_repeats &&
@@ -105,7 +105,7 @@ void TrialRunner::check_contradiction(const OptionSet& failing) const {
   }
 }
 
-Outcome TrialRunner::run_once(const OptionSet& set, Phase phase) {
+Outcome SetTester::run_once(const OptionSet& set, Phase phase) {
   Outcome outcome;
   for (int attempt = 0; attempt <= m_config.unresolved_retries; ++attempt) {
     outcome = run_raw(set, phase, attempt + 1);
@@ -114,7 +114,7 @@ Outcome TrialRunner::run_once(const OptionSet& set, Phase phase) {
   return outcome;
 }
 
-Verdict TrialRunner::retest(const OptionSet& set, Phase phase, int runs) {
+Verdict SetTester::retest(const OptionSet& set, Phase phase, int runs) {
   int unresolved_now = 0;
   for (int run = 1, passes = 0; passes < runs; ++run) {
     const Outcome outcome = run_raw(set, phase, run);
@@ -130,13 +130,13 @@ Verdict TrialRunner::retest(const OptionSet& set, Phase phase, int runs) {
   return Verdict::Pass;
 }
 
-Outcome TrialRunner::rerun_failing(const OptionSet& set, Phase phase) {
+Outcome SetTester::rerun_failing(const OptionSet& set, Phase phase) {
   const Outcome outcome = run_once(set, phase);
   if (outcome.verdict == Verdict::Pass && stats(set).fails > 0) throw Contradiction(set, set);
   return outcome;
 }
 
-Verdict TrialRunner::test(const OptionSet& set, Phase phase) {
+Verdict SetTester::test(const OptionSet& set, Phase phase) {
   if (auto k = known(set)) return *k;
   int unresolved_now = 0;
   for (int run = 1;; ++run) {
@@ -170,7 +170,7 @@ Verdict TrialRunner::test(const OptionSet& set, Phase phase) {
   }
 }
 
-std::vector<Verdict> TrialRunner::test_many(const std::vector<OptionSet>& sets, Phase phase) {
+std::vector<Verdict> SetTester::test_many(const std::vector<OptionSet>& sets, Phase phase) {
   std::vector<std::optional<Verdict>> verdicts(sets.size());
   std::vector<int> unresolved_now(sets.size(), 0);
   for (int round = 1;; ++round) {

@@ -30,14 +30,14 @@
 
 #include "options/directive.h"
 #include "runtime/container_runtime.h"
-#include "trial/trial_runner.h"
+#include "trial/trial_result.h"
 
-namespace hb::trial {
+namespace hb::job {
 
 // What one trial was asked to do, beyond the plan.
 struct TrialKey {
   std::string image_id;  // `podman image inspect` Id
-  runtime::Privilege privilege = runtime::Privilege::Minimal;
+  options::Privilege privilege = options::Privilege::Minimal;
   std::vector<options::Directive> directives;
   // The baseline that may raise the privilege (run_baseline) is its own
   // kind of trial: keyed by the privilege it starts from.
@@ -46,9 +46,9 @@ struct TrialKey {
 };
 
 struct CachedTrial {
-  TrialResult result;
+  trial::TrialResult result;
   // For a calibration: the privilege the baseline settled on.
-  runtime::Privilege privilege_after = runtime::Privilege::Minimal;
+  options::Privilege privilege_after = options::Privilege::Minimal;
   std::string stored_at;  // ISO 8601, UTC
 };
 
@@ -59,7 +59,7 @@ class ResultCache {
   ResultCache(std::string dir, std::string environment = {});
 
   // The key: 16 hex digits.
-  std::string key(const TrialPlan& plan, const TrialKey& trial) const;
+  std::string key(const trial::TrialPlan& plan, const TrialKey& trial) const;
   // A stored result, or nothing (absent, unreadable, or not PASS/FAIL).
   std::optional<CachedTrial> load(const std::string& key) const;
   // Stores PASS and FAIL; returns false (and stores nothing) otherwise or
@@ -85,4 +85,4 @@ std::string default_cache_dir();
 std::string trial_result_to_json_text(const CachedTrial& entry);
 std::optional<CachedTrial> trial_result_from_json_text(const std::string& text);
 
-}  // namespace hb::trial
+}  // namespace hb::job

@@ -1,4 +1,4 @@
-#include "trial/result_cache.h"
+#include "job/result_cache.h"
 
 #include <gtest/gtest.h>
 
@@ -7,20 +7,21 @@
 
 #include "fake_runtime.h"
 #include "search/search.h"
-#include "trial/trial_oracle.h"
+#include "job/trial_oracle.h"
 
 namespace fs = std::filesystem;
 
-namespace hb::trial {
+namespace hb::job {
 namespace {
 
 using hb::testing::FakeRuntime;
+job::SilentStatus silent;
 using hb::testing::FakeTrial;
 
-TrialPlan demo_plan() {
-  TrialPlan plan;
+trial::TrialPlan demo_plan() {
+  trial::TrialPlan plan;
   plan.image = "localhost/hardbisect-bookworm:abc";
-  plan.privilege = runtime::Privilege::SysAdmin;
+  plan.privilege = options::Privilege::SysAdmin;
   plan.privilege_auto = false;
   plan.service.unit = "demo.service";
   plan.service.unit_file = "[Service]\nExecStart=/usr/local/bin/demo\n";
@@ -67,7 +68,7 @@ int creates(const FakeRuntime& fake) {
   return n;
 }
 
-class TrialResultCache : public ::testing::Test {
+class JobResultCache : public ::testing::Test {
  protected:
   void SetUp() override {
     m_dir = fs::temp_directory_path() / ("hb-cache-test-" + std::to_string(::getpid()) + "-" +
@@ -86,15 +87,15 @@ class TrialResultCache : public ::testing::Test {
              bool with_cache = true) {
     FakeRuntime fake;
     fake.rule = std::move(rule);
-    TrialRunner runner(fake, demo_plan());
+    trial::TrialRunner runner(fake, demo_plan());
     std::vector<scenario::OptionItem> options = demo_options();
-    TrialOracle oracle(runner, options);
+    TrialOracle oracle(runner, options, silent);
     oracle.set_jobs(config.jobs);
     ResultCache cache(m_dir.string(), "test");
     if (with_cache) oracle.set_cache(&cache, "sha256:0123");
     Run run;
     run.result = search::run_search(oracle, static_cast<int>(options.size()), config);
-    run.cached = oracle.cached();
+    for (const auto& entry : oracle.entries()) run.cached.push_back(entry.cached);
     run.containers = creates(fake);
     return run;
   }
@@ -108,7 +109,7 @@ class TrialResultCache : public ::testing::Test {
   fs::path m_dir;
 };
 
-TEST_F(TrialResultCache, MissThenHitServesTheSameSearchWithoutContainers) {
+TEST_F(JobResultCache, MissThenHitServesTheSameSearchWithoutContainers) {
   Run first = search(breaks_under_protect_system(1.0, 1));
   ASSERT_EQ(first.result.status, search::SearchStatus::Found) << first.result.message;
   EXPECT_EQ(first.result.culprits, (std::vector<search::OptionSet>{{2}}));
@@ -124,13 +125,13 @@ TEST_F(TrialResultCache, MissThenHitServesTheSameSearchWithoutContainers) {
   EXPECT_EQ(std::count(second.cached.begin(), second.cached.end(), true), second.result.trial_count);
 }
 
-TEST_F(TrialResultCache, NeverStoresUnresolved) {
+TEST_F(JobResultCache, NeverStoresUnresolved) {
   FakeRuntime fake;
   fake.fail_create = true;  // podman trouble: UNRESOLVED
-  TrialRunner runner(fake, demo_plan());
+  trial::TrialRunner runner(fake, demo_plan());
   std::vector<scenario::OptionItem> options = demo_options();
   ResultCache cache(m_dir.string());
-  TrialOracle oracle(runner, options);
+  TrialOracle oracle(runner, options, silent);
   oracle.set_cache(&cache, "sha256:0123");
   search::Outcome outcome = oracle.test({0, 1});
   EXPECT_EQ(outcome.verdict, search::Verdict::Unresolved);
@@ -139,35 +140,35 @@ TEST_F(TrialResultCache, NeverStoresUnresolved) {
 
   // Stored directly, too: refused.
   CachedTrial entry;
-  entry.result.verdict = Verdict::Unresolved;
+  entry.result.verdict = trial::Verdict::Unresolved;
   EXPECT_FALSE(cache.store("00112233aabbccdd", entry));
   EXPECT_EQ(files_in_cache(), 0);
 
   // The next run of the same set goes to a container again (and this one passes).
   fake.fail_create = false;
-  TrialOracle again(runner, options);
+  TrialOracle again(runner, options, silent);
   again.set_cache(&cache, "sha256:0123");
   EXPECT_EQ(again.test({0, 1}).verdict, search::Verdict::Pass);
-  EXPECT_FALSE(again.cached().front());
+  EXPECT_FALSE(again.entries().front().cached);
   EXPECT_EQ(files_in_cache(), 1);
 }
 
-TEST_F(TrialResultCache, KeyCoversWhatDecidesTheOutcome) {
+TEST_F(JobResultCache, KeyCoversWhatDecidesTheOutcome) {
   ResultCache cache(m_dir.string(), "connection=;oci=runc");
-  TrialPlan plan = demo_plan();
-  TrialKey key{"sha256:0123", runtime::Privilege::SysAdmin, {{"Service", "ProtectSystem", "strict"}}, false, 1};
+  trial::TrialPlan plan = demo_plan();
+  TrialKey key{"sha256:0123", options::Privilege::SysAdmin, {{"Service", "ProtectSystem", "strict"}}, false, 1};
   std::string base = cache.key(plan, key);
   EXPECT_EQ(base, cache.key(plan, key));
   EXPECT_EQ(base.size(), 16u);
 
-  auto differs = [&](TrialPlan p, TrialKey k, const char* what) {
+  auto differs = [&](trial::TrialPlan p, TrialKey k, const char* what) {
     EXPECT_NE(cache.key(p, k), base) << what;
   };
   TrialKey k = key;
   k.image_id = "sha256:4567";
   differs(plan, k, "image id");
   k = key;
-  k.privilege = runtime::Privilege::Privileged;
+  k.privilege = options::Privilege::Privileged;
   differs(plan, k, "privilege");
   k = key;
   k.directives[0].value = "full";
@@ -178,7 +179,7 @@ TEST_F(TrialResultCache, KeyCoversWhatDecidesTheOutcome) {
   k = key;
   k.calibration = true;
   differs(plan, k, "calibration");
-  TrialPlan p = plan;
+  trial::TrialPlan p = plan;
   p.service.unit_file = "[Service]\nExecStart=/bin/other\n";
   differs(p, key, "unit file");
   p = plan;
@@ -204,11 +205,11 @@ TEST_F(TrialResultCache, KeyCoversWhatDecidesTheOutcome) {
   EXPECT_EQ(cache.key(p, key), base);
 }
 
-TEST_F(TrialResultCache, RoundTripKeepsTheWholeResult) {
+TEST_F(JobResultCache, RoundTripKeepsTheWholeResult) {
   CachedTrial entry;
-  TrialResult& r = entry.result;
-  r.verdict = Verdict::Fail;
-  r.cause = Cause::Service;
+  trial::TrialResult& r = entry.result;
+  r.verdict = trial::Verdict::Fail;
+  r.cause = trial::Cause::Service;
   r.reason = "unit is failed";
   r.explanation = "sed killed by SIGSYS";
   r.notes = {"a", "b"};
@@ -223,11 +224,11 @@ TEST_F(TrialResultCache, RoundTripKeepsTheWholeResult) {
   r.evidence.complete = true;
   r.evidence.exposure_rows.push_back({"PrivateTmp=", "Service has no access to other software's temporary files",
                                       std::nullopt, true});
-  entry.privilege_after = runtime::Privilege::Privileged;
+  entry.privilege_after = options::Privilege::Privileged;
   std::optional<CachedTrial> back = trial_result_from_json_text(trial_result_to_json_text(entry));
   ASSERT_TRUE(back);
-  EXPECT_EQ(back->result.verdict, Verdict::Fail);
-  EXPECT_EQ(back->result.cause, Cause::Service);
+  EXPECT_EQ(back->result.verdict, trial::Verdict::Fail);
+  EXPECT_EQ(back->result.cause, trial::Cause::Service);
   EXPECT_EQ(back->result.reason, r.reason);
   EXPECT_EQ(back->result.explanation, r.explanation);
   EXPECT_EQ(back->result.notes, r.notes);
@@ -238,14 +239,14 @@ TEST_F(TrialResultCache, RoundTripKeepsTheWholeResult) {
   EXPECT_EQ(back->result.evidence.property("Result"), "exit-code");
   EXPECT_EQ(back->result.evidence.workload_rc, 1);
   EXPECT_FALSE(back->result.evidence.exposure_rows.front().exposure);
-  EXPECT_EQ(back->privilege_after, runtime::Privilege::Privileged);
+  EXPECT_EQ(back->privilege_after, options::Privilege::Privileged);
   EXPECT_FALSE(trial_result_from_json_text("{\"schema\": \"other\"}"));
   EXPECT_FALSE(trial_result_from_json_text("not json"));
 }
 
 // A flaky failure: each run of a set is its own entry, so a rerun replays
 // the very same sequence of outcomes and the statistics come out the same.
-TEST_F(TrialResultCache, FlakySearchReplaysItsStatistics) {
+TEST_F(JobResultCache, FlakySearchReplaysItsStatistics) {
   for (int jobs : {1, 4}) {
     fs::remove_all(m_dir);
     search::SearchConfig config;
@@ -270,7 +271,7 @@ TEST_F(TrialResultCache, FlakySearchReplaysItsStatistics) {
 
 // An interrupted run (here: a trial budget) resumes: what it ran comes from
 // the cache, the rest runs in containers.
-TEST_F(TrialResultCache, InterruptedRunResumes) {
+TEST_F(JobResultCache, InterruptedRunResumes) {
   search::SearchConfig budget;
   budget.max_trials = 4;
   Run cut = search(breaks_under_protect_system(1.0, 1), budget);
@@ -282,14 +283,14 @@ TEST_F(TrialResultCache, InterruptedRunResumes) {
   EXPECT_TRUE(resumed.cached[0] && resumed.cached[3]);
 }
 
-TEST_F(TrialResultCache, NoCacheRunsEverything) {
+TEST_F(JobResultCache, NoCacheRunsEverything) {
   search(breaks_under_protect_system(1.0, 1));
   Run again = search(breaks_under_protect_system(1.0, 1), {}, /*with_cache=*/false);
   EXPECT_EQ(again.containers, again.result.trial_count);
   EXPECT_EQ(std::count(again.cached.begin(), again.cached.end(), true), 0);
 }
 
-TEST(TrialResultCacheDir, FollowsXdgCacheHome) {
+TEST(JobResultCacheDir, FollowsXdgCacheHome) {
   const char* old = std::getenv("XDG_CACHE_HOME");
   std::string saved = old ? old : "";
   setenv("XDG_CACHE_HOME", "/tmp/xdg-test", 1);
@@ -303,4 +304,4 @@ TEST(TrialResultCacheDir, FollowsXdgCacheHome) {
 }
 
 }  // namespace
-}  // namespace hb::trial
+}  // namespace hb::job

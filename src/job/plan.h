@@ -7,14 +7,15 @@
 #include <vector>
 
 #include "image/image_builder.h"
+#include "job/events.h"
 #include "runtime/container_runtime.h"
 #include "scenario/scenario.h"
 #include "trial/trial_runner.h"
 
-namespace hb::trial {
+namespace hb::job {
 
 struct PrivilegeChoice {
-  runtime::Privilege level = runtime::Privilege::Minimal;
+  options::Privilege level = options::Privilege::Minimal;
   std::string why;  // "ProtectSystem=strict needs CAP_SYS_ADMIN"
   // Options the chosen level cannot enforce (when set explicitly too low).
   std::vector<std::string> unenforceable;
@@ -22,13 +23,13 @@ struct PrivilegeChoice {
 
 // The least privilege that enforces every option (or the explicit one).
 PrivilegeChoice choose_privilege(const std::vector<scenario::OptionItem>& options,
-                                 scenario::Privilege requested);
+                                 const std::optional<options::Privilege>& requested);
 
 // All directives of a list of option items, in order.
 std::vector<options::Directive> flatten(const std::vector<scenario::OptionItem>& items);
 
 struct PreparedScenario {
-  TrialPlan plan;
+  trial::TrialPlan plan;
   PrivilegeChoice privilege;
 };
 
@@ -42,6 +43,6 @@ std::string new_run_id();
 // 226/NAMESPACE and the like when the container lacks the privilege) and the
 // privilege was chosen automatically, raises the privilege one level at a
 // time and runs it again; the runner keeps the level that passed.
-TrialResult run_baseline(TrialRunner& runner, const std::function<void(const std::string&)>& log);
+trial::TrialResult run_baseline(trial::TrialRunner& runner, Status& status);
 
-}  // namespace hb::trial
+}  // namespace hb::job

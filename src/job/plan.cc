@@ -1,4 +1,4 @@
-#include "trial/plan.h"
+#include "job/plan.h"
 
 #include <fmt/format.h>
 #include <random>
@@ -6,22 +6,14 @@
 #include "options/catalogue.h"
 #include "util/error.h"
 
-namespace hb::trial {
+namespace hb::job {
 
 namespace {
-runtime::Privilege level_of(options::Requirement requirement) {
-  switch (requirement) {
-    case options::Requirement::None: return runtime::Privilege::Minimal;
-    case options::Requirement::SysAdmin: return runtime::Privilege::SysAdmin;
-    case options::Requirement::Privileged: return runtime::Privilege::Privileged;
-  }
-  return runtime::Privilege::Privileged;
-}
-const char* needs_text(runtime::Privilege level) {
+const char* needs_text(options::Privilege level) {
   switch (level) {
-    case runtime::Privilege::Minimal: return "nothing";
-    case runtime::Privilege::SysAdmin: return "CAP_SYS_ADMIN";
-    case runtime::Privilege::Privileged: return "--privileged --cgroupns=private";
+    case options::Privilege::Minimal: return "nothing";
+    case options::Privilege::SysAdmin: return "CAP_SYS_ADMIN";
+    case options::Privilege::Privileged: return "--privileged --cgroupns=private";
   }
   return "?";
 }
@@ -33,33 +25,29 @@ std::vector<options::Directive> flatten(const std::vector<scenario::OptionItem>&
   return all;
 }
 
-PrivilegeChoice choose_privilege(const std::vector<scenario::OptionItem>& items, scenario::Privilege requested) {
+PrivilegeChoice choose_privilege(const std::vector<scenario::OptionItem>& items, const std::optional<options::Privilege>& requested) {
   PrivilegeChoice choice;
   std::string strongest;
   for (const auto& d : flatten(items)) {
     const options::DirectiveInfo* info = options::find_directive(d.key);
-    runtime::Privilege needed = info ? level_of(info->requirement) : runtime::Privilege::Privileged;
+    options::Privilege needed = info ? info->requirement : options::Privilege::Privileged;
     if (needed > choice.level) {
       choice.level = needed;
       strongest = d.line();
     }
   }
-  if (choice.level == runtime::Privilege::Minimal)
+  if (choice.level == options::Privilege::Minimal)
     choice.why = "no option needs more";
   else
     choice.why = fmt::format("{} needs {}", strongest, needs_text(choice.level));
-  runtime::Privilege wanted = choice.level;
-  switch (requested) {
-    case scenario::Privilege::Auto: return choice;
-    case scenario::Privilege::Minimal: choice.level = runtime::Privilege::Minimal; break;
-    case scenario::Privilege::SysAdmin: choice.level = runtime::Privilege::SysAdmin; break;
-    case scenario::Privilege::Privileged: choice.level = runtime::Privilege::Privileged; break;
-  }
+  options::Privilege wanted = choice.level;
+  if (!requested) return choice;
+  choice.level = *requested;
   choice.why = "set explicitly";
   if (choice.level < wanted) {
     for (const auto& d : flatten(items)) {
       const options::DirectiveInfo* info = options::find_directive(d.key);
-      runtime::Privilege needed = info ? level_of(info->requirement) : runtime::Privilege::Privileged;
+      options::Privilege needed = info ? info->requirement : options::Privilege::Privileged;
       if (needed > choice.level)
         choice.unenforceable.push_back(fmt::format("{} (needs {})", d.line(), needs_text(needed)));
     }
@@ -76,7 +64,7 @@ PreparedScenario prepare_scenario(const scenario::Scenario& scenario, image::Ima
                                   const std::string& run_id) {
   PreparedScenario prepared;
   prepared.privilege = choose_privilege(scenario.options, scenario.privilege);
-  TrialPlan& plan = prepared.plan;
+  trial::TrialPlan& plan = prepared.plan;
   if (!scenario.image.name.empty()) {
     plan.image = scenario.image.name;
     if (!images.has_image(plan.image))
@@ -89,7 +77,7 @@ PreparedScenario prepare_scenario(const scenario::Scenario& scenario, image::Ima
     plan.image = images.ensure(request);
   }
   plan.privilege = prepared.privilege.level;
-  plan.privilege_auto = scenario.privilege == scenario::Privilege::Auto;
+  plan.privilege_auto = !scenario.privilege.has_value();
   plan.service = scenario.service;
   plan.workload = scenario.workload;
   plan.expect = scenario.expect;
@@ -100,31 +88,31 @@ PreparedScenario prepare_scenario(const scenario::Scenario& scenario, image::Ima
   return prepared;
 }
 
-}  // namespace hb::trial
+}  // namespace hb::job
 
-namespace hb::trial {
+namespace hb::job {
 
 namespace {
 // systemd's exit codes for failures while it sets up the execution
 // environment (systemd.exec "PROCESS EXIT CODES"), which more privilege can fix.
-bool sandbox_setup_failure(const TrialResult& result) {
-  if (result.verdict != Verdict::Fail) return false;
+bool sandbox_setup_failure(const trial::TrialResult& result) {
+  if (result.verdict != trial::Verdict::Fail) return false;
   int status = std::atoi(result.evidence.property("ExecMainStatus").c_str());
   return status >= 214 && status <= 245 && status != 216 && status != 224;
 }
 }  // namespace
 
-TrialResult run_baseline(TrialRunner& runner, const std::function<void(const std::string&)>& log) {
-  TrialResult result = runner.run({});
+trial::TrialResult run_baseline(trial::TrialRunner& runner, Status& status) {
+  trial::TrialResult result = runner.run({});
   while (runner.plan().privilege_auto && sandbox_setup_failure(result) &&
-         runner.plan().privilege != runtime::Privilege::Privileged) {
-    auto higher = static_cast<runtime::Privilege>(static_cast<int>(runner.plan().privilege) + 1);
-    log(fmt::format("baseline failed while systemd set up the unit's own sandbox ({}); retrying with privilege {}",
-                    result.reason, runtime::privilege_name(higher)));
-    runtime::Privilege previous = runner.plan().privilege;
+         runner.plan().privilege != options::Privilege::Privileged) {
+    auto higher = static_cast<options::Privilege>(static_cast<int>(runner.plan().privilege) + 1);
+    status.note(fmt::format("baseline failed while systemd set up the unit's own sandbox ({}); retrying with privilege {}",
+                    result.reason, options::privilege_name(higher)));
+    options::Privilege previous = runner.plan().privilege;
     runner.set_privilege(higher);
-    TrialResult retried = runner.run({});
-    if (retried.verdict != Verdict::Pass && higher == runtime::Privilege::Privileged) {
+    trial::TrialResult retried = runner.run({});
+    if (retried.verdict != trial::Verdict::Pass && higher == options::Privilege::Privileged) {
       runner.set_privilege(previous);
       return result;
     }
@@ -133,4 +121,4 @@ TrialResult run_baseline(TrialRunner& runner, const std::function<void(const std
   return result;
 }
 
-}  // namespace hb::trial
+}  // namespace hb::job

@@ -9,15 +9,16 @@
 
 #include "scenario/scenario.h"
 #include "search/oracle.h"
-#include "trial/result_cache.h"
+#include "job/events.h"
+#include "job/result_cache.h"
+#include "job/trial_entry.h"
 #include "trial/trial_runner.h"
 
-namespace hb::trial {
+namespace hb::job {
 
 class TrialOracle : public search::Oracle {
  public:
-  TrialOracle(TrialRunner& runner, const std::vector<scenario::OptionItem>& options,
-              std::function<void(const std::string&)> log = {});
+  TrialOracle(trial::TrialRunner& runner, const std::vector<scenario::OptionItem>& options, Status& status);
   // Throws UserError when the unit is not in the image (a scenario error,
   // not something a search can work around).
   search::Outcome test(const search::OptionSet& options) override;
@@ -31,34 +32,35 @@ class TrialOracle : public search::Oracle {
 
   // The directives of an option set, in scenario order.
   std::vector<options::Directive> directives_of(const search::OptionSet& options) const;
-  // Results in the order the trials ran (parallel to SearchResult::trials).
-  const std::vector<TrialResult>& results() const { return m_results; }
-  // Parallel to results(): true where the result came from the cache.
-  const std::vector<bool>& cached() const { return m_cached; }
-  int cached_count() const { return static_cast<int>(std::count(m_cached.begin(), m_cached.end(), true)); }
+  // Results in the order the trials ran (the n-th is the search's n-th run).
+  const std::vector<TrialEntry>& entries() const { return m_entries; }
+  std::vector<TrialEntry> take_entries() { return std::move(m_entries); }
+  // Joins the search's record of a run to the trial that ran it; null when
+  // the run had no trial of this oracle.
+  const TrialEntry* record(const search::TrialRecord& record);
+  int cached_count() const;
   // True when any trial failed for the harness's or the host's reasons.
   bool saw_infrastructure_trouble() const { return m_infrastructure; }
 
  private:
-  TrialRunner& m_runner;
+  trial::TrialRunner& m_runner;
   const std::vector<scenario::OptionItem>& m_options;
   // A set's next occurrence in this search (part of its cache key).
   TrialKey next_key(const search::OptionSet& set);
   // The result from the cache, if any.
-  std::optional<TrialResult> lookup(const TrialKey& key);
-  void remember(const TrialKey& key, const TrialResult& result);
+  std::optional<trial::TrialResult> lookup(const TrialKey& key);
+  void remember(const TrialKey& key, const trial::TrialResult& result);
   // Checks, counts and keeps a result; returns its outcome.
-  search::Outcome keep(TrialResult result, bool cached);
+  search::Outcome keep(trial::TrialResult result, bool cached);
 
-  std::vector<TrialResult> m_results;
-  std::vector<bool> m_cached;
+  std::vector<TrialEntry> m_entries;
   const ResultCache* m_cache = nullptr;
   std::string m_image_id;
   std::map<search::OptionSet, int> m_occurrences;
   bool m_infrastructure = false;
   bool m_baseline_calibrated = false;
   int m_jobs = 1;
-  std::function<void(const std::string&)> m_log;
+  Status& m_status;
 };
 
-}  // namespace hb::trial
+}  // namespace hb::job

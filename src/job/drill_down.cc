@@ -1,4 +1,4 @@
-#include "trial/drill_down.h"
+#include "job/drill_down.h"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -10,7 +10,7 @@
 #include "options/syscall_groups.h"
 #include "trial/probes.h"
 
-namespace hb::trial {
+namespace hb::job {
 
 namespace {
 
@@ -19,7 +19,7 @@ std::string joined(const std::vector<std::string>& words) { return util::join(wo
 // Runs the culprit directive with a value computed from the option set.
 class ElementOracle : public search::Oracle {
  public:
-  ElementOracle(TrialRunner& runner, std::vector<options::Directive> base, std::function<std::optional<std::string>(
+  ElementOracle(trial::TrialRunner& runner, std::vector<options::Directive> base, std::function<std::optional<std::string>(
                                                                                 const search::OptionSet&)> value_of,
                 options::Directive culprit)
       : m_runner(runner), m_base(std::move(base)), m_value_of(std::move(value_of)), m_culprit(std::move(culprit)) {}
@@ -31,15 +31,15 @@ class ElementOracle : public search::Oracle {
       d.value = *value;
       directives.push_back(d);
     }
-    TrialResult result = m_runner.run(directives);
+    trial::TrialResult result = m_runner.run(directives);
     search::Outcome outcome{result.verdict, result.reason};
     results.push_back(std::move(result));
     return outcome;
   }
-  std::vector<TrialResult> results;
+  std::vector<trial::TrialResult> results;
 
  private:
-  TrialRunner& m_runner;
+  trial::TrialRunner& m_runner;
   std::vector<options::Directive> m_base;
   std::function<std::optional<std::string>(const search::OptionSet&)> m_value_of;
   options::Directive m_culprit;
@@ -95,9 +95,9 @@ bool can_drill_down(const options::Directive& d) {
   return options::split_value(*info, d.value).size() > 1;
 }
 
-std::optional<DrillDownResult> drill_down(TrialRunner& runner, const std::vector<options::Directive>& base,
+std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner, const std::vector<options::Directive>& base,
                                           const options::Directive& culprit, search::SearchConfig config,
-                                          const std::function<void(const std::string&)>& on_line) {
+                                          Status& status) {
   if (!can_drill_down(culprit)) return std::nullopt;
   const options::DirectiveInfo& info = *options::find_directive(culprit.key);
   std::vector<std::string> listed = options::split_value(info, culprit.value);
@@ -138,19 +138,16 @@ std::optional<DrillDownResult> drill_down(TrialRunner& runner, const std::vector
   if (elements.empty()) return std::nullopt;
   if (config.weights.size() != elements.size()) config.weights.clear();
 
-  on_line(fmt::format("drill-down into {} ({} {} element(s))", culprit.line(), elements.size(),
-                      out.allow_list ? "candidate" : "listed"));
+  status.info(fmt::format("drill-down into {} ({} {} element(s))", culprit.line(), elements.size(),
+                          out.allow_list ? "candidate" : "listed"));
   ElementOracle oracle(runner, base, value_of, culprit);
   config.on_trial = [&](const search::TrialRecord& record) {
     std::string label = record.options.size() <= 3 ? "" : fmt::format("{} element(s)", record.options.size());
     if (label.empty())
       for (int i : record.options) label += (label.empty() ? "" : ", ") + elements[static_cast<size_t>(i)];
-    on_line(fmt::format("  [{:>3}] {:<8} {:<40} {}{}", record.index + 1, search::phase_name(record.phase),
-                        label.empty() ? "(none)" : label,
-                        record.outcome.verdict == search::Verdict::Pass   ? "PASS"
-                        : record.outcome.verdict == search::Verdict::Fail ? "FAIL"
-                                                                          : "UNRESOLVED",
-                        record.outcome.reason.empty() ? "" : "  " + record.outcome.reason));
+    size_t at = static_cast<size_t>(record.index);
+    const trial::TrialResult* result = at < oracle.results.size() ? &oracle.results[at] : nullptr;
+    status.trial_finished(TrialFinished{{}, record, result, false, label.empty() ? "(none)" : label, true});
   };
   config.jobs = 1;
   out.search = search::run_search(oracle, static_cast<int>(elements.size()), config);
@@ -162,4 +159,4 @@ std::optional<DrillDownResult> drill_down(TrialRunner& runner, const std::vector
   return out;
 }
 
-}  // namespace hb::trial
+}  // namespace hb::job

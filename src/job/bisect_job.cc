@@ -1,0 +1,137 @@
+#include "job/bisect_job.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "trial/probes.h"
+#include "job/trial_oracle.h"
+#include "util/strings.h"
+#include "util/error.h"
+
+namespace hb::job {
+
+namespace {
+// The plan for this host: the kernel log and background removal only where
+// the containers run here.
+PreparedScenario prepare_for_host(const scenario::Scenario& scenario, image::ImageBuilder& images, bool local_host) {
+  if (scenario.options.empty())
+    throw UserError("the scenario " + scenario.name + " has no options to bisect", "add options: or a template:");
+  PreparedScenario prepared = prepare_scenario(scenario, images, new_run_id());
+  prepared.plan.host_kernel_log = local_host;
+  if (!local_host) prepared.plan.remove_in_background = false;
+  prepared.plan.local_host = local_host;
+  return prepared;
+}
+
+void use_cache(TrialOracle& oracle, runtime::ContainerRuntime& runtime, const std::string& image,
+               const ResultCache* cache, Status& status) {
+  if (!cache) return;
+  std::optional<runtime::ImageInfo> info = runtime.inspect_image(image);
+  if (info && !info->id.empty())
+    oracle.set_cache(cache, info->id);
+  else
+    status.note("no image id from `podman image inspect`; the result cache is off for this run");
+}
+}  // namespace
+
+BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder& images,
+                         const scenario::Scenario& scenario, search::SearchConfig config, Status& status,
+                         const ResultCache* cache, bool local_host) {
+  BisectJob job;
+  job.prepared = prepare_for_host(scenario, images, local_host);
+  status.job_started(JobStarted{{}, config.strategy, scenario.service.unit, job.prepared.plan.image,
+                                scenario.options.size(), job.prepared.privilege.level, job.prepared.privilege.why,
+                                job.prepared.privilege.unenforceable});
+
+  trial::TrialRunner runner(runtime, job.prepared.plan, trial::check_enforcement);
+  TrialOracle oracle(runner, scenario.options, status);
+  oracle.set_jobs(config.jobs);
+  use_cache(oracle, runtime, job.prepared.plan.image, cache, status);
+  auto user_callback = config.on_trial;
+  config.on_trial = [&](const search::TrialRecord& record) {
+    if (const TrialEntry* entry = oracle.record(record))
+      status.trial_finished(TrialFinished{{}, record, &entry->result, entry->cached,
+                                          set_label(scenario, record.options), false});
+    if (user_callback) user_callback(record);
+  };
+  auto started = std::chrono::steady_clock::now();
+  job.result = search::run_search(oracle, static_cast<int>(scenario.options.size()), config);
+  job.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  job.cached_count = oracle.cached_count();
+  job.trials = oracle.take_entries();
+  if (runner.plan().privilege != job.prepared.plan.privilege) {
+    job.prepared.plan.privilege = runner.plan().privilege;
+    job.prepared.privilege.level = runner.plan().privilege;
+    job.prepared.privilege.why = "raised for the unit's own sandboxing";
+  }
+  job.infrastructure_trouble = oracle.saw_infrastructure_trouble();
+  return job;
+}
+
+std::vector<DrillDownResult> drill_down_culprits(runtime::ContainerRuntime& runtime, const BisectJob& job,
+                                                 const scenario::Scenario& scenario,
+                                                 const search::SearchConfig& config, Status& status) {
+  std::vector<DrillDownResult> results;
+  if (job.result.status != search::SearchStatus::Found) return results;
+  std::vector<options::Directive> base;
+  for (int index : job.result.safe_set) {
+    const auto& item = scenario.options.at(static_cast<size_t>(index));
+    base.insert(base.end(), item.directives.begin(), item.directives.end());
+  }
+  trial::TrialRunner runner(runtime, job.prepared.plan, trial::check_enforcement);
+  search::SearchConfig inner = config;
+  inner.on_trial = nullptr;
+  inner.weights.clear();
+  for (const auto& culprit : job.result.culprits) {
+    if (culprit.size() != 1) continue;
+    const auto& item = scenario.options.at(static_cast<size_t>(culprit.front()));
+    if (item.directives.size() != 1 || !can_drill_down(item.directives.front())) continue;
+    if (auto result = drill_down(runner, base, item.directives.front(), inner, status)) {
+      status.info(result->search.status == search::SearchStatus::Found
+                      ? "drill-down: " + result->summary()
+                      : "drill-down of " + item.name + ": " + result->search.message);
+      results.push_back(std::move(*result));
+    }
+  }
+  return results;
+}
+
+std::vector<std::string> option_names(const scenario::Scenario& scenario, const search::OptionSet& set) {
+  std::vector<std::string> names;
+  for (int index : set) names.push_back(scenario.options.at(static_cast<size_t>(index)).name);
+  return names;
+}
+
+std::string set_label(const scenario::Scenario& scenario, const search::OptionSet& set) {
+  if (set.empty()) return "(no options)";
+  if (set.size() == scenario.options.size()) return fmt::format("(all {} options)", set.size());
+  if (set.size() <= 2) return util::join(option_names(scenario, set), ", ");
+  return fmt::format("{} options", set.size());
+}
+
+int bisect_exit_code(const BisectJob& job) {
+  switch (job.result.status) {
+    case search::SearchStatus::Found: return kExitCulprit;
+    case search::SearchStatus::NothingBreaks: return kExitOk;
+    case search::SearchStatus::BaselineFails: return kExitUsage;
+    case search::SearchStatus::FlakyBaseline: return kExitUnresolved;
+    case search::SearchStatus::Unresolved:
+      return job.infrastructure_trouble && job.result.culprits.empty() ? kExitInfra : kExitUnresolved;
+  }
+  return kExitUnresolved;
+}
+
+std::vector<std::vector<std::string>> normalized(std::vector<std::vector<std::string>> sets) {
+  for (auto& set : sets) std::sort(set.begin(), set.end());
+  std::sort(sets.begin(), sets.end());
+  return sets;
+}
+
+std::vector<std::vector<std::string>> culprit_names(const scenario::Scenario& scenario,
+                                                    const search::SearchResult& result) {
+  std::vector<std::vector<std::string>> sets;
+  for (const auto& set : result.culprits) sets.push_back(option_names(scenario, set));
+  return normalized(sets);
+}
+
+}  // namespace hb::job

@@ -1,0 +1,33 @@
+#include "options/privilege.h"
+
+namespace hb::options {
+
+const char* privilege_name(Privilege privilege) {
+  switch (privilege) {
+    case Privilege::Minimal: return "minimal";
+    case Privilege::SysAdmin: return "sys-admin";
+    case Privilege::Privileged: return "privileged";
+  }
+  return "privileged";
+}
+
+std::optional<Privilege> parse_privilege(std::string_view name) {
+  for (Privilege p : {Privilege::Minimal, Privilege::SysAdmin, Privilege::Privileged})
+    if (name == privilege_name(p)) return p;
+  return std::nullopt;
+}
+
+std::string_view privilege_flags(Privilege privilege) {
+  switch (privilege) {
+    case Privilege::Minimal: return "none";
+    case Privilege::SysAdmin: return "--cap-add SYS_ADMIN";
+    case Privilege::Privileged: return "--privileged --cgroupns=private";
+  }
+  return "--privileged --cgroupns=private";
+}
+
+const char* requested_privilege_name(const std::optional<Privilege>& requested) {
+  return requested ? privilege_name(*requested) : "auto";
+}
+
+}  // namespace hb::options

@@ -1,0 +1,76 @@
+#include "search/set_tester.h"
+
+#include <gtest/gtest.h>
+
+#include "search/fake_oracle.h"
+
+namespace hb::search {
+namespace {
+
+TEST(SearchSetTester, AnswersFromMemoryByMonotonicity) {
+  FakeOracle oracle(parse_fake_rules("2"));
+  SearchConfig config;
+  SetTester tester(oracle, 8, config);
+  EXPECT_EQ(tester.test({1, 2}, Phase::Search), Verdict::Fail);
+  EXPECT_EQ(tester.test({0, 1, 2, 5}, Phase::Search), Verdict::Fail);  // superset: no run
+  EXPECT_EQ(tester.test({0, 1, 3, 4}, Phase::Search), Verdict::Pass);
+  EXPECT_EQ(tester.test({0, 3}, Phase::Search), Verdict::Pass);  // subset: no run
+  EXPECT_EQ(oracle.calls().size(), 2u);
+  EXPECT_EQ(tester.known({1, 3}), Verdict::Pass);
+  EXPECT_EQ(tester.known({2}), std::nullopt);
+  EXPECT_EQ(tester.log()[0].phase, Phase::Search);
+}
+
+TEST(SearchSetTester, RepeatsAPassAndStopsAtTheFirstFailure) {
+  FakeOracle oracle(parse_fake_rules("2@0.5"), 3);
+  SearchConfig config;
+  SetTester tester(oracle, 8, config);
+  tester.set_repeats(6);
+  EXPECT_EQ(tester.test({0, 1}, Phase::Search), Verdict::Pass);
+  EXPECT_EQ(tester.stats({0, 1}).passes, 6);
+  EXPECT_EQ(tester.test({2}, Phase::Search), Verdict::Fail);
+  const SetStats s = tester.stats({2});
+  EXPECT_EQ(s.fails, 1);
+  EXPECT_LT(s.passes, 6);
+  EXPECT_EQ(static_cast<int>(oracle.calls().size()), 6 + s.passes + 1);
+}
+
+TEST(SearchSetTester, FailureInsideATrustedPassIsAContradiction) {
+  SearchConfig config;
+  // Passes every two-option set, fails the rest: not monotone, so a pass of
+  // {1,2} (trusted: deterministic mode) is contradicted by {2} failing.
+  class Scripted : public Oracle {
+   public:
+    Outcome test(const OptionSet& s) override {
+      return s.size() == 2 ? Outcome{Verdict::Pass, {}} : Outcome{Verdict::Fail, "x"};
+    }
+  } scripted;
+  SetTester r2(scripted, 8, config);
+  EXPECT_EQ(r2.test({1, 2}, Phase::Search), Verdict::Pass);
+  try {
+    // Memory alone would say {2} passes; a fresh run says otherwise.
+    EXPECT_EQ(r2.known({2}), Verdict::Pass);
+    r2.retest({2}, Phase::Search, 1);
+    FAIL() << "no contradiction";
+  } catch (const Contradiction& c) {
+    EXPECT_EQ(c.failing, (OptionSet{2}));
+    EXPECT_EQ(c.passed, (OptionSet{1, 2}));
+  }
+  EXPECT_EQ(r2.known({1, 2}), Verdict::Fail);  // the failure wins
+}
+
+TEST(SearchSetTester, BudgetAndUnresolvedRetries) {
+  FakeOracle oracle(parse_fake_rules("?3"));
+  SearchConfig config;
+  config.max_trials = 3;
+  SetTester tester(oracle, 8, config);
+  EXPECT_EQ(tester.test({3}, Phase::Search), Verdict::Unresolved);  // run + 1 retry
+  EXPECT_EQ(tester.run_count(), 2);
+  EXPECT_EQ(tester.test({3}, Phase::Search), Verdict::Unresolved);  // remembered
+  EXPECT_EQ(tester.run_count(), 2);
+  EXPECT_EQ(tester.test({1}, Phase::Search), Verdict::Pass);
+  EXPECT_THROW(tester.test({2}, Phase::Search), BudgetExhausted);
+}
+
+}  // namespace
+}  // namespace hb::search
