@@ -1,5 +1,7 @@
 #pragma once
+// Small text helpers shared by every area: one join, one trim, one split.
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hb::util {
@@ -9,6 +11,30 @@ inline std::string join(const std::vector<std::string>& words, const std::string
   std::string text;
   for (const auto& word : words) text += (text.empty() ? "" : separator) + word;
   return text;
+}
+
+// `text` without leading and trailing spaces, tabs, CRs and newlines.
+inline std::string_view trim(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  size_t begin = text.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) return {};
+  size_t end = text.find_last_not_of(kSpace);
+  return text.substr(begin, end - begin + 1);
+}
+
+// The space-separated words of `text` (runs of blanks count as one).
+inline std::vector<std::string> words(std::string_view text) {
+  std::vector<std::string> out;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t begin = text.find_first_not_of(" \t\r\n", at);
+    if (begin == std::string_view::npos) break;
+    size_t end = text.find_first_of(" \t\r\n", begin);
+    if (end == std::string_view::npos) end = text.size();
+    out.emplace_back(text.substr(begin, end - begin));
+    at = end;
+  }
+  return out;
 }
 
 }  // namespace hb::util
