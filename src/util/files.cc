@@ -1,15 +1,40 @@
 #include "util/files.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/error.h"
 
 namespace hb::util {
 
-void write_file_atomically(const std::string& path, const std::string& content) {
+namespace fs = std::filesystem;
+
+namespace {
+
+[[noreturn]] void cannot_write(const std::string& path, const std::string& why = {}) {
+  throw UserError("cannot write " + path + (why.empty() ? "" : ": " + why),
+                  "check that the folder exists and is writable");
+}
+
+void write_stream(std::ostream& out, const std::string& path, const std::string& content) {
+  out << content;
+  out.flush();
+  if (!out) cannot_write(path);
+}
+
+// Where a symlink finally points (relative links resolved from their folder).
+std::string link_target(const std::string& path) {
+  std::error_code error;
+  fs::path target = fs::weakly_canonical(fs::path(path), error);
+  return error ? path : target.string();
+}
+
+void replace_regular(const std::string& path, const std::string& content) {
   std::string temp = path + ".tmp." + std::to_string(getpid());
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
@@ -17,13 +42,52 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     out.flush();
     if (!out) {
       std::remove(temp.c_str());
-      throw UserError("cannot write " + path, "check that the folder exists and is writable");
+      cannot_write(path);
     }
   }
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
     std::remove(temp.c_str());
-    throw UserError("cannot write " + path, "check that the folder exists and is writable");
+    cannot_write(path);
   }
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  if (path == "-") return write_stream(std::cout, path, content);
+  struct stat link_info {};
+  if (lstat(path.c_str(), &link_info) == 0 && S_ISLNK(link_info.st_mode))
+    return write_file_atomically(link_target(path), content);
+  struct stat info {};
+  if (stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode)) {
+    if (S_ISDIR(info.st_mode)) cannot_write(path, "it is a folder");
+    std::ofstream out(path, std::ios::binary);  // a device or FIFO: written as it is
+    if (!out) cannot_write(path);
+    return write_stream(out, path, content);
+  }
+  replace_regular(path, content);
+}
+
+void check_writable(const std::string& path, const std::string& flag) {
+  if (path.empty()) throw UserError(flag + " needs a path", "give a file name, or - for standard output");
+  if (path == "-") return;
+  struct stat info {};
+  if (stat(path.c_str(), &info) == 0) {
+    if (S_ISDIR(info.st_mode))
+      throw UserError(flag + " " + path + " is a folder", "give a file name inside it, e.g. " + path + "/report");
+    if (access(path.c_str(), W_OK) != 0)
+      throw UserError(flag + " " + path + " is not writable", "check its permissions or choose another path");
+    if (!S_ISREG(info.st_mode)) return;  // a device or FIFO is written directly
+  }
+  fs::path target = fs::path(link_target(path));
+  fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  std::error_code error;
+  if (!fs::is_directory(folder, error))
+    throw UserError(flag + " " + path + ": the folder " + folder.string() + " does not exist",
+                    "create it first (mkdir -p " + folder.string() + ") or choose another path");
+  if (access(folder.c_str(), W_OK) != 0)
+    throw UserError(flag + " " + path + ": the folder " + folder.string() + " is not writable",
+                    "choose a path in a folder you can write");
 }
 
 std::string read_file(const std::string& path) {

@@ -3,9 +3,19 @@
 
 namespace hb::util {
 
-// Writes through a temporary file and rename(2), so a report is either whole
-// or absent, also when we are interrupted.
+// Writes a report so that it is either whole or absent, and never destroys
+// what the path names:
+//   "-"                         standard output;
+//   a new path or regular file  a temporary file in the same folder, then rename(2);
+//   a symlink                   its target, atomically, the link kept;
+//   a device, FIFO or socket    written directly (streamed), never renamed over.
 void write_file_atomically(const std::string& path, const std::string& content);
+
+// Throws UserError (exit 2) with the fix when a report could not be written
+// to `path`: its folder missing or not writable, the path a folder, an
+// existing file not writable. Called for every output flag before the first
+// trial, so a typo costs nothing.
+void check_writable(const std::string& path, const std::string& flag);
 
 std::string read_file(const std::string& path);
 

@@ -1,0 +1,78 @@
+#include "util/files.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+#include "util/error.h"
+
+namespace hb::util {
+namespace {
+
+namespace fs = std::filesystem;
+
+class UtilFiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    m_dir = fs::temp_directory_path() / ("hb-files-test-" + std::to_string(getpid()));
+    fs::create_directories(m_dir);
+  }
+  void TearDown() override { fs::remove_all(m_dir); }
+  std::string at(const std::string& name) const { return (m_dir / name).string(); }
+  fs::path m_dir;
+};
+
+TEST_F(UtilFiles, RegularFileIsReplacedWhole) {
+  write_file_atomically(at("r.json"), "old");
+  write_file_atomically(at("r.json"), "new");
+  EXPECT_EQ(read_file(at("r.json")), "new");
+  EXPECT_EQ(std::distance(fs::directory_iterator(m_dir), fs::directory_iterator()), 1);  // no temp left
+}
+
+TEST_F(UtilFiles, SymlinkIsFollowedAndKept) {
+  write_file_atomically(at("target.json"), "old");
+  fs::create_symlink("target.json", at("link.json"));
+  write_file_atomically(at("link.json"), "new");
+  EXPECT_TRUE(fs::is_symlink(at("link.json")));
+  EXPECT_EQ(read_file(at("target.json")), "new");
+}
+
+TEST_F(UtilFiles, FifoIsWrittenNotReplaced) {
+  // A FIFO stands in for a device such as /dev/null: written through, never renamed over.
+  ASSERT_EQ(mkfifo(at("pipe").c_str(), 0600), 0);
+  std::string got;
+  std::thread reader([&] { got = read_file(at("pipe")); });
+  write_file_atomically(at("pipe"), "report");
+  reader.join();
+  EXPECT_EQ(got, "report");
+  EXPECT_TRUE(fs::is_fifo(at("pipe")));
+}
+
+TEST_F(UtilFiles, DevNullStaysACharacterDevice) {
+  write_file_atomically("/dev/null", "report");
+  struct stat info {};
+  ASSERT_EQ(stat("/dev/null", &info), 0);
+  EXPECT_TRUE(S_ISCHR(info.st_mode));
+}
+
+TEST_F(UtilFiles, OutputPathsAreCheckedBeforeAnyWork) {
+  EXPECT_NO_THROW(check_writable(at("new.json"), "--json"));
+  EXPECT_NO_THROW(check_writable("-", "--json"));
+  EXPECT_NO_THROW(check_writable("/dev/null", "--json"));
+  EXPECT_THROW(check_writable(at("missing/x.json"), "--json"), UserError);
+  EXPECT_THROW(check_writable(m_dir.string(), "--json"), UserError);
+  EXPECT_THROW(check_writable("", "--json"), UserError);
+  try {
+    check_writable("/nonexistent/x", "--safe-out");
+    FAIL() << "no error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("--safe-out"), std::string::npos);
+    EXPECT_NE(e.hint().find("mkdir -p /nonexistent"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace hb::util
