@@ -1,7 +1,9 @@
-// hardbisect gc: remove leftovers by label.
+// hardbisect gc: remove what runs that ended left behind (by label and owner).
+#include <filesystem>
 #include <iostream>
 
 #include "commands.h"
+#include "runtime/owner.h"
 #include "runtime/reaper.h"
 
 namespace hb::cli {
@@ -9,12 +11,17 @@ namespace hb::cli {
 Action setup_gc(CLI::App& app) {
   auto images = std::make_shared<bool>(false);
   auto run_id = std::make_shared<std::string>();
+  auto all = std::make_shared<bool>(false);
   app.add_flag("--images", *images, "Also remove the images hardbisect built");
+  app.add_flag("--all", *all, "Remove every hardbisect container, also those of runs still going");
   app.add_option("--run", *run_id, "Only the containers of this run id");
-  return [images, run_id](Context& context) {
-    context.require_podman();
-    auto removed = runtime::collect_garbage(context.runtime(), *run_id);
-    std::cout << "removed " << removed.size() << " container(s)\n";
+  return [images, run_id, all](Context& context) {
+    context.require_podman(false);
+    auto what = *all ? runtime::Garbage::All : runtime::Garbage::Orphans;
+    auto removed = runtime::collect_garbage(context.runtime(), what, *run_id);
+    std::cout << "removed " << removed.size() << " container(s)" << (*all ? "" : " of runs that ended") << "\n";
+    int folders = runtime::remove_stage_folders(std::filesystem::temp_directory_path().string(), false);
+    std::cout << "removed " << folders << " stage folder(s) of runs that ended\n";
     if (*images) {
       runtime::Argv argv{context.host_flags().podman, "images", "-q", "--filter",
                          std::string("label=") + runtime::kLabel + "=1"};

@@ -1,8 +1,11 @@
 #include "context.h"
 
 #include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
 #include <iostream>
 
+#include "runtime/owner.h"
 #include "runtime/reaper.h"
 #include "util/error.h"
 
@@ -30,13 +33,25 @@ Context::~Context() {
   runtime::Reaper::instance().drain();
 }
 
-void Context::require_podman() {
+void Context::require_podman(bool reap_orphans) {
   runtime::ProcessResult version = m_runtime->version();
   if (version.not_found)
     throw InfraError("podman is not installed (not found on PATH)",
                      "install it with: apt-get install podman runc (or run ci/setup), then `hardbisect doctor`");
   if (!version.ok())
     throw InfraError("podman does not work here: " + version.summary(), "run `hardbisect doctor` for the details");
+  if (reap_orphans && !m_flags.dry_run) remove_orphans();
+}
+
+// What runs that ended (killed, crashed, a lost machine) left: containers
+// whose owner process is gone and stage folders of dead pids. Never another
+// live run's (runtime/owner.h).
+void Context::remove_orphans() {
+  size_t containers = runtime::collect_garbage(*m_runtime, runtime::Garbage::Orphans).size();
+  int folders = runtime::remove_stage_folders(std::filesystem::temp_directory_path().string(), false);
+  if (containers > 0 || folders > 0)
+    m_log_status->note(fmt::format("removed {} container(s) and {} stage folder(s) left by runs that ended",
+                                   containers, folders));
 }
 
 

@@ -32,8 +32,9 @@ class Context {
   const runtime::HostFacts& facts() const { return m_facts; }
   const runtime::HostFlags& host_flags() const { return m_host_flags; }
   const GlobalFlags& flags() const { return m_flags; }
-  // Fails with exit 4 and the fix when Podman cannot be used at all.
-  void require_podman();
+  // Fails with exit 4 and the fix when Podman cannot be used at all; then
+  // removes what runs that ended left behind (unless `reap_orphans` is false).
+  void require_podman(bool reap_orphans = true);
   // Job events: status() prints progress on stdout beside the report (run,
   // bisect, check, verify); log_status() on stderr (matrix, doctor, image).
   // Both honour -q.
@@ -43,6 +44,7 @@ class Context {
   void log(const std::string& line) { m_log_status->info(line); }
 
  private:
+  void remove_orphans();
   GlobalFlags m_flags;
   runtime::HostFacts m_facts;
   runtime::HostFlags m_host_flags;

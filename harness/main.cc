@@ -56,7 +56,7 @@ void install_signal_handlers() {
     unsigned char signal = 0;
     if (read(g_signal_pipe[0], &signal, 1) != 1) return;
     std::cerr << "\nhardbisect: interrupted, removing containers in flight..." << std::endl;
-    int removed = hb::runtime::Reaper::instance().remove_all();
+    int removed = hb::runtime::Reaper::instance().shutdown(std::chrono::seconds(20));
     std::cerr << "hardbisect: removed " << removed << " container(s)" << std::endl;
     _exit(128 + signal);
   }).detach();

@@ -56,6 +56,12 @@ class ContainerRuntime {
   virtual ProcessResult remove(const std::string& id) = 0;
   // Ids of containers carrying our label (optionally label=value too).
   virtual std::vector<std::string> list(const std::string& label_filter) = 0;
+  // The same with each one's owner label (runtime/owner.h); "" = unknown.
+  virtual std::vector<std::pair<std::string, std::string>> list_owners(const std::string& label_filter) {
+    std::vector<std::pair<std::string, std::string>> listed;
+    for (auto& id : list(label_filter)) listed.emplace_back(std::move(id), std::string());
+    return listed;
+  }
 
   virtual std::optional<ImageInfo> inspect_image(const std::string& name) = 0;
   // `podman import TARBALL NAME` with Dockerfile-style changes.

@@ -3,6 +3,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "runtime/owner.h"
+#include "runtime/reaper.h"
+
 namespace hb::runtime {
 
 namespace {
@@ -19,13 +22,16 @@ Argv PodmanRuntime::podman(std::initializer_list<std::string> args) const {
   return argv;
 }
 
+PodmanRuntime::~PodmanRuntime() { Reaper::instance().forget(this); }
+
 ProcessResult PodmanRuntime::version() {
   return m_runner.run(podman({"version", "--format", "{{.Client.Version}}"}), kShortCall);
 }
 
 Argv PodmanRuntime::create_argv(const ContainerSpec& spec) const {
   Argv argv = podman({"create", "--systemd=always", "--runtime", m_flags.oci_runtime,
-                      "--network", "none", "--label", std::string(kLabel) + "=1"});
+                      "--network", "none", "--label", std::string(kLabel) + "=1", "--label",
+                      std::string(kOwnerLabel) + "=" + current_owner()});
   for (const auto& [key, value] : spec.labels) {
     argv.push_back("--label");
     argv.push_back(key + "=" + value);
@@ -55,9 +61,19 @@ Argv PodmanRuntime::create_argv(const ContainerSpec& spec) const {
 }
 
 ProcessResult PodmanRuntime::create(const ContainerSpec& spec) {
+  // Tracked from the moment podman is asked, so an interrupt that comes
+  // while podman creates still removes the container.
+  Reaper& reaper = Reaper::instance();
+  if (!reaper.begin_create()) {
+    ProcessResult refused;
+    refused.exit_code = 125;
+    refused.err = "interrupted: no new containers";
+    return refused;
+  }
   ProcessResult result = m_runner.run(create_argv(spec), kShortCall);
   while (!result.out.empty() && (result.out.back() == '\n' || result.out.back() == ' '))
     result.out.pop_back();
+  reaper.end_create(this, result.ok() ? result.out : std::string());
   return result;
 }
 
@@ -93,6 +109,22 @@ std::vector<std::string> PodmanRuntime::list(const std::string& label_filter) {
   for (std::string line; std::getline(lines, line);)
     if (!line.empty()) ids.push_back(line);
   return ids;
+}
+
+std::vector<std::pair<std::string, std::string>> PodmanRuntime::list_owners(const std::string& label_filter) {
+  std::string format = std::string("{{.ID}} {{index .Labels \"") + kOwnerLabel + "\"}}";
+  ProcessResult result = m_runner.run(
+      podman({"ps", "-a", "--no-trunc", "--filter", "label=" + label_filter, "--format", format}), kShortCall);
+  std::vector<std::pair<std::string, std::string>> listed;
+  std::istringstream lines(result.out);
+  for (std::string line; std::getline(lines, line);) {
+    size_t space = line.find(' ');
+    std::string id = line.substr(0, space);
+    std::string owner = space == std::string::npos ? "" : line.substr(space + 1);
+    if (owner == "<no value>") owner.clear();
+    if (!id.empty()) listed.emplace_back(id, owner);
+  }
+  return listed;
 }
 
 std::optional<ImageInfo> PodmanRuntime::inspect_image(const std::string& name) {

@@ -19,6 +19,9 @@ struct HostFlags {
 class PodmanRuntime : public ContainerRuntime {
  public:
   PodmanRuntime(ProcessRunner& runner, HostFlags flags) : m_runner(runner), m_flags(std::move(flags)) {}
+  ~PodmanRuntime() override;
+  PodmanRuntime(const PodmanRuntime&) = delete;
+  PodmanRuntime& operator=(const PodmanRuntime&) = delete;
 
   ProcessResult version() override;
   ProcessResult create(const ContainerSpec& spec) override;
@@ -29,6 +32,7 @@ class PodmanRuntime : public ContainerRuntime {
   ProcessResult logs(const std::string& id) override;
   ProcessResult remove(const std::string& id) override;
   std::vector<std::string> list(const std::string& label_filter) override;
+  std::vector<std::pair<std::string, std::string>> list_owners(const std::string& label_filter) override;
   std::optional<ImageInfo> inspect_image(const std::string& name) override;
   ProcessResult import_image(const std::string& tarball, const std::string& name,
                              const std::vector<std::string>& changes) override;

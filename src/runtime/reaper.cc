@@ -1,5 +1,9 @@
 #include "runtime/reaper.h"
 
+#include <filesystem>
+
+#include "runtime/owner.h"
+
 namespace hb::runtime {
 
 Reaper& Reaper::instance() {
@@ -51,11 +55,51 @@ void Reaper::drain() {
   for (auto& worker : pending) worker.join();
 }
 
-std::vector<std::string> collect_garbage(ContainerRuntime& runtime, const std::string& run_id) {
+void Reaper::forget(ContainerRuntime* runtime) {
+  std::lock_guard lock(m_mutex);
+  for (auto it = m_live.begin(); it != m_live.end();) it = it->first == runtime ? m_live.erase(it) : std::next(it);
+}
+
+bool Reaper::begin_create() {
+  std::lock_guard lock(m_mutex);
+  if (m_closing) return false;
+  ++m_creating;
+  return true;
+}
+
+void Reaper::end_create(ContainerRuntime* runtime, const std::string& id) {
+  bool remove_now = false;
+  {
+    std::lock_guard lock(m_mutex);
+    --m_creating;
+    if (!id.empty()) {
+      remove_now = m_closing;
+      if (!remove_now) m_live.insert({runtime, id});
+    }
+  }
+  if (remove_now) runtime->remove(id);
+  m_created.notify_all();
+}
+
+int Reaper::shutdown(std::chrono::milliseconds wait) {
+  {
+    std::unique_lock lock(m_mutex);
+    m_closing = true;
+    m_created.wait_for(lock, wait, [this] { return m_creating == 0; });
+  }
+  int removed = remove_all();
+  remove_stage_folders(std::filesystem::temp_directory_path().string(), true);
+  return removed;
+}
+
+std::vector<std::string> collect_garbage(ContainerRuntime& runtime, Garbage what, const std::string& run_id) {
   std::string filter = run_id.empty() ? std::string(kLabel) + "=1" : "io.hardbisect.run=" + run_id;
-  std::vector<std::string> ids = runtime.list(filter);
-  for (const auto& id : ids) runtime.remove(id);
-  return ids;
+  std::vector<std::string> removed;
+  for (const auto& [id, owner] : runtime.list_owners(filter)) {
+    if (what == Garbage::Orphans && owner_liveness(owner) != Liveness::Gone) continue;
+    if (runtime.remove(id).ok()) removed.push_back(id);
+  }
+  return removed;
 }
 
 }  // namespace hb::runtime

@@ -2,6 +2,8 @@
 // Containers in flight, removed on every way out: normal end, exception,
 // SIGINT/SIGTERM (the harness's signal thread calls remove_all), and `gc`
 // for anything a killed process left behind (found by label).
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -27,14 +29,34 @@ class Reaper {
   // Waits for every background removal; call before the process ends.
   void drain();
 
+  // Around every `podman create`: false once shutdown() began (no new
+  // container then). end_create tracks the new container, or removes it at
+  // once when shutdown began while podman was creating it.
+  bool begin_create();
+  // A runtime going away: its containers can no longer be removed through it.
+  void forget(ContainerRuntime* runtime);
+  void end_create(ContainerRuntime* runtime, const std::string& id);
+  // SIGINT/SIGTERM: stops new creates, waits (at most `wait`) for creates in
+  // flight, removes every tracked container and this run's stage folders.
+  // Returns how many containers it removed.
+  int shutdown(std::chrono::milliseconds wait);
+
  private:
   std::mutex m_mutex;
+  std::condition_variable m_created;
+  bool m_closing = false;
+  int m_creating = 0;
   std::set<std::pair<ContainerRuntime*, std::string>> m_live;
   std::vector<std::thread> m_pending;
 };
 
-// Removes all containers carrying hardbisect's label (optionally only one
-// run's, label io.hardbisect.run=RUN). Returns the ids removed.
-std::vector<std::string> collect_garbage(ContainerRuntime& runtime, const std::string& run_id = {});
+// What `gc` and the start of every run remove.
+enum class Garbage {
+  Orphans,  // containers whose owner process is gone (runtime/owner.h)
+  All,      // every container with hardbisect's label (`gc --all`)
+};
+// Removes containers carrying hardbisect's label (optionally only one run's,
+// label io.hardbisect.run=RUN). Returns the ids removed.
+std::vector<std::string> collect_garbage(ContainerRuntime& runtime, Garbage what, const std::string& run_id = {});
 
 }  // namespace hb::runtime

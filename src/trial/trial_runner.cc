@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "runtime/owner.h"
 #include "runtime/reaper.h"
 #include "scenario/template.h"
 #include "trial/driver_script.h"
@@ -35,7 +36,7 @@ std::string make_nonce() {
 class Staging {
  public:
   Staging() {
-    std::string pattern = (fs::temp_directory_path() / "hardbisect-trial-XXXXXX").string();
+    std::string pattern = (fs::temp_directory_path() / (runtime::stage_prefix() + "XXXXXX")).string();
     if (!mkdtemp(pattern.data())) throw InfraError("cannot create a temporary directory");
     m_root = pattern;
     fs::permissions(m_root, fs::perms(0755));

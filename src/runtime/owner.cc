@@ -1,0 +1,88 @@
+#include "runtime/owner.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+#include <vector>
+
+#include "util/parse.h"
+#include "util/strings.h"
+
+namespace hb::runtime {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string first_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return std::string(util::trim(line));
+}
+
+// Field 22 of /proc/PID/stat (start time in ticks); "" when the process is gone.
+std::string start_ticks(long pid) {
+  std::string stat = first_line("/proc/" + std::to_string(pid) + "/stat");
+  size_t close = stat.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return {};
+  std::vector<std::string> fields = util::words(std::string_view(stat).substr(close + 1));
+  return fields.size() > 19 ? fields[19] : std::string();  // fields[0] is field 3
+}
+
+std::vector<std::string> split(std::string_view text, char separator) {
+  std::vector<std::string> parts;
+  size_t at = 0;
+  for (size_t next; (next = text.find(separator, at)) != std::string_view::npos; at = next + 1)
+    parts.emplace_back(text.substr(at, next - at));
+  parts.emplace_back(text.substr(at));
+  return parts;
+}
+
+}  // namespace
+
+const std::string& current_owner() {
+  static const std::string owner = first_line("/etc/machine-id") + ":" +
+                                   first_line("/proc/sys/kernel/random/boot_id") + ":" + std::to_string(getpid()) +
+                                   ":" + start_ticks(getpid());
+  return owner;
+}
+
+Liveness owner_liveness(std::string_view owner) {
+  std::vector<std::string> parts = split(owner, ':');
+  std::vector<std::string> mine = split(current_owner(), ':');
+  if (parts.size() != 4 || parts[0].empty() || parts[0] != mine[0]) return Liveness::Unknown;
+  if (parts[1] != mine[1]) return Liveness::Gone;  // this machine rebooted since
+  std::optional<long long> pid = util::parse_int(parts[2]);
+  if (!pid || *pid <= 0) return Liveness::Unknown;
+  std::string ticks = start_ticks(static_cast<long>(*pid));
+  return !ticks.empty() && ticks == parts[3] ? Liveness::Alive : Liveness::Gone;
+}
+
+std::string stage_prefix() { return "hardbisect-trial-" + std::to_string(getpid()) + "-"; }
+
+int remove_stage_folders(const std::string& temp_dir, bool own) {
+  int removed = 0;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(temp_dir, error)) {
+    std::string name = entry.path().filename().string();
+    constexpr std::string_view kPrefix = "hardbisect-trial-";
+    if (name.rfind(kPrefix, 0) != 0 || !entry.is_directory(error)) continue;
+    std::vector<std::string> parts = split(std::string_view(name).substr(kPrefix.size()), '-');
+    std::optional<long long> pid = parts.size() == 2 ? util::parse_int(parts[0]) : std::nullopt;
+    if (!pid) continue;  // not a name this version writes
+    bool mine = *pid == getpid();
+    bool gone = !mine && start_ticks(static_cast<long>(*pid)).empty();
+    // A live pid may be another process now; its folder is only older than
+    // a day if so (a run's folders live for one trial).
+    if (!mine && !gone) {
+      auto age = fs::file_time_type::clock::now() - fs::last_write_time(entry.path(), error);
+      gone = !error && age > std::chrono::hours(24);
+    }
+    if ((own && mine) || (!own && gone)) removed += fs::remove_all(entry.path(), error) > 0 ? 1 : 0;
+  }
+  return removed;
+}
+
+}  // namespace hb::runtime
