@@ -1,35 +1,27 @@
 #pragma once
-// A ContainerRuntime that acts like a systemd container without Podman: it
-// reads the staged drop-in at copy time and answers the trial driver's exec
-// with framed evidence decided by a rule, recording every call.
+// A ContainerRuntime that acts like a systemd container without Podman: at
+// boot it reads the staged drop-in, keeps the directives systemd would
+// enforce at the container's privilege (options::find_directive()->requirement
+// against ContainerSpec.privilege), lets a rule from the shared vocabulary
+// (fake_rules.h) decide the outcome, and writes the driver's framed evidence,
+// with the process state the enforcement probes read; it records every call.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <mutex>
 #include <sstream>
 
+#include "fake_rules.h"
 #include "runtime/container_runtime.h"
 #include "trial/driver_script.h"
 
 namespace hb::testing {
 
-struct FakeTrial {
-  std::string boot_state = "running";
-  int start_rc = 0;
-  int workload_rc = 0;
-  long workload_ms = 12;
-  std::string show = "LoadState=loaded\nActiveState=active\nSubState=running\nResult=success\n"
-                     "ExecMainCode=0\nExecMainStatus=0\nNRestarts=0\nMainPID=42";
-  std::string journal = "systemd[1]: Started demo.service.";
-  std::string main_status = "NoNewPrivs:\t0\nSeccomp:\t2\nSeccomp_filters:\t1\nCapBnd:\t000001ffffffffff";
-  std::string pid1_dropin;
-  bool complete = true;
-};
-
 class FakeRuntime : public runtime::ContainerRuntime {
  public:
-  // Decides what a trial sees from the drop-in text the runner staged.
-  std::function<FakeTrial(const std::string& dropin)> rule = [](const std::string&) { return FakeTrial{}; };
+  // Decides what a trial does (rules:: in fake_rules.h); none matching = it works.
+  Rule rule = rules::passes();
   bool fail_create = false;
   bool hang_exec = false;
   std::vector<std::string> calls;
@@ -56,6 +48,7 @@ class FakeRuntime : public runtime::ContainerRuntime {
       return r;
     }
     std::string id = "fake" + std::to_string(++m_next);
+    m_privilege[id] = spec.privilege;
     for (const auto& mount : spec.mounts) m_mounts[id][mount.container_path] = mount.host_path;
     return ok(id);
   }
@@ -91,7 +84,25 @@ class FakeRuntime : public runtime::ContainerRuntime {
     if (hang_exec) return ok();
     std::string nonce;
     std::istringstream(staged_files["args"]) >> nonce;
-    FakeTrial t = rule(dropin);
+    FakeContainer container;
+    container.dropin = dropin;
+    container.privilege = m_privilege[id];
+    auto applied = parse_dropin(dropin);
+    if (!applied) {
+      runtime::ProcessResult r;
+      r.exit_code = 125;
+      r.err = "FakeRuntime: cannot read the staged drop-in (see the test failure above)";
+      return r;
+    }
+    container.applied = *applied;
+    for (const auto& d : container.applied)
+      if (enforced_at(*options::find_directive(d.key), container.privilege)) container.enforced.push_back(d);
+    FakeTrial t = rule(container).value_or(FakeTrial{});
+    std::vector<options::Directive> in_effect;
+    for (const auto& d : container.enforced)
+      if (std::find(t.skipped.begin(), t.skipped.end(), d.line()) == t.skipped.end()) in_effect.push_back(d);
+    std::map<std::string, std::string> state = process_state(in_effect);
+    if (t.main_status) state["main_status"] = *t.main_status;
     std::string out;
     auto mark = [&](const std::string& name, const std::string& body) {
       out += "\n@@HB-" + nonce + "@@ " + name + "\n" + body + (body.empty() ? "" : "\n");
@@ -109,8 +120,13 @@ class FakeRuntime : public runtime::ContainerRuntime {
       mark("show", t.show);
       mark("journal", t.journal);
       mark("pid1_dropin", t.pid1_dropin);
-      if (!t.main_status.empty()) mark("main_status", t.main_status);
-      mark("pid1_status", "NoNewPrivs:\t0\nSeccomp:\t2\nSeccomp_filters:\t1\nCapBnd:\t000001ffffffffff");
+      if (!t.kernel.empty()) mark("kernel", t.kernel);
+      // The driver reads the main process only while there is one.
+      if (!state["main_status"].empty())
+        for (const char* name : {"main_status", "main_mountinfo", "main_ns", "main_user", "main_limits"})
+          mark(name, state[name]);
+      mark("pid1_status", state["pid1_status"]);
+      mark("pid1_ns", state["pid1_ns"]);
     }
     if (t.complete) mark("end", "");
     std::ofstream(out_dir + "/evidence") << out;
@@ -152,7 +168,8 @@ class FakeRuntime : public runtime::ContainerRuntime {
  private:
   int m_next = 0;
   std::recursive_mutex m_mutex;
-  std::map<std::string, std::map<std::string, std::string>> m_mounts;  // id -> container path -> host path
+  std::map<std::string, std::map<std::string, std::string>> m_mounts;
+  std::map<std::string, options::Privilege> m_privilege;  // id -> the privilege it was created with  // id -> container path -> host path
 };
 
 }  // namespace hb::testing

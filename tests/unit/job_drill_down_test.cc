@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
-
 #include "fake_runtime.h"
 #include "options/syscall_groups.h"
 
@@ -11,42 +9,23 @@ namespace hb::job {
 namespace {
 
 using hb::testing::FakeRuntime;
-using hb::testing::FakeTrial;
+namespace rules = hb::testing::rules;
 job::SilentStatus silent;
 
 trial::TrialPlan plan() {
   trial::TrialPlan p;
   p.image = "img";
+  p.privilege = options::Privilege::SysAdmin;  // InaccessiblePaths= needs it to take effect
   p.service.unit = "demo.service";
   p.workload.command = "true";
   return p;
-}
-
-FakeTrial failing() {
-  FakeTrial t;
-  t.workload_rc = 1;
-  return t;
-}
-
-std::string line_of(const std::string& dropin, const std::string& key) {
-  std::smatch m;
-  return std::regex_search(dropin, m, std::regex(key + "=([^\n]*)")) ? m[1].str() : std::string("<absent>");
 }
 
 // sed needs fchown: any allowed group that contains it fixes the service;
 // the smallest such group is the one to add.
 TEST(JobDrillDown, AllowListAddsTheSmallestGroupThatFixesIt) {
   FakeRuntime fake;
-  fake.rule = [](const std::string& dropin) {
-    std::string allowed = " " + line_of(dropin, "SystemCallFilter") + " ";
-    for (const auto& group : options::syscall_group_names()) {
-      auto members = options::expand_syscall_group(group);
-      if (members && std::find(members->begin(), members->end(), "fchown") != members->end() &&
-          allowed.find(" " + group + " ") != std::string::npos)
-        return FakeTrial{};
-    }
-    return failing();
-  };
+  fake.rule = rules::killed_by_sigsys_unless_allowed("fchown");
   trial::TrialRunner runner(fake, plan());
   options::Directive culprit{"Service", "SystemCallFilter", "@default @basic-io @file-system"};
   ASSERT_TRUE(can_drill_down(culprit));
@@ -62,9 +41,7 @@ TEST(JobDrillDown, AllowListAddsTheSmallestGroupThatFixesIt) {
 
 TEST(JobDrillDown, DenyListDropsTheElementThatBreaks) {
   FakeRuntime fake;
-  fake.rule = [](const std::string& dropin) {
-    return line_of(dropin, "InaccessiblePaths").find("/var/lib/app") != std::string::npos ? failing() : FakeTrial{};
-  };
+  fake.rule = rules::fails_if_element("InaccessiblePaths", "/var/lib/app");
   trial::TrialRunner runner(fake, plan());
   options::Directive culprit{"Service", "InaccessiblePaths", "/home /var/lib/app /srv /opt"};
   auto result = drill_down(runner, {}, culprit, {}, silent);

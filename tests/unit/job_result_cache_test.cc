@@ -16,7 +16,7 @@ namespace {
 
 using hb::testing::FakeRuntime;
 job::SilentStatus silent;
-using hb::testing::FakeTrial;
+namespace rules = hb::testing::rules;
 
 trial::TrialPlan demo_plan() {
   trial::TrialPlan plan;
@@ -42,26 +42,6 @@ std::vector<scenario::OptionItem> demo_options() {
   return items;
 }
 
-FakeTrial failing() {
-  FakeTrial t;
-  t.workload_rc = 1;
-  t.show = "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainCode=1\n"
-           "ExecMainStatus=3\nNRestarts=0\nMainPID=0";
-  t.journal = "demo[42]: /usr/local/share/x: Read-only file system";
-  t.main_status.clear();
-  return t;
-}
-
-// Breaks under ProtectSystem=strict, with probability `p` per trial.
-std::function<FakeTrial(const std::string&)> breaks_under_protect_system(double p, unsigned seed) {
-  auto rng = std::make_shared<std::mt19937>(seed);
-  return [p, rng](const std::string& dropin) {
-    if (dropin.find("ProtectSystem=strict") == std::string::npos) return FakeTrial{};
-    std::uniform_real_distribution<double> coin(0, 1);
-    return coin(*rng) < p ? failing() : FakeTrial{};
-  };
-}
-
 int creates(const FakeRuntime& fake) {
   int n = 0;
   for (const auto& call : fake.calls) n += call.rfind("create ", 0) == 0;
@@ -83,7 +63,7 @@ class JobResultCache : public ::testing::Test {
     int containers = 0;
   };
   // One whole search on the fake runtime, with the cache in m_dir.
-  Run search(std::function<FakeTrial(const std::string&)> rule, search::SearchConfig config = {},
+  Run search(hb::testing::Rule rule, search::SearchConfig config = {},
              bool with_cache = true) {
     FakeRuntime fake;
     fake.rule = std::move(rule);
@@ -110,7 +90,7 @@ class JobResultCache : public ::testing::Test {
 };
 
 TEST_F(JobResultCache, MissThenHitServesTheSameSearchWithoutContainers) {
-  Run first = search(breaks_under_protect_system(1.0, 1));
+  Run first = search(rules::fails_with_probability(1.0, "ProtectSystem=strict", 1));
   ASSERT_EQ(first.result.status, search::SearchStatus::Found) << first.result.message;
   EXPECT_EQ(first.result.culprits, (std::vector<search::OptionSet>{{2}}));
   EXPECT_EQ(first.containers, first.result.trial_count);
@@ -118,7 +98,7 @@ TEST_F(JobResultCache, MissThenHitServesTheSameSearchWithoutContainers) {
   EXPECT_GT(files_in_cache(), 0);
 
   // The rule now says "everything passes": only the cache can give the same answer.
-  Run second = search([](const std::string&) { return FakeTrial{}; });
+  Run second = search(rules::passes());
   EXPECT_EQ(second.containers, 0);
   EXPECT_EQ(second.result.culprits, first.result.culprits);
   EXPECT_EQ(second.result.trial_count, first.result.trial_count);
@@ -251,9 +231,9 @@ TEST_F(JobResultCache, FlakySearchReplaysItsStatistics) {
     fs::remove_all(m_dir);
     search::SearchConfig config;
     config.jobs = jobs;
-    Run first = search(breaks_under_protect_system(0.5, 7), config);
+    Run first = search(rules::fails_with_probability(0.5, "ProtectSystem=strict", 7), config);
     ASSERT_TRUE(first.result.flaky) << "jobs " << jobs << ": " << first.result.message;
-    Run second = search([](const std::string&) { return FakeTrial{}; }, config);
+    Run second = search(rules::passes(), config);
     EXPECT_EQ(second.containers, 0) << "jobs " << jobs;
     EXPECT_EQ(second.result.status, first.result.status);
     EXPECT_EQ(second.result.culprits, first.result.culprits);
@@ -274,9 +254,9 @@ TEST_F(JobResultCache, FlakySearchReplaysItsStatistics) {
 TEST_F(JobResultCache, InterruptedRunResumes) {
   search::SearchConfig budget;
   budget.max_trials = 4;
-  Run cut = search(breaks_under_protect_system(1.0, 1), budget);
+  Run cut = search(rules::fails_with_probability(1.0, "ProtectSystem=strict", 1), budget);
   EXPECT_EQ(cut.containers, 4);
-  Run resumed = search(breaks_under_protect_system(1.0, 1));
+  Run resumed = search(rules::fails_with_probability(1.0, "ProtectSystem=strict", 1));
   EXPECT_EQ(resumed.result.status, search::SearchStatus::Found);
   EXPECT_EQ(std::count(resumed.cached.begin(), resumed.cached.end(), true), 4);
   EXPECT_EQ(resumed.containers, resumed.result.trial_count - 4);
@@ -284,8 +264,8 @@ TEST_F(JobResultCache, InterruptedRunResumes) {
 }
 
 TEST_F(JobResultCache, NoCacheRunsEverything) {
-  search(breaks_under_protect_system(1.0, 1));
-  Run again = search(breaks_under_protect_system(1.0, 1), {}, /*with_cache=*/false);
+  search(rules::fails_with_probability(1.0, "ProtectSystem=strict", 1));
+  Run again = search(rules::fails_with_probability(1.0, "ProtectSystem=strict", 1), {}, /*with_cache=*/false);
   EXPECT_EQ(again.containers, again.result.trial_count);
   EXPECT_EQ(std::count(again.cached.begin(), again.cached.end(), true), 0);
 }

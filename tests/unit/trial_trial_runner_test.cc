@@ -11,7 +11,7 @@ namespace hb::trial {
 namespace {
 
 using hb::testing::FakeRuntime;
-using hb::testing::FakeTrial;
+namespace rules = hb::testing::rules;
 
 TrialPlan demo_plan() {
   TrialPlan plan;
@@ -27,19 +27,6 @@ TrialPlan demo_plan() {
 
 options::Directive directive(std::string key, std::string value, std::string section = "Service") {
   return options::Directive{std::move(section), std::move(key), std::move(value)};
-}
-
-// The service "breaks" whenever ProtectSystem=strict is in the drop-in.
-FakeTrial breaks_under_protect_system(const std::string& dropin) {
-  FakeTrial t;
-  if (dropin.find("ProtectSystem=strict") != std::string::npos) {
-    t.workload_rc = 1;
-    t.show = "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainCode=1\n"
-             "ExecMainStatus=3\nNRestarts=0\nMainPID=0";
-    t.journal = "demo[42]: /usr/local/share/x: Read-only file system";
-    t.main_status.clear();
-  }
-  return t;
 }
 
 TEST(TrialTrialRunner, PassesAndAlwaysRemovesTheContainer) {
@@ -73,7 +60,7 @@ TEST(TrialTrialRunner, UnitSectionGoesToUnit) {
 
 TEST(TrialTrialRunner, FailsWithTheReason) {
   FakeRuntime fake;
-  fake.rule = breaks_under_protect_system;
+  fake.rule = rules::fails_if("ProtectSystem=strict");
   TrialRunner runner(fake, demo_plan());
   EXPECT_EQ(runner.run({}).verdict, Verdict::Pass);
   TrialResult result = runner.run({directive("ProtectSystem", "strict")});
@@ -110,11 +97,7 @@ TEST(TrialTrialRunner, HungExecIsUnresolvedKeepsLogsAndRemoves) {
 
 TEST(TrialTrialRunner, BootFailureIsUnresolved) {
   FakeRuntime fake;
-  fake.rule = [](const std::string&) {
-    FakeTrial t;
-    t.boot_state = "starting";
-    return t;
-  };
+  fake.rule = rules::never_boots();
   TrialRunner runner(fake, demo_plan());
   TrialResult result = runner.run({});
   EXPECT_EQ(result.verdict, Verdict::Unresolved);
@@ -122,18 +105,15 @@ TEST(TrialTrialRunner, BootFailureIsUnresolved) {
 }
 
 TEST(TrialTrialRunner, UnenforcedOptionNeverPasses) {
-  FakeRuntime fake;  // main process shows NoNewPrivs 0 and PID 1's seccomp filters only
+  FakeRuntime fake;
+  fake.rule = rules::not_enforced("NoNewPrivileges=yes");  // main process shows NoNewPrivs 0
   TrialRunner runner(fake, demo_plan(), check_enforcement);
   TrialResult result = runner.run({directive("NoNewPrivileges", "yes")});
   EXPECT_EQ(result.verdict, Verdict::Unresolved);
   EXPECT_EQ(result.cause, Cause::NotEnforced);
   EXPECT_NE(result.reason.find("NoNewPrivileges=yes"), std::string::npos) << result.reason;
 
-  fake.rule = [](const std::string&) {
-    FakeTrial t;
-    t.main_status = "NoNewPrivs:\t1\nSeccomp:\t2\nSeccomp_filters:\t1";
-    return t;
-  };
+  fake.rule = rules::passes();  // NoNewPrivs 1
   EXPECT_EQ(runner.run({directive("NoNewPrivileges", "yes")}).verdict, Verdict::Pass);
 }
 
@@ -157,15 +137,7 @@ namespace {
 // container is privileged: the baseline raises the privilege, once.
 TEST(TrialPlan, BaselineRaisesPrivilegeForTheUnitsOwnSandbox) {
   hb::testing::FakeRuntime fake;
-  fake.rule = [&fake](const std::string&) {
-    hb::testing::FakeTrial t;
-    if (fake.last_privilege != options::Privilege::Privileged) {
-      t.start_rc = 1;
-      t.show = "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainCode=1\n"
-               "ExecMainStatus=217\nNRestarts=0\nMainPID=0";
-    }
-    return t;
-  };
+  fake.rule = hb::testing::rules::start_fails_below(options::Privilege::Privileged);
   TrialPlan plan = demo_plan();
   plan.privilege = options::Privilege::Minimal;
   TrialRunner runner(fake, plan);
@@ -192,7 +164,7 @@ namespace {
 
 TEST(TrialTrialRunner, RemoteHostGetsTheStageByCopyAndOneExec) {
   hb::testing::FakeRuntime fake;
-  fake.rule = breaks_under_protect_system;
+  fake.rule = rules::fails_if("ProtectSystem=strict");
   TrialPlan plan = demo_plan();
   plan.local_host = false;
   TrialRunner runner(fake, plan);
