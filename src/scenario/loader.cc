@@ -57,12 +57,31 @@ std::string line_of(const std::string& text, int line) {
   return text.substr(begin, text.find('\n', begin) - begin);
 }
 
+// The first line (1-based) whose indentation holds a tab; 0 when none does.
+int first_tab_indented_line(const std::string& yaml) {
+  int number = 1;
+  bool indent = true;
+  for (char c : yaml) {
+    if (c == '\n') {
+      ++number;
+      indent = true;
+    } else if (indent && c == '\t') {
+      return number;
+    } else if (c != ' ') {
+      indent = false;
+    }
+  }
+  return 0;
+}
+
 class YamlLoader {
  public:
   explicit YamlLoader(std::string filename)
       : m_file(std::move(filename)), m_dir(fs::path(m_file).parent_path()) {}
 
   Scenario load(const std::string& yaml) {
+    if (std::string why = binary_reason(yaml); !why.empty())
+      throw UserError(m_file + ": not a text file (" + why + ")", "give a scenario in YAML (see scenarios/)");
     YAML::Node root;
     try {
       root = YAML::Load(yaml);
@@ -71,8 +90,8 @@ class YamlLoader {
       std::string bad = std::string(trim(line_of(yaml, e.mark.line)));
       if (bad.rfind("- [", 0) == 0 && bad.find('=') != std::string::npos) {
         hint = "quote an option line that starts with a section: - \"[Unit] StartLimitBurst=4\"";
-      } else if (bad.find('\t') != std::string::npos || e.msg.find("tab") != std::string::npos) {
-        hint = "YAML indentation must use spaces, not tabs";
+      } else if (int tabbed = first_tab_indented_line(yaml); tabbed > 0) {
+        hint = "line " + std::to_string(tabbed) + " is indented with a tab: YAML indentation must use spaces";
       }
       throw UserError(at(e.mark) + ": " + e.msg, hint);
     }
@@ -399,7 +418,8 @@ class YamlLoader {
       file.content = string_of(*content, "content");
     } else if (source != nullptr) {
       std::string from = nonempty_string_of(*source, "source");
-      file.content = read_text_file(resolve(from), "source file", where(*source), kRelativeHint);
+      file.content = read_text_file(resolve(from), "source file", where(*source), kRelativeHint, kMaxSourceFile,
+                                    Content::Any);
     } else {
       fail(where(node), "file '" + file.path + "' has neither 'content' nor 'source'",
            "add content: | ... or source: <path relative to the scenario file>");

@@ -6,9 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "scenario/loader.h"
+#include "scenario/validate.h"
 #include "scenario/template.h"
 #include "util/error.h"
 #include "util/files.h"
@@ -84,6 +88,58 @@ TEST(ScenarioFuzz, MutatedTemplatesParseOrAreRefusedCleanly) {
   std::vector<std::string> seeds = corpus("scenarios/templates", ".conf");
   ASSERT_GE(seeds.size(), 3u);
   fuzz(seeds, 500, 1130, [](const std::string& text) { parse_template_string(text, "fuzz.conf"); });
+}
+
+}  // namespace
+}  // namespace hb::scenario
+
+namespace hb::scenario {
+namespace {
+
+std::string error_of(const std::string& yaml) {
+  try {
+    load_scenario_string(yaml, "t.yaml");
+  } catch (const UserError& e) {
+    return std::string(e.what()) + " | hint: " + e.hint();
+  }
+  return "(loaded)";
+}
+
+TEST(ScenarioInput, TabsAreNamedAsTabs) {
+  std::string e = error_of("version: 1\nservice:\n\tunit: x.service\n");
+  EXPECT_NE(e.find("line 3 is indented with a tab"), std::string::npos) << e;
+}
+
+TEST(ScenarioInput, BinaryIsRefusedWithoutItsBytes) {
+  std::string garbage("version: 1\n\x7f" "ELF\x02\x01\x01\0\0\xff\xfe", 21);
+  std::string e = error_of(garbage);
+  EXPECT_NE(e.find("not a text file (a NUL byte at offset"), std::string::npos) << e;
+  EXPECT_EQ(e.find('\xff'), std::string::npos);
+  EXPECT_NE(error_of("version: 1\n\xc3(\n").find("not UTF-8 at offset 11"), std::string::npos);
+  EXPECT_TRUE(binary_reason("ProtectSystem=strict # caf\xc3\xa9\n").empty());
+}
+
+TEST(ScenarioInput, FilesAreBoundedAndRegular) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("hb-input-test-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::string big = (dir / "big.yaml").string();
+  { std::ofstream(big) << std::string(kMaxTextFile + 1, '#'); }
+  try {
+    load_scenario_file(big);
+    ADD_FAILURE() << "loaded";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("over the limit of 1048576"), std::string::npos) << e.what();
+  }
+  std::string fifo = (dir / "fifo.yaml").string();
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  try {
+    load_scenario_file(fifo);  // must not block
+    ADD_FAILURE() << "loaded";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("not a regular file"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace
