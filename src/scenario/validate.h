@@ -61,7 +61,4 @@ std::string resolve_option_ref(std::string_view ref, const std::vector<OptionIte
 std::string read_text_file(const std::string& path, const std::string& what,
                            const std::string& where, const std::string& missing_hint = {});
 
-// Trims spaces, tabs, CR and LF at both ends.
-std::string_view trim(std::string_view text);
-
 }  // namespace hb::scenario
