@@ -10,6 +10,7 @@
 
 #include "util/edit_distance.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace fs = std::filesystem;
 
@@ -148,8 +149,7 @@ void ImageBuilder::build_base(const ImageRecipe& recipe) {
                     recipe.release, systemd_version_of(recipe.release)));
   TempDir temp;
   std::string tarball = (temp.path / "rootfs.tar").string();
-  std::string include;
-  for (const auto& p : recipe.packages) include += (include.empty() ? "" : ",") + p;
+  std::string include = util::join(recipe.packages, ",");
   runtime::Argv argv{"mmdebstrap", "--variant=minbase", "--include=" + include,
                      "--dpkgopt=path-exclude=/usr/share/man/*",
                      "--dpkgopt=path-exclude=/usr/share/doc/*",
@@ -177,8 +177,7 @@ void ImageBuilder::build_base(const ImageRecipe& recipe) {
 }
 
 void ImageBuilder::build_derived(const ImageRecipe& recipe) {
-  std::string list;
-  for (const auto& p : recipe.packages) list += (list.empty() ? "" : " ") + p;
+  std::string list = util::join(recipe.packages, " ");
   m_log(fmt::format("building image {} FROM {} adding {}...", recipe.name, recipe.base_name, list));
   TempDir temp;
   {

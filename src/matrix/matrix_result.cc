@@ -10,17 +10,13 @@
 #include "report/json_report.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/json.h"
 
 using nlohmann::json;
 
 namespace hb::matrix {
 
 namespace {
-
-json optional_json(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
-std::optional<double> optional_from(const json& value) {
-  return value.is_number() ? std::optional<double>(value.get<double>()) : std::nullopt;
-}
 
 json cell_to_json(const CellResult& c) {
   const report::ReportCell& r = c.cell;
@@ -37,8 +33,8 @@ json cell_to_json(const CellResult& c) {
       {"reason", r.reason},
       {"culprits", r.culprits},
       {"safe", r.safe},
-      {"exposure_before", optional_json(r.exposure_before)},
-      {"exposure_after", optional_json(r.exposure_after)},
+      {"exposure_before", util::json_or_null(r.exposure_before)},
+      {"exposure_after", util::json_or_null(r.exposure_after)},
       {"trials", r.trials},
       {"cached_trials", c.cached_trials},
       {"seconds", r.seconds},
@@ -64,8 +60,8 @@ CellResult cell_from_json(const json& j) {
   r.reason = j.value("reason", "");
   r.culprits = j.value("culprits", std::vector<std::vector<std::string>>{});
   r.safe = j.value("safe", std::vector<std::string>{});
-  r.exposure_before = optional_from(j.value("exposure_before", json(nullptr)));
-  r.exposure_after = optional_from(j.value("exposure_after", json(nullptr)));
+  r.exposure_before = util::optional_number<double>(j.value("exposure_before", json(nullptr)));
+  r.exposure_after = util::optional_number<double>(j.value("exposure_after", json(nullptr)));
   r.trials = j.value("trials", 0);
   c.cached_trials = j.value("cached_trials", 0);
   r.seconds = j.value("seconds", 0.0);

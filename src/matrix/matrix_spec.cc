@@ -14,6 +14,7 @@
 #include "util/edit_distance.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/parse.h"
 
 namespace fs = std::filesystem;
 
@@ -225,18 +226,16 @@ std::vector<MatrixCell> expand_cells(const MatrixSpec& spec) {
 
 Shard parse_shard(const std::string& text) {
   size_t slash = text.find('/');
-  Shard shard;
-  try {
-    if (slash == std::string::npos) throw std::invalid_argument("no slash");
-    size_t used = 0;
-    shard.index = std::stoi(text.substr(0, slash), &used);
-    if (used != slash) throw std::invalid_argument("index");
-    std::string count = text.substr(slash + 1);
-    shard.count = std::stoi(count, &used);
-    if (used != count.size()) throw std::invalid_argument("count");
-  } catch (const std::exception&) {
-    throw UserError("--shard wants i/N, got '" + text + "'", "e.g. --shard 2/4 runs the second of four shards");
+  std::optional<int> index, count;
+  if (slash != std::string::npos) {
+    index = util::parse_integer<int>(std::string_view(text).substr(0, slash));
+    count = util::parse_integer<int>(std::string_view(text).substr(slash + 1));
   }
+  if (!index || !count)
+    throw UserError("--shard wants i/N, got '" + text + "'", "e.g. --shard 2/4 runs the second of four shards");
+  Shard shard;
+  shard.index = *index;
+  shard.count = *count;
   if (shard.count < 1 || shard.index < 1 || shard.index > shard.count)
     throw UserError("--shard " + text + ": i must be between 1 and N", "e.g. --shard 1/4 ... --shard 4/4");
   return shard;

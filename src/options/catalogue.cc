@@ -5,6 +5,7 @@
 
 #include "options/known_directives.h"
 #include "util/edit_distance.h"
+#include "util/strings.h"
 
 namespace hb::options {
 namespace {
@@ -385,12 +386,6 @@ constexpr DirectiveInfo kDirectives[] = {
 };
 // clang-format on
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 // Whitespace-separated words; single or double quotes group a word and are
 // removed, like systemd's extract_first_word(EXTRACT_UNQUOTE).
 std::vector<std::string> split_words(std::string_view s) {
@@ -463,36 +458,31 @@ bool is_list_kind(ValueKind kind) {
 }
 
 std::vector<std::string> split_value(const DirectiveInfo& info, std::string_view value) {
-  value = trim(value);
+  value = util::trim(value);
   if (!is_list_kind(info.kind)) return {std::string(value)};
-  if (value.starts_with('~')) value = trim(value.substr(1));
+  if (value.starts_with('~')) value = util::trim(value.substr(1));
   // Elements keep their own prefixes and suffixes: "-/path" (ignore when
   // missing), "+/path" (relative to RootDirectory=), "@swap:EPERM" (errno).
   return split_words(value);
 }
 
-bool is_deny_list(std::string_view value) { return trim(value).starts_with('~'); }
+bool is_deny_list(std::string_view value) { return util::trim(value).starts_with('~'); }
 
 std::string join_value(const DirectiveInfo& info, std::span<const std::string> elements, bool deny) {
   if (!is_list_kind(info.kind)) return elements.empty() ? std::string() : elements.front();
-  std::string out = deny ? "~" : "";
-  bool first = true;
+  std::vector<std::string> words;
   for (const auto& element : elements) {
-    if (!first) out += ' ';
-    first = false;
     bool needs_quotes = element.empty() || std::any_of(element.begin(), element.end(), [](char c) {
                           return std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '\'';
                         });
     if (!needs_quotes) {
-      out += element;
+      words.push_back(element);
     } else {
       char quote = element.find('"') == std::string::npos ? '"' : '\'';
-      out += quote;
-      out += element;
-      out += quote;
+      words.push_back(quote + element + quote);
     }
   }
-  return out;
+  return (deny ? "~" : "") + util::join(words, " ");
 }
 
 std::optional<std::string> check_known(std::string_view name, int systemd_version) {

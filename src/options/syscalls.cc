@@ -2,8 +2,9 @@
 
 #include <seccomp.h>
 
-#include <charconv>
 #include <cstdlib>
+
+#include "util/parse.h"
 
 namespace hb::options {
 
@@ -26,9 +27,9 @@ std::optional<int> syscall_number(std::string_view name, std::uint32_t audit_arc
 
 std::optional<std::uint32_t> parse_audit_arch(std::string_view hex) {
   if (hex.starts_with("0x") || hex.starts_with("0X")) hex.remove_prefix(2);
-  std::uint32_t value = 0;
-  auto [end, error] = std::from_chars(hex.data(), hex.data() + hex.size(), value, 16);
-  if (hex.empty() || error != std::errc() || end != hex.data() + hex.size()) return std::nullopt;
+  std::optional<std::uint32_t> parsed = util::parse_integer<std::uint32_t>(hex, 16);
+  if (!parsed) return std::nullopt;
+  std::uint32_t value = *parsed;
   // seccomp_arch_resolve_name() wants a name; probing a syscall that exists on
   // every architecture tells us whether libseccomp knows this token.
   if (seccomp_syscall_resolve_name_arch(value, "read") < 0) return std::nullopt;

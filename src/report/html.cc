@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "report/junit.h"
+#include "util/strings.h"
 
 namespace hb::report {
 
@@ -56,13 +57,10 @@ footer {{ margin-top: 16px; color: #59636e; font-size: 12px; }}
 
 std::string culprits_html(const ReportCell& cell) {
   if (cell.culprits.empty()) return verdict_class(cell.verdict) == "pass" ? "—" : "";
-  std::string html = "<ul class=\"culprits\">";
-  for (const auto& set : cell.culprits) {
-    std::string inner;
-    for (const auto& name : set) inner += (inner.empty() ? "" : " + ") + ("<code>" + esc(name) + "</code>");
-    html += "<li>" + inner + "</li>";
-  }
-  return html + "</ul>";
+  auto code = [](const std::string& name) { return "<code>" + esc(name) + "</code>"; };
+  return "<ul class=\"culprits\">" +
+         sets_text(cell.culprits, {.open = "<li>", .close = "</li>", .within = " + ", .between = "", .name = code}) +
+         "</ul>";
 }
 
 // Small reports (check, bisect) open the evidence of what did not pass; a
@@ -102,12 +100,10 @@ std::string html_page(const ReportSet& set) {
                                                {counts.fail, "fail"},
                                                {counts.unresolved, "unresolved"},
                                                {counts.skipped, "skipped"}};
-  bool first = true;
-  for (const auto& [count, name] : chips) {
-    if (count == 0) continue;
-    html += fmt::format("{}<span class=\"chip {}\">{} {}</span>", first ? "" : " ", name, count, name);
-    first = false;
-  }
+  std::vector<std::string> shown;
+  for (const auto& [count, name] : chips)
+    if (count != 0) shown.push_back(fmt::format("<span class=\"chip {}\">{} {}</span>", name, count, name));
+  html += util::join(shown, " ");
   html += fmt::format(" · {} trials in {:.1f} s</p>\n", trials, seconds);
 
   html +=
@@ -115,9 +111,10 @@ std::string html_page(const ReportSet& set) {
       "<th>Trials</th><th>Time</th></tr></thead>\n<tbody>\n";
   for (const auto& cell : set.cells) {
     std::string v = verdict_class(cell.verdict);
-    std::string where;
-    if (!cell.options_label.empty()) where += esc(cell.options_label);
-    if (!cell.image.empty()) where += (where.empty() ? "" : " · ") + ("<code>" + esc(cell.image) + "</code>");
+    std::vector<std::string> places;
+    if (!cell.options_label.empty()) places.push_back(esc(cell.options_label));
+    if (!cell.image.empty()) places.push_back("<code>" + esc(cell.image) + "</code>");
+    std::string where = util::join(places, " · ");
     html += fmt::format("<tr class=\"{}\">", v);
     html += "<td><strong>" + esc(cell.name) + "</strong>" +
             (where.empty() ? "" : "<div class=\"image\">" + where + "</div>") + "</td>";

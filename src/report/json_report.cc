@@ -1,5 +1,7 @@
 #include "report/json_report.h"
 
+#include "util/json.h"
+
 namespace hb::report {
 
 const char* verdict_name(search::Verdict verdict) {
@@ -30,14 +32,14 @@ nlohmann::json trial_to_json(const std::string& label, const trial::TrialResult&
   for (const auto& row : e.exposure_rows)
     rows.push_back({{"name", row.name},
                     {"ok", row.ok},
-                    {"exposure", row.exposure ? nlohmann::json(*row.exposure) : nlohmann::json(nullptr)},
+                    {"exposure", util::json_or_null(row.exposure)},
                     {"description", row.description}});
   evidence["exposure_rows"] = rows;
   evidence["exposure_rating"] = e.exposure_rating;
   evidence["security_ms"] = e.security_ms;
   evidence["host_kernel"] = e.section("host_kernel");
-  evidence["start_rc"] = e.start_rc ? nlohmann::json(*e.start_rc) : nlohmann::json(nullptr);
-  evidence["workload_rc"] = e.workload_rc ? nlohmann::json(*e.workload_rc) : nlohmann::json(nullptr);
+  evidence["start_rc"] = util::json_or_null(e.start_rc);
+  evidence["workload_rc"] = util::json_or_null(e.workload_rc);
   if (!result.container_logs.empty()) evidence["container_logs"] = result.container_logs;
   return {
       {"label", label},
@@ -46,7 +48,7 @@ nlohmann::json trial_to_json(const std::string& label, const trial::TrialResult&
       {"cause", trial::cause_name(result.cause)},
       {"reason", result.reason},
       {"explanation", result.explanation},
-      {"exposure", result.exposure ? nlohmann::json(*result.exposure) : nlohmann::json(nullptr)},
+      {"exposure", util::json_or_null(result.exposure)},
       {"notes", result.notes},
       {"elapsed_ms", result.elapsed.count()},
       {"evidence", evidence},

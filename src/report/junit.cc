@@ -9,13 +9,7 @@ namespace {
 std::string seconds_text(double seconds) { return fmt::format("{:.3f}", std::max(0.0, seconds)); }
 
 std::string culprit_list_text(const std::vector<std::vector<std::string>>& sets) {
-  std::string text;
-  for (const auto& set : sets) {
-    std::string inner;
-    for (const auto& name : set) inner += (inner.empty() ? "" : " + ") + name;
-    text += (text.empty() ? "" : "; ") + inner;
-  }
-  return text;
+  return sets_text(sets, {.open = "", .close = "", .within = " + ", .between = "; "});
 }
 
 // What a CI view shows under the test: where it ran and the answer's figures.

@@ -34,14 +34,8 @@ std::string upper(std::string text) {
 }
 
 std::string culprits_cell(const ReportCell& cell) {
-  if (cell.culprits.empty()) return "";
-  std::string text;
-  for (const auto& set : cell.culprits) {
-    std::string inner;
-    for (const auto& name : set) inner += (inner.empty() ? "" : " + ") + markdown_code(name, true);
-    text += (text.empty() ? "" : "<br>") + inner;
-  }
-  return text;
+  auto code = [](const std::string& name) { return markdown_code(name, true); };
+  return sets_text(cell.culprits, {.open = "", .close = "", .within = " + ", .between = "<br>", .name = code});
 }
 
 std::string exposure_cell(const ReportCell& cell) {
@@ -149,11 +143,8 @@ std::string markdown_summary(const ReportSet& set) {
     if (!cell.reason.empty()) md += markdown_escape(cell.reason) + "\n\n";
     if (!cell.culprits.empty()) {
       md += "Culprits (each set fails on its own):\n\n";
-      for (const auto& set_names : cell.culprits) {
-        std::string inner;
-        for (const auto& name : set_names) inner += (inner.empty() ? "" : " + ") + markdown_code(name, false);
-        md += "- " + inner + "\n";
-      }
+      auto code = [](const std::string& name) { return markdown_code(name, false); };
+      md += sets_text(cell.culprits, {.open = "- ", .close = "\n", .within = " + ", .between = "", .name = code});
       md += "\n";
     }
     if (!cell.safe.empty()) {

@@ -20,14 +20,14 @@ SearchReportInput search_report_input(const scenario::Scenario& scenario, const 
                            job.wall_seconds};
 }
 
-std::string sets_text(const std::vector<std::vector<std::string>>& sets) {
-  std::string text;
+std::string sets_text(const std::vector<std::vector<std::string>>& sets, const SetsFormat& format) {
+  std::vector<std::string> texts;
   for (const auto& set : sets) {
-    std::string inner;
-    for (const auto& name : set) inner += (inner.empty() ? "" : ", ") + name;
-    text += (text.empty() ? "" : " ") + ("{" + inner + "}");
+    std::vector<std::string> names;
+    for (const auto& name : set) names.push_back(format.name ? format.name(name) : name);
+    texts.push_back(format.open + util::join(names, format.within) + format.close);
   }
-  return text;
+  return util::join(texts, format.between);
 }
 
 namespace {
@@ -83,12 +83,11 @@ std::string format_search_summary(const SearchReportInput& in) {
     text += "\nremove from the template:\n";
     for (const auto& removal : r.removals) {
       std::string name = in.scenario.options.at(static_cast<size_t>(removal.option)).name;
-      std::string why;
-      if (removal.fails_alone) why = "fails alone on top of the baseline";
+      std::vector<std::string> why;
+      if (removal.fails_alone) why.push_back("fails alone on top of the baseline");
       for (const auto& partners : removal.together_with)
-        why += (why.empty() ? "" : "; ") + std::string("fails together with ") +
-               joined(option_names(in.scenario, partners));
-      text += fmt::format("  - {}: {}\n", name, why);
+        why.push_back("fails together with " + joined(option_names(in.scenario, partners)));
+      text += fmt::format("  - {}: {}\n", name, util::join(why, "; "));
       // The failing trial's explanation, where a trial ran this culprit alone.
       for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
         if (r.trials[i].options == search::OptionSet{removal.option} &&

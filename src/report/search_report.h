@@ -1,5 +1,6 @@
 #pragma once
 // Reports of a search (bisect, check): terminal summary and JSON.
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -25,8 +26,18 @@ using job::option_names;
 // The report's view of a finished job (image, privilege, timings, cache marks).
 SearchReportInput search_report_input(const scenario::Scenario& scenario, const job::BisectJob& job);
 
-// "{A, B} {C}" for culprit sets of names.
-std::string sets_text(const std::vector<std::vector<std::string>>& sets);
+// How sets_text writes culprit sets: "{A, B} {C}" by default; the CI reports
+// keep their own separators and markup but not their own loop.
+struct SetsFormat {
+  std::string open = "{";
+  std::string close = "}";
+  std::string within = ", ";
+  std::string between = " ";
+  std::function<std::string(const std::string&)> name;  // how one name is shown; as written when empty
+};
+
+// "{A, B} {C}" for culprit sets of names (or as `format` says).
+std::string sets_text(const std::vector<std::vector<std::string>>& sets, const SetsFormat& format = {});
 
 // The safe template as a ready-to-use drop-in.
 std::string safe_dropin(const scenario::Scenario& scenario, const search::SearchResult& result);

@@ -10,6 +10,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/error.h"
+#include "util/parse.h"
+#include "util/strings.h"
+
 namespace hb::runtime {
 
 namespace {
@@ -24,8 +28,9 @@ bool has_capability(int bit) {
   std::ifstream status("/proc/self/status");
   for (std::string line; std::getline(status, line);) {
     if (line.rfind("CapEff:", 0) == 0) {
-      unsigned long long mask = std::stoull(line.substr(7), nullptr, 16);
-      return (mask >> bit) & 1ULL;
+      std::optional<unsigned long long> mask = util::parse_hex(util::trim(std::string_view(line).substr(7)));
+      if (!mask) throw InfraError("cannot read the capability mask in /proc/self/status: '" + line + "'");
+      return (*mask >> bit) & 1ULL;
     }
   }
   return false;

@@ -7,6 +7,7 @@
 #include "scenario/template.h"
 #include "scenario/validate.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace hb::scenario {
 
@@ -20,7 +21,7 @@ std::vector<std::string> split_packages(const std::vector<std::string>& values) 
     std::string_view rest = value;
     while (true) {
       size_t comma = rest.find(',');
-      std::string_view part = trim(rest.substr(0, comma));
+      std::string_view part = util::trim(rest.substr(0, comma));
       if (!part.empty()) out.emplace_back(part);
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);
@@ -89,7 +90,7 @@ Scenario scenario_from_flags(const AdhocFlags& flags) {
   }
   s.name = name_from_unit(s.service.unit);
 
-  if (trim(flags.workload).empty()) {
+  if (util::trim(flags.workload).empty()) {
     throw UserError(std::string(Flag::kWorkload) + " is required",
                     "give the shell line that exercises the service, e.g. "
                     "--workload 'curl -sf http://127.0.0.1/'");

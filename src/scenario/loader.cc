@@ -12,6 +12,7 @@
 #include "scenario/validate.h"
 #include "util/edit_distance.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace hb::scenario {
 
@@ -39,12 +40,6 @@ std::string type_name(const YAML::Node& node) {
     case YAML::NodeType::Undefined: break;
   }
   return "nothing";
-}
-
-std::string join(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& word : words) out += (out.empty() ? "" : ", ") + word;
-  return out;
 }
 
 std::string line_of(const std::string& text, int line) {
@@ -87,7 +82,7 @@ class YamlLoader {
       root = YAML::Load(yaml);
     } catch (const YAML::ParserException& e) {
       std::string hint = "the file is not valid YAML";
-      std::string bad = std::string(trim(line_of(yaml, e.mark.line)));
+      std::string bad = std::string(util::trim(line_of(yaml, e.mark.line)));
       if (bad.rfind("- [", 0) == 0 && bad.find('=') != std::string::npos) {
         hint = "quote an option line that starts with a section: - \"[Unit] StartLimitBurst=4\"";
       } else if (int tabbed = first_tab_indented_line(yaml); tabbed > 0) {
@@ -142,7 +137,7 @@ class YamlLoader {
       if (std::find(known.begin(), known.end(), key) == known.end()) {
         std::string best = util::did_you_mean(key, known);
         fail(where(it->first), "unknown key '" + key + "' in " + context,
-             best.empty() ? "known keys here: " + join(known) : "did you mean '" + best + "'?");
+             best.empty() ? "known keys here: " + util::join(known, ", ") : "did you mean '" + best + "'?");
       }
       for (const auto& previous : out) {
         if (previous.key == key) {
@@ -177,7 +172,7 @@ class YamlLoader {
   }
   std::string nonempty_string_of(const Field& field, const std::string& path) const {
     std::string text = string_of(field, path);
-    if (trim(text).empty()) fail(where(field), "'" + path + "' is empty");
+    if (util::trim(text).empty()) fail(where(field), "'" + path + "' is empty");
     return text;
   }
   bool bool_of(const Field& field, const std::string& path) const {
@@ -531,7 +526,7 @@ class YamlLoader {
       fail(where(node), "missing required key 'lines' in an option group",
            "list the directive lines that travel together, e.g. lines: [IPAddressDeny=any]");
     }
-    item.name = std::string(trim(nonempty_string_of(*name, "name")));
+    item.name = std::string(util::trim(nonempty_string_of(*name, "name")));
     if (item.name.find('=') != std::string::npos) {
       fail(where(*name), "option group name '" + item.name + "' contains '='",
            "a group name must not look like a directive line; use a label such as "

@@ -5,6 +5,7 @@
 #include "scenario/validate.h"
 #include "util/edit_distance.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace hb::scenario {
 
@@ -43,7 +44,7 @@ class TemplateParser {
     int number = 0;
     for (std::string_view raw : split_lines(text)) {
       ++number;
-      std::string_view trimmed = trim(raw);
+      std::string_view trimmed = util::trim(raw);
       if (is_comment(trimmed)) continue;  // also between continuation lines, like systemd
       if (m_in_continuation) {
         if (trimmed.empty()) {  // a blank line ends the continuation
@@ -51,7 +52,7 @@ class TemplateParser {
           continue;
         }
         bool more = trimmed.back() == '\\';
-        append_piece(more ? trim(trimmed.substr(0, trimmed.size() - 1)) : trimmed);
+        append_piece(more ? util::trim(trimmed.substr(0, trimmed.size() - 1)) : trimmed);
         if (!more) finish_continuation();
         continue;
       }
@@ -63,7 +64,7 @@ class TemplateParser {
       }
       if (trimmed.back() == '\\') {
         m_in_continuation = true;
-        m_pending = std::string(trim(trimmed.substr(0, trimmed.size() - 1)));
+        m_pending = std::string(util::trim(trimmed.substr(0, trimmed.size() - 1)));
         m_pending_loc = loc(number, column);
         continue;
       }
@@ -96,7 +97,7 @@ class TemplateParser {
       throw UserError(where + ": invalid section header '" + std::string(trimmed) + "'",
                       "a section header is a whole line such as [Service]");
     }
-    std::string name(trim(trimmed.substr(1, trimmed.size() - 2)));
+    std::string name(util::trim(trimmed.substr(1, trimmed.size() - 2)));
     end_skipped_section();
     const auto& applied = applied_sections();
     if (name == applied[0] || name == applied[1]) {
@@ -140,7 +141,7 @@ class TemplateParser {
                       "write Key=Value; an empty assignment is written Key=");
     }
     options::Directive directive =
-        make_directive(m_section, trim(text.substr(0, eq)), trim(text.substr(eq + 1)), where);
+        make_directive(m_section, util::trim(text.substr(0, eq)), util::trim(text.substr(eq + 1)), where);
     OptionItem item;
     item.name = directive.line();
     item.directives.push_back(std::move(directive));
@@ -214,7 +215,7 @@ std::string render_dropin(const std::vector<OptionItem>& items, std::string_view
 
 bool has_service_section(std::string_view unit_text) {
   for (std::string_view line : split_lines(unit_text)) {
-    if (trim(line) == "[Service]") return true;
+    if (util::trim(line) == "[Service]") return true;
   }
   return false;
 }

@@ -11,6 +11,8 @@
 #include "options/known_directives.h"
 #include "util/edit_distance.h"
 #include "util/error.h"
+#include "util/parse.h"
+#include "util/strings.h"
 
 namespace hb::scenario {
 
@@ -19,15 +21,6 @@ namespace {
 [[noreturn]] void fail(const std::string& where, const std::string& message,
                        const std::string& hint = {}) {
   throw UserError(where.empty() ? message : where + ": " + message, hint);
-}
-
-std::string join(const std::vector<std::string>& words, std::string_view separator) {
-  std::string out;
-  for (const auto& word : words) {
-    if (!out.empty()) out += separator;
-    out += word;
-  }
-  return out;
 }
 
 std::string suggestion_hint(std::string_view word, const std::vector<std::string>& candidates,
@@ -49,14 +42,6 @@ bool is_key_char(char c) {
 
 }  // namespace
 
-std::string_view trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  size_t begin = text.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) return {};
-  size_t end = text.find_last_not_of(kSpace);
-  return text.substr(begin, end - begin + 1);
-}
-
 const std::vector<std::string>& known_bases() {
   static const std::vector<std::string> bases = {"bookworm", "trixie"};
   return bases;
@@ -65,7 +50,7 @@ const std::vector<std::string>& known_bases() {
 void check_base(std::string_view base, const std::string& where) {
   const auto& bases = known_bases();
   if (std::find(bases.begin(), bases.end(), base) != bases.end()) return;
-  const std::string known = "hardbisect has base images for: " + join(bases, ", ");
+  const std::string known = "hardbisect has base images for: " + util::join(bases, ", ");
   std::string best = util::did_you_mean(base, bases);
   fail(where, "unknown base release '" + std::string(base) + "'",
        best.empty() ? known : "did you mean '" + best + "'? (" + known + ")");
@@ -76,27 +61,28 @@ std::optional<options::Privilege> parse_privilege(std::string_view text, const s
   if (auto level = options::parse_privilege(text)) return level;
   static const std::vector<std::string> names = {"auto", "minimal", "sys-admin", "privileged"};
   fail(where, "unknown privilege '" + std::string(text) + "'",
-       suggestion_hint(text, names, "use one of: " + join(names, ", ")));
+       suggestion_hint(text, names, "use one of: " + util::join(names, ", ")));
 }
 
 std::chrono::milliseconds parse_duration(std::string_view text, const std::string& where) {
   const std::string hint = "write a duration such as 30s, 500ms, 2m or 1h (a plain number is seconds)";
-  std::string_view t = trim(text);
+  std::string_view t = util::trim(text);
   size_t digits = 0;
   while (digits < t.size() && std::isdigit(static_cast<unsigned char>(t[digits]))) ++digits;
   if (digits == 0) fail(where, "invalid duration '" + std::string(text) + "'", hint);
   if (digits > 9) fail(where, "duration '" + std::string(text) + "' is too long", hint);
-  long long number = std::stoll(std::string(t.substr(0, digits)));
+  std::optional<long long> number = util::parse_int(t.substr(0, digits));
+  if (!number) fail(where, "invalid duration '" + std::string(text) + "'", hint);
   std::string_view unit = t.substr(digits);
   long long ms;
   if (unit.empty() || unit == "s") {
-    ms = number * 1000;
+    ms = *number * 1000;
   } else if (unit == "ms") {
-    ms = number;
+    ms = *number;
   } else if (unit == "m" || unit == "min") {
-    ms = number * 60 * 1000;
+    ms = *number * 60 * 1000;
   } else if (unit == "h") {
-    ms = number * 3600 * 1000;
+    ms = *number * 3600 * 1000;
   } else {
     fail(where, "invalid duration '" + std::string(text) + "': unknown unit '" +
                     std::string(unit) + "'",
@@ -225,7 +211,7 @@ options::Directive make_directive(std::string_view section, std::string_view key
 }
 
 options::Directive parse_option_line(std::string_view text, const std::string& where) {
-  std::string_view rest = trim(text);
+  std::string_view rest = util::trim(text);
   std::string_view section;
   const std::string shown(rest);
   if (has_control_char(rest)) {
@@ -238,8 +224,8 @@ options::Directive parse_option_line(std::string_view text, const std::string& w
       fail(where, "option '" + shown + "': unterminated section, missing ']'",
            "write e.g. \"[Unit] StartLimitBurst=4\"");
     }
-    section = trim(rest.substr(1, close - 1));
-    rest = trim(rest.substr(close + 1));
+    section = util::trim(rest.substr(1, close - 1));
+    rest = util::trim(rest.substr(close + 1));
     if (section != "Unit" && section != "Service") {
       static const std::vector<std::string> sections = {"Unit", "Service"};
       std::string best = util::did_you_mean(section, sections);
@@ -253,18 +239,18 @@ options::Directive parse_option_line(std::string_view text, const std::string& w
     fail(where, "option '" + shown + "' is not a directive line: missing '='",
          "write options as Key=Value, e.g. NoNewPrivileges=yes (an empty value is written Key=)");
   }
-  return make_directive(section, trim(rest.substr(0, eq)), trim(rest.substr(eq + 1)), where);
+  return make_directive(section, util::trim(rest.substr(0, eq)), util::trim(rest.substr(eq + 1)), where);
 }
 
 std::string normalize_option_name(std::string_view text) {
-  std::string_view rest = trim(text);
+  std::string_view rest = util::trim(text);
   if (!rest.empty() && rest.front() == '[') {
     size_t close = rest.find(']');
-    if (close != std::string_view::npos) rest = trim(rest.substr(close + 1));
+    if (close != std::string_view::npos) rest = util::trim(rest.substr(close + 1));
   }
   size_t eq = rest.find('=');
   if (eq == std::string_view::npos) return std::string(rest);
-  return std::string(trim(rest.substr(0, eq))) + "=" + std::string(trim(rest.substr(eq + 1)));
+  return std::string(util::trim(rest.substr(0, eq))) + "=" + std::string(util::trim(rest.substr(eq + 1)));
 }
 
 void check_unique_names(const std::vector<OptionItem>& items) {

@@ -74,7 +74,4 @@ std::string read_text_file(const std::string& path, const std::string& what, con
 // Where `text` is not UTF-8 text: "a NUL byte at offset 12"; empty when it is.
 std::string binary_reason(std::string_view text);
 
-// Trims spaces, tabs, CR and LF at both ends.
-std::string_view trim(std::string_view text);
-
 }  // namespace hb::scenario

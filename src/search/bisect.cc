@@ -72,9 +72,7 @@ CulpritSearch find_culprit_set(Predicate& predicate, OptionSet fixed, OptionSet 
       case Verdict::Fail: return {fixed, {}};
       case Verdict::Pass: break;
       case Verdict::Unresolved: {
-        std::string text;
-        for (int o : fixed) text += (text.empty() ? "" : ",") + std::to_string(o);
-        return {std::nullopt, "could not decide whether {" + text + "} fails by itself"};
+        return {std::nullopt, "could not decide whether " + format_set(fixed) + " fails by itself"};
       }
     }
   }

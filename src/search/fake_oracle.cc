@@ -1,11 +1,12 @@
 #include "search/fake_oracle.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 
 #include "search/option_set.h"
 #include "util/error.h"
+#include "util/parse.h"
+#include "util/strings.h"
 
 namespace hb::search {
 namespace {
@@ -21,44 +22,37 @@ std::vector<std::string_view> split(std::string_view text, char separator) {
   }
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 std::vector<FakeRule> parse_fake_rules(std::string_view text) {
   std::vector<FakeRule> rules;
-  if (trim(text).empty()) return rules;
+  if (util::trim(text).empty()) return rules;
   for (std::string_view part : split(text, '|')) {
-    part = trim(part);
+    part = util::trim(part);
     FakeRule rule;
     if (!part.empty() && part.front() == '?') {
       rule.unresolved = true;
       part.remove_prefix(1);
     }
     if (const auto at = part.find('@'); at != std::string_view::npos) {
-      const std::string p(trim(part.substr(at + 1)));
-      char* end = nullptr;
-      rule.probability = std::strtod(p.c_str(), &end);
-      if (p.empty() || *end != '\0' || rule.probability < 0.0 || rule.probability > 1.0) {
+      const std::string p(util::trim(part.substr(at + 1)));
+      std::optional<double> probability = util::parse_double(p);
+      if (!probability || !(*probability >= 0.0 && *probability <= 1.0)) {
         throw UserError("bad probability '" + p + "' in rule '" + std::string(part) + "'",
                         "write it as @0.3 (between 0 and 1)");
       }
-      part = trim(part.substr(0, at));
+      rule.probability = *probability;
+      part = util::trim(part.substr(0, at));
     }
     if (!part.empty()) {
       for (std::string_view item : split(part, ',')) {
-        item = trim(item);
-        int option = -1;
-        const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), option);
-        if (ec != std::errc() || ptr != item.data() + item.size() || option < 0) {
+        item = util::trim(item);
+        std::optional<int> option = util::parse_integer<int>(item);
+        if (!option || *option < 0) {
           throw UserError("bad option index '" + std::string(item) + "' in rule '" + std::string(part) + "'",
                           "rules look like 0|2,5@0.3|?7");
         }
-        rule.options.push_back(option);
+        rule.options.push_back(*option);
       }
     }
     rule.options = normalized(rule.options);

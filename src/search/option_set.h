@@ -2,8 +2,11 @@
 // Small set algebra on OptionSet (sorted, unique vectors).
 #include <algorithm>
 #include <iterator>
+#include <string>
+#include <vector>
 
 #include "search/oracle.h"
+#include "util/strings.h"
 
 namespace hb::search {
 
@@ -31,6 +34,13 @@ inline OptionSet all_options(int option_count) {
   OptionSet out(option_count);
   for (int i = 0; i < option_count; ++i) out[i] = i;
   return out;
+}
+
+// "{0,3,5}": option indices for notes and messages.
+inline std::string format_set(const OptionSet& set) {
+  std::vector<std::string> indices;
+  for (int option : set) indices.push_back(std::to_string(option));
+  return "{" + util::join(indices, ",") + "}";
 }
 
 // Sorted, unique copy.

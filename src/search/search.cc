@@ -56,12 +56,6 @@ constexpr int kMaxRestarts = 6;
 // removal enumeration explodes.
 constexpr std::size_t kMaxCulpritSets = 40;
 
-std::string format_set(const OptionSet& set) {
-  std::string text = "{";
-  for (std::size_t i = 0; i < set.size(); ++i) text += (i ? "," : "") + std::to_string(set[i]);
-  return text + "}";
-}
-
 // Probability that r runs of a set failing with rate p all pass, averaged
 // over p ~ Beta(fails + 1, passes + 1): what we believe about p after those
 // runs, starting from a uniform prior. Product form of B(a, b + r) / B(a, b).

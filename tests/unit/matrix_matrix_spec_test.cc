@@ -85,6 +85,7 @@ TEST(MatrixSpec, ParseShard) {
   EXPECT_THROW(parse_shard("2"), UserError);
   EXPECT_THROW(parse_shard("a/b"), UserError);
   EXPECT_THROW(parse_shard("1/4x"), UserError);
+  EXPECT_THROW(parse_shard("/4"), UserError);
 }
 
 TEST(MatrixSpec, UnknownKeyGetsDidYouMean) {

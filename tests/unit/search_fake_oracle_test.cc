@@ -24,6 +24,7 @@ TEST(SearchFakeOracle, RejectsBadRules) {
   EXPECT_THROW(parse_fake_rules("0,x"), UserError);
   EXPECT_THROW(parse_fake_rules("1@2"), UserError);
   EXPECT_THROW(parse_fake_rules("1@"), UserError);
+  EXPECT_THROW(parse_fake_rules("1@nan"), UserError);
   EXPECT_THROW(parse_fake_rules("-1"), UserError);
 }
 
