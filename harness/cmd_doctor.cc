@@ -46,11 +46,20 @@ const std::vector<options::Directive>& verify_set() {
   return set;
 }
 
-// Runs a sleeping service with the set at each privilege level, probes each
-// option, and compares the least level where it is enforced with the
-// catalogue's. One trial per level; an option alone when the set did not run.
-int verify_options(Context& context, const std::string& release) {
-  context.require_podman();
+const options::Privilege kLevels[] = {options::Privilege::Minimal, options::Privilege::SysAdmin,
+                                      options::Privilege::Privileged};
+
+// What the trials saw: enforced[option line][level] is true, false, or
+// absent (could not be observed); trouble[level] why a level's trials did not run.
+struct Observed {
+  std::string image;
+  std::map<std::string, std::map<options::Privilege, bool>> enforced;
+  std::map<options::Privilege, std::string> trouble;
+};
+
+// Runs a sleeping service with the set at each privilege level and probes
+// each option. One trial per level; an option alone when the set did not run.
+Observed observe_enforcement(Context& context, const std::string& release) {
   image::ImageRequest request;
   request.release = release;
   trial::TrialPlan plan;
@@ -61,30 +70,34 @@ int verify_options(Context& context, const std::string& release) {
   plan.workload.timeout = std::chrono::seconds(10);
   plan.run_id = job::new_run_id();
   plan.host_kernel_log = false;
-  const options::Privilege levels[] = {options::Privilege::Minimal, options::Privilege::SysAdmin,
-                                       options::Privilege::Privileged};
-  // enforced[option line][level]: true, false, or absent (could not be observed).
-  std::map<std::string, std::map<options::Privilege, bool>> enforced;
-  std::map<options::Privilege, std::string> trouble;
-  for (options::Privilege level : levels) {
+  Observed seen;
+  seen.image = plan.image;
+  for (options::Privilege level : kLevels) {
     plan.privilege = level;
     trial::TrialRunner runner(context.runtime(), plan);
     context.log(fmt::format("verify: {} options at {}...", verify_set().size(), options::privilege_name(level)));
     auto observe = [&](const std::vector<options::Directive>& set) {
       trial::TrialResult result = runner.run(set);
       if (result.evidence.section("main_status").empty()) {
-        trouble[level] = result.reason.empty() ? "the service did not run" : result.reason;
+        seen.trouble[level] = result.reason.empty() ? "the service did not run" : result.reason;
         return false;
       }
-      for (const auto& d : set) enforced[d.line()][level] = !trial::probe_directive(d, result.evidence);
+      for (const auto& d : set) seen.enforced[d.line()][level] = !trial::probe_directive(d, result.evidence);
       return true;
     };
     if (!observe(verify_set()))
       for (const auto& d : verify_set()) observe({d});
   }
+  return seen;
+}
 
+// Compares the least level where each option was enforced with the
+// catalogue's, as a Markdown table; exit 1 on a mismatch.
+int verify_options(Context& context, const std::string& release) {
+  context.require_podman();
+  Observed seen = observe_enforcement(context, release);
   std::cout << fmt::format("Verified on {} with a sleeping service (hardbisect doctor --options --verify):\n\n",
-                           plan.image);
+                           seen.image);
   std::cout << "| option | minimal | sys-admin | privileged | catalogue | observed |\n"
                "|---|---|---|---|---|---|\n";
   int mismatches = 0;
@@ -93,9 +106,9 @@ int verify_options(Context& context, const std::string& release) {
     std::string expected(info ? options::privilege_name(info->requirement) : "?");
     std::string row = fmt::format("| `{}` ", d.line());
     std::optional<options::Privilege> least;
-    for (options::Privilege level : levels) {
-      auto it = enforced[d.line()].find(level);
-      if (it == enforced[d.line()].end()) {
+    for (options::Privilege level : kLevels) {
+      auto it = seen.enforced[d.line()].find(level);
+      if (it == seen.enforced[d.line()].end()) {
         row += "| ? ";
         continue;
       }
@@ -107,13 +120,40 @@ int verify_options(Context& context, const std::string& release) {
     if (!match) ++mismatches;
     std::cout << row << fmt::format("| {} | {}{} |\n", expected, observed, match ? "" : " (MISMATCH)");
   }
-  for (const auto& [level, why] : trouble)
+  for (const auto& [level, why] : seen.trouble)
     std::cout << fmt::format("\nat {}: {}\n", options::privilege_name(level), why);
   if (mismatches) {
     std::cout << fmt::format("\n{} option(s) are not enforced where the catalogue says\n", mismatches);
     return static_cast<int>(kExitCulprit);
   }
   std::cout << "\nthe catalogue's least privilege holds for every verified option\n";
+  return static_cast<int>(kExitOk);
+}
+
+// The host report: each check, the container flags, the privilege levels.
+int print_host_report(const runtime::DoctorReport& report) {
+  for (const auto& check : report.checks) {
+    const char* status = check.status == runtime::DoctorCheck::Status::Ok     ? "ok  "
+                         : check.status == runtime::DoctorCheck::Status::Warn ? "warn"
+                                                                               : "FAIL";
+    std::cout << fmt::format("{}  {:<16} {}\n", status, check.what, check.detail);
+    if (!check.fix.empty()) std::cout << fmt::format("      {:<16} fix: {}\n", "", check.fix);
+  }
+  const runtime::HostFlags& flags = report.flags;
+  std::string ulimits;
+  for (const auto& u : flags.ulimits) ulimits += " --ulimit " + u;
+  std::cout << "\ncontainer flags: --runtime " << flags.oci_runtime << ulimits << "\n";
+  std::cout << "privilege levels:\n"
+            << "  minimal     (no extra flags)             NoNewPrivileges, SystemCallFilter, capabilities,\n"
+            << "                                           RestrictAddressFamilies, User=, UMask=...\n"
+            << "  sys-admin   --cap-add SYS_ADMIN          + ProtectSystem/Home, Private*, *Paths= (mount namespaces)\n"
+            << "  privileged  --privileged --cgroupns=private  + MemoryMax/TasksMax/IPAddressDeny (cgroup limits, BPF)\n"
+            << "hardbisect picks the least level that enforces a scenario's options.\n";
+  if (!report.can_run_trials()) {
+    std::cout << "\ntrials cannot run on this host: fix the FAIL lines above\n";
+    return static_cast<int>(kExitInfra);
+  }
+  std::cout << "\ntrials can run on this host\n";
   return static_cast<int>(kExitOk);
 }
 
@@ -140,31 +180,7 @@ Action setup_doctor(CLI::App& app) {
     }
     std::string image;
     if (!*skip_boot) image = context.images().base_recipe(*release).name;
-    runtime::DoctorReport report =
-        runtime::run_doctor(context.runtime(), context.facts(), context.host_flags(), image);
-    for (const auto& check : report.checks) {
-      const char* status = check.status == runtime::DoctorCheck::Status::Ok     ? "ok  "
-                           : check.status == runtime::DoctorCheck::Status::Warn ? "warn"
-                                                                                 : "FAIL";
-      std::cout << fmt::format("{}  {:<16} {}\n", status, check.what, check.detail);
-      if (!check.fix.empty()) std::cout << fmt::format("      {:<16} fix: {}\n", "", check.fix);
-    }
-    const runtime::HostFlags& flags = report.flags;
-    std::string ulimits;
-    for (const auto& u : flags.ulimits) ulimits += " --ulimit " + u;
-    std::cout << "\ncontainer flags: --runtime " << flags.oci_runtime << ulimits << "\n";
-    std::cout << "privilege levels:\n"
-              << "  minimal     (no extra flags)             NoNewPrivileges, SystemCallFilter, capabilities,\n"
-              << "                                           RestrictAddressFamilies, User=, UMask=...\n"
-              << "  sys-admin   --cap-add SYS_ADMIN          + ProtectSystem/Home, Private*, *Paths= (mount namespaces)\n"
-              << "  privileged  --privileged --cgroupns=private  + MemoryMax/TasksMax/IPAddressDeny (cgroup limits, BPF)\n"
-              << "hardbisect picks the least level that enforces a scenario's options.\n";
-    if (!report.can_run_trials()) {
-      std::cout << "\ntrials cannot run on this host: fix the FAIL lines above\n";
-      return static_cast<int>(kExitInfra);
-    }
-    std::cout << "\ntrials can run on this host\n";
-    return static_cast<int>(kExitOk);
+    return print_host_report(runtime::run_doctor(context.runtime(), context.facts(), context.host_flags(), image));
   };
 }
 

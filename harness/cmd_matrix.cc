@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "flags.h"
 #include "matrix/matrix_result.h"
 #include "matrix/matrix_runner.h"
 #include "matrix/matrix_spec.h"
@@ -13,10 +14,6 @@
 #include "util/files.h"
 
 namespace hb::cli {
-
-void check_strategy(const std::string& strategy);
-void add_report_flags(CLI::App& app, report::ReportPaths& paths);
-void write_report_files(const report::ReportSet& set, const report::ReportPaths& paths);
 
 namespace {
 
@@ -85,9 +82,10 @@ Action setup_matrix(CLI::App& app) {
       for (const auto& cell : cells) std::cout << cell.id << "\n";
       return static_cast<int>(kExitOk);
     }
-    std::cout << fmt::format("hardbisect matrix: {} of {} cell(s){}, {} at a time\n", cells.size(), all.size(),
-                             shard.count > 1 ? fmt::format(" (shard {}/{})", shard.index, shard.count) : "",
-                             o->config.jobs);
+    context.status().info(fmt::format("hardbisect matrix: {} of {} cell(s){}, {} at a time", cells.size(),
+                                      all.size(),
+                                      shard.count > 1 ? fmt::format(" (shard {}/{})", shard.index, shard.count) : "",
+                                      o->config.jobs));
 
     matrix::MatrixResult result;
     result.source = spec.source;

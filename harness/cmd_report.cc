@@ -5,15 +5,13 @@
 #include <iostream>
 
 #include "commands.h"
+#include "flags.h"
 #include "matrix/matrix_result.h"
 #include "report/report_cell.h"
 #include "util/error.h"
 #include "util/files.h"
 
 namespace hb::cli {
-
-void add_report_flags(CLI::App& app, report::ReportPaths& paths);
-void write_report_files(const report::ReportSet& set, const report::ReportPaths& paths);
 
 namespace {
 

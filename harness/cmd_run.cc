@@ -3,10 +3,9 @@
 #include <iostream>
 
 #include "commands.h"
+#include "flags.h"
 #include "report/json_report.h"
 #include "report/terminal.h"
-#include "scenario/adhoc.h"
-#include "scenario/loader.h"
 #include "job/plan.h"
 #include "trial/probes.h"
 #include "util/error.h"
@@ -23,38 +22,6 @@ int exit_for_unresolved(const trial::TrialResult& result) {
 
 }  // namespace
 
-// Declares the ad-hoc flags shared by run, bisect and check.
-void add_adhoc_flags(CLI::App& app, scenario::AdhocFlags& flags) {
-  app.add_option("--base", flags.base, "Debian release of the image: bookworm or trixie");
-  app.add_option("--image", flags.image, "Use this existing image instead of building one");
-  app.add_option("--packages", flags.packages, "Debian packages to add to the image, comma-separated");
-  app.add_option("--unit", flags.unit, "The unit under test, e.g. nginx.service");
-  app.add_option("--unit-file", flags.unit_file, "Install this unit file (else the unit must be in the image)");
-  app.add_option("--workload", flags.workload, "Shell line run in the container as the test, e.g. 'curl -sf http://127.0.0.1/'");
-  app.add_option("--workload-timeout", flags.workload_timeout, "Bound on the workload (default 30s)");
-  app.add_option("--template", flags.template_path, "A drop-in file whose lines are the options");
-  app.add_option("--option", flags.options, "One option line, e.g. 'ProtectSystem=strict' (repeatable)");
-  app.add_option("--privilege", flags.privilege, "auto, minimal, sys-admin or privileged");
-}
-
-scenario::Scenario load_scenario_or_flags(const std::string& path, const scenario::AdhocFlags& flags) {
-  bool adhoc = !flags.unit.empty() || !flags.workload.empty() || !flags.unit_file.empty();
-  if (!path.empty() && adhoc)
-    throw UserError("give either a scenario file or the ad-hoc flags (--unit, --workload...), not both");
-  if (!path.empty()) {
-    scenario::Scenario loaded = scenario::load_scenario_file(path);
-    // --privilege overrides the scenario's container.privilege.
-    if (auto level = options::parse_privilege(flags.privilege)) loaded.privilege = level;
-    else if (flags.privilege != "auto")
-      throw UserError("unknown privilege '" + flags.privilege + "'", "use auto, minimal, sys-admin or privileged");
-    return loaded;
-  }
-  if (!adhoc)
-    throw UserError("nothing to run", "give a scenario file (hardbisect run scenarios/X.yaml) or the ad-hoc flags "
-                                      "--unit and --workload");
-  return scenario::scenario_from_flags(flags);
-}
-
 Action setup_run(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   auto flags = std::make_shared<scenario::AdhocFlags>();
@@ -70,9 +37,10 @@ Action setup_run(CLI::App& app) {
     // This host's kernel log only tells about containers that run here.
     prepared.plan.host_kernel_log = context.host_flags().connection.empty();
     prepared.plan.local_host = context.host_flags().connection.empty();
-    std::cout << fmt::format("hardbisect run: {} on {}\n", scenario.service.unit, prepared.plan.image);
-    std::cout << fmt::format("privilege: {} ({})\n", options::privilege_name(prepared.privilege.level),
-                             prepared.privilege.why);
+    // The header is progress, as a bisection's (dropped with -q); warnings stay.
+    context.status().info(fmt::format("hardbisect run: {} on {}", scenario.service.unit, prepared.plan.image));
+    context.status().info(fmt::format("privilege: {} ({})", options::privilege_name(prepared.privilege.level),
+                                      prepared.privilege.why));
     for (const auto& line : prepared.privilege.unenforceable)
       std::cout << "  warning: cannot be enforced at this privilege: " << line << "\n";
     trial::TrialRunner runner(context.runtime(), prepared.plan, trial::check_enforcement);

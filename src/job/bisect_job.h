@@ -35,6 +35,10 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
                          const scenario::Scenario& scenario, search::SearchConfig config, Status& status,
                          const ResultCache* cache = nullptr, bool local_host = true);
 
+// One bisection of a scenario: run_bisect_job bound to a runtime, or a fake
+// in tests (check_job, verify_job run one per scenario through it).
+using BisectRunner = std::function<BisectJob(const scenario::Scenario& scenario)>;
+
 // For each culprit that is one list-valued line, the smallest relaxation that
 // passes with the rest of the safe template (see drill_down.h).
 std::vector<DrillDownResult> drill_down_culprits(runtime::ContainerRuntime& runtime, const BisectJob& job,

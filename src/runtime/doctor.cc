@@ -82,65 +82,82 @@ bool DoctorReport::can_run_trials() const {
                       [](const DoctorCheck& c) { return c.status == DoctorCheck::Status::Fail; });
 }
 
-DoctorReport run_doctor(ContainerRuntime& runtime, const HostFacts& facts, const HostFlags& flags,
-                        const std::string& smoke_image) {
-  using S = DoctorCheck::Status;
-  DoctorReport report{facts, flags, {}};
-  auto add = [&](S status, std::string what, std::string detail, std::string fix = {}) {
-    report.checks.push_back({status, std::move(what), std::move(detail), std::move(fix)});
-  };
+namespace {
 
+using S = DoctorCheck::Status;
+
+// Collects the checks of a report, in order.
+class Checks {
+ public:
+  explicit Checks(DoctorReport& report) : m_report(report) {}
+  void add(S status, std::string what, std::string detail, std::string fix = {}) {
+    m_report.checks.push_back({status, std::move(what), std::move(detail), std::move(fix)});
+  }
+
+ private:
+  DoctorReport& m_report;
+};
+
+// Podman's version; false when Podman cannot be used at all.
+bool check_podman(ContainerRuntime& runtime, Checks& checks) {
   ProcessResult version = runtime.version();
   if (version.not_found) {
-    add(S::Fail, "podman", "not found on PATH", "install it: apt-get install podman runc (or run ci/setup)");
-    return report;
+    checks.add(S::Fail, "podman", "not found on PATH", "install it: apt-get install podman runc (or run ci/setup)");
+    return false;
   }
   if (!version.ok()) {
-    add(S::Fail, "podman", "does not answer: " + version.summary(), "check `podman info` as this user");
-    return report;
+    checks.add(S::Fail, "podman", "does not answer: " + version.summary(), "check `podman info` as this user");
+    return false;
   }
   std::string v = version.out;
   v.erase(std::remove(v.begin(), v.end(), '\n'), v.end());
-  add(S::Ok, "podman", "version " + v);
+  checks.add(S::Ok, "podman", "version " + v);
+  return true;
+}
 
+// The OCI runtime, cgroups, rlimits and capabilities, from the facts.
+void check_host(const HostFacts& facts, const HostFlags& flags, Checks& checks) {
   if (flags.oci_runtime == "runc" && !facts.runc_found)
-    add(S::Fail, "OCI runtime", "runc not found", "apt-get install runc");
+    checks.add(S::Fail, "OCI runtime", "runc not found", "apt-get install runc");
   else if (!facts.cgroup_v2_unified && flags.oci_runtime == "crun")
-    add(S::Fail, "OCI runtime", "only crun, which refuses cgroup v1 hybrid hosts", "apt-get install runc");
+    checks.add(S::Fail, "OCI runtime", "only crun, which refuses cgroup v1 hybrid hosts", "apt-get install runc");
   else
-    add(S::Ok, "OCI runtime", flags.oci_runtime + (facts.cgroup_v2_unified ? "" : " (crun refuses cgroup v1 hybrid layouts)"));
+    checks.add(S::Ok, "OCI runtime",
+               flags.oci_runtime + (facts.cgroup_v2_unified ? "" : " (crun refuses cgroup v1 hybrid layouts)"));
 
-  add(S::Ok, "cgroup layout", facts.cgroup_layout());
-  add(S::Ok, "rlimits", fmt::format("containers get --ulimit {} --ulimit {} (host hard limits: nofile {}, nproc {}{})",
-                                    flags.ulimits.at(0), flags.ulimits.at(1), facts.nofile_hard,
-                                    facts.nproc_hard,
-                                    facts.has_cap_sys_resource ? "" : "; CAP_SYS_RESOURCE missing"));
+  checks.add(S::Ok, "cgroup layout", facts.cgroup_layout());
+  checks.add(S::Ok, "rlimits",
+             fmt::format("containers get --ulimit {} --ulimit {} (host hard limits: nofile {}, nproc {}{})",
+                         flags.ulimits.at(0), flags.ulimits.at(1), facts.nofile_hard, facts.nproc_hard,
+                         facts.has_cap_sys_resource ? "" : "; CAP_SYS_RESOURCE missing"));
   if (facts.has_cap_sys_admin)
-    add(S::Ok, "capabilities", "CAP_SYS_ADMIN available: namespace options enforceable with --cap-add SYS_ADMIN");
+    checks.add(S::Ok, "capabilities",
+               "CAP_SYS_ADMIN available: namespace options enforceable with --cap-add SYS_ADMIN");
   else
-    add(S::Warn, "capabilities", "no CAP_SYS_ADMIN: systemd will silently skip namespacing options",
-        "run hardbisect as root with full capabilities; such trials are reported UNRESOLVED");
+    checks.add(S::Warn, "capabilities", "no CAP_SYS_ADMIN: systemd will silently skip namespacing options",
+               "run hardbisect as root with full capabilities; such trials are reported UNRESOLVED");
   if (facts.cgroup_v2_unified)
-    add(S::Ok, "resource limits", "cgroup v2: memory and pids limits enforceable with --cgroupns=private");
+    checks.add(S::Ok, "resource limits", "cgroup v2: memory and pids limits enforceable with --cgroupns=private");
   else
-    add(S::Ok, "resource limits",
-        "cgroup v1: memory and pids limits only enforceable with --privileged --cgroupns=private "
-        "(the v1 memory controller is read-only otherwise)");
+    checks.add(S::Ok, "resource limits",
+               "cgroup v1: memory and pids limits only enforceable with --privileged --cgroupns=private "
+               "(the v1 memory controller is read-only otherwise)");
+}
 
-  if (smoke_image.empty()) return report;
-  if (!runtime.inspect_image(smoke_image)) {
-    add(S::Warn, "boot test", "image " + smoke_image + " not built yet; skipped",
-        "hardbisect image build bookworm");
-    return report;
+// A real boot of systemd in `image` with the chosen flags.
+void check_boot(ContainerRuntime& runtime, const std::string& image, Checks& checks) {
+  if (!runtime.inspect_image(image)) {
+    checks.add(S::Warn, "boot test", "image " + image + " not built yet; skipped", "hardbisect image build bookworm");
+    return;
   }
   ContainerSpec spec;
-  spec.image = smoke_image;
+  spec.image = image;
   spec.labels["io.hardbisect.purpose"] = "doctor";
   ProcessResult created = runtime.create(spec);
   if (!created.ok()) {
-    add(S::Fail, "boot test", "podman create failed: " + created.summary(),
-        "see the message; `podman info` and the flags above");
-    return report;
+    checks.add(S::Fail, "boot test", "podman create failed: " + created.summary(),
+               "see the message; `podman info` and the flags above");
+    return;
   }
   std::string id = created.out;
   ProcessResult started = runtime.start(id);
@@ -154,18 +171,29 @@ DoctorReport run_doctor(ContainerRuntime& runtime, const HostFacts& facts, const
     state = runtime.exec(id, wait, std::chrono::seconds(40));
   }
   runtime.remove(id);
-  if (!started.ok())
-    add(S::Fail, "boot test", "podman start failed: " + started.summary(),
-        "if it says setrlimit, lower --ulimit; if cgroups, use runc");
-  else if (!state.ok())
-    add(S::Fail, "boot test", "systemd did not reach running: " + state.summary(),
-        "inspect with: podman run --rm -it --systemd=always " + smoke_image + " /sbin/init");
-  else {
+  if (!started.ok()) {
+    checks.add(S::Fail, "boot test", "podman start failed: " + started.summary(),
+               "if it says setrlimit, lower --ulimit; if cgroups, use runc");
+  } else if (!state.ok()) {
+    checks.add(S::Fail, "boot test", "systemd did not reach running: " + state.summary(),
+               "inspect with: podman run --rm -it --systemd=always " + image + " /sbin/init");
+  } else {
     std::string s = state.out;
     s.erase(std::remove(s.begin(), s.end(), '\n'), s.end());
-    add(S::Ok, "boot test", fmt::format("systemd in {} reached '{}' ({} ms incl. exec)", smoke_image, s,
-                                        state.elapsed.count()));
+    checks.add(S::Ok, "boot test",
+               fmt::format("systemd in {} reached '{}' ({} ms incl. exec)", image, s, state.elapsed.count()));
   }
+}
+
+}  // namespace
+
+DoctorReport run_doctor(ContainerRuntime& runtime, const HostFacts& facts, const HostFlags& flags,
+                        const std::string& smoke_image) {
+  DoctorReport report{facts, flags, {}};
+  Checks checks(report);
+  if (!check_podman(runtime, checks)) return report;
+  check_host(facts, flags, checks);
+  if (!smoke_image.empty()) check_boot(runtime, smoke_image, checks);
   return report;
 }
 

@@ -1,0 +1,136 @@
+#include "flags.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+#include <thread>
+
+#include "options/privilege.h"
+#include "scenario/loader.h"
+#include "util/edit_distance.h"
+#include "util/error.h"
+
+namespace hb::cli {
+
+// Parallel trials: one per core, and no more than memory allows (a trial
+// container with systemd takes well under 256 MiB), at most 8.
+int default_jobs() {
+  long cores = std::max(1u, std::thread::hardware_concurrency());
+  long pages = sysconf(_SC_AVPHYS_PAGES);
+  long page = sysconf(_SC_PAGE_SIZE);
+  long by_memory = pages > 0 && page > 0 ? (pages / 1024) * page / (256L * 1024) : cores;
+  return static_cast<int>(std::clamp<long>(std::min(cores, by_memory), 1, 8));
+}
+
+namespace {
+// The cache flags: one subcommand runs per process, so one set of them.
+struct CacheFlags {
+  std::string dir;
+  bool off = false;
+};
+CacheFlags& cache_flags() {
+  static CacheFlags flags;
+  return flags;
+}
+}  // namespace
+
+void add_cache_flags(CLI::App& app) {
+  app.add_option("--cache-dir", cache_flags().dir,
+                 "Trial result cache (default $XDG_CACHE_HOME/hardbisect or ~/.cache/hardbisect)");
+  app.add_flag("--no-cache", cache_flags().off, "Run every trial, neither reading nor writing the result cache");
+}
+
+std::unique_ptr<job::ResultCache> open_result_cache(const Context& context) {
+  if (cache_flags().off || context.flags().dry_run) return nullptr;
+  // Host things that change outcomes and are not in a trial's plan.
+  std::string environment = fmt::format("connection={};oci={};cgroup={}", context.host_flags().connection,
+                                        context.host_flags().oci_runtime, context.facts().cgroup_layout());
+  return std::make_unique<job::ResultCache>(
+      cache_flags().dir.empty() ? job::default_cache_dir() : cache_flags().dir, environment);
+}
+
+void add_search_flags(CLI::App& app, search::SearchConfig& config) {
+  app.add_option("--strategy", config.strategy, "bisect (default), ddmin, progressive or linear");
+  app.add_option("--confidence", config.confidence, "Wanted detection probability per test when flaky (default 0.95)")
+      ->check(CLI::Range(0.5, 0.9999));
+  app.add_option("--max-repeats", config.max_repeats, "Cap on the runs of one option set when flaky (default 30)");
+  app.add_option("--max-trials", config.max_trials, "Stop after this many trials (0 = no limit)");
+  config.jobs = default_jobs();
+  app.add_option("--jobs,-j", config.jobs,
+                 "Trials in parallel containers when a set runs several times (default: from cores and memory)")
+      ->check(CLI::Range(1, 64));
+  add_cache_flags(app);
+}
+
+void check_strategy(const std::string& strategy) {
+  std::vector<std::string> strategies = search::strategy_names();
+  if (std::find(strategies.begin(), strategies.end(), strategy) != strategies.end()) return;
+  std::string suggestion = util::did_you_mean(strategy, strategies);
+  throw UserError("unknown strategy '" + strategy + "'",
+                  (suggestion.empty() ? "" : "did you mean '" + suggestion + "'? ") +
+                      "strategies: bisect, ddmin, progressive, linear");
+}
+
+void add_adhoc_flags(CLI::App& app, scenario::AdhocFlags& flags) {
+  app.add_option("--base", flags.base, "Debian release of the image: bookworm or trixie");
+  app.add_option("--image", flags.image, "Use this existing image instead of building one");
+  app.add_option("--packages", flags.packages, "Debian packages to add to the image, comma-separated");
+  app.add_option("--unit", flags.unit, "The unit under test, e.g. nginx.service");
+  app.add_option("--unit-file", flags.unit_file, "Install this unit file (else the unit must be in the image)");
+  app.add_option("--workload", flags.workload, "Shell line run in the container as the test, e.g. 'curl -sf http://127.0.0.1/'");
+  app.add_option("--workload-timeout", flags.workload_timeout, "Bound on the workload (default 30s)");
+  app.add_option("--template", flags.template_path, "A drop-in file whose lines are the options");
+  app.add_option("--option", flags.options, "One option line, e.g. 'ProtectSystem=strict' (repeatable)");
+  app.add_option("--privilege", flags.privilege, "auto, minimal, sys-admin or privileged");
+}
+
+bool has_adhoc_flags(const scenario::AdhocFlags& flags) {
+  return !flags.unit.empty() || !flags.workload.empty() || !flags.unit_file.empty();
+}
+
+scenario::Scenario load_scenario_or_flags(const std::string& path, const scenario::AdhocFlags& flags) {
+  bool adhoc = has_adhoc_flags(flags);
+  if (!path.empty() && adhoc)
+    throw UserError("give either a scenario file or the ad-hoc flags (--unit, --workload...), not both");
+  if (!path.empty()) {
+    scenario::Scenario loaded = scenario::load_scenario_file(path);
+    // --privilege overrides the scenario's container.privilege.
+    if (auto level = options::parse_privilege(flags.privilege)) loaded.privilege = level;
+    else if (flags.privilege != "auto")
+      throw UserError("unknown privilege '" + flags.privilege + "'", "use auto, minimal, sys-admin or privileged");
+    return loaded;
+  }
+  if (!adhoc)
+    throw UserError("nothing to run", "give a scenario file (hardbisect run scenarios/X.yaml) or the ad-hoc flags "
+                                      "--unit and --workload");
+  return scenario::scenario_from_flags(flags);
+}
+
+void add_report_flags(CLI::App& app, report::ReportPaths& paths) {
+  app.add_option("--junit", paths.junit, "Write a JUnit XML report to FILE (one testcase per scenario)");
+  app.add_option("--markdown", paths.markdown,
+                 "Write a Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)");
+  app.add_option("--html", paths.html, "Write a self-contained HTML report to FILE");
+}
+
+void write_report_files(const report::ReportSet& set, const report::ReportPaths& paths) {
+  for (const auto& line : report::write_reports(set, paths)) std::cout << line << "\n";
+}
+
+job::BisectRunner bisect_runner(Context& context, const search::SearchConfig& config,
+                                const job::ResultCache* cache) {
+  return [&context, config, cache](const scenario::Scenario& scenario) {
+    return job::run_bisect_job(context.runtime(), context.images(), scenario, config, context.status(), cache,
+                               context.host_flags().connection.empty());
+  };
+}
+
+std::string cached_trials_line(const job::BisectJob& job, const job::ResultCache* cache) {
+  if (job.cached_count == 0 || !cache) return "";
+  return fmt::format("{} of the {} trials served from the result cache in {} (--no-cache runs them again)\n",
+                     job.cached_count, job.result.trial_count, cache->dir());
+}
+
+}  // namespace hb::cli

@@ -1,0 +1,62 @@
+#pragma once
+// `verify`: bisect every scenario that states its expected answer
+// (expect_culprits) and compare. Plain data in and out: the CLI prints and
+// writes reports from the result.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "job/bisect_job.h"
+#include "scenario/scenario.h"
+#include "search/search.h"
+
+namespace hb::job {
+
+enum class VerifyVerdict {
+  Ok,         // culprits found, and they are the expected ones
+  Wrong,      // culprits found, other than expected
+  Undecided,  // the search did not find culprits (nothing breaks, unresolved...)
+};
+const char* verify_verdict_name(VerifyVerdict verdict);  // "ok", "WRONG", "UNDECIDED"
+// The verdict as the CI reports class it: "pass", "fail", "unresolved".
+const char* verify_report_verdict(VerifyVerdict verdict);
+
+using CulpritSets = std::vector<std::vector<std::string>>;
+
+// One scenario's answer: the found and expected culprit sets, each set and
+// the list of them sorted, so the order a scenario lists them in is no matter.
+struct VerifyOutcome {
+  VerifyVerdict verdict = VerifyVerdict::Undecided;
+  CulpritSets found;
+  CulpritSets expected;
+};
+VerifyOutcome judge_verify(const scenario::Scenario& scenario, const search::SearchResult& result);
+
+struct VerifyCounts {
+  int ok = 0, wrong = 0, undecided = 0;
+  int total() const { return ok + wrong + undecided; }
+};
+VerifyCounts count_verify(const std::vector<VerifyOutcome>& outcomes);
+
+// 1 when any answer is wrong, else 3 when any is undecided, else 0.
+int verify_exit_code(const VerifyCounts& counts);
+
+struct VerifyResult {
+  BisectJob job;
+  VerifyOutcome outcome;
+};
+
+struct VerifyRun {
+  std::vector<VerifyResult> results;  // one per scenario, in order
+  VerifyCounts counts;
+  int exit_code = 0;
+};
+
+// Called before each scenario's bisection (the CLI prints a header there).
+using VerifyStarted = std::function<void(const scenario::Scenario&)>;
+
+// Bisects each scenario through `bisect` and compares its answer.
+VerifyRun run_verify(const std::vector<scenario::Scenario>& scenarios, const BisectRunner& bisect,
+                     const VerifyStarted& started = {});
+
+}  // namespace hb::job
