@@ -32,9 +32,9 @@ enum class ValueKind {
   WordList,           // other space-separated lists (SupplementaryGroups=, RestrictFileSystems=...)
 };
 
-
-// Probe ids: one per kind of evidence, read from the running main process
-// (the trial runner implements them; "" = the directive is not probed):
+// Enforcement probes: one per kind of evidence, read from the running main
+// process (trial/probes.cc implements some of them; None = the directive is
+// not probed). Their names, as `doctor --options` prints them:
 //   no_new_privs    /proc/PID/status NoNewPrivs: 1
 //   seccomp         /proc/PID/status Seccomp: 2 (a filter is installed)
 //   cap_bounding    /proc/PID/status CapBnd lacks what the value drops
@@ -61,12 +61,58 @@ enum class ValueKind {
 //   oom_score_adj, nice, sched, ioprio, cpu_affinity, coredump_filter,
 //   personality, environ, cwd, ksm
 //                   the matching /proc/PID file or syscall
+enum class Probe {
+  None,
+  NoNewPrivs,
+  Seccomp,
+  CapBounding,
+  CapAmbient,
+  User,
+  Groups,
+  Umask,
+  ReadonlyPaths,
+  HiddenPaths,
+  NoexecPaths,
+  PrivateTmp,
+  PrivateDevices,
+  ProcOptions,
+  RootDirectory,
+  Directories,
+  NamespaceMnt,
+  NamespaceNet,
+  NamespaceIpc,
+  NamespaceUts,
+  NamespaceUser,
+  NamespacePid,
+  CgroupMemory,
+  CgroupPids,
+  CgroupCpu,
+  CgroupCpuset,
+  CgroupIo,
+  CgroupDevices,
+  CgroupBpf,
+  BpfLsm,
+  Rlimit,
+  OomScoreAdj,
+  Nice,
+  Sched,
+  Ioprio,
+  CpuAffinity,
+  CoredumpFilter,
+  Personality,
+  Environ,
+  Cwd,
+  Ksm
+};
+// "no_new_privs", "namespace:net", ...; empty for None.
+std::string_view probe_name(Probe probe);
+
 struct DirectiveInfo {
   std::string_view name;
   std::string_view section;  // "Unit" or "Service"
   ValueKind kind;
   Privilege requirement;
-  std::string_view probe;    // id of the enforcement probe, empty = none
+  Probe probe;               // the enforcement probe, None = none
   int min_systemd = 0;       // first systemd version that knows it
   int max_systemd = 0;       // last version that knows it, 0 = still known
   bool assessed = false;     // listed by `systemd-analyze security`

@@ -1,9 +1,13 @@
 #include "trial/driver_script.h"
 
+#include <string_view>
+
 namespace hb::trial {
 
-const std::string& driver_script() {
-  static const std::string script = R"SH(#!/bin/sh
+namespace {
+
+// The driver as a table of shell text: boot wait, start, workload, evidence, exposure.
+constexpr std::string_view kDriverScript = R"SH(#!/bin/sh
 # hardbisect trial driver (generated; runs inside the trial container).
 nonce=$1 unit=$2 boot_s=$3 start_s=$4 work_s=$5
 shift 5
@@ -92,6 +96,11 @@ mark security; systemd-analyze security --no-pager "$unit" 2>&1 | tail -n 120
 mark security_ms; echo $(($(now_ms) - t4))
 mark end
 )SH";
+
+}  // namespace
+
+const std::string& driver_script() {
+  static const std::string script(kDriverScript);
   return script;
 }
 

@@ -1,7 +1,11 @@
 #include "trial/evidence.h"
 
 #include <cctype>
+#include <climits>
 #include <sstream>
+
+#include "util/parse.h"
+#include "util/strings.h"
 
 namespace hb::trial {
 
@@ -17,19 +21,14 @@ const std::string& Evidence::section(const std::string& name) const {
 }
 
 namespace {
-std::optional<long> to_long(const std::string& text) {
-  try {
-    size_t used = 0;
-    long value = std::stol(text, &used);
-    return value;
-  } catch (...) {
-    return std::nullopt;
-  }
+// A number the driver printed alone in its section; nullopt when it is not one.
+std::optional<long long> number_in(const Evidence& e, const std::string& section) {
+  return util::parse_int(util::trim(e.section(section)));
 }
-std::string trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r')) text.pop_back();
-  size_t start = text.find_first_not_of("\n ");
-  return start == std::string::npos ? std::string() : text.substr(start);
+std::optional<int> small_number_in(const Evidence& e, const std::string& section) {
+  auto value = number_in(e, section);
+  if (!value || *value < INT_MIN || *value > INT_MAX) return std::nullopt;
+  return static_cast<int>(*value);
 }
 }  // namespace
 
@@ -64,17 +63,17 @@ Evidence parse_evidence(const std::string& output, const std::string& nonce, lon
     auto eq = line.find('=');
     if (eq != std::string::npos) evidence.properties[line.substr(0, eq)] = line.substr(eq + 1);
   }
-  evidence.boot_state = trimmed(evidence.section("boot_state"));
-  evidence.boot_ms = to_long(trimmed(evidence.section("boot_ms"))).value_or(-1);
-  if (auto rc = to_long(trimmed(evidence.section("start_rc")))) evidence.start_rc = static_cast<int>(*rc);
-  evidence.start_ms = to_long(trimmed(evidence.section("start_ms"))).value_or(-1);
-  if (auto rc = to_long(trimmed(evidence.section("workload_rc")))) evidence.workload_rc = static_cast<int>(*rc);
-  evidence.workload_ms = to_long(trimmed(evidence.section("workload_ms"))).value_or(-1);
+  evidence.boot_state = std::string(util::trim(evidence.section("boot_state")));
+  evidence.boot_ms = number_in(evidence, "boot_ms").value_or(-1);
+  evidence.start_rc = small_number_in(evidence, "start_rc");
+  evidence.start_ms = number_in(evidence, "start_ms").value_or(-1);
+  evidence.workload_rc = small_number_in(evidence, "workload_rc");
+  evidence.workload_ms = number_in(evidence, "workload_ms").value_or(-1);
   // timeout(1) exits 124 (TERM) or 137 (KILL after -k) when the limit hit.
   if (evidence.workload_rc && (*evidence.workload_rc == 124 || *evidence.workload_rc == 137) &&
       evidence.workload_ms >= workload_timeout_ms - 50)
     evidence.workload_timed_out = true;
-  evidence.security_ms = to_long(trimmed(evidence.section("security_ms"))).value_or(-1);
+  evidence.security_ms = number_in(evidence, "security_ms").value_or(-1);
   parse_security(evidence.section("security"), evidence);
   return evidence;
 }
@@ -85,11 +84,7 @@ std::optional<double> to_exposure(const std::string& word) {
   if (word.empty() || word.find('.') == std::string::npos) return std::nullopt;
   for (char c : word)
     if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.') return std::nullopt;
-  try {
-    return std::stod(word);
-  } catch (...) {
-    return std::nullopt;
-  }
+  return util::parse_double(word);
 }
 }  // namespace
 
@@ -125,9 +120,7 @@ void parse_security(const std::string& text, Evidence& evidence) {
     } else {
       continue;
     }
-    std::istringstream words(body);
-    std::vector<std::string> parts;
-    for (std::string w; words >> w;) parts.push_back(w);
+    std::vector<std::string> parts = util::words(body);
     if (parts.empty() || parts[0].find('=') == std::string::npos) continue;
     row.name = parts[0];
     size_t last = parts.size();
@@ -137,7 +130,7 @@ void parse_security(const std::string& text, Evidence& evidence) {
         --last;
       }
     }
-    for (size_t i = 1; i < last; ++i) row.description += (i > 1 ? " " : "") + parts[i];
+    row.description = util::join(std::vector<std::string>(parts.begin() + 1, parts.begin() + last), " ");
     evidence.exposure_rows.push_back(std::move(row));
   }
 }

@@ -5,6 +5,7 @@
 #include <seccomp.h>
 
 #include <algorithm>
+#include <climits>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -14,6 +15,8 @@
 #include "options/syscalls.h"
 #include "trial/probes.h"
 #include "trial/verdict.h"
+#include "util/parse.h"
+#include "util/strings.h"
 
 namespace hb::trial {
 
@@ -29,26 +32,14 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-std::vector<std::string> words(std::string_view value) {
-  std::vector<std::string> out;
-  std::istringstream in{std::string(value)};
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
 bool truthy(const std::string& value) {
   return value == "yes" || value == "true" || value == "1" || value == "on";
 }
 
 std::optional<int> to_int(std::string_view text) {
-  try {
-    size_t used = 0;
-    int value = std::stoi(std::string(text), &used);
-    if (used != text.size()) return std::nullopt;
-    return value;
-  } catch (...) {
-    return std::nullopt;
-  }
+  auto value = util::parse_int(text);
+  if (!value || *value < INT_MIN || *value > INT_MAX) return std::nullopt;
+  return static_cast<int>(*value);
 }
 
 // "key=value" or key="value" of an audit or kernel line.
@@ -182,8 +173,9 @@ std::string explain_seccomp(const Evidence& e, const std::vector<Directive>& app
   std::string killed = child_sigsys && !sigsys ? who + " (a child of the main process) killed by SIGSYS"
                                                : who + " killed by SIGSYS";
 
-  std::string filter_text;
-  for (const auto* f : filters) filter_text += (filter_text.empty() ? "" : ", ") + f->line();
+  std::vector<std::string> filter_lines;
+  for (const auto* f : filters) filter_lines.push_back(f->line());
+  std::string filter_text = util::join(filter_lines, ", ");
 
   if (!record || record->syscall < 0) {
     std::string under = filter_text.empty() ? std::string("a seccomp filter") : filter_text;
@@ -239,9 +231,7 @@ std::string explain_seccomp(const Evidence& e, const std::vector<Directive>& app
   std::string fix = groups.empty()
                         ? fmt::format("add SystemCallFilter={}", name)
                         : fmt::format("add SystemCallFilter={} (or only {})", groups.front(), name);
-  std::string blamed;
-  for (size_t i = 0; i < blame.size(); ++i) blamed += (i ? "; " : "") + blame[i];
-  return fmt::format("{} on {}: {}; {}", killed, name, blamed, fix);
+  return fmt::format("{} on {}: {}; {}", killed, name, util::join(blame, "; "), fix);
 }
 
 // ---------------------------------------------------------------- namespace
@@ -278,7 +268,7 @@ std::string explain_namespace(const Evidence& e, const std::vector<Directive>& a
     if (std::find(std::begin(kMountPathOptions), std::end(kMountPathOptions), d.key) ==
         std::end(kMountPathOptions))
       continue;
-    std::vector<std::string> elements = words(d.value);
+    std::vector<std::string> elements = util::words(d.value);
     for (auto& element : elements) {
       std::string bare = element;
       bool optional = false;
@@ -292,8 +282,7 @@ std::string explain_namespace(const Evidence& e, const std::vector<Directive>& a
         return fmt::format("mount namespace setup failed on {} (226/NAMESPACE: {}), named by {}", path, error,
                            d.line());
       element = "-" + element;
-      std::string fixed;
-      for (const auto& w : elements) fixed += (fixed.empty() ? "" : " ") + w;
+      std::string fixed = util::join(elements, " ");
       return fmt::format(
           "{} names {}, which does not exist in the container (226/NAMESPACE); write {}={} to "
           "skip it when it is missing",
@@ -335,7 +324,10 @@ std::string explain_oom(const Evidence& e, const std::vector<Directive>& applied
     if (pids.empty() && !unit.empty()) continue;  // cannot tie it to this unit
     any_oom_line = true;
     comm = m[2].str();
-    if (m[3].matched) rss = fmt::format("{:.1f} MiB", std::stol(m[3].str()) / 1024.0);
+    if (m[3].matched) {
+      auto kib = util::parse_unsigned(m[3].str());
+      rss = kib ? fmt::format("{:.1f} MiB", static_cast<double>(*kib) / 1024.0) : std::string();
+    }
   }
   any_oom_line = any_oom_line || !pids.empty();
   bool oom_result = e.property("Result") == "oom-kill" ||
@@ -435,117 +427,157 @@ std::vector<PathError> path_errors(const Evidence& e) {
 // Whether the capability is outside the bounding set a CapabilityBoundingSet= value leaves.
 bool drops_capability(const std::string& value, const std::string& capability) {
   bool deny = !value.empty() && value[0] == '~';
-  auto listed = words(deny ? value.substr(1) : value);
+  auto listed = util::words(deny ? value.substr(1) : value);
   bool named = std::find(listed.begin(), listed.end(), capability) != listed.end();
   return deny ? named : !named;
 }
 
-// The option that plausibly makes `error.path` fail as it did, with the fix.
-std::optional<std::string> blame_path(const PathError& error, const std::vector<Directive>& applied) {
-  const std::string& p = error.path;
+// A path error with what the fixes need: the failure in words and the
+// folder to make writable.
+struct PathBlame {
+  const PathError& error;
+  const std::string& p;  // the path
+  bool erofs;
+  bool enoent;
+  bool denied;
+  std::string writable;  // the path, or its folder when the service creates it
+  std::string what;      // "mkdir failed on /x (Read-only file system)"
+};
+
+PathBlame path_blame(const PathError& error) {
   bool erofs = error.error == "Read-only file system";
   bool enoent = error.error == "No such file or directory";
-  bool denied = !erofs && !enoent;
-  std::string writable = error.creating ? parent_of(p) : p;
   // "mkdir: cannot create directory ‘/x’: ..." and "/bin/sh: 1: cannot create /x: ..." name the program.
   std::string program = error.line.substr(0, error.line.find(':'));
   program = program.find(' ') == std::string::npos && program.size() < error.line.size()
                 ? basename_of(program)
                 : "";
-  std::string what =
-      fmt::format("{} failed on {} ({})", program.empty() ? "the service" : program, p, error.error);
+  return PathBlame{error,
+                   error.path,
+                   erofs,
+                   enoent,
+                   !erofs && !enoent,
+                   error.creating ? parent_of(error.path) : error.path,
+                   fmt::format("{} failed on {} ({})", program.empty() ? "the service" : program, error.path,
+                               error.error)};
+}
 
-  // Explicit path options first: they name the path or a folder above it.
+// Explicit path options first: they name the path or a folder above it.
+std::optional<std::string> blame_path_options(const PathBlame& b, const std::vector<Directive>& applied) {
   for (const auto& d : applied) {
-    for (const auto& w : words(d.value)) {
+    for (const auto& w : util::words(d.value)) {
       std::string root = strip_prefixes(w);
-      if (root.empty() || !covers(root, p)) continue;
+      if (root.empty() || !covers(root, b.p)) continue;
       if (d.key == "InaccessiblePaths")
-        return fmt::format("{}: {} makes it inaccessible to the service; drop {} from the list", what,
+        return fmt::format("{}: {} makes it inaccessible to the service; drop {} from the list", b.what,
                            d.line(), root);
-      if ((d.key == "ReadOnlyPaths" || d.key == "BindReadOnlyPaths") && (erofs || denied))
-        return fmt::format("{}: {} makes it read-only; drop {} from the list or add ReadWritePaths={}", what,
-                           d.line(), root, writable);
-      if (d.key == "TemporaryFileSystem" && (enoent || erofs))
+      if ((d.key == "ReadOnlyPaths" || d.key == "BindReadOnlyPaths") && (b.erofs || b.denied))
+        return fmt::format("{}: {} makes it read-only; drop {} from the list or add ReadWritePaths={}",
+                           b.what, d.line(), root, b.writable);
+      if (d.key == "TemporaryFileSystem" && (b.enoent || b.erofs))
         return fmt::format(
             "{}: {} puts an empty tmpfs over {}; bind what the service needs with BindPaths= or "
             "drop the line",
-            what, d.line(), root);
+            b.what, d.line(), root);
     }
   }
+  return std::nullopt;
+}
+
+// The Protect*= and Private*= options that hide or freeze a fixed part of the tree.
+std::optional<std::string> blame_protect_option(const PathBlame& b, const Directive& d) {
+  const std::string& v = d.value;
+  const std::string& p = b.p;
+  if (d.key == "ProtectHome" && v != "no" && v != "false" &&
+      (covers("/home", p) || covers("/root", p) || covers("/run/user", p))) {
+    if (v == "read-only")
+      return fmt::format(
+          "{}: {} makes /home, /root and /run/user read-only; add ReadWritePaths={} or set "
+          "ProtectHome=no",
+          b.what, d.line(), b.writable);
+    return fmt::format("{}: {} hides /home, /root and /run/user from the service; set {}", b.what, d.line(),
+                       b.erofs ? "ProtectHome=no" : "ProtectHome=read-only if it only reads there");
+  }
+  if (d.key == "PrivateTmp" && truthy(v) && (covers("/tmp", p) || covers("/var/tmp", p)) && !b.erofs)
+    return fmt::format(
+        "{}: {} gives the service its own empty /tmp and /var/tmp, so it does not see what "
+        "other processes put there; share the file through a path outside /tmp",
+        b.what, d.line());
+  if (d.key == "PrivateDevices" && truthy(v) && covers("/dev", p))
+    return fmt::format(
+        "{}: {} leaves the service only pseudo devices in /dev; add DeviceAllow={} with "
+        "PrivateDevices=no",
+        b.what, d.line(), p);
+  if (d.key == "ProtectKernelLogs" && truthy(v) && (p == "/dev/kmsg" || p == "/proc/kmsg"))
+    return fmt::format("{}: {} hides the kernel log from the service", b.what, d.line());
+  if (d.key == "ProtectKernelTunables" && truthy(v) && b.erofs &&
+      (covers("/proc/sys", p) || covers("/sys", p)))
+    return fmt::format(
+        "{}: {} makes /proc/sys and /sys read-only; set kernel tunables outside the service "
+        "(sysctl.d)",
+        b.what, d.line());
+  if (d.key == "ProtectControlGroups" && truthy(v) && b.erofs && covers("/sys/fs/cgroup", p))
+    return fmt::format(
+        "{}: {} makes /sys/fs/cgroup read-only; use Delegate=yes if the service manages cgroups", b.what,
+        d.line());
+  if (d.key == "ProtectProc" && v == "invisible" && covers("/proc", p) && (b.enoent || b.denied))
+    return fmt::format("{}: {} hides other users' processes in /proc", b.what, d.line());
+  return std::nullopt;
+}
+
+// ProtectSystem= on a read-only error, unless a ReadWritePaths= line already covers the path.
+std::optional<std::string> blame_protect_system(const PathBlame& b, const std::vector<Directive>& applied) {
+  const std::string& p = b.p;
   for (const auto& d : applied) {
+    if (d.key != "ProtectSystem") continue;
     const std::string& v = d.value;
-    if (d.key == "ProtectHome" && v != "no" && v != "false" &&
-        (covers("/home", p) || covers("/root", p) || covers("/run/user", p))) {
-      if (v == "read-only")
-        return fmt::format(
-            "{}: {} makes /home, /root and /run/user read-only; add ReadWritePaths={} or set "
-            "ProtectHome=no",
-            what, d.line(), writable);
-      return fmt::format("{}: {} hides /home, /root and /run/user from the service; set {}", what, d.line(),
-                         erofs ? "ProtectHome=no" : "ProtectHome=read-only if it only reads there");
-    }
-    if (d.key == "PrivateTmp" && truthy(v) && (covers("/tmp", p) || covers("/var/tmp", p)) && !erofs)
-      return fmt::format(
-          "{}: {} gives the service its own empty /tmp and /var/tmp, so it does not see what "
-          "other processes put there; share the file through a path outside /tmp",
-          what, d.line());
-    if (d.key == "PrivateDevices" && truthy(v) && covers("/dev", p))
-      return fmt::format(
-          "{}: {} leaves the service only pseudo devices in /dev; add DeviceAllow={} with "
-          "PrivateDevices=no",
-          what, d.line(), p);
-    if (d.key == "ProtectKernelLogs" && truthy(v) && (p == "/dev/kmsg" || p == "/proc/kmsg"))
-      return fmt::format("{}: {} hides the kernel log from the service", what, d.line());
-    if (d.key == "ProtectKernelTunables" && truthy(v) && erofs &&
-        (covers("/proc/sys", p) || covers("/sys", p)))
-      return fmt::format(
-          "{}: {} makes /proc/sys and /sys read-only; set kernel tunables outside the service "
-          "(sysctl.d)",
-          what, d.line());
-    if (d.key == "ProtectControlGroups" && truthy(v) && erofs && covers("/sys/fs/cgroup", p))
-      return fmt::format(
-          "{}: {} makes /sys/fs/cgroup read-only; use Delegate=yes if the service manages cgroups", what,
-          d.line());
-    if (d.key == "ProtectProc" && v == "invisible" && covers("/proc", p) && (enoent || denied))
-      return fmt::format("{}: {} hides other users' processes in /proc", what, d.line());
+    bool strict = v == "strict";
+    bool full = v == "full";
+    bool yes = truthy(v) || full || strict;
+    bool hit = strict ? !(covers("/dev", p) || covers("/proc", p) || covers("/sys", p))
+                      : yes && (covers("/usr", p) || covers("/boot", p) || covers("/efi", p) ||
+                                (full && covers("/etc", p)));
+    if (!hit) continue;
+    bool allowed = false;
+    for (const auto* rw : applied_with(applied, "ReadWritePaths"))
+      for (const auto& w : util::words(rw->value)) allowed = allowed || covers(strip_prefixes(w), p);
+    if (allowed) continue;
+    std::string scope = strict ? "the whole file system but /dev, /proc and /sys"
+                        : full ? "/usr, /boot, /efi and /etc"
+                               : "/usr, /boot and /efi";
+    return fmt::format("{}: {} makes {} read-only; add ReadWritePaths={}", b.what, d.line(), scope,
+                       b.writable);
   }
-  if (erofs) {
-    for (const auto& d : applied) {
-      if (d.key != "ProtectSystem") continue;
-      const std::string& v = d.value;
-      bool strict = v == "strict";
-      bool full = v == "full";
-      bool yes = truthy(v) || full || strict;
-      bool hit = strict ? !(covers("/dev", p) || covers("/proc", p) || covers("/sys", p))
-                        : yes && (covers("/usr", p) || covers("/boot", p) || covers("/efi", p) ||
-                                  (full && covers("/etc", p)));
-      if (!hit) continue;
-      bool allowed = false;
-      for (const auto* rw : applied_with(applied, "ReadWritePaths"))
-        for (const auto& w : words(rw->value)) allowed = allowed || covers(strip_prefixes(w), p);
-      if (allowed) continue;
-      std::string scope = strict ? "the whole file system but /dev, /proc and /sys"
-                          : full ? "/usr, /boot, /efi and /etc"
-                                 : "/usr, /boot and /efi";
-      return fmt::format("{}: {} makes {} read-only; add ReadWritePaths={}", what, d.line(), scope, writable);
-    }
+  return std::nullopt;
+}
+
+// On a permission error: root without CAP_DAC_OVERRIDE, or a service that is no longer root.
+std::optional<std::string> blame_identity(const PathBlame& b, const std::vector<Directive>& applied) {
+  for (const auto& d : applied) {
+    if (d.key == "CapabilityBoundingSet" && drops_capability(d.value, "CAP_DAC_OVERRIDE"))
+      return fmt::format(
+          "{}: {} drops CAP_DAC_OVERRIDE, so root no longer bypasses file permissions; add "
+          "CAP_DAC_OVERRIDE (or CAP_DAC_READ_SEARCH to read) or fix the file's owner",
+          b.what, d.line());
+    if ((d.key == "User" && !d.value.empty() && d.value != "root" && d.value != "0") ||
+        (d.key == "DynamicUser" && truthy(d.value)))
+      return fmt::format(
+          "{}: with {} the service no longer runs as root; give that user access to the path "
+          "(StateDirectory=, LogsDirectory=, or the file's owner)",
+          b.what, d.line());
   }
-  if (denied) {
-    for (const auto& d : applied) {
-      if (d.key == "CapabilityBoundingSet" && drops_capability(d.value, "CAP_DAC_OVERRIDE"))
-        return fmt::format(
-            "{}: {} drops CAP_DAC_OVERRIDE, so root no longer bypasses file permissions; add "
-            "CAP_DAC_OVERRIDE (or CAP_DAC_READ_SEARCH to read) or fix the file's owner",
-            what, d.line());
-      if ((d.key == "User" && !d.value.empty() && d.value != "root" && d.value != "0") ||
-          (d.key == "DynamicUser" && truthy(d.value)))
-        return fmt::format(
-            "{}: with {} the service no longer runs as root; give that user access to the path "
-            "(StateDirectory=, LogsDirectory=, or the file's owner)",
-            what, d.line());
-    }
-  }
+  return std::nullopt;
+}
+
+// The option that plausibly makes `error.path` fail as it did, with the fix.
+std::optional<std::string> blame_path(const PathError& error, const std::vector<Directive>& applied) {
+  PathBlame b = path_blame(error);
+  if (auto blame = blame_path_options(b, applied)) return blame;
+  for (const auto& d : applied)
+    if (auto blame = blame_protect_option(b, d)) return blame;
+  if (b.erofs)
+    if (auto blame = blame_protect_system(b, applied)) return blame;
+  if (b.denied) return blame_identity(b, applied);
   return std::nullopt;
 }
 

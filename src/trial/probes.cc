@@ -1,29 +1,62 @@
 #include "trial/probes.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <map>
-#include <set>
-#include <string_view>
 #include <sstream>
+#include <string_view>
 
 #include "options/catalogue.h"
+#include "util/parse.h"
+#include "util/strings.h"
 
 namespace hb::trial {
 
 namespace {
 
-std::map<std::string, std::string> status_fields(const std::string& text) {
-  std::map<std::string, std::string> fields;
+using options::Probe;
+
+// nullopt: the option is in effect; otherwise why not. Evidence a probe
+// cannot parse is a reason too (fail closed), never a default.
+using Failure = std::optional<std::string>;
+
+// A value read from the evidence, or why it could not be read.
+template <class T>
+struct Reading {
+  std::optional<T> value;
+  std::string problem;  // "CapBnd: unreadable ('zz')"
+};
+
+template <class T>
+Reading<T> unreadable(std::string problem) {
+  return {std::nullopt, std::move(problem)};
+}
+
+const char* status_source(std::string_view section) {
+  return section == "pid1_status" ? "/proc/1/status" : "the service's /proc/PID/status";
+}
+
+// A "Key:\tvalue" field of a /proc/PID/status section, trimmed.
+Reading<std::string> status_field(const Evidence& e, std::string_view section, std::string_view key) {
+  const std::string& text = e.section(std::string(section));
+  if (text.empty()) return unreadable<std::string>(fmt::format("{} is missing", status_source(section)));
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
     auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::string value = line.substr(colon + 1);
-    value.erase(0, value.find_first_not_of(" \t"));
-    fields[line.substr(0, colon)] = value;
+    if (colon != std::string::npos && std::string_view(line).substr(0, colon) == key)
+      return {std::string(util::trim(std::string_view(line).substr(colon + 1))), {}};
   }
-  return fields;
+  return unreadable<std::string>(fmt::format("{}: missing from {}", key, status_source(section)));
+}
+
+// A numeric status field in `base` (16 for CapBnd:, 8 for Umask:).
+Reading<unsigned long long> status_number(const Evidence& e, std::string_view section, std::string_view key,
+                                          int base) {
+  Reading<std::string> text = status_field(e, section, key);
+  if (!text.value) return unreadable<unsigned long long>(text.problem);
+  if (auto number = util::parse_unsigned(*text.value, base)) return {number, {}};
+  return unreadable<unsigned long long>(fmt::format("{}: unreadable ('{}')", key, *text.value));
 }
 
 struct Mount {
@@ -33,21 +66,29 @@ struct Mount {
   std::string fstype;
 };
 
-std::vector<Mount> parse_mountinfo(const std::string& text) {
+// One line of /proc/PID/mountinfo:
+// "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE SOURCE SUPER".
+std::optional<Mount> parse_mount(std::string_view line) {
+  std::vector<std::string> fields = util::words(line);
+  auto dash = std::find(fields.begin(), fields.end(), "-");
+  if (dash == fields.end() || dash - fields.begin() < 6 || dash + 1 == fields.end()) return std::nullopt;
+  if (!util::parse_unsigned(fields[0]) || !util::parse_unsigned(fields[1]) || !fields[4].starts_with('/'))
+    return std::nullopt;
+  return Mount{fields[3], fields[4], fields[5], *(dash + 1)};
+}
+
+Reading<std::vector<Mount>> main_mounts(const Evidence& e) {
+  const std::string& text = e.section("main_mountinfo");
+  if (util::trim(text).empty()) return unreadable<std::vector<Mount>>("the service's mountinfo is missing");
   std::vector<Mount> mounts;
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
-    std::istringstream fields(line);
-    std::string id, parent, dev;
-    Mount mount;
-    fields >> id >> parent >> dev >> mount.root >> mount.mountpoint >> mount.options;
-    std::string field;
-    while (fields >> field && field != "-") {
-    }
-    fields >> mount.fstype;
-    if (!mount.mountpoint.empty()) mounts.push_back(mount);
+    if (util::trim(line).empty()) continue;
+    auto mount = parse_mount(line);
+    if (!mount) return unreadable<std::vector<Mount>>(fmt::format("mountinfo: unreadable line ('{}')", line));
+    mounts.push_back(std::move(*mount));
   }
-  return mounts;
+  return {std::move(mounts), {}};
 }
 
 // The mount that decides what `path` looks like: the last one at the
@@ -64,30 +105,288 @@ const Mount* covering_mount(const std::vector<Mount>& mounts, const std::string&
 
 bool read_only(const Mount* m) { return m && (m->options == "ro" || m->options.rfind("ro,", 0) == 0); }
 
-std::map<std::string, std::string> namespaces(const std::string& text) {
-  std::map<std::string, std::string> ns;
+// "mnt mnt:[4026531840]" lines of /proc/PID/ns: namespace -> link.
+Reading<std::map<std::string, std::string>> namespaces(const Evidence& e, const std::string& section) {
+  using Links = std::map<std::string, std::string>;
+  const std::string& text = e.section(section);
+  if (util::trim(text).empty()) return unreadable<Links>(section + " is missing");
+  Links links;
   std::istringstream lines(text);
-  for (std::string name, link; lines >> name >> link;) ns[name] = link;
-  return ns;
+  for (std::string line; std::getline(lines, line);) {
+    if (util::trim(line).empty()) continue;
+    auto words = util::words(line);
+    if (words.size() != 2 || !words[1].starts_with(words[0].substr(0, words[0].find('_')) + ":[") ||
+        !words[1].ends_with(']'))
+      return unreadable<Links>(fmt::format("{}: unreadable line ('{}')", section, line));
+    links[words[0]] = words[1];
+  }
+  return {std::move(links), {}};
 }
 
 bool truthy(const std::string& value) {
   return value == "yes" || value == "true" || value == "1" || value == "on";
 }
 
-std::vector<std::string> words(const std::string& value) {
-  std::vector<std::string> out;
-  std::istringstream in(value);
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
+bool off(const std::string& value) { return value.empty() || value == "no" || value == "false"; }
+
+// What a probe reads: the option and the trial's evidence.
+struct ProbeInput {
+  const options::Directive& d;
+  const Evidence& e;
+
+  Failure fail(const std::string& why) const { return d.line() + ": " + why; }
+};
+
+Failure no_new_privs(const ProbeInput& in) {
+  if (!truthy(in.d.value)) return std::nullopt;
+  auto flag = status_number(in.e, "main_status", "NoNewPrivs", 10);
+  if (!flag.value) return in.fail(flag.problem);
+  if (*flag.value != 1) return in.fail("NoNewPrivs is 0 for the service");
+  return std::nullopt;
 }
 
-unsigned long long hex(const std::string& text) {
-  try {
-    return std::stoull(text, nullptr, 16);
-  } catch (...) {
-    return 0;
+Failure seccomp(const ProbeInput& in) {
+  // SystemCallErrorNumber= and SystemCallLog= only shape another filter.
+  if (in.d.key == "SystemCallErrorNumber" || in.d.key == "SystemCallLog") return std::nullopt;
+  if (off(in.d.value)) return std::nullopt;
+  // Podman installs its own filter on everything; systemd's adds at least one.
+  auto mine = status_number(in.e, "main_status", "Seccomp_filters", 10);
+  if (!mine.value) return in.fail(mine.problem);
+  auto base = status_number(in.e, "pid1_status", "Seccomp_filters", 10);
+  if (!base.value) return in.fail(base.problem);
+  if (*mine.value <= *base.value)
+    return in.fail(
+        fmt::format("no seccomp filter of systemd on the service ({} filter(s), as PID 1)", *mine.value));
+  return std::nullopt;
+}
+
+// ProtectClock= is probed through the bounding set: it drops the clock capabilities.
+Failure protect_clock(const ProbeInput& in) {
+  if (!truthy(in.d.value)) return std::nullopt;
+  auto have = status_number(in.e, "main_status", "CapBnd", 16);
+  if (!have.value) return in.fail(have.problem);
+  if (*have.value & ((1ULL << 25) | (1ULL << 35)))  // CAP_SYS_TIME, CAP_WAKE_ALARM
+    return in.fail("the service may still set the clock (CAP_SYS_TIME in its bounding set)");
+  return std::nullopt;
+}
+
+// The capabilities a CapabilityBoundingSet=/AmbientCapabilities= value names.
+unsigned long long listed_capabilities(const std::string& value) {
+  bool deny = !value.empty() && value[0] == '~';
+  unsigned long long listed = 0;
+  for (const auto& w : util::words(deny ? std::string_view(value).substr(1) : std::string_view(value)))
+    if (auto bit = capability_bit(w)) listed |= 1ULL << *bit;
+  return listed;
+}
+
+Failure capabilities(const ProbeInput& in, bool ambient) {
+  const std::string& value = in.d.value;
+  auto have = status_number(in.e, "main_status", ambient ? "CapAmb" : "CapBnd", 16);
+  if (!have.value) return in.fail(have.problem);
+  auto bounding = status_number(in.e, "pid1_status", "CapBnd", 16);
+  if (!bounding.value) return in.fail(bounding.problem);
+  bool deny = !value.empty() && value[0] == '~';
+  unsigned long long listed = listed_capabilities(value);
+  unsigned long long allowed = deny ? (*bounding.value & ~listed) : (listed & *bounding.value);
+  if (!ambient && (*have.value & ~allowed) != 0)
+    return in.fail(
+        fmt::format("the service still holds capabilities {:#x} outside the set", *have.value & ~allowed));
+  if (ambient && !deny && (*have.value & listed) != (listed & *bounding.value))
+    return in.fail(fmt::format("ambient set is {:#x}", *have.value));
+  return std::nullopt;
+}
+
+Failure cap_bounding(const ProbeInput& in) {
+  return in.d.key == "ProtectClock" ? protect_clock(in) : capabilities(in, false);
+}
+Failure cap_ambient(const ProbeInput& in) { return capabilities(in, true); }
+
+// The paths an option makes read-only; `optional` when systemd skips missing ones ("-path").
+std::vector<std::string> readonly_paths_of(const options::Directive& d, bool& optional) {
+  const std::string& value = d.value;
+  if (d.key == "ProtectSystem") {
+    if (value == "strict") return {"/usr", "/etc", "/var"};
+    if (value == "full") return {"/usr", "/etc"};
+    return {"/usr"};
   }
+  if (d.key == "ProtectKernelTunables") {
+    if (!truthy(value)) return {};
+    return {"/proc/sys"};
+  }
+  if (d.key == "ProtectControlGroups") {
+    if (!truthy(value) && value != "strict") return {};
+    return {"/sys/fs/cgroup"};
+  }
+  std::vector<std::string> paths;  // ReadOnlyPaths=, BindReadOnlyPaths= (SRC[:DST])
+  for (auto w : util::words(value)) {
+    if (!w.empty() && w[0] == '-') optional = true;
+    while (!w.empty() && (w[0] == '-' || w[0] == '+')) w.erase(0, 1);
+    auto colon = w.find(':');
+    if (d.key == "BindReadOnlyPaths" && colon != std::string::npos)
+      w = w.substr(colon + 1);
+    else if (colon != std::string::npos)
+      w = w.substr(0, colon);
+    paths.push_back(w);
+  }
+  return paths;
+}
+
+Failure readonly_paths(const ProbeInput& in) {
+  if (off(in.d.value)) return std::nullopt;
+  bool optional = false;
+  std::vector<std::string> paths = readonly_paths_of(in.d, optional);
+  if (paths.empty()) return std::nullopt;
+  auto mounts = main_mounts(in.e);
+  if (!mounts.value) return in.fail(mounts.problem);
+  for (const auto& path : paths)
+    if (!read_only(covering_mount(*mounts.value, path)) && !optional)
+      return in.fail(path + " is writable for the service");
+  return std::nullopt;
+}
+
+// The service has a mount namespace of its own (of another kind: `kind`).
+Failure own_namespace(const ProbeInput& in, const std::string& kind) {
+  auto mine = namespaces(in.e, "main_ns");
+  if (!mine.value) return in.fail(mine.problem);
+  auto init = namespaces(in.e, "pid1_ns");
+  if (!init.value) return in.fail(init.problem);
+  const std::string& link = (*mine.value)[kind];
+  if (link.empty() || link == (*init.value)[kind])
+    return in.fail("the service shares PID 1's " + std::string(kind == "mnt" ? "mount" : kind) +
+                   " namespace");
+  return std::nullopt;
+}
+
+// The paths a ProtectHome=/InaccessiblePaths=/TemporaryFileSystem= value hides ("-path" optional).
+std::vector<std::pair<std::string, bool>> hidden_paths_of(const options::Directive& d) {
+  if (d.key == "ProtectHome") return {{"/root", false}, {"/home", false}};
+  std::vector<std::pair<std::string, bool>> paths;
+  for (auto w : util::words(d.value)) {
+    bool optional = !w.empty() && w[0] == '-';
+    while (!w.empty() && (w[0] == '-' || w[0] == '+')) w.erase(0, 1);
+    paths.emplace_back(w.substr(0, w.find(':')), optional);
+  }
+  return paths;
+}
+
+Failure hidden_paths(const ProbeInput& in) {
+  const std::string& key = in.d.key;
+  if (key != "ProtectHome" && key != "InaccessiblePaths" && key != "TemporaryFileSystem") {
+    // ProtectKernelModules/Logs hide paths that may not exist in the image;
+    // their own mount namespace is the evidence that they were set up.
+    return truthy(in.d.value) ? own_namespace(in, "mnt") : std::nullopt;
+  }
+  if (key == "ProtectHome" && off(in.d.value)) return std::nullopt;
+  auto paths = hidden_paths_of(in.d);
+  if (paths.empty()) return std::nullopt;
+  auto mounts = main_mounts(in.e);
+  if (!mounts.value) return in.fail(mounts.problem);
+  for (const auto& [path, optional] : paths) {
+    const Mount* m = covering_mount(*mounts.value, path);
+    if (!optional && (!m || m->mountpoint != path)) return in.fail(path + " is not hidden from the service");
+  }
+  return std::nullopt;
+}
+
+Failure private_tmp(const ProbeInput& in) {
+  if (!truthy(in.d.value)) return std::nullopt;
+  auto mounts = main_mounts(in.e);
+  if (!mounts.value) return in.fail(mounts.problem);
+  const Mount* m = covering_mount(*mounts.value, "/tmp");
+  if (!m || m->root.find("systemd-private-") == std::string::npos)
+    return in.fail("/tmp of the service is the shared one");
+  return std::nullopt;
+}
+
+Failure private_devices(const ProbeInput& in) {
+  return truthy(in.d.value) ? own_namespace(in, "mnt") : std::nullopt;
+}
+
+// Every option of this probe needs a mount namespace, whatever its value.
+Failure namespace_mnt(const ProbeInput& in) { return own_namespace(in, "mnt"); }
+
+Failure namespace_of(const ProbeInput& in, const std::string& kind) {
+  return truthy(in.d.value) ? own_namespace(in, kind) : std::nullopt;
+}
+
+// One "KIND VALUE" per line; VALUE is empty when the file was unreadable
+// (cgroup v1 without --cgroupns=private), so read line by line.
+Failure cgroup_limit(const ProbeInput& in, const std::string& want) {
+  if (in.d.value == "infinity" || in.d.value.empty()) return std::nullopt;
+  std::istringstream limits(in.e.section("main_limits"));
+  for (std::string line; std::getline(limits, line);) {
+    auto words = util::words(line);
+    if (words.empty() || words[0] != want) continue;
+    std::string limit = util::join(std::vector<std::string>(words.begin() + 1, words.end()), " ");
+    if (limit.empty()) return in.fail(fmt::format("the service's {} limit is unreadable", want));
+    if (limit != "max" && !util::parse_unsigned(limit))
+      return in.fail(fmt::format("the service's {} limit is unreadable ('{}')", want, limit));
+    bool unlimited = limit == "max" || limit.size() >= 19;  // 9223372036854771712
+    if (unlimited) return in.fail(fmt::format("the service's {} limit is {}", want, limit));
+    return std::nullopt;
+  }
+  return in.fail("no " + want + " cgroup limit found for the service");
+}
+
+Failure user(const ProbeInput& in) {
+  const std::string& value = in.d.value;
+  bool checks = (in.d.key == "User" && !value.empty()) || (in.d.key == "DynamicUser" && truthy(value));
+  if (!checks) return std::nullopt;
+  std::string user(util::trim(in.e.section("main_user")));
+  if (user.empty() || util::words(user).size() != 1)
+    return in.fail(fmt::format("the service's user is unreadable ('{}')", user));
+  // A numeric User= cannot be compared with the name ps prints.
+  if (in.d.key == "User" && user != value && !util::parse_unsigned(value))
+    return in.fail(fmt::format("the service runs as {}", user));
+  if (in.d.key == "DynamicUser" && user == "root")
+    return in.fail(fmt::format("the service runs as {}", user));
+  return std::nullopt;
+}
+
+Failure umask(const ProbeInput& in) {
+  auto have = status_number(in.e, "main_status", "Umask", 8);
+  if (!have.value) return in.fail(have.problem);
+  auto want = util::parse_unsigned(in.d.value, 8);
+  if (!want) return in.fail(fmt::format("UMask '{}' is not an octal mode", in.d.value));
+  if (*have.value != *want) return in.fail(fmt::format("the service's umask is {:04o}", *have.value));
+  return std::nullopt;
+}
+
+// The probes hardbisect implements; the others are only trusted at the
+// privilege that enforces them (check_enforcement).
+struct ProbeEntry {
+  Probe probe;
+  Failure (*run)(const ProbeInput&);
+};
+constexpr ProbeEntry kProbes[] = {
+    {Probe::NoNewPrivs, no_new_privs},
+    {Probe::Seccomp, seccomp},
+    {Probe::CapBounding, cap_bounding},
+    {Probe::CapAmbient, cap_ambient},
+    {Probe::ReadonlyPaths, readonly_paths},
+    {Probe::HiddenPaths, hidden_paths},
+    {Probe::PrivateTmp, private_tmp},
+    {Probe::PrivateDevices, private_devices},
+    {Probe::NamespaceMnt, namespace_mnt},
+    {Probe::NamespaceIpc, [](const ProbeInput& in) { return namespace_of(in, "ipc"); }},
+    {Probe::NamespaceNet, [](const ProbeInput& in) { return namespace_of(in, "net"); }},
+    {Probe::NamespacePid, [](const ProbeInput& in) { return namespace_of(in, "pid"); }},
+    {Probe::NamespaceUser, [](const ProbeInput& in) { return namespace_of(in, "user"); }},
+    {Probe::NamespaceUts, [](const ProbeInput& in) { return namespace_of(in, "uts"); }},
+    {Probe::CgroupMemory, [](const ProbeInput& in) { return cgroup_limit(in, "memory"); }},
+    {Probe::CgroupPids, [](const ProbeInput& in) { return cgroup_limit(in, "pids"); }},
+    {Probe::User, user},
+    {Probe::Umask, umask},
+};
+
+const ProbeEntry* probe_entry(Probe probe) {
+  for (const auto& entry : kProbes)
+    if (entry.probe == probe) return &entry;
+  return nullptr;
+}
+
+const char* requirement_text(options::Privilege requirement) {
+  return requirement == options::Privilege::Minimal ? "nothing" : options::privilege_name(requirement);
 }
 
 }  // namespace
@@ -115,182 +414,11 @@ std::optional<int> capability_bit(const std::string& name) {
 
 std::optional<std::string> probe_directive(const options::Directive& d, const Evidence& e) {
   const options::DirectiveInfo* info = options::find_directive(d.key);
-  if (!info || info->probe.empty()) return std::nullopt;
-  const std::string probe(info->probe);
-  auto status = status_fields(e.section("main_status"));
-  auto pid1 = status_fields(e.section("pid1_status"));
-  auto mounts = parse_mountinfo(e.section("main_mountinfo"));
-  auto main_ns = namespaces(e.section("main_ns"));
-  auto init_ns = namespaces(e.section("pid1_ns"));
-  const std::string& value = d.value;
-
-  if (probe == "no_new_privs") {
-    if (!truthy(value)) return std::nullopt;
-    if (status["NoNewPrivs"] != "1") return d.line() + ": NoNewPrivs is 0 for the service";
-    return std::nullopt;
-  }
-  if (probe == "seccomp") {
-    // SystemCallErrorNumber= and SystemCallLog= only shape another filter.
-    if (d.key == "SystemCallErrorNumber" || d.key == "SystemCallLog") return std::nullopt;
-    if (value.empty() || value == "no" || value == "false") return std::nullopt;
-    // Podman installs its own filter on everything; systemd's adds at least one.
-    int mine = std::atoi(status["Seccomp_filters"].c_str());
-    int base = std::atoi(pid1["Seccomp_filters"].c_str());
-    if (mine <= base)
-      return fmt::format("{}: no seccomp filter of systemd on the service ({} filter(s), as PID 1)", d.line(), mine);
-    return std::nullopt;
-  }
-  if (d.key == "ProtectClock") {
-    if (!truthy(value)) return std::nullopt;
-    unsigned long long have = hex(status["CapBnd"]);
-    if (have & ((1ULL << 25) | (1ULL << 35)))  // CAP_SYS_TIME, CAP_WAKE_ALARM
-      return d.line() + ": the service may still set the clock (CAP_SYS_TIME in its bounding set)";
-    return std::nullopt;
-  }
-  if (probe == "cap_bounding" || probe == "cap_ambient") {
-    const char* field = probe == "cap_bounding" ? "CapBnd" : "CapAmb";
-    unsigned long long have = hex(status[field]);
-    bool deny = !value.empty() && value[0] == '~';
-    unsigned long long listed = 0;
-    for (const auto& w : words(deny ? value.substr(1) : value))
-      if (auto bit = capability_bit(w)) listed |= 1ULL << *bit;
-    unsigned long long bounding = hex(pid1["CapBnd"]);
-    unsigned long long allowed = deny ? (bounding & ~listed) : (listed & bounding);
-    if (probe == "cap_bounding" && (have & ~allowed) != 0)
-      return fmt::format("{}: the service still holds capabilities {:#x} outside the set", d.line(), have & ~allowed);
-    if (probe == "cap_ambient" && !deny && (have & listed) != (listed & bounding))
-      return fmt::format("{}: ambient set is {:#x}", d.line(), have);
-    return std::nullopt;
-  }
-  if (probe == "readonly_paths") {
-    if (value.empty() || value == "no" || value == "false") return std::nullopt;
-    std::vector<std::string> paths;
-    bool optional = false;  // "-path": systemd skips a missing path
-    if (d.key == "ProtectSystem") {
-      paths = {"/usr"};
-      if (value == "full") paths.push_back("/etc");
-      if (value == "strict") paths = {"/usr", "/etc", "/var"};
-    } else if (d.key == "ProtectKernelTunables") {
-      if (!truthy(value)) return std::nullopt;
-      paths = {"/proc/sys"};
-    } else if (d.key == "ProtectControlGroups") {
-      if (!truthy(value) && value != "strict") return std::nullopt;
-      paths = {"/sys/fs/cgroup"};
-    } else {  // ReadOnlyPaths=, BindReadOnlyPaths= (SRC[:DST])
-      for (auto w : words(value)) {
-        if (!w.empty() && w[0] == '-') optional = true;
-        while (!w.empty() && (w[0] == '-' || w[0] == '+')) w.erase(0, 1);
-        auto colon = w.find(':');
-        if (d.key == "BindReadOnlyPaths" && colon != std::string::npos) w = w.substr(colon + 1);
-        else if (colon != std::string::npos) w = w.substr(0, colon);
-        paths.push_back(w);
-      }
-    }
-    for (const auto& path : paths)
-      if (!read_only(covering_mount(mounts, path)) && !optional)
-        return d.line() + ": " + path + " is writable for the service";
-    return std::nullopt;
-  }
-  if (probe == "hidden_paths") {
-    if (d.key == "ProtectHome") {
-      if (value.empty() || value == "no" || value == "false") return std::nullopt;
-      for (const char* path : {"/root", "/home"}) {
-        const Mount* m = covering_mount(mounts, path);
-        if (!m || m->mountpoint != path) return d.line() + ": " + path + " is not hidden from the service";
-      }
-      return std::nullopt;
-    }
-    if (d.key == "InaccessiblePaths" || d.key == "TemporaryFileSystem") {
-      for (auto w : words(value)) {
-        bool optional = !w.empty() && w[0] == '-';
-        while (!w.empty() && (w[0] == '-' || w[0] == '+')) w.erase(0, 1);
-        w = w.substr(0, w.find(':'));
-        const Mount* m = covering_mount(mounts, w);
-        if (!optional && (!m || m->mountpoint != w)) return d.line() + ": " + w + " is not hidden from the service";
-      }
-      return std::nullopt;
-    }
-    // ProtectKernelModules/Logs hide paths that may not exist in the image;
-    // their own mount namespace is the evidence that they were set up.
-    if (!truthy(value)) return std::nullopt;
-    if (main_ns["mnt"].empty() || main_ns["mnt"] == init_ns["mnt"])
-      return d.line() + ": the service shares PID 1's mount namespace";
-    return std::nullopt;
-  }
-  if (probe == "private_tmp") {
-    if (!truthy(value)) return std::nullopt;
-    const Mount* m = covering_mount(mounts, "/tmp");
-    if (!m || m->root.find("systemd-private-") == std::string::npos)
-      return d.line() + ": /tmp of the service is the shared one";
-    return std::nullopt;
-  }
-  if (probe == "private_devices" || probe == "namespace:mnt") {
-    if (probe == "private_devices" && !truthy(value)) return std::nullopt;
-    if (main_ns["mnt"].empty() || main_ns["mnt"] == init_ns["mnt"])
-      return d.line() + ": the service shares PID 1's mount namespace";
-    return std::nullopt;
-  }
-  if (probe.rfind("namespace:", 0) == 0) {
-    if (!truthy(value) && d.key != "RestrictNamespaces") return std::nullopt;
-    std::string kind = probe.substr(10);
-    if (main_ns[kind].empty() || main_ns[kind] == init_ns[kind])
-      return d.line() + ": the service shares PID 1's " + kind + " namespace";
-    return std::nullopt;
-  }
-  if (probe == "cgroup_memory" || probe == "cgroup_pids") {
-    if (value == "infinity" || value.empty()) return std::nullopt;
-    std::string want = probe == "cgroup_memory" ? "memory" : "pids";
-    // One "KIND VALUE" per line; VALUE is empty when the file was unreadable
-    // (cgroup v1 without --cgroupns=private), so read line by line.
-    std::istringstream limits(e.section("main_limits"));
-    for (std::string line; std::getline(limits, line);) {
-      std::istringstream words(line);
-      std::string kind, limit;
-      words >> kind >> limit;
-      if (kind != want) continue;
-      bool unlimited = limit == "max" || limit.empty() || limit.size() >= 19;  // 9223372036854771712
-      if (unlimited) return fmt::format("{}: the service's {} limit is {}", d.line(), want, limit.empty() ? "unreadable" : limit);
-      return std::nullopt;
-    }
-    return d.line() + ": no " + want + " cgroup limit found for the service";
-  }
-  if (probe == "user") {
-    std::string user = e.section("main_user");
-    user.erase(std::remove_if(user.begin(), user.end(), ::isspace), user.end());
-    if (d.key == "User" && !value.empty() && user != value && std::to_string(std::atoi(value.c_str())) != value)
-      return fmt::format("{}: the service runs as {}", d.line(), user.empty() ? "?" : user);
-    if (d.key == "DynamicUser" && truthy(value) && (user == "root" || user.empty()))
-      return fmt::format("{}: the service runs as {}", d.line(), user.empty() ? "?" : user);
-    return std::nullopt;
-  }
-  if (probe == "umask") {
-    std::string have = status["Umask"];
-    try {
-      if (!have.empty() && std::stoul(have, nullptr, 8) != std::stoul(value, nullptr, 8))
-        return fmt::format("{}: the service's umask is {}", d.line(), have);
-    } catch (...) {
-    }
-    return std::nullopt;
-  }
-  return std::nullopt;
+  if (!info) return std::nullopt;
+  const ProbeEntry* entry = probe_entry(info->probe);
+  if (!entry) return std::nullopt;
+  return entry->run(ProbeInput{d, e});
 }
-
-namespace {
-
-// Probe ids that probe_directive reads evidence for.
-bool probe_implemented(std::string_view probe) {
-  static const std::set<std::string_view> implemented{
-      "cap_ambient",  "cap_bounding",    "cgroup_memory", "cgroup_pids", "hidden_paths", "namespace:mnt",
-      "namespace:ipc", "namespace:net", "namespace:pid", "namespace:user", "namespace:uts", "no_new_privs",
-      "private_devices", "private_tmp", "readonly_paths", "seccomp", "umask", "user"};
-  return implemented.count(probe) > 0;
-}
-
-const char* requirement_text(options::Privilege requirement) {
-  return requirement == options::Privilege::Minimal ? "nothing" : options::privilege_name(requirement);
-}
-
-}  // namespace
 
 EnforcementReport check_enforcement(const std::vector<options::Directive>& directives, const Evidence& e) {
   EnforcementReport report;
@@ -300,7 +428,7 @@ EnforcementReport check_enforcement(const std::vector<options::Directive>& direc
   // skips it silently, whatever the process state says.
   for (const auto& d : directives) {
     const options::DirectiveInfo* info = options::find_directive(d.key);
-    if (!info || probe_implemented(info->probe) || e.privilege < 0) continue;
+    if (!info || probe_entry(info->probe) || e.privilege < 0) continue;
     if (static_cast<int>(info->requirement) > e.privilege)
       report.not_enforced.push_back(fmt::format("{}: needs privilege {}, which this container lacks", d.line(),
                                                 requirement_text(info->requirement)));

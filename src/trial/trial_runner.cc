@@ -1,10 +1,10 @@
 #include "trial/trial_runner.h"
 
+#include <fmt/format.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -17,6 +17,7 @@
 #include "trial/explain.h"
 #include "trial/host_kernel_log.h"
 #include "util/error.h"
+#include "util/parse.h"
 
 namespace fs = std::filesystem;
 
@@ -96,15 +97,190 @@ std::string read_whole(const fs::path& path) {
   return text.str();
 }
 
+// A file's mode ("0755"); the scenario loader has checked it.
 unsigned parse_mode(const std::string& mode) {
-  try {
-    return static_cast<unsigned>(std::stoul(mode, nullptr, 8)) & 07777;
-  } catch (...) {
-    return 0644;
-  }
+  return static_cast<unsigned>(util::parse_unsigned(mode, 8).value_or(0644)) & 07777;
 }
 
 long seconds_ceil(std::chrono::milliseconds ms) { return std::max<long>(1, (ms.count() + 999) / 1000); }
+
+// Why a trial ended before it could be judged: podman failed or the driver never reported.
+struct HarnessFailure {
+  std::string what;
+  runtime::ProcessResult process;
+};
+
+// Step 1: the unit, its files, our drop-in, the driver and its arguments, on the host.
+std::unique_ptr<Staging> stage(const TrialPlan& plan, const std::vector<options::Directive>& directives,
+                               const std::string& nonce) {
+  const std::string& unit = plan.service.unit;
+  auto staging = std::make_unique<Staging>();
+  if (plan.service.unit_file) staging->stage("early/" + unit, *plan.service.unit_file, 0644);
+  for (const auto& file : plan.service.files)
+    staging->stage("files" + file.path, file.content, parse_mode(file.mode));
+  staging->stage("early/" + unit + ".d/" + kDropInName,
+                 scenario::render_dropin(directives, "Written by hardbisect for this trial."), 0644);
+  staging->stage("trial-driver", driver_script(), 0755);
+  staging->stage("run-trial", run_trial_script(), 0755);
+  staging->write("tree" + std::string(kGeneratorPath), generator_script(), 0755);
+  staging->stage("args",
+                 fmt::format("{} {} {} {} {:.3f}\n", nonce, unit, seconds_ceil(plan.timeouts.boot),
+                             seconds_ceil(plan.timeouts.start), plan.workload.timeout.count() / 1000.0),
+                 0644);
+  staging->stage("workload", plan.workload.command, 0644);
+  return staging;
+}
+
+runtime::ContainerSpec container_spec(const TrialPlan& plan, const Staging& staging) {
+  runtime::ContainerSpec spec;
+  spec.image = plan.image;
+  spec.privilege = plan.privilege;
+  spec.labels["io.hardbisect.run"] = plan.run_id;
+  spec.labels["io.hardbisect.unit"] = plan.service.unit;
+  if (plan.local_host)
+    spec.mounts = {{staging.host_path(kStageDir).string(), kStageDir, true},
+                   {staging.host_path(kOutDir).string(), kOutDir, false},
+                   {staging.host_path(kGeneratorPath).string(), kGeneratorPath, true}};
+  return spec;
+}
+
+// A created container with its stage. Removed on every way out; in the
+// background when the plan allows, so the next trial need not wait for `podman rm`.
+class Container {
+ public:
+  Container(runtime::ContainerRuntime& runtime, std::string id, std::unique_ptr<Staging> staging,
+            bool background)
+      : m_runtime(runtime), m_id(std::move(id)), m_staging(std::move(staging)), m_background(background) {
+    runtime::Reaper::instance().track(&m_runtime, m_id);
+  }
+  ~Container() {
+    if (m_background) {
+      runtime::Reaper::instance().remove_later(&m_runtime, m_id, m_staging->release());
+    } else {
+      m_runtime.remove(m_id);
+      runtime::Reaper::instance().untrack(m_id);
+    }
+  }
+  Container(const Container&) = delete;
+  Container& operator=(const Container&) = delete;
+
+  const std::string& id() const { return m_id; }
+  const Staging& staging() const { return *m_staging; }
+
+ private:
+  runtime::ContainerRuntime& m_runtime;
+  std::string m_id;
+  std::unique_ptr<Staging> m_staging;
+  bool m_background;
+};
+
+struct Booted {
+  std::unique_ptr<Container> container;  // null when `podman create` failed
+  std::unique_ptr<HostKernelLog> kernel_log;
+  std::optional<HarnessFailure> failure;
+};
+
+// Step 2: create and start the container (copying the stage in on a remote host).
+Booted boot(runtime::ContainerRuntime& runtime, const TrialPlan& plan, std::unique_ptr<Staging> staging) {
+  Booted booted;
+  runtime::ProcessResult created = runtime.create(container_spec(plan, *staging));
+  if (!created.ok()) {
+    booted.failure = HarnessFailure{"podman create failed", created};
+    return booted;
+  }
+  booted.container =
+      std::make_unique<Container>(runtime, created.out, std::move(staging), plan.remove_in_background);
+  const std::string& id = booted.container->id();
+  // From here on, what the host's kernel logs may be this trial's.
+  if (plan.host_kernel_log) booted.kernel_log = HostKernelLog::open_at_end();
+  if (!plan.local_host) {
+    runtime::ProcessResult copied = runtime.copy_in(id, booted.container->staging().tree().string());
+    if (!copied.ok()) {
+      booted.failure = HarnessFailure{"podman cp failed", copied};
+      return booted;
+    }
+  }
+  runtime::ProcessResult started = runtime.start(id);
+  if (!started.ok()) booted.failure = HarnessFailure{"podman start failed", started};
+  return booted;
+}
+
+// The driver's output, once it reports; nullopt when the watchdog fires first.
+std::optional<std::string> wait_for_report(runtime::ContainerRuntime& runtime, const TrialPlan& plan,
+                                           const Container& container, std::chrono::milliseconds watchdog) {
+  if (plan.local_host) {
+    auto deadline = std::chrono::steady_clock::now() + watchdog;
+    fs::path evidence = container.staging().evidence();
+    bool reported = false;
+    while (!(reported = fs::exists(evidence)) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (!reported) return std::nullopt;
+    return read_whole(evidence);
+  }
+  runtime::Argv wait{
+      "sh", "-c",
+      "while [ ! -e /.hardbisect/out/evidence ]; do sleep 0.02; done; cat /.hardbisect/out/evidence"};
+  runtime::ProcessResult waited = runtime.exec(container.id(), wait, watchdog);
+  if (!waited.ok()) return std::nullopt;
+  return waited.out;
+}
+
+// Step 3: wait for the driver's report and parse it (with the host's kernel
+// lines); a failure when the driver never reported.
+std::optional<HarnessFailure> collect_evidence(runtime::ContainerRuntime& runtime, const TrialPlan& plan,
+                                               const Booted& booted, const std::string& nonce,
+                                               TrialResult& result) {
+  // The driver bounds each step itself; this watchdog only catches a trial
+  // that never reports (systemd did not start the driver, the container died).
+  auto watchdog = std::chrono::duration_cast<std::chrono::milliseconds>(
+      plan.timeouts.boot + plan.timeouts.start + plan.workload.timeout + plan.watchdog_slack);
+  std::optional<std::string> output = wait_for_report(runtime, plan, *booted.container, watchdog);
+  if (output) result.evidence = parse_evidence(*output, nonce, plan.workload.timeout.count());
+  if (booted.kernel_log) result.evidence.sections["host_kernel"] = booted.kernel_log->read_new();
+  result.exposure = result.evidence.exposure;
+  if (output && result.evidence.complete) return std::nullopt;
+  result.container_logs = runtime.logs(booted.container->id()).out;
+  if (output && !result.evidence.boot_state.empty()) return std::nullopt;
+  runtime::ProcessResult timeout;
+  timeout.timed_out = true;
+  timeout.elapsed = watchdog;
+  return HarnessFailure{"the trial driver in the container never reported", timeout};
+}
+
+// Step 4: the verdict from the evidence alone.
+void judge_trial(const TrialPlan& plan, TrialResult& result) {
+  result.evidence.privilege = static_cast<int>(plan.privilege);
+  Judgement judgement = judge(result.evidence, plan.expect, plan.workload, plan.timeouts, plan.service.unit);
+  result.verdict = judgement.verdict;
+  result.cause = judgement.cause;
+  result.reason = judgement.reason;
+  result.notes = judgement.notes;
+}
+
+// Step 5: a failure proves nothing about an option that never ran either:
+// the failing set is not the set we claim it is.
+void probe_enforcement(const EnforcementCheck& check, const std::vector<options::Directive>& directives,
+                       TrialResult& result) {
+  if (!check || result.verdict == Verdict::Unresolved) return;
+  EnforcementReport enforcement = check(directives, result.evidence);
+  result.notes.insert(result.notes.end(), enforcement.notes.begin(), enforcement.notes.end());
+  if (enforcement.not_enforced.empty()) return;
+  result.verdict = Verdict::Unresolved;
+  result.cause = Cause::NotEnforced;
+  result.reason = "not enforced: " + enforcement.not_enforced.front();
+  for (const auto& line : enforcement.not_enforced) result.notes.push_back("not enforced: " + line);
+}
+
+// Step 6: one line on why a FAIL failed.
+void explain_trial(const std::vector<options::Directive>& directives, TrialResult& result) {
+  if (result.verdict == Verdict::Fail) result.explanation = explain_failure(result.evidence, directives);
+}
+
+void mark_harness_failure(const HarnessFailure& failure, TrialResult& result) {
+  result.verdict = Verdict::Unresolved;
+  result.cause = Cause::Harness;
+  result.reason = failure.what + ": " + failure.process.summary();
+}
 
 }  // namespace
 
@@ -115,124 +291,20 @@ TrialResult TrialRunner::run(const std::vector<options::Directive>& directives) 
   auto started_at = std::chrono::steady_clock::now();
   TrialResult result;
   result.applied = directives;
-  auto finish = [&](TrialResult& r) -> TrialResult {
-    r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                      started_at);
-    return r;
-  };
-  auto harness_failure = [&](const std::string& what, const runtime::ProcessResult& p) {
-    result.verdict = Verdict::Unresolved;
-    result.cause = Cause::Harness;
-    result.reason = what + ": " + p.summary();
-    return finish(result);
-  };
-
-  const std::string& unit = m_plan.service.unit;
   const std::string nonce = make_nonce();
-  auto staging = std::make_unique<Staging>();
-  if (m_plan.service.unit_file) staging->stage("early/" + unit, *m_plan.service.unit_file, 0644);
-  for (const auto& file : m_plan.service.files) staging->stage("files" + file.path, file.content, parse_mode(file.mode));
-  staging->stage("early/" + unit + ".d/" + kDropInName,
-                 scenario::render_dropin(directives, "Written by hardbisect for this trial."), 0644);
-  staging->stage("trial-driver", driver_script(), 0755);
-  staging->stage("run-trial", run_trial_script(), 0755);
-  staging->write("tree" + std::string(kGeneratorPath), generator_script(), 0755);
-  staging->stage("args",
-                 fmt::format("{} {} {} {} {:.3f}\n", nonce, unit, seconds_ceil(m_plan.timeouts.boot),
-                             seconds_ceil(m_plan.timeouts.start), m_plan.workload.timeout.count() / 1000.0),
-                 0644);
-  staging->stage("workload", m_plan.workload.command, 0644);
-
-  runtime::ContainerSpec spec;
-  spec.image = m_plan.image;
-  spec.privilege = m_plan.privilege;
-  spec.labels["io.hardbisect.run"] = m_plan.run_id;
-  spec.labels["io.hardbisect.unit"] = unit;
-  if (m_plan.local_host)
-    spec.mounts = {{staging->host_path(kStageDir).string(), kStageDir, true},
-                   {staging->host_path(kOutDir).string(), kOutDir, false},
-                   {staging->host_path(kGeneratorPath).string(), kGeneratorPath, true}};
-  runtime::ProcessResult created = m_runtime.create(spec);
-  if (!created.ok()) return harness_failure("podman create failed", created);
-  const std::string id = created.out;
-  runtime::Reaper::instance().track(&m_runtime, id);
-  // Removed on every way out; in the background when the plan allows, so
-  // the next trial need not wait for `podman rm`.
-  struct Remover {
-    runtime::ContainerRuntime& runtime;
-    std::string id;
-    std::unique_ptr<Staging>& staging;
-    bool background;
-    ~Remover() {
-      if (background) {
-        runtime::Reaper::instance().remove_later(&runtime, id, staging->release());
-      } else {
-        runtime.remove(id);
-        runtime::Reaper::instance().untrack(id);
-      }
-    }
-  } remover{m_runtime, id, staging, m_plan.remove_in_background};
-
-  // From here on, what the host's kernel logs may be this trial's.
-  std::unique_ptr<HostKernelLog> kernel_log = m_plan.host_kernel_log ? HostKernelLog::open_at_end() : nullptr;
-
-  if (!m_plan.local_host) {
-    runtime::ProcessResult copied = m_runtime.copy_in(id, staging->tree().string());
-    if (!copied.ok()) return harness_failure("podman cp failed", copied);
-  }
-  runtime::ProcessResult booted = m_runtime.start(id);
-  if (!booted.ok()) return harness_failure("podman start failed", booted);
-
-  // The driver bounds each step itself; this watchdog only catches a trial
-  // that never reports (systemd did not start the driver, the container died).
-  auto watchdog = m_plan.timeouts.boot + m_plan.timeouts.start + m_plan.workload.timeout + m_plan.watchdog_slack;
-  bool reported = false;
-  std::string output;
-  if (m_plan.local_host) {
-    auto deadline = std::chrono::steady_clock::now() + watchdog;
-    while (!(reported = fs::exists(staging->evidence())) && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (reported) output = read_whole(staging->evidence());
+  // The container lives until run() returns: removed after the verdict.
+  Booted booted = boot(m_runtime, m_plan, stage(m_plan, directives, nonce));
+  if (!booted.failure) booted.failure = collect_evidence(m_runtime, m_plan, booted, nonce, result);
+  if (booted.failure) {
+    mark_harness_failure(*booted.failure, result);
   } else {
-    runtime::Argv wait{"sh", "-c",
-                       "while [ ! -e /.hardbisect/out/evidence ]; do sleep 0.02; done; cat /.hardbisect/out/evidence"};
-    runtime::ProcessResult waited = m_runtime.exec(id, wait, watchdog);
-    reported = waited.ok();
-    output = waited.out;
+    judge_trial(m_plan, result);
+    probe_enforcement(m_check, directives, result);
+    explain_trial(directives, result);
   }
-  if (reported) result.evidence = parse_evidence(output, nonce, m_plan.workload.timeout.count());
-  if (kernel_log) result.evidence.sections["host_kernel"] = kernel_log->read_new();
-  result.exposure = result.evidence.exposure;
-  if (!reported || !result.evidence.complete) {
-    result.container_logs = m_runtime.logs(id).out;
-    if (!reported || result.evidence.boot_state.empty()) {
-      runtime::ProcessResult timeout;
-      timeout.timed_out = true;
-      timeout.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(watchdog);
-      return harness_failure("the trial driver in the container never reported", timeout);
-    }
-  }
-
-  result.evidence.privilege = static_cast<int>(m_plan.privilege);
-  Judgement judgement = judge(result.evidence, m_plan.expect, m_plan.workload, m_plan.timeouts, unit);
-  result.verdict = judgement.verdict;
-  result.cause = judgement.cause;
-  result.reason = judgement.reason;
-  result.notes = judgement.notes;
-  // A failure proves nothing about an option that never ran either: the
-  // failing set is not the set we claim it is.
-  if (m_check && result.verdict != Verdict::Unresolved) {
-    EnforcementReport enforcement = m_check(directives, result.evidence);
-    result.notes.insert(result.notes.end(), enforcement.notes.begin(), enforcement.notes.end());
-    if (!enforcement.not_enforced.empty()) {
-      result.verdict = Verdict::Unresolved;
-      result.cause = Cause::NotEnforced;
-      result.reason = "not enforced: " + enforcement.not_enforced.front();
-      for (const auto& line : enforcement.not_enforced) result.notes.push_back("not enforced: " + line);
-    }
-  }
-  if (result.verdict == Verdict::Fail) result.explanation = explain_failure(result.evidence, directives);
-  return finish(result);
+  result.elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_at);
+  return result;
 }
 
 }  // namespace hb::trial

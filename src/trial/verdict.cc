@@ -1,11 +1,15 @@
 #include "trial/verdict.h"
 
+#include <fmt/format.h>
 #include <string.h>
 
-#include <fmt/format.h>
+#include <climits>
 #include <map>
 #include <regex>
 #include <sstream>
+
+#include "util/parse.h"
+#include "util/strings.h"
 
 namespace hb::trial {
 
@@ -36,12 +40,9 @@ std::string describe_exit(const std::string& code, const std::string& status) {
       {233, "RUNTIME_DIRECTORY"}, {235, "CHOWN"},     {236, "SMACK_PROCESS_LABEL"}, {237, "KEYRING"},
       {238, "STATE_DIRECTORY"}, {239, "CACHE_DIRECTORY"}, {240, "LOGS_DIRECTORY"},
       {241, "CONFIGURATION_DIRECTORY"}, {242, "NUMA_POLICY"}, {243, "CREDENTIALS"}, {245, "BPF"}};
-  int value = 0;
-  try {
-    value = std::stoi(status);
-  } catch (...) {
-    return status;
-  }
+  std::optional<long long> parsed = util::parse_int(status);
+  if (!parsed || *parsed < INT_MIN || *parsed > INT_MAX) return status;
+  int value = static_cast<int>(*parsed);
   if (code == "killed" || code == "dumped" || code == "2" || code == "3") {
     const char* abbrev = sigabbrev_np(value);
     return fmt::format("{}/SIG{}", value, abbrev ? abbrev : "?");
@@ -79,10 +80,25 @@ Judgement make(Verdict verdict, Cause cause, std::string reason) {
   return j;
 }
 
-}  // namespace
+// systemd logs and then ignores lines it cannot use; such an option was
+// never applied, so nothing can be concluded about it. Deprecation warnings
+// ("Unit uses MemoryLimit=; please use MemoryMax=") are notes: the line was
+// applied. The rejected line, if any; the notes go to `notes`.
+std::optional<std::string> dropin_rejection(const Evidence& e, std::vector<std::string>& notes) {
+  static const std::regex rejection("ignoring|Unknown|Failed|Invalid|not supported|Support for .* disabled",
+                                    std::regex::icase);
+  std::istringstream lines(e.section("pid1_dropin"));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    if (std::regex_search(line, rejection)) return line;
+    notes.push_back("systemd: " + line);
+  }
+  return std::nullopt;
+}
 
-Judgement judge(const Evidence& e, const scenario::Expectations& expect, const scenario::Workload& workload,
-                const scenario::Timeouts& timeouts, const std::string& unit) {
+// Why the trial cannot be judged at all: no boot, a cut-off driver, no unit.
+std::optional<Judgement> unjudgeable(const Evidence& e, const scenario::Timeouts& timeouts,
+                                     const std::string& unit) {
   if (e.boot_state.empty())
     return make(Verdict::Unresolved, Cause::Harness, "the trial driver printed no evidence");
   if (e.boot_state != "running" && e.boot_state != "degraded")
@@ -92,40 +108,13 @@ Judgement judge(const Evidence& e, const scenario::Expectations& expect, const s
   if (!e.complete) return make(Verdict::Unresolved, Cause::Harness, "the trial driver was cut off before its end");
   if (e.property("LoadState") == "not-found")
     return make(Verdict::Unresolved, Cause::UnitNotFound, "unit " + unit + " is not in the image");
+  return std::nullopt;
+}
 
-  // systemd logs and then ignores lines it cannot use; such an option was
-  // never applied, so nothing can be concluded about it.
-  // Deprecation warnings ("Unit uses MemoryLimit=; please use MemoryMax=")
-  // are notes: the line was applied.
-  std::vector<std::string> dropin_notes;
-  {
-    std::istringstream lines(e.section("pid1_dropin"));
-    for (std::string line; std::getline(lines, line);) {
-      if (line.find_first_not_of(" \t") == std::string::npos) continue;
-      static const std::regex rejection("ignoring|Unknown|Failed|Invalid|not supported|Support for .* disabled",
-                                        std::regex::icase);
-      if (std::regex_search(line, rejection))
-        return make(Verdict::Unresolved, Cause::DropInRejected, "systemd ignored part of the drop-in: " + line);
-      dropin_notes.push_back("systemd: " + line);
-    }
-  }
-
-  auto noted = [&](Judgement j) {
-    j.notes.insert(j.notes.end(), dropin_notes.begin(), dropin_notes.end());
-    return j;
-  };
-  if (!e.start_rc) return make(Verdict::Unresolved, Cause::Harness, "the unit was never started");
-  if (*e.start_rc == 124 || *e.start_rc == 137)
-    return noted(make(Verdict::Fail, Cause::Service,
-                fmt::format("unit did not finish starting within {}s ({})", timeouts.start.count() / 1000,
-                            exit_detail(e))));
-  if (*e.start_rc != 0)
-    return noted(make(Verdict::Fail, Cause::Service, "unit failed to start (" + exit_detail(e) + ")"));
-
-  if (!e.workload_rc) return make(Verdict::Unresolved, Cause::Harness, "the workload did not run");
-
-  // What went wrong with the unit, then with the workload; the unit's own
-  // failure explains a failing client better, so it comes first.
+// What went wrong with the unit, then with the workload; the unit's own
+// failure explains a failing client better, so it comes first.
+std::vector<std::string> service_problems(const Evidence& e, const scenario::Expectations& expect,
+                                          const scenario::Workload& workload) {
   std::vector<std::string> problems;
   std::string result = e.property("Result");
   if (expect.no_crash) {
@@ -147,22 +136,48 @@ Judgement judge(const Evidence& e, const scenario::Expectations& expect, const s
     problems.push_back(fmt::format("workload exited {} (expected {}){}{}", *e.workload_rc, expect.workload_exit,
                                    output.empty() ? "" : ": ", output));
   }
-  if (!problems.empty()) {
-    std::string reason = problems.front();
-    for (size_t i = 1; i < problems.size(); ++i) reason += "; " + problems[i];
-    return noted(make(Verdict::Fail, Cause::Service, reason));
-  }
+  return problems;
+}
 
+// The first journal expectation the journal breaks.
+std::optional<std::string> journal_problem(const Evidence& e, const scenario::Expectations& expect) {
   const std::string& journal = e.section("journal");
   for (const auto& pattern : expect.journal_absent) {
     std::smatch match;
     if (std::regex_search(journal, match, std::regex(pattern)))
-      return noted(make(Verdict::Fail, Cause::Service,
-                  "journal matches '" + pattern + "': " + last_line(match.str(0))));
+      return "journal matches '" + pattern + "': " + last_line(match.str(0));
   }
   for (const auto& pattern : expect.journal_present)
-    if (!std::regex_search(journal, std::regex(pattern)))
-      return noted(make(Verdict::Fail, Cause::Service, "journal lacks '" + pattern + "'"));
+    if (!std::regex_search(journal, std::regex(pattern))) return "journal lacks '" + pattern + "'";
+  return std::nullopt;
+}
+
+}  // namespace
+
+Judgement judge(const Evidence& e, const scenario::Expectations& expect, const scenario::Workload& workload,
+                const scenario::Timeouts& timeouts, const std::string& unit) {
+  if (auto unresolved = unjudgeable(e, timeouts, unit)) return *unresolved;
+  std::vector<std::string> dropin_notes;
+  if (auto rejected = dropin_rejection(e, dropin_notes))
+    return make(Verdict::Unresolved, Cause::DropInRejected,
+                "systemd ignored part of the drop-in: " + *rejected);
+
+  auto noted = [&](Judgement j) {
+    j.notes.insert(j.notes.end(), dropin_notes.begin(), dropin_notes.end());
+    return j;
+  };
+  if (!e.start_rc) return make(Verdict::Unresolved, Cause::Harness, "the unit was never started");
+  if (*e.start_rc == 124 || *e.start_rc == 137)
+    return noted(make(Verdict::Fail, Cause::Service,
+                      fmt::format("unit did not finish starting within {}s ({})",
+                                  timeouts.start.count() / 1000, exit_detail(e))));
+  if (*e.start_rc != 0)
+    return noted(make(Verdict::Fail, Cause::Service, "unit failed to start (" + exit_detail(e) + ")"));
+
+  if (!e.workload_rc) return make(Verdict::Unresolved, Cause::Harness, "the workload did not run");
+  std::vector<std::string> problems = service_problems(e, expect, workload);
+  if (!problems.empty()) return noted(make(Verdict::Fail, Cause::Service, util::join(problems, "; ")));
+  if (auto problem = journal_problem(e, expect)) return noted(make(Verdict::Fail, Cause::Service, *problem));
   return noted(make(Verdict::Pass, Cause::None, {}));
 }
 

@@ -161,19 +161,19 @@ TEST(OptionsCatalogue, CgroupV2OnlyLimitsAreMarked) {
 }
 
 TEST(OptionsCatalogue, ProbesNameTheEvidence) {
-  EXPECT_EQ(get("NoNewPrivileges").probe, "no_new_privs");
-  EXPECT_EQ(get("SystemCallFilter").probe, "seccomp");
-  EXPECT_EQ(get("CapabilityBoundingSet").probe, "cap_bounding");
-  EXPECT_EQ(get("ProtectSystem").probe, "readonly_paths");
-  EXPECT_EQ(get("ProtectHome").probe, "hidden_paths");
-  EXPECT_EQ(get("PrivateTmp").probe, "private_tmp");
-  EXPECT_EQ(get("PrivateNetwork").probe, "namespace:net");
-  EXPECT_EQ(get("PrivateUsers").probe, "namespace:user");
-  EXPECT_EQ(get("MemoryMax").probe, "cgroup_memory");
-  EXPECT_EQ(get("TasksMax").probe, "cgroup_pids");
-  EXPECT_EQ(get("User").probe, "user");
-  EXPECT_EQ(get("UMask").probe, "umask");
-  EXPECT_EQ(get("Restart").probe, "");
+  EXPECT_EQ(probe_name(get("NoNewPrivileges").probe), "no_new_privs");
+  EXPECT_EQ(probe_name(get("SystemCallFilter").probe), "seccomp");
+  EXPECT_EQ(probe_name(get("CapabilityBoundingSet").probe), "cap_bounding");
+  EXPECT_EQ(probe_name(get("ProtectSystem").probe), "readonly_paths");
+  EXPECT_EQ(probe_name(get("ProtectHome").probe), "hidden_paths");
+  EXPECT_EQ(probe_name(get("PrivateTmp").probe), "private_tmp");
+  EXPECT_EQ(probe_name(get("PrivateNetwork").probe), "namespace:net");
+  EXPECT_EQ(probe_name(get("PrivateUsers").probe), "namespace:user");
+  EXPECT_EQ(probe_name(get("MemoryMax").probe), "cgroup_memory");
+  EXPECT_EQ(probe_name(get("TasksMax").probe), "cgroup_pids");
+  EXPECT_EQ(probe_name(get("User").probe), "user");
+  EXPECT_EQ(probe_name(get("UMask").probe), "umask");
+  EXPECT_EQ(probe_name(get("Restart").probe), "");
 }
 
 // The rows of `systemd-analyze security` (identical in 252 and 257).
