@@ -186,10 +186,19 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
     return w;
   };
 
+  // What the kernel writes in the cgroup file: bytes, not "100M".
+  auto cgroup_value = [](const std::string& v) {
+    static const std::string kUnits = "KMGT";
+    size_t unit = v.empty() ? std::string::npos : kUnits.find(v.back());
+    if (unit == std::string::npos) return v;
+    unsigned long long n = std::stoull(v.substr(0, v.size() - 1));
+    for (size_t i = 0; i <= unit; ++i) n *= 1024;
+    return std::to_string(n);
+  };
   for (const auto& d : in_effect) {
     const options::DirectiveInfo* info = options::find_directive(d.key);
     if (!info) continue;
-    const std::string probe(info->probe);
+    const std::string probe(options::probe_name(info->probe));
     const std::string& v = d.value;
     if (probe == "no_new_privs" && truthy(v)) no_new_privs = true;
     if (probe == "seccomp" && !off(v) && d.key != "SystemCallErrorNumber" && d.key != "SystemCallLog") seccomp = true;
@@ -238,7 +247,7 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
         (truthy(v) || d.key.ends_with("NamespacePath")))
       own_ns.insert(probe.substr(10));
     if ((probe == "cgroup_memory" || probe == "cgroup_pids") && !v.empty() && v != "infinity")
-      limits[probe == "cgroup_memory" ? "memory" : "pids"] = v;
+      limits[probe == "cgroup_memory" ? "memory" : "pids"] = cgroup_value(v);
   }
 
   std::map<std::string, std::string> s;

@@ -183,7 +183,7 @@ TEST(JobCheckJob, OnTheFakeRuntimeACulpritFailsAndAPassIsJudgedByThreshold) {
       t.workload_rc = 1;
       t.show = "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainCode=1\n"
                "ExecMainStatus=3\nNRestarts=0\nMainPID=0";
-      t.main_status.clear();
+      t.main_status = "";
     }
     return t;
   };
