@@ -15,6 +15,7 @@
 #include "report/report_cell.h"
 #include "report/search_report.h"
 #include "util/error.h"
+#include "util/json.h"
 #include "util/files.h"
 #include "util/strings.h"
 
@@ -131,9 +132,7 @@ void print_result(const CheckOptions& o, const scenario::Scenario& s, const job:
   if (!r.outcome.threshold_note.empty()) std::cout << "check: " << r.outcome.threshold_note << "\n";
 }
 
-nlohmann::json optional_json(const std::optional<double>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
+nlohmann::json optional_json(const std::optional<double>& value) { return util::json_or_null(value); }
 
 // The JSON report and the CI reports' cells of a check, scenario by scenario.
 class CheckReport {

@@ -5,6 +5,7 @@
 
 #include "options/catalogue.h"
 #include "util/error.h"
+#include "util/parse.h"
 
 namespace hb::job {
 
@@ -97,8 +98,8 @@ namespace {
 // environment (systemd.exec "PROCESS EXIT CODES"), which more privilege can fix.
 bool sandbox_setup_failure(const trial::TrialResult& result) {
   if (result.verdict != trial::Verdict::Fail) return false;
-  int status = std::atoi(result.evidence.property("ExecMainStatus").c_str());
-  return status >= 214 && status <= 245 && status != 216 && status != 224;
+  std::optional<long long> status = util::parse_int(result.evidence.property("ExecMainStatus"));
+  return status && *status >= 214 && *status <= 245 && *status != 216 && *status != 224;
 }
 }  // namespace
 

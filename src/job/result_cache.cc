@@ -14,6 +14,7 @@
 
 #include "image/image_builder.h"
 #include "trial/driver_script.h"
+#include "util/json.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -38,8 +39,8 @@ std::vector<options::Directive> directives_from(const json& list) {
   return directives;
 }
 
-json optional_int(const std::optional<int>& value) { return value ? json(*value) : json(nullptr); }
-json optional_double(const std::optional<double>& value) { return value ? json(*value) : json(nullptr); }
+json optional_int(const std::optional<int>& value) { return util::json_or_null(value); }
+json optional_double(const std::optional<double>& value) { return util::json_or_null(value); }
 std::optional<int> int_from(const json& value) {
   return value.is_number() ? std::optional<int>(value.get<int>()) : std::nullopt;
 }
@@ -92,7 +93,7 @@ std::string ResultCache::key(const trial::TrialPlan& plan, const TrialKey& trial
       {"environment", m_environment},
       {"image_id", trial.image_id},
       {"unit", plan.service.unit},
-      {"unit_file", plan.service.unit_file ? json(*plan.service.unit_file) : json(nullptr)},
+      {"unit_file", util::json_or_null(plan.service.unit_file)},
       {"files", files},
       {"directives", directives_json(trial.directives)},
       {"workload", {plan.workload.command, plan.workload.timeout.count()}},

@@ -1,6 +1,7 @@
 #pragma once
 // One line of a drop-in: "Key=Value" in a section ([Unit] or [Service]).
 #include <string>
+#include <string_view>
 
 namespace hb::options {
 
@@ -13,5 +14,10 @@ struct Directive {
   std::string line() const { return key + "=" + value; }
   bool operator==(const Directive& other) const = default;
 };
+
+// systemd's "true" spellings of a boolean value (yes, true, 1, on).
+inline bool is_true(std::string_view value) {
+  return value == "yes" || value == "true" || value == "1" || value == "on";
+}
 
 }  // namespace hb::options

@@ -32,9 +32,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-bool truthy(const std::string& value) {
-  return value == "yes" || value == "true" || value == "1" || value == "on";
-}
 
 std::optional<int> to_int(std::string_view text) {
   auto value = util::parse_int(text);
@@ -498,25 +495,25 @@ std::optional<std::string> blame_protect_option(const PathBlame& b, const Direct
     return fmt::format("{}: {} hides /home, /root and /run/user from the service; set {}", b.what, d.line(),
                        b.erofs ? "ProtectHome=no" : "ProtectHome=read-only if it only reads there");
   }
-  if (d.key == "PrivateTmp" && truthy(v) && (covers("/tmp", p) || covers("/var/tmp", p)) && !b.erofs)
+  if (d.key == "PrivateTmp" && options::is_true(v) && (covers("/tmp", p) || covers("/var/tmp", p)) && !b.erofs)
     return fmt::format(
         "{}: {} gives the service its own empty /tmp and /var/tmp, so it does not see what "
         "other processes put there; share the file through a path outside /tmp",
         b.what, d.line());
-  if (d.key == "PrivateDevices" && truthy(v) && covers("/dev", p))
+  if (d.key == "PrivateDevices" && options::is_true(v) && covers("/dev", p))
     return fmt::format(
         "{}: {} leaves the service only pseudo devices in /dev; add DeviceAllow={} with "
         "PrivateDevices=no",
         b.what, d.line(), p);
-  if (d.key == "ProtectKernelLogs" && truthy(v) && (p == "/dev/kmsg" || p == "/proc/kmsg"))
+  if (d.key == "ProtectKernelLogs" && options::is_true(v) && (p == "/dev/kmsg" || p == "/proc/kmsg"))
     return fmt::format("{}: {} hides the kernel log from the service", b.what, d.line());
-  if (d.key == "ProtectKernelTunables" && truthy(v) && b.erofs &&
+  if (d.key == "ProtectKernelTunables" && options::is_true(v) && b.erofs &&
       (covers("/proc/sys", p) || covers("/sys", p)))
     return fmt::format(
         "{}: {} makes /proc/sys and /sys read-only; set kernel tunables outside the service "
         "(sysctl.d)",
         b.what, d.line());
-  if (d.key == "ProtectControlGroups" && truthy(v) && b.erofs && covers("/sys/fs/cgroup", p))
+  if (d.key == "ProtectControlGroups" && options::is_true(v) && b.erofs && covers("/sys/fs/cgroup", p))
     return fmt::format(
         "{}: {} makes /sys/fs/cgroup read-only; use Delegate=yes if the service manages cgroups", b.what,
         d.line());
@@ -533,7 +530,7 @@ std::optional<std::string> blame_protect_system(const PathBlame& b, const std::v
     const std::string& v = d.value;
     bool strict = v == "strict";
     bool full = v == "full";
-    bool yes = truthy(v) || full || strict;
+    bool yes = options::is_true(v) || full || strict;
     bool hit = strict ? !(covers("/dev", p) || covers("/proc", p) || covers("/sys", p))
                       : yes && (covers("/usr", p) || covers("/boot", p) || covers("/efi", p) ||
                                 (full && covers("/etc", p)));
@@ -560,7 +557,7 @@ std::optional<std::string> blame_identity(const PathBlame& b, const std::vector<
           "CAP_DAC_OVERRIDE (or CAP_DAC_READ_SEARCH to read) or fix the file's owner",
           b.what, d.line());
     if ((d.key == "User" && !d.value.empty() && d.value != "root" && d.value != "0") ||
-        (d.key == "DynamicUser" && truthy(d.value)))
+        (d.key == "DynamicUser" && options::is_true(d.value)))
       return fmt::format(
           "{}: with {} the service no longer runs as root; give that user access to the path "
           "(StateDirectory=, LogsDirectory=, or the file's owner)",

@@ -123,9 +123,6 @@ Reading<std::map<std::string, std::string>> namespaces(const Evidence& e, const 
   return {std::move(links), {}};
 }
 
-bool truthy(const std::string& value) {
-  return value == "yes" || value == "true" || value == "1" || value == "on";
-}
 
 bool off(const std::string& value) { return value.empty() || value == "no" || value == "false"; }
 
@@ -138,7 +135,7 @@ struct ProbeInput {
 };
 
 Failure no_new_privs(const ProbeInput& in) {
-  if (!truthy(in.d.value)) return std::nullopt;
+  if (!options::is_true(in.d.value)) return std::nullopt;
   auto flag = status_number(in.e, "main_status", "NoNewPrivs", 10);
   if (!flag.value) return in.fail(flag.problem);
   if (*flag.value != 1) return in.fail("NoNewPrivs is 0 for the service");
@@ -162,7 +159,7 @@ Failure seccomp(const ProbeInput& in) {
 
 // ProtectClock= is probed through the bounding set: it drops the clock capabilities.
 Failure protect_clock(const ProbeInput& in) {
-  if (!truthy(in.d.value)) return std::nullopt;
+  if (!options::is_true(in.d.value)) return std::nullopt;
   auto have = status_number(in.e, "main_status", "CapBnd", 16);
   if (!have.value) return in.fail(have.problem);
   if (*have.value & ((1ULL << 25) | (1ULL << 35)))  // CAP_SYS_TIME, CAP_WAKE_ALARM
@@ -210,11 +207,11 @@ std::vector<std::string> readonly_paths_of(const options::Directive& d, bool& op
     return {"/usr"};
   }
   if (d.key == "ProtectKernelTunables") {
-    if (!truthy(value)) return {};
+    if (!options::is_true(value)) return {};
     return {"/proc/sys"};
   }
   if (d.key == "ProtectControlGroups") {
-    if (!truthy(value) && value != "strict") return {};
+    if (!options::is_true(value) && value != "strict") return {};
     return {"/sys/fs/cgroup"};
   }
   std::vector<std::string> paths;  // ReadOnlyPaths=, BindReadOnlyPaths= (SRC[:DST])
@@ -274,7 +271,7 @@ Failure hidden_paths(const ProbeInput& in) {
   if (key != "ProtectHome" && key != "InaccessiblePaths" && key != "TemporaryFileSystem") {
     // ProtectKernelModules/Logs hide paths that may not exist in the image;
     // their own mount namespace is the evidence that they were set up.
-    return truthy(in.d.value) ? own_namespace(in, "mnt") : std::nullopt;
+    return options::is_true(in.d.value) ? own_namespace(in, "mnt") : std::nullopt;
   }
   if (key == "ProtectHome" && off(in.d.value)) return std::nullopt;
   auto paths = hidden_paths_of(in.d);
@@ -289,7 +286,7 @@ Failure hidden_paths(const ProbeInput& in) {
 }
 
 Failure private_tmp(const ProbeInput& in) {
-  if (!truthy(in.d.value)) return std::nullopt;
+  if (!options::is_true(in.d.value)) return std::nullopt;
   auto mounts = main_mounts(in.e);
   if (!mounts.value) return in.fail(mounts.problem);
   const Mount* m = covering_mount(*mounts.value, "/tmp");
@@ -299,14 +296,14 @@ Failure private_tmp(const ProbeInput& in) {
 }
 
 Failure private_devices(const ProbeInput& in) {
-  return truthy(in.d.value) ? own_namespace(in, "mnt") : std::nullopt;
+  return options::is_true(in.d.value) ? own_namespace(in, "mnt") : std::nullopt;
 }
 
 // Every option of this probe needs a mount namespace, whatever its value.
 Failure namespace_mnt(const ProbeInput& in) { return own_namespace(in, "mnt"); }
 
 Failure namespace_of(const ProbeInput& in, const std::string& kind) {
-  return truthy(in.d.value) ? own_namespace(in, kind) : std::nullopt;
+  return options::is_true(in.d.value) ? own_namespace(in, kind) : std::nullopt;
 }
 
 // One "KIND VALUE" per line; VALUE is empty when the file was unreadable
@@ -330,7 +327,7 @@ Failure cgroup_limit(const ProbeInput& in, const std::string& want) {
 
 Failure user(const ProbeInput& in) {
   const std::string& value = in.d.value;
-  bool checks = (in.d.key == "User" && !value.empty()) || (in.d.key == "DynamicUser" && truthy(value));
+  bool checks = (in.d.key == "User" && !value.empty()) || (in.d.key == "DynamicUser" && options::is_true(value));
   if (!checks) return std::nullopt;
   std::string user(util::trim(in.e.section("main_user")));
   if (user.empty() || util::words(user).size() != 1)
