@@ -112,9 +112,7 @@ std::string clean_text(std::string_view text) {
     unsigned char c = byte(i);
     if (c < 0x80) {
       if (c == '\r') {
-      } else if (c < 0x20 && c != '\t' && c != '\n') {
-        out += kReplacement;
-      } else if (c == 0x7F) {
+      } else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) {
         out += kReplacement;
       } else {
         out += static_cast<char>(c);

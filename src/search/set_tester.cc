@@ -131,7 +131,7 @@ Verdict SetTester::retest(const OptionSet& set, Phase phase, int runs) {
 }
 
 Outcome SetTester::rerun_failing(const OptionSet& set, Phase phase) {
-  const Outcome outcome = run_once(set, phase);
+  Outcome outcome = run_once(set, phase);
   if (outcome.verdict == Verdict::Pass && stats(set).fails > 0) throw Contradiction(set, set);
   return outcome;
 }

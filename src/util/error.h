@@ -19,8 +19,8 @@ enum ExitCode : int {
 
 class UserError : public std::runtime_error {
  public:
-  explicit UserError(std::string message, std::string hint = {}, int exit_code = kExitUsage)
-      : std::runtime_error(std::move(message)), m_hint(std::move(hint)), m_exit_code(exit_code) {}
+  explicit UserError(const std::string& message, std::string hint = {}, int exit_code = kExitUsage)
+      : std::runtime_error(message), m_hint(std::move(hint)), m_exit_code(exit_code) {}
   const std::string& hint() const { return m_hint; }
   int exit_code() const { return m_exit_code; }
 
@@ -32,8 +32,8 @@ class UserError : public std::runtime_error {
 // The machine, not the user's input, is at fault: exit code 4.
 class InfraError : public UserError {
  public:
-  explicit InfraError(std::string message, std::string hint = {})
-      : UserError(std::move(message), std::move(hint), kExitInfra) {}
+  explicit InfraError(const std::string& message, std::string hint = {})
+      : UserError(message, std::move(hint), kExitInfra) {}
 };
 
 }  // namespace hb
