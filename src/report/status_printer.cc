@@ -5,7 +5,6 @@
 
 namespace hb::report {
 
-namespace {
 const char* verdict_upper(search::Verdict v) {
   switch (v) {
     case search::Verdict::Pass: return "PASS";
@@ -14,6 +13,8 @@ const char* verdict_upper(search::Verdict v) {
   }
   return "UNRESOLVED";
 }
+
+namespace {
 
 std::string drill_down_line(const job::TrialFinished& e) {
   const search::TrialRecord& r = e.record;

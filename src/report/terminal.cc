@@ -1,21 +1,13 @@
 #include "report/terminal.h"
 
+#include "report/status_printer.h"
+
 #include <fmt/format.h>
 #include <sstream>
 #include <vector>
 
 namespace hb::report {
 
-namespace {
-const char* upper(search::Verdict v) {
-  switch (v) {
-    case search::Verdict::Pass: return "PASS";
-    case search::Verdict::Fail: return "FAIL";
-    case search::Verdict::Unresolved: return "UNRESOLVED";
-  }
-  return "?";
-}
-}  // namespace
 
 std::vector<std::string> last_lines(const std::string& text, size_t count) {
   std::vector<std::string> lines;
@@ -44,7 +36,7 @@ std::string evidence_excerpt(const trial::Evidence& e, const std::string& indent
 }
 
 std::string format_trial(const std::string& label, const trial::TrialResult& result, bool with_evidence) {
-  std::string text = fmt::format("{:<34} {:<10} {:>6.2f} s", label, upper(result.verdict),
+  std::string text = fmt::format("{:<34} {:<10} {:>6.2f} s", label, verdict_upper(result.verdict),
                                  result.elapsed.count() / 1000.0);
   if (!result.reason.empty()) text += "   " + result.reason;
   text += "\n";
