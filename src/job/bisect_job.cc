@@ -59,6 +59,9 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
   job.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   job.cached_count = oracle.cached_count();
   job.trials = oracle.take_entries();
+  // The learned hang bounds hold for the job's later trials too (drill-down).
+  job.prepared.plan.timeouts = runner.plan().timeouts;
+  job.prepared.plan.workload = runner.plan().workload;
   if (runner.plan().privilege != job.prepared.plan.privilege) {
     job.prepared.plan.privilege = runner.plan().privilege;
     job.prepared.privilege.level = runner.plan().privilege;

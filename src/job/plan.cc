@@ -56,6 +56,31 @@ PrivilegeChoice choose_privilege(const std::vector<scenario::OptionItem>& items,
   return choice;
 }
 
+namespace {
+// One bound: kHangFactor x what the baseline took, rounded up to a second,
+// at least the floor, at most the configured bound. Unchanged when the
+// user set it or the baseline did not measure it.
+std::chrono::milliseconds learned(std::chrono::milliseconds configured, bool explicit_bound, long took_ms) {
+  if (explicit_bound || took_ms < 0) return configured;
+  long bound = std::max<long>(kHangFloor.count(), (took_ms * kHangFactor + 999) / 1000 * 1000);
+  return std::min(configured, std::chrono::milliseconds(bound));
+}
+}  // namespace
+
+HangBounds learn_hang_bounds(const trial::TrialPlan& plan, const trial::TrialResult& baseline) {
+  HangBounds b{plan.timeouts.start, plan.workload.timeout, {}};
+  if (baseline.verdict != trial::Verdict::Pass) return b;
+  const trial::Evidence& e = baseline.evidence;
+  b.start = learned(plan.timeouts.start, plan.timeouts.start_explicit, e.start_ms);
+  b.workload = learned(plan.workload.timeout, plan.workload.timeout_explicit, e.workload_ms);
+  if (b.start != plan.timeouts.start || b.workload != plan.workload.timeout)
+    b.note = fmt::format(
+        "hang bounds from the baseline: start {} s (it took {} ms), workload {} s (it took {} ms); "
+        "timeouts.start / workload.timeout in the scenario override them",
+        b.start.count() / 1000, e.start_ms, b.workload.count() / 1000, e.workload_ms);
+  return b;
+}
+
 std::string new_run_id() {
   std::random_device device;
   return fmt::format("{:08x}", device());

@@ -38,6 +38,20 @@ PreparedScenario prepare_scenario(const scenario::Scenario& scenario, image::Ima
 
 std::string new_run_id();
 
+// Hang bounds learned from a passing baseline, for the bounds the scenario
+// did not set: kHangFactor times what the baseline took, at least kHangFloor,
+// never above the configured bound. A hung workload then costs seconds, not
+// the default 30 s (issue: IPAddressDeny=any on nginx with curl took 30.7 s a
+// trial while the baseline's workload took 14 ms).
+inline constexpr int kHangFactor = 10;
+inline constexpr std::chrono::milliseconds kHangFloor{std::chrono::seconds(5)};
+struct HangBounds {
+  std::chrono::milliseconds start;
+  std::chrono::milliseconds workload;
+  std::string note;  // what was learned, for the job's status; empty = nothing changed
+};
+HangBounds learn_hang_bounds(const trial::TrialPlan& plan, const trial::TrialResult& baseline);
+
 // Runs the baseline. When it fails while setting up the unit's own sandbox
 // (a packaged unit with PrivateUsers=, ProtectSystem=... fails with 217/USER,
 // 226/NAMESPACE and the like when the container lacks the privilege) and the

@@ -19,6 +19,13 @@ const TrialEntry* TrialOracle::record(const search::TrialRecord& record) {
   return &m_entries[at];
 }
 
+void TrialOracle::learn_bounds(const trial::TrialResult& baseline) {
+  HangBounds bounds = learn_hang_bounds(m_runner.plan(), baseline);
+  if (bounds.note.empty()) return;
+  m_runner.set_hang_bounds(bounds.start, bounds.workload);
+  m_status.note(bounds.note);
+}
+
 int TrialOracle::cached_count() const {
   return static_cast<int>(
       std::count_if(m_entries.begin(), m_entries.end(), [](const TrialEntry& e) { return e.cached; }));
@@ -116,10 +123,17 @@ search::Outcome TrialOracle::test(const search::OptionSet& set) {
     key.image_id = m_image_id;
     key.privilege = m_runner.plan().privilege;
     key.calibration = true;
-    if (std::optional<trial::TrialResult> hit = lookup(key)) return keep(std::move(*hit), true);
-    trial::TrialResult result = run_baseline(m_runner, m_status);
-    remember(key, result);
-    return keep(std::move(result), false);
+    bool cached = false;
+    trial::TrialResult result;
+    if (std::optional<trial::TrialResult> hit = lookup(key)) {
+      result = std::move(*hit);
+      cached = true;
+    } else {
+      result = run_baseline(m_runner, m_status);
+      remember(key, result);
+    }
+    learn_bounds(result);
+    return keep(std::move(result), cached);
   }
   TrialKey key = next_key(set);
   if (std::optional<trial::TrialResult> hit = lookup(key)) return keep(std::move(*hit), true);

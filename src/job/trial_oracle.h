@@ -50,6 +50,9 @@ class TrialOracle : public search::Oracle {
   // The result from the cache, if any.
   std::optional<trial::TrialResult> lookup(const TrialKey& key);
   void remember(const TrialKey& key, const trial::TrialResult& result);
+  // After the baseline: the start and workload bounds the scenario did not
+  // set become learned ones (job/plan.h learn_hang_bounds).
+  void learn_bounds(const trial::TrialResult& baseline);
   // Checks, counts and keeps a result; returns its outcome.
   search::Outcome keep(trial::TrialResult result, bool cached);
 

@@ -98,6 +98,7 @@ Scenario scenario_from_flags(const AdhocFlags& flags) {
   s.workload.command = flags.workload;
   if (!flags.workload_timeout.empty()) {
     s.workload.timeout = parse_duration(flags.workload_timeout, Flag::kWorkloadTimeout);
+    s.workload.timeout_explicit = true;
   }
 
   for (size_t i = 0; i < flags.options.size(); ++i) {

@@ -432,14 +432,20 @@ class YamlLoader {
            "the shell line that exercises the service, e.g. command: curl -sf http://127.0.0.1/");
     }
     workload.command = nonempty_string_of(*command, "workload.command");
-    if (const Field* f = find(keys, "timeout")) workload.timeout = duration_of(*f, "workload.timeout");
+    if (const Field* f = find(keys, "timeout")) {
+      workload.timeout = duration_of(*f, "workload.timeout");
+      workload.timeout_explicit = true;
+    }
   }
 
   void load_timeouts(const Field& field, Timeouts& timeouts) const {
     expect_map(field.value, where(field), "timeouts", "timeouts: {boot: 30s, start: 30s}");
     auto keys = fields(field.value, "timeouts", {"boot", "start"});
     if (const Field* f = find(keys, "boot")) timeouts.boot = duration_of(*f, "timeouts.boot");
-    if (const Field* f = find(keys, "start")) timeouts.start = duration_of(*f, "timeouts.start");
+    if (const Field* f = find(keys, "start")) {
+      timeouts.start = duration_of(*f, "timeouts.start");
+      timeouts.start_explicit = true;
+    }
   }
 
   void load_expect(const Field& field, Expectations& expect) const {

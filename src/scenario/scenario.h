@@ -50,6 +50,10 @@ struct ServiceSpec {
 struct Workload {
   std::string command;  // a shell line, run as `sh -c COMMAND` inside the container
   std::chrono::milliseconds timeout{std::chrono::seconds(30)};
+  // Set by the user (scenario or flag). Otherwise a search's trials use a
+  // bound learned from the baseline (job/trial_oracle.h), so a hang costs
+  // seconds, not the whole default.
+  bool timeout_explicit = false;
 };
 
 struct Expectations {
@@ -63,6 +67,7 @@ struct Expectations {
 struct Timeouts {
   std::chrono::milliseconds boot{std::chrono::seconds(30)};
   std::chrono::milliseconds start{std::chrono::seconds(30)};
+  bool start_explicit = false;  // as Workload::timeout_explicit
 };
 
 struct Scenario {

@@ -1,6 +1,7 @@
 #pragma once
 // One trial = one fresh container, one option set, one verdict
 // (ARCHITECTURE.md "Trial"). The container is always removed.
+#include <chrono>
 #include <vector>
 
 #include "options/directive.h"
@@ -15,6 +16,11 @@ class TrialRunner {
   TrialResult run(const std::vector<options::Directive>& directives);
   const TrialPlan& plan() const { return m_plan; }
   void set_privilege(options::Privilege privilege) { m_plan.privilege = privilege; }
+  // How long a start and a workload may take before they count as hung.
+  void set_hang_bounds(std::chrono::milliseconds start, std::chrono::milliseconds workload) {
+    m_plan.timeouts.start = start;
+    m_plan.workload.timeout = workload;
+  }
 
  private:
   runtime::ContainerRuntime& m_runtime;
