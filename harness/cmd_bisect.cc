@@ -46,9 +46,14 @@ Action setup_bisect(CLI::App& app) {
   app.add_flag("--drill-down", *drill,
                "For a culprit that is a list (SystemCallFilter, CapabilityBoundingSet, paths...), find the smallest "
                "relaxation that passes");
-  return [=](Context& context) {
+  return [=, &app](Context& context) {
+    check_output_flags(app);
     check_strategy(config->strategy);
-    scenario::Scenario scenario = load_scenario_or_flags(*path, *flags);
+    note_given_flags(app, *flags);
+    LoadedScenario loaded = load_scenario_or_flags(*path, *flags);
+    const scenario::Scenario& scenario = loaded.scenario;
+    report_loaded(context.status(), loaded);
+    if (context.flags().dry_run) return dry_run_one_trial(context, scenario);
     context.require_podman();
     std::unique_ptr<job::ResultCache> cache = open_result_cache(context);
     job::BisectJob job = bisect_runner(context, *config, cache.get())(scenario);

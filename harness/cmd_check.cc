@@ -65,22 +65,27 @@ void check_usage(const CheckOptions& o) {
     throw UserError("no service to check the template on",
                     "give --scenario S.yaml, or the ad-hoc flags --unit and --workload (and --unit-file, "
                     "--packages)");
-  if (!o.scenarios.empty() && adhoc)
-    throw UserError("give either --scenario or the ad-hoc flags (--unit, --workload...), not both");
   if (o.scenarios.size() > 1 && !o.safe_path.empty())
     throw UserError("--safe-out takes one scenario", "check one --scenario at a time, or use --json (safe_dropin)");
 }
 
-// Each scenario (or the ad-hoc one) with the template's lines as its options.
-std::vector<scenario::Scenario> check_scenarios(const CheckOptions& o, const scenario::ParsedTemplate& parsed) {
+// Each scenario (or the ad-hoc one) with the template's lines as its
+// options; the ad-hoc flags given override each file's values (`overrides`
+// gets one line per flag and scenario, scoped by its name when several).
+std::vector<scenario::Scenario> check_scenarios(const CheckOptions& o, const scenario::ParsedTemplate& parsed,
+                                                job::Status& status) {
   if (parsed.options.empty())
     throw UserError("the template " + o.template_path + " has no directive lines",
                     "a drop-in with [Service] and lines such as ProtectSystem=strict");
+  std::vector<LoadedScenario> loaded;
+  if (o.scenarios.empty()) loaded.push_back(load_scenario_or_flags("", o.flags));
+  for (const auto& path : o.scenarios) loaded.push_back(load_scenario_or_flags(path, o.flags));
   std::vector<scenario::Scenario> scenarios;
-  if (o.scenarios.empty())
-    scenarios.push_back(job::with_template(load_scenario_or_flags("", o.flags), parsed, o.template_path));
-  for (const auto& path : o.scenarios)
-    scenarios.push_back(job::with_template(load_scenario_or_flags(path, o.flags), parsed, o.template_path));
+  for (auto& l : loaded) {
+    job::ScopedStatus scoped(status, loaded.size() > 1 ? l.scenario.name : "");
+    for (const auto& line : l.overrides) scoped.info(line);
+    scenarios.push_back(job::with_template(std::move(l.scenario), parsed, o.template_path));
+  }
   return scenarios;
 }
 
@@ -185,7 +190,8 @@ class CheckReport {
 int run_check_command(Context& context, const CheckOptions& o, bool has_threshold) {
   check_usage(o);
   scenario::ParsedTemplate parsed = scenario::parse_template_file(o.template_path, "template");
-  std::vector<scenario::Scenario> scenarios = check_scenarios(o, parsed);
+  std::vector<scenario::Scenario> scenarios = check_scenarios(o, parsed, context.status());
+  if (context.flags().dry_run) return dry_run_one_trial(context, scenarios.front());
   context.require_podman();
   std::unique_ptr<job::ResultCache> cache = open_result_cache(context);
   CheckReport report(o, parsed.options.size(), scenarios, has_threshold);
@@ -214,7 +220,11 @@ int run_check_command(Context& context, const CheckOptions& o, bool has_threshol
 Action setup_check(CLI::App& app) {
   auto o = std::make_shared<CheckOptions>();
   CLI::Option* threshold = add_check_flags(app, *o);
-  return [o, threshold](Context& context) { return run_check_command(context, *o, threshold->count() > 0); };
+  return [o, threshold, &app](Context& context) {
+    check_output_flags(app);
+    note_given_flags(app, o->flags);
+    return run_check_command(context, *o, threshold->count() > 0);
+  };
 }
 
 }  // namespace hb::cli

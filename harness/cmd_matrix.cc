@@ -12,6 +12,7 @@
 #include "report/report_cell.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/strings.h"
 
 namespace hb::cli {
 
@@ -30,10 +31,17 @@ struct MatrixOptions {
   bool list = false;
 };
 
-// The matrix file, with each axis given by a flag replacing the file's.
-matrix::MatrixSpec spec_of(const MatrixOptions& o) {
+// "a, b" or "(none)".
+std::string listed(const std::vector<std::string>& values) {
+  return values.empty() ? "(none)" : util::join(values, ", ");
+}
+
+// The matrix file, with each axis given by a flag replacing the file's;
+// `overrides` gets one line per axis replaced, for the header.
+matrix::MatrixSpec spec_of(const MatrixOptions& o, std::vector<std::string>& overrides) {
   matrix::MatrixSpec spec;
-  if (!o.matrix_file.empty()) {
+  const bool from_file = !o.matrix_file.empty();
+  if (from_file) {
     spec = matrix::load_matrix_file(o.matrix_file);
   } else {
     spec.source = "flags";
@@ -41,13 +49,28 @@ matrix::MatrixSpec spec_of(const MatrixOptions& o) {
       throw UserError("no matrix", "give a matrix file (hardbisect matrix ci/nightly-matrix.yaml) or --scenario S.yaml "
                                    "[--template T.conf] [--base bookworm,trixie]");
   }
-  if (!o.scenarios.empty()) spec.scenarios = o.scenarios;
+  auto replaced = [&](const std::string& axis, const std::vector<std::string>& now, const char* flag,
+                      const std::vector<std::string>& was) {
+    if (from_file)
+      overrides.push_back(fmt::format("{}: {} (from {}; the matrix file says {})", axis, listed(now), flag,
+                                      listed(was)));
+  };
+  if (!o.scenarios.empty()) {
+    replaced("scenarios", o.scenarios, "--scenario", spec.scenarios);
+    spec.scenarios = o.scenarios;
+  }
   if (!o.templates.empty()) {
+    std::vector<std::string> was = spec.templates;
+    for (const auto& set : spec.option_sets) was.push_back("option set " + set.first);
+    replaced("templates", o.templates, "--template", was);
     spec.templates = o.templates;
     spec.option_sets.clear();
   }
   if (spec.templates.empty() && spec.option_sets.empty()) spec.templates.push_back("scenario");
-  if (!o.bases.empty()) spec.bases = o.bases;
+  if (!o.bases.empty()) {
+    replaced("bases", o.bases, "--base", spec.bases);
+    spec.bases = o.bases;
+  }
   return spec;
 }
 
@@ -70,9 +93,11 @@ Action setup_matrix(CLI::App& app) {
   app.get_option("--jobs")->description(
       "Cells in parallel (a single cell uses them for its repeats); default: from cores and memory");
   add_report_flags(app, o->reports);
-  return [o](Context& context) {
+  return [o, &app](Context& context) {
+    check_output_flags(app);
     check_strategy(o->config.strategy);
-    matrix::MatrixSpec spec = spec_of(*o);
+    std::vector<std::string> overrides;
+    matrix::MatrixSpec spec = spec_of(*o, overrides);
     std::vector<matrix::MatrixCell> all = matrix::expand_cells(spec);
     matrix::Shard shard = o->shard.empty() ? matrix::Shard{} : matrix::parse_shard(o->shard);
     std::vector<matrix::MatrixCell> cells = matrix::shard_cells(all, shard);
@@ -86,6 +111,12 @@ Action setup_matrix(CLI::App& app) {
                                       all.size(),
                                       shard.count > 1 ? fmt::format(" (shard {}/{})", shard.index, shard.count) : "",
                                       o->config.jobs));
+    for (const auto& line : overrides) context.status().info(line);
+    if (context.flags().dry_run) {
+      if (cells.empty()) return static_cast<int>(kExitOk);
+      context.status().info("first cell: " + cells.front().id);
+      return dry_run_one_trial(context, matrix::cell_scenario(cells.front()));
+    }
 
     matrix::MatrixResult result;
     result.source = spec.source;

@@ -33,7 +33,8 @@ Action setup_report(CLI::App& app) {
                     "A previous matrix result: cells that passed there and fail now are regressions");
   merge->add_option("--json", o->json_path, "Write the merged result to FILE");
   add_report_flags(*merge, o->reports);
-  return [o](Context&) {
+  return [o, merge](Context&) {
+    check_output_flags(*merge);
     std::vector<matrix::MatrixResult> parts;
     for (const auto& path : o->inputs) parts.push_back(matrix::read_result_file(path));
     matrix::MatrixResult merged = matrix::merge_results(parts);

@@ -29,8 +29,15 @@ Action setup_run(CLI::App& app) {
   app.add_option("scenario", *path, "Scenario YAML file");
   add_adhoc_flags(app, *flags);
   app.add_option("--json", *json_path, "Write a machine-readable report to FILE");
-  return [=](Context& context) {
-    scenario::Scenario scenario = load_scenario_or_flags(*path, *flags);
+  return [=, &app](Context& context) {
+    check_output_flags(app);
+    note_given_flags(app, *flags);
+    LoadedScenario loaded = load_scenario_or_flags(*path, *flags);
+    const scenario::Scenario& scenario = loaded.scenario;
+    if (context.flags().dry_run) {
+      report_loaded(context.status(), loaded);
+      return dry_run_one_trial(context, scenario);
+    }
     context.require_podman();
     std::string run_id = job::new_run_id();
     job::PreparedScenario prepared = job::prepare_scenario(scenario, context.images(), run_id);
@@ -41,6 +48,7 @@ Action setup_run(CLI::App& app) {
     context.status().info(fmt::format("hardbisect run: {} on {}", scenario.service.unit, prepared.plan.image));
     context.status().info(fmt::format("privilege: {} ({})", options::privilege_name(prepared.privilege.level),
                                       prepared.privilege.why));
+    report_loaded(context.status(), loaded);
     for (const auto& line : prepared.privilege.unenforceable)
       std::cout << "  warning: cannot be enforced at this privilege: " << line << "\n";
     trial::TrialRunner runner(context.runtime(), prepared.plan, trial::check_enforcement);

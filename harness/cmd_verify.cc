@@ -131,9 +131,11 @@ Action setup_verify(CLI::App& app) {
   add_search_flags(app, o->config);
   app.add_option("--json", o->json_path, "Write the results to FILE");
   add_report_flags(app, o->reports);
-  return [o](Context& context) {
+  return [o, &app](Context& context) {
+    check_output_flags(app);
     check_strategy(o->config.strategy);
     std::vector<scenario::Scenario> scenarios = verifiable_scenarios(context, o->paths);
+    if (context.flags().dry_run) return dry_run_one_trial(context, scenarios.front());
     context.require_podman();
     std::unique_ptr<job::ResultCache> cache = open_result_cache(context);
     job::VerifyRun run = job::run_verify(scenarios, bisect_runner(context, o->config, cache.get()),

@@ -20,5 +20,6 @@ Action setup_check(CLI::App& app);
 Action setup_gc(CLI::App& app);
 Action setup_matrix(CLI::App& app);
 Action setup_report(CLI::App& app);
+Action setup_validate(CLI::App& app);
 
 }  // namespace hb::cli

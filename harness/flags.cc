@@ -7,10 +7,13 @@
 #include <iostream>
 #include <thread>
 
+#include "job/plan.h"
 #include "options/privilege.h"
 #include "scenario/loader.h"
+#include "trial/trial_runner.h"
 #include "util/edit_distance.h"
 #include "util/error.h"
+#include "util/files.h"
 
 namespace hb::cli {
 
@@ -90,22 +93,57 @@ bool has_adhoc_flags(const scenario::AdhocFlags& flags) {
   return !flags.unit.empty() || !flags.workload.empty() || !flags.unit_file.empty();
 }
 
-scenario::Scenario load_scenario_or_flags(const std::string& path, const scenario::AdhocFlags& flags) {
-  bool adhoc = has_adhoc_flags(flags);
-  if (!path.empty() && adhoc)
-    throw UserError("give either a scenario file or the ad-hoc flags (--unit, --workload...), not both");
+void note_given_flags(const CLI::App& app, scenario::AdhocFlags& flags) {
+  using Flag = scenario::AdhocFlagNames;
+  for (const char* name : {Flag::kBase, Flag::kImage, Flag::kPackages, Flag::kUnit, Flag::kUnitFile, Flag::kWorkload,
+                           Flag::kWorkloadTimeout, Flag::kTemplate, Flag::kOption, Flag::kPrivilege}) {
+    const CLI::Option* option = app.get_option_no_throw(name);
+    if (option && option->count() > 0) flags.given.insert(name);
+  }
+}
+
+LoadedScenario load_scenario_or_flags(const std::string& path, const scenario::AdhocFlags& flags) {
   if (!path.empty()) {
-    scenario::Scenario loaded = scenario::load_scenario_file(path);
-    // --privilege overrides the scenario's container.privilege.
-    if (auto level = options::parse_privilege(flags.privilege)) loaded.privilege = level;
-    else if (flags.privilege != "auto")
-      throw UserError("unknown privilege '" + flags.privilege + "'", "use auto, minimal, sys-admin or privileged");
+    LoadedScenario loaded{scenario::load_scenario_file(path), {}};
+    loaded.overrides = scenario::apply_flags(loaded.scenario, flags);
     return loaded;
   }
-  if (!adhoc)
+  if (!has_adhoc_flags(flags))
     throw UserError("nothing to run", "give a scenario file (hardbisect run scenarios/X.yaml) or the ad-hoc flags "
                                       "--unit and --workload");
-  return scenario::scenario_from_flags(flags);
+  return {scenario::scenario_from_flags(flags), {}};
+}
+
+void report_loaded(job::Status& status, const LoadedScenario& loaded) {
+  for (const auto& line : loaded.overrides) status.info(line);
+  for (const auto& line : loaded.scenario.warnings) status.warning(line);
+}
+
+void check_output_flags(const CLI::App& app) {
+  for (const char* name : {"--json", "--safe-out", "--junit", "--markdown", "--html"}) {
+    const CLI::Option* option = app.get_option_no_throw(name);
+    if (!option || option->count() == 0) continue;
+    for (const auto& path : option->results()) util::check_writable(path, name);
+  }
+}
+
+int dry_run_one_trial(Context& context, const scenario::Scenario& scenario) {
+  context.require_podman();
+  job::PreparedScenario prepared = job::prepare_scenario(scenario, context.images(), job::new_run_id());
+  trial::TrialPlan plan = prepared.plan;
+  plan.host_kernel_log = false;
+  plan.local_host = context.host_flags().connection.empty();
+  // Evidence never comes from a container that was not started: no wait for
+  // it (these bounds only reach the driver's config in the stage, which the
+  // printed commands mount but nobody reads), and `podman rm` in the foreground.
+  plan.timeouts.boot = plan.timeouts.start = plan.workload.timeout = plan.watchdog_slack =
+      std::chrono::milliseconds(0);
+  plan.remove_in_background = false;
+  context.status().info(fmt::format("dry run: the podman commands of one trial of {} (its baseline, no options), "
+                                    "on {} at privilege {}; nothing ran",
+                                    scenario.name, plan.image, options::privilege_name(plan.privilege)));
+  trial::TrialRunner(context.runtime(), plan).run({});
+  return kExitOk;
 }
 
 void add_report_flags(CLI::App& app, report::ReportPaths& paths) {

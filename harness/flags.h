@@ -32,9 +32,32 @@ std::unique_ptr<job::ResultCache> open_result_cache(const Context& context);
 // The ad-hoc scenario flags of run, bisect and check (--unit, --workload...).
 void add_adhoc_flags(CLI::App& app, scenario::AdhocFlags& flags);
 bool has_adhoc_flags(const scenario::AdhocFlags& flags);
-// The scenario file at `path`, or (empty path) the scenario the ad-hoc flags
-// describe; --privilege overrides a file's container.privilege.
-scenario::Scenario load_scenario_or_flags(const std::string& path, const scenario::AdhocFlags& flags);
+// Records in flags.given which of the ad-hoc flags `app` parsed (called
+// first thing in the action: over a scenario file only those count).
+void note_given_flags(const CLI::App& app, scenario::AdhocFlags& flags);
+
+struct LoadedScenario {
+  scenario::Scenario scenario;
+  // One line per flag that overrode the file's value, for the header.
+  std::vector<std::string> overrides;
+};
+// The scenario file at `path` with the ad-hoc flags given applied over it
+// (scenario::apply_flags: each overrides the file's value or is refused), or
+// (empty path) the scenario the ad-hoc flags describe.
+LoadedScenario load_scenario_or_flags(const std::string& path, const scenario::AdhocFlags& flags);
+// The overrides as header lines (progress: dropped with -q), the scenario's
+// warnings as warnings.
+void report_loaded(job::Status& status, const LoadedScenario& loaded);
+
+// Every output flag (--json, --safe-out, --junit, --markdown, --html) that
+// `app` parsed, checked with util::check_writable before anything runs: a
+// typo costs nothing, and `--json ''` is refused. Flags not given are fine.
+void check_output_flags(const CLI::App& app);
+
+// --dry-run: prints the podman commands of one trial of `scenario` (its
+// baseline, the first trial a run makes) through the dry-run runner and
+// returns exit 0; nothing runs and nothing waits for evidence.
+int dry_run_one_trial(Context& context, const scenario::Scenario& scenario);
 
 // --junit, --markdown, --html: shared by check, bisect, verify, matrix and
 // report merge. write_report_files writes the wanted ones and says where.

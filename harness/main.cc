@@ -35,6 +35,9 @@ const Subcommand kSubcommands[] = {
      hb::cli::setup_matrix},
     {"report", "Work on saved results: `report merge` joins the JSON results of matrix shards",
      hb::cli::setup_report},
+    {"validate", "Check scenarios and templates (keys, types, directive names for the image's systemd) without "
+                 "starting anything; exit 0 when all are valid, 2 otherwise",
+     hb::cli::setup_validate},
     {"doctor", "Check this host: Podman, OCI runtime, cgroups, rlimits, privileges", hb::cli::setup_doctor},
     {"image", "Build or list the trial images (Debian base with systemd, plus packages)",
      hb::cli::setup_image},
@@ -94,7 +97,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", HARDBISECT_VERSION);
   hb::cli::GlobalFlags flags;
-  app.add_flag("--dry-run", flags.dry_run, "Print the podman commands instead of running them");
+  app.add_flag("--dry-run", flags.dry_run,
+               "Print the podman commands of one trial (the first the command would run) and exit 0; nothing runs");
   app.add_option("--connection", flags.connection,
                  "Run containers on a remote Podman host (podman --connection NAME)");
   app.add_flag("-q,--quiet", flags.quiet, "No progress lines on stderr");

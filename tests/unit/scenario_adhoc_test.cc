@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 
+#include "scenario/loader.h"
 #include "util/error.h"
 
 namespace hb::scenario {
@@ -157,6 +158,116 @@ TEST_F(ScenarioAdhocFiles, ChecksTheUnitFile) {
     f.unit_file = socket;
   });
   EXPECT_THAT(e.what(), HasSubstr("--unit-file (its file name is the unit name): unit 'demo.socket' is not a service"));
+}
+
+// A scenario as a file gives it: bookworm, 30s, two options, expected culprits.
+Scenario file_scenario() {
+  return load_scenario_string(R"(version: 1
+service:
+  unit: demo.service
+  unit_file: |
+    [Service]
+    ExecStart=/bin/sleep infinity
+image:
+  packages: [curl]
+workload:
+  command: "true"
+options:
+  - NoNewPrivileges=yes
+  - PrivateTmp=yes
+expect_culprits: [[PrivateTmp=yes]]
+)",
+                              "demo.yaml");
+}
+
+AdhocFlags given(std::initializer_list<const char*> names, const std::function<void(AdhocFlags&)>& set) {
+  AdhocFlags flags;
+  set(flags);
+  for (const char* name : names) flags.given.insert(name);
+  return flags;
+}
+
+UserError apply_error(const AdhocFlags& flags) {
+  Scenario s = file_scenario();
+  return error_of([&] { apply_flags(s, flags); });
+}
+
+TEST(ScenarioApplyFlags, DefaultsNotGivenLeaveTheFileAlone) {
+  Scenario s = file_scenario();
+  AdhocFlags flags;
+  flags.base = "trixie";  // a value the user did not write (not in `given`)
+  EXPECT_TRUE(apply_flags(s, flags).empty());
+  EXPECT_EQ(s.image.base, "bookworm");
+  EXPECT_FALSE(s.privilege.has_value());
+}
+
+TEST(ScenarioApplyFlags, OverridesAndSaysSo) {
+  Scenario s = file_scenario();
+  AdhocFlags flags = given({"--base", "--workload-timeout", "--privilege", "--packages", "--workload"}, [](auto& f) {
+    f.base = "trixie";
+    f.workload_timeout = "1500ms";
+    f.privilege = "sys-admin";
+    f.packages = {"nginx-light,procps"};
+    f.workload = "curl -sf http://127.0.0.1/";
+  });
+  std::vector<std::string> lines = apply_flags(s, flags);
+  EXPECT_THAT(lines, ::testing::ElementsAre(
+                         "base: trixie (from --base; the scenario says bookworm)",
+                         "packages: nginx-light, procps (from --packages; the scenario says curl)",
+                         "workload: 'curl -sf http://127.0.0.1/' (from --workload; the scenario says 'true')",
+                         "workload timeout: 1500ms (from --workload-timeout; the scenario says 30s)",
+                         "privilege: sys-admin (from --privilege; the scenario says auto)"));
+  EXPECT_EQ(s.image.base, "trixie");
+  EXPECT_EQ(s.workload.timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(s.privilege, options::Privilege::SysAdmin);
+  EXPECT_EQ(s.image.packages, (std::vector<std::string>{"nginx-light", "procps"}));
+}
+
+TEST(ScenarioApplyFlags, OptionsReplaceTheFileOptions) {
+  Scenario s = file_scenario();
+  AdhocFlags flags = given({"--option"}, [](auto& f) { f.options = {"ProtectSystem=strict"}; });
+  EXPECT_THAT(apply_flags(s, flags),
+              ::testing::ElementsAre("options: 1 (from --option; the scenario says 2 option(s))"));
+  ASSERT_EQ(s.options.size(), 1u);
+  EXPECT_EQ(s.options[0].name, "ProtectSystem=strict");
+  EXPECT_TRUE(s.expect_culprits.empty());  // they named the file's options
+}
+
+TEST(ScenarioApplyFlags, RefusesWhatCannotApply) {
+  UserError e = apply_error(given({"--unit"}, [](auto& f) { f.unit = "other.service"; }));
+  EXPECT_THAT(e.what(), HasSubstr("--unit does not apply with a scenario file: demo.yaml names its service"));
+  EXPECT_THAT(e.hint(), HasSubstr("leave the file out"));
+
+  e = apply_error(given({"--unit-file"}, [](auto& f) { f.unit_file = "x.service"; }));
+  EXPECT_THAT(e.what(), HasSubstr("--unit-file does not apply"));
+
+  e = apply_error(given({"--workload-timeout"}, [](auto& f) { f.workload_timeout = "-1s"; }));
+  EXPECT_STREQ(e.what(), "--workload-timeout: invalid duration '-1s'");
+  e = apply_error(given({"--workload-timeout"}, [](auto& f) { f.workload_timeout = "0s"; }));
+  EXPECT_STREQ(e.what(), "--workload-timeout: duration '0s' must be positive");
+
+  e = apply_error(given({"--base"}, [](auto& f) { f.base = "bullseye"; }));
+  EXPECT_STREQ(e.what(), "--base: unknown base release 'bullseye'");
+
+  e = apply_error(given({"--image"}, [](auto& f) { f.image = "localhost/app:1"; }));
+  EXPECT_STREQ(e.what(), "--image and the image.packages of demo.yaml exclude each other");
+
+  e = apply_error(given({"--workload"}, [](auto& f) { f.workload = " "; }));
+  EXPECT_STREQ(e.what(), "--workload is empty");
+
+  e = apply_error(given({"--option"}, [](auto& f) { f.options = {"ProtectSytem=strict"}; }));
+  EXPECT_STREQ(e.what(), "--option: unknown directive 'ProtectSytem'");
+}
+
+TEST(ScenarioApplyFlags, BaseDoesNotApplyToAnExplicitImage) {
+  Scenario s = file_scenario();
+  s.image.packages.clear();
+  AdhocFlags flags = given({"--image", "--base"}, [](auto& f) {
+    f.image = "localhost/app:1";
+    f.base = "trixie";
+  });
+  UserError e = error_of([&] { apply_flags(s, flags); });
+  EXPECT_STREQ(e.what(), "--base does not apply: the trials run the image localhost/app:1 (--image)");
 }
 
 }  // namespace
