@@ -25,7 +25,21 @@ expect_grep() {  # expect_grep PATTERN FILE WHAT
   if grep -qE -- "$1" "$2"; then pass "$3"; else fail "$3: /$1/ not in output"; sed 's/^/    /' "$2" >&2; fi
 }
 
-containers_left() { podman ps -aq --filter label=io.hardbisect=1 2>/dev/null | wc -l; }
+# Containers left by runs that ended: their owner label (machine:boot:pid:start,
+# src/runtime/owner.h) names a process that is gone. A live run's containers
+# (another test or engineer on the same host) are not leftovers.
+containers_left() {
+  local n=0 owner pid start
+  while read -r owner; do
+    pid=$(cut -d: -f3 <<<"$owner")
+    start=$(cut -d: -f4 <<<"$owner")
+    if [[ -z $pid || ! -r /proc/$pid/stat ]] ||
+      [[ $(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f20) != "$start" ]]; then
+      n=$((n + 1))
+    fi
+  done < <(podman ps -a --filter label=io.hardbisect=1 --format '{{index .Labels "io.hardbisect.owner"}}' 2>/dev/null)
+  echo "$n"
+}
 
 expect_no_containers() {
   local n

@@ -190,6 +190,7 @@ std::vector<std::string> apply_flags(Scenario& s, const AdhocFlags& flags) {
     lines.push_back(stated("workload timeout", duration_text(timeout), Flag::kWorkloadTimeout,
                            duration_text(s.workload.timeout)));
     s.workload.timeout = timeout;
+    s.workload.timeout_explicit = true;
   }
   if (given(Flag::kPrivilege)) {
     std::optional<options::Privilege> level = parse_privilege(flags.privilege, Flag::kPrivilege);
