@@ -1,6 +1,7 @@
 #include "job/bisect_job.h"
 
 #include <algorithm>
+#include <map>
 #include <fmt/format.h>
 
 #include "trial/probes.h"
@@ -54,6 +55,26 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
                                           set_label(scenario, record.options), false});
     if (user_callback) user_callback(record);
   };
+  // The answer must not depend on the order of the lines: ties go by the
+  // line's text; weights by what each line lowers the exposure by.
+  if (config.keys.empty())
+    for (const auto& item : scenario.options) config.keys.push_back(item.name);
+  if (config.weights.empty() && !config.weigh) {
+    config.weigh = [&](const std::vector<search::TrialRecord>& records) -> std::vector<double> {
+      const trial::Evidence* baseline = nullptr;
+      const trial::Evidence* full = nullptr;
+      for (const auto& r : records) {
+        size_t at = static_cast<size_t>(r.index);
+        if (at >= oracle.entries().size()) continue;
+        const trial::Evidence& e = oracle.entries()[at].result.evidence;
+        if (!e.exposure) continue;
+        if (r.phase == search::Phase::Baseline && !baseline) baseline = &e;
+        if (r.phase == search::Phase::Full && !full) full = &e;
+      }
+      if (!baseline || !full) return {};
+      return exposure_weights(scenario, *baseline, *full);
+    };
+  }
   auto started = std::chrono::steady_clock::now();
   job.result = search::run_search(oracle, static_cast<int>(scenario.options.size()), config);
   job.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -86,7 +107,10 @@ std::vector<DrillDownResult> drill_down_culprits(runtime::ContainerRuntime& runt
   inner.on_trial = nullptr;
   inner.weights.clear();
   for (const auto& culprit : job.result.culprits) {
-    if (culprit.size() != 1) continue;
+    // Only lines the safe template drops: a culprit kept in context passes as it is.
+    if (culprit.size() != 1 || !std::binary_search(job.result.removal.begin(), job.result.removal.end(),
+                                                   culprit.front()))
+      continue;
     const auto& item = scenario.options.at(static_cast<size_t>(culprit.front()));
     if (item.directives.size() != 1 || !can_drill_down(item.directives.front())) continue;
     if (auto result = drill_down(runner, base, item.directives.front(), inner, status)) {
@@ -97,6 +121,49 @@ std::vector<DrillDownResult> drill_down_culprits(runtime::ContainerRuntime& runt
     }
   }
   return results;
+}
+
+std::vector<double> exposure_weights(const scenario::Scenario& scenario, const trial::Evidence& baseline,
+                                     const trial::Evidence& full) {
+  if (!baseline.exposure || !full.exposure || baseline.exposure_rows.empty()) return {};
+  auto row_keys = [](const std::string& name) {
+    // "SystemCallFilter=~@mount" -> SystemCallFilter; "User=/DynamicUser=" -> User, DynamicUser.
+    std::vector<std::string> keys;
+    for (size_t start = 0; start <= name.size();) {
+      size_t end = name.find('/', start);
+      if (end == std::string::npos) end = name.size();
+      const std::string part = name.substr(start, end - start);
+      const auto eq = part.find('=');
+      if (eq != std::string::npos && eq > 0) keys.push_back(part.substr(0, eq));
+      start = end + 1;
+    }
+    return keys;
+  };
+  std::map<std::string, double> full_rows;
+  for (const auto& row : full.exposure_rows) full_rows[row.name] = row.exposure.value_or(0.0);
+  // Lines per directive key.
+  std::map<std::string, std::vector<size_t>> lines_of;
+  for (size_t i = 0; i < scenario.options.size(); ++i)
+    for (const auto& d : scenario.options[i].directives) {
+      auto& lines = lines_of[d.key];
+      if (lines.empty() || lines.back() != i) lines.push_back(i);
+    }
+  std::vector<double> contribution(scenario.options.size(), 0.0);
+  for (const auto& row : baseline.exposure_rows) {
+    auto after = full_rows.find(row.name);
+    if (after == full_rows.end()) continue;
+    const double drop = row.exposure.value_or(0.0) - after->second;
+    if (drop <= 0) continue;
+    std::vector<size_t> lines;
+    for (const auto& key : row_keys(row.name))
+      if (auto it = lines_of.find(key); it != lines_of.end()) lines.insert(lines.end(), it->second.begin(), it->second.end());
+    std::sort(lines.begin(), lines.end());
+    lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
+    for (size_t i : lines) contribution[i] += drop / static_cast<double>(lines.size());
+  }
+  std::vector<double> weights;
+  for (double c : contribution) weights.push_back(1.0 + 10.0 * c);
+  return weights;
 }
 
 std::vector<std::string> option_names(const scenario::Scenario& scenario, const search::OptionSet& set) {

@@ -45,6 +45,16 @@ std::vector<DrillDownResult> drill_down_culprits(runtime::ContainerRuntime& runt
                                                  const scenario::Scenario& scenario,
                                                  const search::SearchConfig& config, Status& status);
 
+// Search weights from `systemd-analyze security`: what each option lowers the
+// exposure by. systemd rates rows, not our lines, so a line's contribution is
+// the drop of the rows named after its directives' keys ("PrivateTmp=",
+// "SystemCallFilter=~@mount", "User=/DynamicUser=") between the baseline's
+// and the full set's trial, shared equally among the lines with that key.
+// Weight = 1 + 10 * contribution (rows are worth 0.1-0.5 each): every line
+// counts, measured hardening more. Empty when either trial has no rating.
+std::vector<double> exposure_weights(const scenario::Scenario& scenario, const trial::Evidence& baseline,
+                                     const trial::Evidence& full);
+
 // Names of the options of a set, as written in the scenario.
 std::vector<std::string> option_names(const scenario::Scenario& scenario, const search::OptionSet& set);
 // What a trial applied, for a progress line: "(no options)", "A, B", "5 options" or "(all 8 options)".

@@ -8,6 +8,8 @@
 
 #include "options/catalogue.h"
 #include "options/syscall_groups.h"
+#include "options/syscalls.h"
+#include "trial/explain.h"
 #include "trial/probes.h"
 
 namespace hb::job {
@@ -16,34 +18,61 @@ namespace {
 
 std::string joined(const std::vector<std::string>& words) { return util::join(words, " "); }
 
-// Runs the culprit directive with a value computed from the option set.
+using LinesOf = std::function<std::vector<options::Directive>(const search::OptionSet&)>;
+
+// Runs the rest of the template plus the culprit's lines computed from the option set.
 class ElementOracle : public search::Oracle {
  public:
-  ElementOracle(trial::TrialRunner& runner, std::vector<options::Directive> base, std::function<std::optional<std::string>(
-                                                                                const search::OptionSet&)> value_of,
-                options::Directive culprit)
-      : m_runner(runner), m_base(std::move(base)), m_value_of(std::move(value_of)), m_culprit(std::move(culprit)) {}
+  ElementOracle(trial::TrialRunner& runner, std::vector<options::Directive> base, LinesOf lines_of)
+      : m_runner(runner), m_base(std::move(base)), m_lines_of(std::move(lines_of)) {}
 
   search::Outcome test(const search::OptionSet& set) override {
+    trial::TrialResult result = run_lines(m_lines_of(set));
+    return {result.verdict, result.reason};
+  }
+  // One trial with these lines in place of the culprit; kept in `results`.
+  const trial::TrialResult& run_lines(const std::vector<options::Directive>& lines) {
     std::vector<options::Directive> directives = m_base;
-    if (auto value = m_value_of(set)) {
-      options::Directive d = m_culprit;
-      d.value = *value;
-      directives.push_back(d);
-    }
-    trial::TrialResult result = m_runner.run(directives);
-    search::Outcome outcome{result.verdict, result.reason};
-    results.push_back(std::move(result));
-    return outcome;
+    directives.insert(directives.end(), lines.begin(), lines.end());
+    results.push_back(m_runner.run(directives));
+    return results.back();
   }
   std::vector<trial::TrialResult> results;
 
  private:
   trial::TrialRunner& m_runner;
   std::vector<options::Directive> m_base;
-  std::function<std::optional<std::string>(const search::OptionSet&)> m_value_of;
-  options::Directive m_culprit;
+  LinesOf m_lines_of;
 };
+
+// The call a seccomp filter killed the service on, from the kernel's record.
+std::optional<std::string> sigsys_syscall(const trial::TrialResult& result) {
+  for (const auto& line : trial::kernel_lines(result.evidence)) {
+    auto record = trial::parse_seccomp_record(line);
+    if (!record || record->signal != 31 || record->syscall < 0) continue;
+    if (auto name = record->arch ? options::syscall_name(record->syscall, *record->arch)
+                                 : options::syscall_name(record->syscall))
+      return name;
+  }
+  return std::nullopt;
+}
+
+// The single calls a SystemCallFilter= value names, groups expanded.
+std::set<std::string> syscalls_named(const std::string& value) {
+  const options::DirectiveInfo& info = *options::find_directive("SystemCallFilter");
+  std::set<std::string> calls;
+  for (const auto& element : options::split_value(info, value)) {
+    std::string name = element.substr(0, element.find(':'));  // "name:EPERM"
+    if (!name.empty() && name.front() == '~') name.erase(0, 1);
+    if (name.empty()) continue;
+    if (name.front() == '@') {
+      if (auto members = options::expand_syscall_group(name)) calls.insert(members->begin(), members->end());
+    } else {
+      calls.insert(name);
+    }
+  }
+  return calls;
+}
 
 bool allow_list_key(const std::string& key) {
   return key == "SystemCallFilter" || key == "CapabilityBoundingSet" || key == "AmbientCapabilities" ||
@@ -53,6 +82,12 @@ bool allow_list_key(const std::string& key) {
 }  // namespace
 
 std::string DrillDownResult::summary() const {
+  if (reallow) {
+    std::vector<std::string> lines;
+    for (const auto& d : fix) lines.push_back(d.line());
+    return fmt::format("{} -> re-allow {}{}: {}", original.line(), joined(changed),
+                       verified_trial >= 0 ? " (verified)" : "", util::join(lines, " + "));
+  }
   if (allow_list)
     return fmt::format("{} -> add {}: {}", original.line(), joined(changed), relaxed.line());
   return fmt::format("{} -> drop {}: {}", original.line(), joined(changed),
@@ -92,13 +127,113 @@ bool can_drill_down(const options::Directive& d) {
   if (!info || !options::is_list_kind(info->kind)) return false;
   bool deny = options::is_deny_list(d.value);
   if (!deny && allow_list_key(d.key)) return true;
+  if (d.key == "SystemCallFilter") return syscalls_named(d.value).size() > 1;  // a group goes down to its calls
   return options::split_value(*info, d.value).size() > 1;
 }
+
+namespace {
+
+// Fills `out` from a fix verified by trial `index` of `oracle`.
+void verified(DrillDownResult& out, const ElementOracle& oracle, std::vector<options::Directive> fix, int index) {
+  out.fix = std::move(fix);
+  out.verified_trial = index;
+  if (index >= 0) out.exposure = oracle.results.at(static_cast<size_t>(index)).exposure;
+  out.relaxed = out.fix.back();
+}
+
+// SystemCallFilter= down to single calls (see drill_down.h).
+std::optional<DrillDownResult> drill_down_syscalls(trial::TrialRunner& runner,
+                                                   const std::vector<options::Directive>& base,
+                                                   const options::Directive& culprit, search::SearchConfig config,
+                                                   Status& status) {
+  const bool deny = options::is_deny_list(culprit.value);
+  DrillDownResult out;
+  out.original = culprit;
+  out.allow_list = !deny;
+  out.reallow = deny;
+  std::vector<std::string> elements;  // calls the culprit keeps from the service
+  if (deny) {
+    const std::set<std::string> named = syscalls_named(culprit.value);
+    elements.assign(named.begin(), named.end());
+  } else {
+    for (const auto& call : options::expand_syscall_group("@known").value_or(std::vector<std::string>{}))
+      if (!options::syscall_filter_allows(culprit.value, call)) elements.push_back(call);
+    std::sort(elements.begin(), elements.end());
+    elements.erase(std::unique(elements.begin(), elements.end()), elements.end());
+  }
+  if (elements.empty()) return std::nullopt;
+  // The culprit's lines with `calls` let through.
+  auto fix_for = [culprit, deny](const std::vector<std::string>& calls) {
+    std::vector<options::Directive> lines{culprit};
+    if (calls.empty()) return lines;
+    if (deny) {
+      lines.push_back(options::Directive{culprit.section, culprit.key, joined(calls)});
+    } else {
+      lines.back().value += " " + joined(calls);
+    }
+    return lines;
+  };
+  // An option applied = that call stays disallowed.
+  LinesOf lines_of = [elements, fix_for](const search::OptionSet& set) {
+    std::vector<std::string> through;
+    for (size_t i = 0; i < elements.size(); ++i)
+      if (!std::binary_search(set.begin(), set.end(), static_cast<int>(i))) through.push_back(elements[i]);
+    return fix_for(through);
+  };
+  status.info(fmt::format("drill-down into {} ({} system call(s) it {})", culprit.line(), elements.size(),
+                          deny ? "denies" : "does not allow"));
+  ElementOracle oracle(runner, base, lines_of);
+
+  // Start from the call the SIGSYS names; follow the next SIGSYS a few times.
+  std::vector<std::string> through;
+  const trial::TrialResult* last = &oracle.run_lines(fix_for(through));
+  constexpr int kMaxFollowed = 8;
+  for (int step = 0; step < kMaxFollowed && last->verdict == trial::Verdict::Fail; ++step) {
+    auto call = sigsys_syscall(*last);
+    if (!call || !std::binary_search(elements.begin(), elements.end(), *call) ||
+        std::find(through.begin(), through.end(), *call) != through.end())
+      break;
+    through.push_back(*call);
+    last = &oracle.run_lines(fix_for(through));
+  }
+  if (last->verdict == trial::Verdict::Pass && !through.empty()) {
+    out.changed = through;
+    out.search.status = search::SearchStatus::Found;
+    out.search.message = "let through what SIGSYS named: " + joined(through);
+    out.search.trial_count = static_cast<int>(oracle.results.size());
+    verified(out, oracle, fix_for(through), static_cast<int>(oracle.results.size()) - 1);
+    out.trials = oracle.results;
+    return out;
+  }
+  // No SIGSYS to follow (an errno filter, no record): search every call.
+  const size_t before = oracle.results.size();
+  config.weights.clear();
+  config.keys = elements;
+  config.on_trial = [&](const search::TrialRecord& record) {
+    std::string label = record.options.size() <= 3 ? "" : fmt::format("{} call(s) kept out", record.options.size());
+    if (label.empty())
+      for (int i : record.options) label += (label.empty() ? "" : ", ") + elements[static_cast<size_t>(i)];
+    size_t at = before + static_cast<size_t>(record.index);
+    const trial::TrialResult* result = at < oracle.results.size() ? &oracle.results[at] : nullptr;
+    status.trial_finished(TrialFinished{{}, record, result, false, label.empty() ? "(none)" : label, true});
+  };
+  config.jobs = 1;
+  out.search = search::run_search(oracle, static_cast<int>(elements.size()), config);
+  out.trials = oracle.results;
+  if (out.search.status != search::SearchStatus::Found) return out;
+  for (int i : out.search.removal) out.changed.push_back(elements[static_cast<size_t>(i)]);
+  const int safe = out.search.safe_trial >= 0 ? static_cast<int>(before) + out.search.safe_trial : -1;
+  verified(out, oracle, lines_of(out.search.safe_set), safe);
+  return out;
+}
+
+}  // namespace
 
 std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner, const std::vector<options::Directive>& base,
                                           const options::Directive& culprit, search::SearchConfig config,
                                           Status& status) {
   if (!can_drill_down(culprit)) return std::nullopt;
+  if (culprit.key == "SystemCallFilter") return drill_down_syscalls(runner, base, culprit, config, status);
   const options::DirectiveInfo& info = *options::find_directive(culprit.key);
   std::vector<std::string> listed = options::split_value(info, culprit.value);
   bool deny = options::is_deny_list(culprit.value);
@@ -119,12 +254,6 @@ std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner, const std:
         if (!std::binary_search(set.begin(), set.end(), static_cast<int>(i))) allowed.push_back(elements[i]);
       return joined(allowed);
     };
-    if (culprit.key == "SystemCallFilter") {
-      for (const auto& group : elements) {
-        auto members = options::expand_syscall_group(group);
-        config.weights.push_back(members ? static_cast<double>(std::max<size_t>(1, members->size())) : 1.0);
-      }
-    }
   } else {
     elements = listed;
     // An option applied = that element stays in the list.
@@ -136,11 +265,20 @@ std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner, const std:
     };
   }
   if (elements.empty()) return std::nullopt;
-  if (config.weights.size() != elements.size()) config.weights.clear();
+  config.weights.clear();
+  config.keys = elements;
 
   status.info(fmt::format("drill-down into {} ({} {} element(s))", culprit.line(), elements.size(),
                           out.allow_list ? "candidate" : "listed"));
-  ElementOracle oracle(runner, base, value_of, culprit);
+  LinesOf lines_of = [value_of, culprit](const search::OptionSet& set) {
+    std::vector<options::Directive> lines;
+    if (auto value = value_of(set)) {
+      lines.push_back(culprit);
+      lines.back().value = *value;
+    }
+    return lines;
+  };
+  ElementOracle oracle(runner, base, lines_of);
   config.on_trial = [&](const search::TrialRecord& record) {
     std::string label = record.options.size() <= 3 ? "" : fmt::format("{} element(s)", record.options.size());
     if (label.empty())
@@ -156,6 +294,9 @@ std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner, const std:
   for (int i : out.search.removal) out.changed.push_back(elements[static_cast<size_t>(i)]);
   out.relaxed = culprit;
   out.relaxed.value = value_of(out.search.safe_set).value_or("");
+  out.fix = lines_of(out.search.safe_set);
+  out.verified_trial = out.search.safe_trial;
+  if (out.verified_trial >= 0) out.exposure = oracle.results.at(static_cast<size_t>(out.verified_trial)).exposure;
   return out;
 }
 

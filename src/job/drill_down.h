@@ -6,9 +6,17 @@
 //   deny lists (~..., path lists): each element is an option; the culprit
 //     elements are the ones to drop from the list;
 //   allow lists: each element NOT listed is an option "keep it disallowed";
-//     the culprit elements are the ones to add. Syscall groups weigh their
-//     size, so the smallest group that fixes it is preferred (@chown, not
-//     @system-service).
+//     the culprit elements are the ones to add.
+//   SystemCallFilter= goes down to single system calls, not groups: a deny
+//     list keeps its line and re-allows the fewest calls with a later
+//     `SystemCallFilter=fchown` line (systemd lets a later allow line take
+//     calls out of a deny list); an allow list adds the fewest calls. Both
+//     start from the call a SIGSYS names (the kernel's seccomp record): the
+//     trial with it re-allowed usually passes at once; if it is killed on
+//     another call, that one is added too, a few times at most; otherwise (no
+//     SIGSYS: an errno filter, or no record) the search runs over every call.
+// Every fix is verified by a passing trial with the rest of the safe template
+// and is printed as lines ready to paste (`fix`).
 #include <functional>
 #include <optional>
 #include <string>
@@ -23,12 +31,19 @@ namespace hb::job {
 
 struct DrillDownResult {
   options::Directive original;
-  options::Directive relaxed;          // the smallest relaxation that passed
+  options::Directive relaxed;          // the smallest relaxation that passed (for a re-allowing
+                                       // deny list: the added `SystemCallFilter=` line)
   bool allow_list = false;
-  std::vector<std::string> changed;    // elements added (allow list) or dropped (deny list)
+  bool reallow = false;                // a deny list kept, with `changed` re-allowed by a later line
+  std::vector<std::string> changed;    // elements added (allow list), dropped or re-allowed (deny list)
+  std::vector<options::Directive> fix; // the lines that replace `original`, ready to paste
+  int verified_trial = -1;             // index into `trials` of the passing trial with `fix`
+  std::optional<double> exposure;      // systemd-analyze security of that trial
   search::SearchResult search;
   std::vector<trial::TrialResult> trials;
-  std::string summary() const;         // "SystemCallFilter=@default ... -> add @chown"
+  // "SystemCallFilter=~@chown @privileged -> re-allow fchown (verified):
+  // SystemCallFilter=~@chown @privileged + SystemCallFilter=fchown"
+  std::string summary() const;
 };
 
 // Whether a directive can be drilled into (a list kind with elements).

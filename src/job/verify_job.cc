@@ -1,5 +1,7 @@
 #include "job/verify_job.h"
 
+#include <algorithm>
+
 #include "util/error.h"
 
 namespace hb::job {
@@ -26,10 +28,20 @@ VerifyOutcome judge_verify(const scenario::Scenario& scenario, const search::Sea
   VerifyOutcome outcome;
   outcome.found = culprit_names(scenario, result);
   outcome.expected = normalized(scenario.expect_culprits);
+  outcome.found_removal = option_names(scenario, result.removal);
+  std::sort(outcome.found_removal.begin(), outcome.found_removal.end());
+  if (scenario.expect_removal) {
+    outcome.expected_removal = *scenario.expect_removal;
+    std::sort(outcome.expected_removal->begin(), outcome.expected_removal->end());
+  }
   if (result.status != search::SearchStatus::Found)
     outcome.verdict = VerifyVerdict::Undecided;
+  else if (outcome.found != outcome.expected)
+    outcome.verdict = VerifyVerdict::Wrong;
+  else if (outcome.expected_removal && outcome.found_removal != *outcome.expected_removal)
+    outcome.verdict = VerifyVerdict::Wrong;
   else
-    outcome.verdict = outcome.found == outcome.expected ? VerifyVerdict::Ok : VerifyVerdict::Wrong;
+    outcome.verdict = VerifyVerdict::Ok;
   return outcome;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // `verify`: bisect every scenario that states its expected answer
-// (expect_culprits) and compare. Plain data in and out: the CLI prints and
+// (expect_culprits, and expect_removal when stated) and compare. Plain data in and out: the CLI prints and
 // writes reports from the result.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,8 +14,8 @@
 namespace hb::job {
 
 enum class VerifyVerdict {
-  Ok,         // culprits found, and they are the expected ones
-  Wrong,      // culprits found, other than expected
+  Ok,         // culprits found, and they are the expected ones (and so is the removal, when stated)
+  Wrong,      // culprits found, other than expected, or another removal than expected
   Undecided,  // the search did not find culprits (nothing breaks, unresolved...)
 };
 const char* verify_verdict_name(VerifyVerdict verdict);  // "ok", "WRONG", "UNDECIDED"
@@ -29,6 +30,10 @@ struct VerifyOutcome {
   VerifyVerdict verdict = VerifyVerdict::Undecided;
   CulpritSets found;
   CulpritSets expected;
+  // The lines the safe template drops, sorted; expected only when the
+  // scenario states expect_removal.
+  std::vector<std::string> found_removal;
+  std::optional<std::vector<std::string>> expected_removal;
 };
 VerifyOutcome judge_verify(const scenario::Scenario& scenario, const search::SearchResult& result);
 

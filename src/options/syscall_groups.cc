@@ -4,6 +4,7 @@
 #include <set>
 
 #include "options/catalogue.h"
+#include "util/strings.h"
 
 namespace hb::options {
 namespace {
@@ -366,6 +367,26 @@ bool syscall_filter_allows(std::string_view filter_value, std::string_view sysca
   bool listed = named.contains(std::string(syscall));
   if (deny) return !listed;
   return listed || group_contains("@default", syscall);
+}
+
+bool syscall_filter_lines_allow(const std::vector<std::string>& filter_values, std::string_view syscall) {
+  if (filter_values.empty()) return true;
+  const DirectiveInfo* info = find_directive("SystemCallFilter");
+  auto names = [&](std::string_view value) {
+    if (util::trim(value).empty()) return false;  // an empty assignment resets; not modelled here
+    for (const auto& element : split_value(*info, value)) {
+      std::string_view name = strip_errno(element);
+      if (name.starts_with('@') ? group_contains(name, syscall) : name == syscall) return true;
+    }
+    return false;
+  };
+  const bool allow_mode = !is_deny_list(filter_values.front());
+  bool allowed = allow_mode ? group_contains("@default", syscall) : true;
+  for (const auto& value : filter_values) {
+    if (!names(value)) continue;
+    allowed = !is_deny_list(value);  // a later line wins for the calls it names
+  }
+  return allowed;
 }
 
 }  // namespace hb::options

@@ -44,5 +44,10 @@ bool is_known_syscall(std::string_view syscall);
 // always lets "@default" through too (systemd adds it); a "~" deny list lets
 // through what it does not name. Elements may carry ":errno".
 bool syscall_filter_allows(std::string_view filter_value, std::string_view syscall);
+// The same for several SystemCallFilter= lines of one unit, as systemd merges
+// them: the first line decides the mode; in an allow list a later "~" line
+// removes calls, in a deny list a later allow line re-allows them
+// (`SystemCallFilter=~@chown` then `SystemCallFilter=fchown` lets fchown through).
+bool syscall_filter_lines_allow(const std::vector<std::string>& filter_values, std::string_view syscall);
 
 }  // namespace hb::options

@@ -107,6 +107,14 @@ std::string format_search_summary(const SearchReportInput& in) {
     text += fmt::format("\nsafe template ({} of {} options, verified by trial {}):\n", r.safe_set.size(),
                         r.option_count, r.safe_trial + 1);
     for (const auto& name : option_names(in.scenario, r.safe_set)) text += "  " + name + "\n";
+    // Kept in the template's context although they fail alone (search.h, steps 2 and 3).
+    for (const auto& k : r.kept)
+      text += fmt::format("  note: {} fails {}; passes with {}\n", joined(option_names(in.scenario, k.culprit)),
+                          k.culprit.size() == 1 ? "alone" : "together",
+                          k.passes_with.empty() ? "the rest of this template" : joined(option_names(in.scenario, k.passes_with)));
+    if (r.context_trials + r.explain_trials > 0)
+      text += fmt::format("  ({} trial(s) proved it 1-maximal, {} explained what kept lines need)\n", r.context_trials,
+                          r.explain_trials);
   }
   if (r.flaky)
     text += fmt::format("\nflaky: the full set failed {} of {} runs (p = {:.2f}); each passing set ran {} time(s); "

@@ -230,7 +230,7 @@ class YamlLoader {
     auto top = fields(root, "the scenario",
                       {"version", "name", "description", "image", "container", "service",
                        "workload", "timeouts", "expect", "options", "template",
-                       "expect_culprits"});
+                       "expect_culprits", "expect_removal"});
     Scenario s;
     s.loc = SourceLoc{m_file, 0, 0};
 
@@ -280,6 +280,9 @@ class YamlLoader {
     check_unique_names(s.options);
     if (const Field* f = find(top, "expect_culprits")) {
       load_culprits(*f, s.options, s.expect_culprits);
+    }
+    if (const Field* f = find(top, "expect_removal")) {
+      load_removal(*f, s.options, s.expect_removal.emplace());
     }
     return s;
   }
@@ -579,6 +582,19 @@ class YamlLoader {
         if (std::find(set.begin(), set.end(), name) == set.end()) set.push_back(name);
       }
       culprits.push_back(std::move(set));
+    }
+  }
+
+  void load_removal(const Field& field, const std::vector<OptionItem>& items,
+                    std::vector<std::string>& removal) const {
+    const std::string example = "expect_removal: [PrivateUsers=true, localhost-only]";
+    for (const auto& node : list_of(field, "expect_removal", example)) {
+      if (!node.IsScalar()) {
+        fail(where(node.IsNull() ? field.value : node),
+             std::string("a removed line must be an option name, got ") + type_name(node), "e.g. " + example);
+      }
+      std::string name = resolve_option_ref(node.as<std::string>(), items, where(node));
+      if (std::find(removal.begin(), removal.end(), name) == removal.end()) removal.push_back(name);
     }
   }
 

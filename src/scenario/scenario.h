@@ -84,6 +84,10 @@ struct Scenario {
   // Ground truth for `verify` (issue: scenario library): culprit sets as the
   // option names written in the scenario. Empty = not stated.
   std::vector<std::vector<std::string>> expect_culprits;
+  // The lines a 1-maximal safe template drops (the template's answer, in its
+  // own context: IPAddressDeny=any beside IPAddressAllow= is not dropped), as
+  // option names; checked by `verify`. nullopt = not stated.
+  std::optional<std::vector<std::string>> expect_removal;
   // The template the tail of `options` came from (resolved path), empty = none.
   std::string template_file;
   // Non-fatal findings while loading ("[Install] section skipped"), for the user.

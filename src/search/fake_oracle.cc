@@ -44,18 +44,23 @@ std::vector<FakeRule> parse_fake_rules(std::string_view text) {
       rule.probability = *probability;
       part = util::trim(part.substr(0, at));
     }
-    if (!part.empty()) {
-      for (std::string_view item : split(part, ',')) {
+    auto parse_options = [&](std::string_view list, OptionSet& into) {
+      for (std::string_view item : split(list, ',')) {
         item = util::trim(item);
         std::optional<int> option = util::parse_integer<int>(item);
         if (!option || *option < 0) {
           throw UserError("bad option index '" + std::string(item) + "' in rule '" + std::string(part) + "'",
                           "rules look like 0|2,5@0.3|?7");
         }
-        rule.options.push_back(*option);
+        into.push_back(*option);
       }
+      into = normalized(into);
+    };
+    if (const auto bang = part.find('!'); bang != std::string_view::npos) {
+      parse_options(util::trim(part.substr(bang + 1)), rule.unless);
+      part = util::trim(part.substr(0, bang));
     }
-    rule.options = normalized(rule.options);
+    if (!part.empty()) parse_options(part, rule.options);
     rules.push_back(std::move(rule));
   }
   return rules;
@@ -69,6 +74,9 @@ std::string format_fake_rules(const std::vector<FakeRule>& rules) {
     for (std::size_t j = 0; j < rules[i].options.size(); ++j) {
       text += (j ? "," : "") + std::to_string(rules[i].options[j]);
     }
+    for (std::size_t j = 0; j < rules[i].unless.size(); ++j) {
+      text += (j ? "," : "!") + std::to_string(rules[i].unless[j]);
+    }
     if (rules[i].probability < 1.0) {
       char buffer[32];
       std::snprintf(buffer, sizeof buffer, "@%g", rules[i].probability);
@@ -81,15 +89,20 @@ std::string format_fake_rules(const std::vector<FakeRule>& rules) {
 FakeOracle::FakeOracle(std::vector<FakeRule> rules, std::uint64_t seed)
     : m_rules(std::move(rules)), m_rng(seed) {}
 
+bool FakeOracle::applies(const FakeRule& rule, const OptionSet& options) {
+  if (!is_subset_of(rule.options, options)) return false;
+  return std::none_of(rule.unless.begin(), rule.unless.end(), [&](int o) { return contains(options, o); });
+}
+
 bool FakeOracle::can_fail(const OptionSet& options) const {
   return std::any_of(m_rules.begin(), m_rules.end(), [&](const FakeRule& r) {
-    return !r.unresolved && r.probability > 0.0 && is_subset_of(r.options, options);
+    return !r.unresolved && r.probability > 0.0 && applies(r, options);
   });
 }
 
 bool FakeOracle::is_unresolved(const OptionSet& options) const {
   return std::any_of(m_rules.begin(), m_rules.end(), [&](const FakeRule& r) {
-    return r.unresolved && is_subset_of(r.options, options);
+    return r.unresolved && applies(r, options);
   });
 }
 
@@ -97,13 +110,13 @@ Outcome FakeOracle::test(const OptionSet& options) {
   m_calls.push_back(options);
   std::uniform_real_distribution<double> coin(0.0, 1.0);
   for (const auto& rule : m_rules) {
-    if (!rule.unresolved || !is_subset_of(rule.options, options)) continue;
+    if (!rule.unresolved || !applies(rule, options)) continue;
     if (rule.probability >= 1.0 || coin(m_rng) < rule.probability) {
       return {Verdict::Unresolved, "probe failed for " + format_fake_rules({rule})};
     }
   }
   for (const auto& rule : m_rules) {
-    if (rule.unresolved || !is_subset_of(rule.options, options)) continue;
+    if (rule.unresolved || !applies(rule, options)) continue;
     if (rule.probability >= 1.0 || coin(m_rng) < rule.probability) {
       return {Verdict::Fail, "rule " + format_fake_rules({rule}) + " applies"};
     }

@@ -17,11 +17,14 @@ struct FakeRule {
   OptionSet options;          // the rule applies when all of these are applied
   double probability = 1.0;   // chance that an applying rule makes the trial fail
   bool unresolved = false;    // the trial is UNRESOLVED instead of failing
+  OptionSet unless;           // ... and none of these is applied (a relaxation: "fails iff A and not B")
 };
 
-// Parses "0|2,5@0.3|?7": rules separated by '|', options by ','; "@p" gives
-// the failure probability; a leading '?' makes it an unresolved rule; an
-// empty rule applies always (a baseline failure: "|3", "@0.2|3"); an empty
+// Parses "0|2,5@0.3|?7|4!6": rules separated by '|', options by ','; "@p"
+// gives the failure probability; a leading '?' makes it an unresolved rule;
+// "!6,7" lists options whose presence defuses the rule (non-monotone: "4!6"
+// fails iff 4 is applied and 6 is not, IPAddressDeny= beside IPAddressAllow=);
+// an empty rule applies always (a baseline failure: "|3", "@0.2|3"); an empty
 // text has no rules. Throws hb::UserError.
 std::vector<FakeRule> parse_fake_rules(std::string_view text);
 std::string format_fake_rules(const std::vector<FakeRule>& rules);
@@ -39,6 +42,8 @@ class FakeOracle : public Oracle {
 
   const std::vector<OptionSet>& calls() const { return m_calls; }
   const std::vector<FakeRule>& rules() const { return m_rules; }
+  // Whether `rule` applies to `options`: all of rule.options, none of rule.unless.
+  static bool applies(const FakeRule& rule, const OptionSet& options);
 
  private:
   std::vector<FakeRule> m_rules;

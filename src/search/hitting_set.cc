@@ -5,6 +5,17 @@
 #include "search/option_set.h"
 
 namespace hb::search {
+namespace {
+
+// The ranks of a set's options, ascending: compares sets in a canonical order.
+std::vector<int> ranked(const OptionSet& set, const std::vector<int>& rank) {
+  std::vector<int> out;
+  for (int option : set) out.push_back(rank.at(static_cast<std::size_t>(option)));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
 
 double total_weight(const OptionSet& set, const std::vector<double>& weights) {
   double total = 0;
@@ -16,7 +27,7 @@ double total_weight(const OptionSet& set, const std::vector<double>& weights) {
 
 std::optional<std::vector<OptionSet>> minimal_transversals(const std::vector<OptionSet>& sets,
                                                            const std::vector<double>& weights,
-                                                           std::size_t limit) {
+                                                           std::size_t limit, const std::vector<int>& rank) {
   // Berge's incremental algorithm: extend every transversal of the sets so
   // far that misses the next set by each of its options, keep the minimal.
   std::vector<OptionSet> current{{}};
@@ -49,7 +60,8 @@ std::optional<std::vector<OptionSet>> minimal_transversals(const std::vector<Opt
     const double wb = total_weight(b, weights);
     if (wa != wb) return wa < wb;
     if (a.size() != b.size()) return a.size() < b.size();
-    return a < b;
+    if (rank.empty()) return a < b;
+    return ranked(a, rank) < ranked(b, rank);
   });
   return current;
 }

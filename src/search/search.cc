@@ -22,6 +22,8 @@ const char* phase_name(Phase phase) {
     case Phase::Search: return "search";
     case Phase::Confirm: return "confirm";
     case Phase::Safe: return "safe";
+    case Phase::Context: return "context";
+    case Phase::Explain: return "explain";
   }
   return "?";
 }
@@ -109,21 +111,73 @@ class UnresolvedPredicate : public Predicate {
   std::vector<std::pair<OptionSet, Verdict>> m_memory;
 };
 
+// "Does the kept culprit set pass with these other kept options?", over
+// positions into `others` (kept options in key order), for find_culprit_set:
+// bad = passes. Assumes more kept options never make it fail again.
+class PassesWith : public Predicate {
+ public:
+  PassesWith(SetTester& tester, OptionSet culprit, std::vector<int> others)
+      : m_tester(tester), m_culprit(std::move(culprit)), m_others(std::move(others)) {}
+
+  OptionSet options(const OptionSet& positions) const {
+    OptionSet set = m_culprit;
+    for (int p : positions) set.push_back(m_others.at(static_cast<std::size_t>(p)));
+    return normalized(set);
+  }
+
+  Verdict test(const OptionSet& positions, Phase) override {
+    if (auto k = known(positions)) return *k;
+    const Verdict v = m_tester.test_exact(options(positions), Phase::Explain);
+    if (v == Verdict::Unresolved) return v;
+    const Verdict bad = v == Verdict::Pass ? Verdict::Fail : Verdict::Pass;
+    m_memory.emplace_back(positions, bad);
+    return bad;
+  }
+
+  std::optional<Verdict> known(const OptionSet& positions) const override {
+    const SetStats s = m_tester.stats(options(positions));
+    if (s.fails > 0) return Verdict::Pass;
+    if (s.passes >= m_tester.repeats()) return Verdict::Fail;
+    for (const auto& [set, v] : m_memory) {
+      if (v == Verdict::Fail && is_subset_of(set, positions)) return Verdict::Fail;
+      if (v == Verdict::Pass && is_subset_of(positions, set)) return Verdict::Pass;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  SetTester& m_tester;
+  OptionSet m_culprit;
+  std::vector<int> m_others;
+  std::vector<std::pair<OptionSet, Verdict>> m_memory;
+};
+
 class Engine {
  public:
   Engine(Oracle& oracle, int option_count, const SearchConfig& config, Strategy& strategy)
       : m_config(config), m_strategy(strategy), m_tester(oracle, option_count, config),
-        m_option_count(option_count) {
+        m_option_count(option_count), m_weights(config.weights) {
     m_result.strategy = config.strategy;
     m_result.option_count = option_count;
+    // Canonical order: by key, then index (only for equal keys).
+    std::vector<int> order = all_options(option_count);
+    if (!config.keys.empty()) {
+      std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return config.keys[a] < config.keys[b]; });
+    }
+    m_rank.assign(static_cast<std::size_t>(option_count), 0);
+    for (int i = 0; i < option_count; ++i) m_rank[static_cast<std::size_t>(order[i])] = i;
   }
 
   SearchResult run() {
     try {
       if (check_baseline() && check_full() && (!m_flaky || recheck_baseline())) {
+        learn_weights();
         for (int restarts = 0;; ++restarts) {
           try {
             search();
+            // Inside the loop: a restored line seen both passing and failing
+            // is a contradiction too (flaky), and the search restarts.
+            in_context();
             break;
           } catch (const Contradiction& c) {
             if (restarts >= kMaxRestarts) {
@@ -135,6 +189,7 @@ class Engine {
             if (!recheck_baseline()) break;
           }
         }
+        explain_kept();
       }
     } catch (const BudgetExhausted&) {
       stop(SearchStatus::Unresolved,
@@ -328,7 +383,7 @@ class Engine {
   void search() {
     m_culprits.clear();
     for (;;) {
-      const auto transversals = minimal_transversals(m_culprits, m_config.weights, 2048);
+      const auto transversals = minimal_transversals(m_culprits, m_weights, 2048, m_rank);
       if (!transversals) {
         stop(SearchStatus::Unresolved, "too many ways to remove the " + std::to_string(m_culprits.size()) +
                                            " culprit sets found to check them all");
@@ -442,6 +497,8 @@ class Engine {
     m_result.culprits = m_culprits;
     m_result.removal = removal;
     m_result.safe_set = safe;
+    m_result.removals.clear();
+    m_result.restored.clear();
     for (const auto& t : m_tester.log()) {
       if (t.options == safe && t.outcome.verdict == Verdict::Pass) m_result.safe_trial = t.index;
     }
@@ -462,14 +519,129 @@ class Engine {
     if (m_strategy.finds_all() && !all_decided) {
       note("some ways of removing the culprits could not be decided: other culprit sets may exist");
     }
+    set_summary();
+  }
+
+  void set_summary() {
     std::string summary = std::to_string(m_culprits.size()) + " culprit set(s); remove " +
-                          format_set(removal) + ", keep " + std::to_string(safe.size()) + " option(s)";
+                          format_set(m_result.removal) + ", keep " + std::to_string(m_result.safe_set.size()) +
+                          " option(s)";
+    if (!m_result.restored.empty()) summary += " (" + format_set(m_result.restored) + " kept in context)";
     if (!m_result.undecided.empty()) {
       stop(SearchStatus::Unresolved, summary + "; options " + format_set(m_result.undecided) +
                                          " could not be decided (trials with them are unresolved)");
     } else {
       stop(SearchStatus::Found, summary);
     }
+  }
+
+  void learn_weights() {
+    if (!m_config.weigh) return;
+    std::vector<double> learned = m_config.weigh(m_tester.log());
+    if (learned.size() == static_cast<std::size_t>(m_option_count)) m_weights = std::move(learned);
+  }
+
+  double weight(int option) const {
+    return static_cast<std::size_t>(option) < m_weights.size() ? m_weights[option] : 1.0;
+  }
+
+  int last_run(const OptionSet& set, Verdict verdict) const {
+    int index = -1;
+    for (const auto& t : m_tester.log()) {
+      if (t.options == set && t.outcome.verdict == verdict) index = t.index;
+    }
+    return index;
+  }
+
+  // Step 2 of search.h: add back each removed option, most valuable first,
+  // while the template passes; repeat until none comes back.
+  void in_context() {
+    if (m_result.safe_trial < 0 || m_result.removal.empty()) return;
+    const int runs_before = m_tester.run_count();
+    OptionSet safe = m_result.safe_set;
+    // In flaky mode a line comes back only after as many passes as would show
+    // a failure rate of min_failure_rate with the requested confidence: the
+    // full set's rate, which sets repeats(), adds up several flaky lines and
+    // overstates each one's.
+    const int repeats = m_tester.repeats();
+    if (m_flaky) {
+      m_tester.set_repeats(std::max(
+          repeats, repeats_for_rate(m_config.min_failure_rate, m_config.confidence, m_config.max_repeats)));
+    }
+    if (m_config.context) {
+      std::vector<int> order = m_result.removal;
+      std::sort(order.begin(), order.end(), [&](int a, int b) {
+        if (weight(a) != weight(b)) return weight(a) > weight(b);
+        return m_rank[a] < m_rank[b];
+      });
+      std::map<int, OptionSet> failed_beside;  // option -> the safe set it last failed (or stayed unresolved) with
+      for (bool added = true; added;) {
+        added = false;
+        for (int option : order) {
+          if (contains(safe, option)) continue;
+          if (auto it = failed_beside.find(option); it != failed_beside.end() && it->second == safe) continue;
+          const OptionSet with = set_union(safe, {option});
+          if (m_tester.test_exact(with, Phase::Context) == Verdict::Pass) {
+            confirm_restored(with);
+            safe = with;
+            added = true;
+          } else {
+            failed_beside[option] = safe;
+          }
+        }
+      }
+    }
+    m_tester.set_repeats(repeats);
+    m_result.context_trials = m_tester.run_count() - runs_before;
+    m_result.restored = set_minus(safe, m_result.safe_set);
+    m_result.safe_set = safe;
+    m_result.removal = set_minus(m_result.removal, m_result.restored);
+    if (!m_result.restored.empty()) m_result.safe_trial = last_run(safe, Verdict::Pass);
+    std::erase_if(m_result.removals, [&](const Removal& r) { return contains(m_result.restored, r.option); });
+    m_result.maximal = true;
+    for (auto& r : m_result.removals) {
+      const OptionSet with = set_union(safe, {r.option});
+      r.add_back_trial = m_tester.stats(with).fails > 0 ? last_run(with, Verdict::Fail) : -1;
+      if (r.add_back_trial < 0) m_result.maximal = false;
+    }
+    if (m_config.context && !m_result.maximal) {
+      note("some removed options could not be added back to the safe set decisively: it may not be 1-maximal");
+    }
+    if (m_result.status == SearchStatus::Found || !m_result.undecided.empty()) set_summary();
+  }
+
+  // In deterministic mode one pass decides, but a pass where a subset was
+  // seen failing is where a flaky failure hides (or a relaxation works):
+  // rerun it confirm_runs times; a failure there means flaky, restart.
+  void confirm_restored(const OptionSet& with) {
+    if (m_flaky || m_tester.known(with) != Verdict::Fail) return;
+    for (int i = 0; i < m_config.confirm_runs; ++i) {
+      if (m_tester.run_once(with, Phase::Context).verdict == Verdict::Fail) throw Contradiction(with, with);
+    }
+  }
+
+  // Step 3 of search.h: what each culprit set kept in the template passes with.
+  void explain_kept() {
+    if (!m_config.explain_kept || m_result.safe_trial < 0) return;
+    const int runs_before = m_tester.run_count();
+    for (const auto& culprit : m_result.culprits) {
+      if (!is_subset_of(culprit, m_result.safe_set)) continue;
+      std::vector<int> others = set_minus(m_result.safe_set, culprit);
+      std::sort(others.begin(), others.end(), [&](int a, int b) { return m_rank[a] < m_rank[b]; });
+      KeptCulprit kept;
+      kept.culprit = culprit;
+      PassesWith predicate(m_tester, culprit, others);
+      const CulpritSearch found =
+          find_culprit_set(predicate, {}, all_options(static_cast<int>(others.size())));
+      if (found.culprit) {
+        kept.passes_with = set_minus(predicate.options(*found.culprit), culprit);
+        kept.trial = last_run(predicate.options(*found.culprit), Verdict::Pass);
+      } else {
+        note("could not find what " + format_set(culprit) + " passes with: " + found.stuck);
+      }
+      m_result.kept.push_back(std::move(kept));
+    }
+    m_result.explain_trials = m_tester.run_count() - runs_before;
   }
 
   void finish() {
@@ -491,6 +663,7 @@ class Engine {
       const auto [fails, passes] = pooled();
       m_result.confidence = 1.0 - miss_probability(fails, passes, m_tester.repeats());
     }
+    m_result.weights = m_weights;
     if (m_result.message.empty()) m_result.message = status_name(m_result.status);
   }
 
@@ -498,6 +671,8 @@ class Engine {
   Strategy& m_strategy;
   SetTester m_tester;
   int m_option_count;
+  std::vector<double> m_weights;
+  std::vector<int> m_rank;  // each option's place in the canonical order (keys)
   SearchResult m_result;
   OptionSet m_universe;
   std::vector<OptionSet> m_culprits;
@@ -515,6 +690,9 @@ SearchResult run_search(Oracle& oracle, int option_count, const SearchConfig& co
   if (option_count < 0) throw std::invalid_argument("negative option count");
   if (!config.weights.empty() && config.weights.size() != static_cast<std::size_t>(option_count)) {
     throw std::invalid_argument("weights must have one entry per option");
+  }
+  if (!config.keys.empty() && config.keys.size() != static_cast<std::size_t>(option_count)) {
+    throw std::invalid_argument("keys must have one entry per option");
   }
   if (!(config.confidence > 0.0 && config.confidence < 1.0)) {
     throw std::invalid_argument("confidence must be between 0 and 1");

@@ -60,12 +60,42 @@
 //   miss culprit sets that the chosen removal already defuses; only bisect
 //   guarantees all of them.
 //
-// Result, from the template's point of view: the removal set is a smallest
-// set of options (by total weight; weights default to 1, and a higher weight
-// means more valuable hardening to keep) that contains at least one option of
-// every culprit set; the safe set is everything else, and it is verified by a
-// trial that passed. Each removed option says why: it fails alone, or only
-// together with which other options.
+// Culprit sets are true facts about the service ("IPAddressDeny=any fails
+// alone"), found under the monotone assumption above. The template's answer is
+// computed in the template's own context, because templates hold relaxations
+// (IPAddressAllow= beside IPAddressDeny=, ReadWritePaths= beside
+// ProtectSystem=strict, StateDirectory= creating what ReadWritePaths= names):
+// there failures are not monotone, and {A} failing says nothing about
+// template - {B} failing.
+//
+//   1. Hitting set. A smallest set of options (by total weight; weights
+//      default to 1, a higher weight means more valuable hardening to keep;
+//      ties broken by SearchConfig::keys, not by line order) that contains at
+//      least one option of every culprit set. The rest passed a trial.
+//   2. Context (SearchConfig::context). Each removed option, most valuable
+//      first (weight, then key), is added back to the passing template,
+//      judged by its own runs only (SetTester::test_exact: no inference from
+//      other sets, repeats at the requested confidence in flaky mode) and kept
+//      when the template still passes. Rounds repeat until no option comes
+//      back, so every option still removed FAILED beside the final safe set:
+//      the safe set is 1-maximal, proven by trials (Removal::add_back_trial,
+//      SearchResult::maximal). What it costs: one trial (r in flaky mode) per
+//      removed option, none when that set already ran (a single removed
+//      option: safe + it is the full set), plus one per earlier rejected
+//      option after each option that came back. What it buys: the removal no
+//      longer drops hardening that only fails without its relaxation, and it
+//      depends on the lines' weights and keys, not on their order.
+//   3. Explain (SearchConfig::explain_kept). For each culprit set the search
+//      found that the safe set keeps (it fails alone, yet passes in this
+//      template), a smallest set of kept options it passes with, by binary
+//      search over the kept options in key order: about |with| * log2(kept)
+//      trials, assuming more kept relaxations never hurt. That is the line
+//      "IPAddressDeny=any fails alone; passes with IPAddressAllow=127.0.0.0/8".
+//      Only culprit sets the search ran are known to fail alone: a kept line
+//      the search never tried alone is not tested alone.
+//
+// Each removed option says why: it fails alone, or only together with which
+// other options, and the trial where adding it back failed.
 #include <functional>
 #include <string>
 #include <vector>
@@ -74,7 +104,7 @@
 
 namespace hb::search {
 
-enum class Phase { Baseline, Full, Search, Confirm, Safe };
+enum class Phase { Baseline, Full, Search, Confirm, Safe, Context, Explain };
 const char* phase_name(Phase phase);
 
 // One run of the oracle.
@@ -110,6 +140,16 @@ struct SearchConfig {
   // the verdicts are the same as one at a time, the wall time shorter.
   int jobs = 1;
   std::vector<double> weights;   // per option, empty = all 1; size must be n otherwise
+  // Per option, a stable identity (the line's text) that breaks ties between
+  // equal weights, so the answer does not depend on the order of the lines;
+  // empty = by index. Size must be n otherwise.
+  std::vector<std::string> keys;
+  // Weights learned from the runs so far, asked once the full set has failed
+  // (the job reads each line's systemd-analyze security contribution from the
+  // baseline's and the full set's trials); an empty answer keeps `weights`.
+  std::function<std::vector<double>(const std::vector<TrialRecord>&)> weigh;
+  bool context = true;        // step 2 above: the safe set made 1-maximal by trials
+  bool explain_kept = true;   // step 3 above: what each kept culprit passes with
   std::function<void(const TrialRecord&)> on_trial;  // progress, after each run
 };
 
@@ -127,6 +167,15 @@ struct Removal {
   int option = 0;
   bool fails_alone = false;                 // {option} is a culprit set
   std::vector<OptionSet> together_with;     // for each other culprit set with it: the rest of it
+  int add_back_trial = -1;                  // a failing run of safe_set + option; -1 if not run
+};
+
+// A culprit set the safe template keeps: it fails on its own, and passes with
+// `passes_with` (kept options, a smallest such set found).
+struct KeptCulprit {
+  OptionSet culprit;
+  OptionSet passes_with;
+  int trial = -1;  // a passing run of culprit + passes_with; -1 when not found
 };
 
 struct UnresolvedTrial {
@@ -146,6 +195,12 @@ struct SearchResult {
   OptionSet safe_set;                // options to keep; passed its trial when safe_trial >= 0
   int safe_trial = -1;               // index of a passing run of safe_set, -1 if none
   std::vector<Removal> removals;     // one per option of `removal`, same order
+  OptionSet restored;                // removed by the hitting set, added back by the context step
+  std::vector<KeptCulprit> kept;     // culprit sets inside safe_set, with what they pass with
+  bool maximal = false;              // every removed option failed beside safe_set (context step)
+  int context_trials = 0;            // oracle runs of the context step
+  int explain_trials = 0;            // oracle runs of the explain step
+  std::vector<double> weights;       // the weights used (config's or learned), empty = all 1
   OptionSet undecided;               // options set aside because trials with them stay UNRESOLVED
   bool complete = false;             // true when every culprit set is proven found (bisect)
 

@@ -130,6 +130,24 @@ Verdict SetTester::retest(const OptionSet& set, Phase phase, int runs) {
   return Verdict::Pass;
 }
 
+Verdict SetTester::test_exact(const OptionSet& set, Phase phase) {
+  int unresolved_now = 0;
+  for (;;) {
+    const SetStats s = stats(set);
+    if (s.fails > 0) return Verdict::Fail;
+    if (s.passes >= m_repeats) return Verdict::Pass;
+    const int run = s.passes + s.fails + s.unresolved + 1;
+    const int count = m_config.jobs > 1 ? std::min(m_config.jobs, m_repeats - s.passes) : 1;
+    const std::vector<Outcome> outcomes =
+        count > 1 ? run_batch(set, phase, count, run) : std::vector<Outcome>{run_raw(set, phase, run)};
+    for (const auto& o : outcomes) {
+      if (o.verdict == Verdict::Unresolved) ++unresolved_now;
+    }
+    if (stats(set).fails > 0) return Verdict::Fail;
+    if (unresolved_now > m_config.unresolved_retries) return Verdict::Unresolved;
+  }
+}
+
 Outcome SetTester::rerun_failing(const OptionSet& set, Phase phase) {
   Outcome outcome = run_once(set, phase);
   if (outcome.verdict == Verdict::Pass && stats(set).fails > 0) throw Contradiction(set, set);

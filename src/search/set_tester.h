@@ -65,6 +65,11 @@ class SetTester : public Predicate {
   // Runs `set` up to `runs` more times whatever memory says, stopping at its
   // first failure (which throws Contradiction when a trusted pass contains it).
   Verdict retest(const OptionSet& set, Phase phase, int runs);
+  // This exact set, judged only by its own runs (no inference from other
+  // sets, no contradiction): FAIL once it has failed, PASS after `repeats()`
+  // passes. For questions where failures are not monotone (the template's
+  // context: does IPAddressDeny= pass beside IPAddressAllow=?).
+  Verdict test_exact(const OptionSet& set, Phase phase);
   // run_once() of a set seen failing; throws Contradiction when it passes.
   Outcome rerun_failing(const OptionSet& set, Phase phase);
 

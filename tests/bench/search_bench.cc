@@ -1,7 +1,11 @@
 // Trial counts of each search strategy on fake oracles: one culprit, two
 // independent culprits, one pair that only fails together, and one culprit
 // failing 30% of the time (confidence 0.95). Averaged over seeds, with the
-// culprits at random positions. Prints a table; see search_trials.sh.
+// culprits at random positions. Then non-monotone templates (a line that
+// fails unless a relaxation is applied, as IPAddressDeny= beside
+// IPAddressAllow=): the trials of the context step (search.h, step 2) and of
+// the explain step (step 3), against the same search without them. Prints a
+// table; see search_trials.sh.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +26,7 @@ struct Scenario {
   int culprits;     // options drawn
   bool pair;        // the options form one pair rule
   double probability;
+  int relaxed = 0;  // non-monotone: this many more lines fail unless their own relaxation line is applied
 };
 
 struct Cell {
@@ -42,7 +47,55 @@ std::vector<FakeRule> make_rules(const Scenario& s, int n, std::mt19937_64& rng)
   } else {
     for (int o : picked) rules.push_back({{o}, s.probability, false});
   }
+  // "A fails unless B", A and B distinct and outside the culprits.
+  for (int i = 0; i < s.relaxed; ++i) {
+    int a = 0, b = 0;
+    do {
+      a = std::uniform_int_distribution<int>(0, n - 1)(rng);
+      b = std::uniform_int_distribution<int>(0, n - 1)(rng);
+    } while (a == b || contains(picked, a) || contains(picked, b));
+    picked = normalized(set_union(picked, {a, b}));
+    rules.push_back({{a}, s.probability, false, {b}});
+  }
   return rules;
+}
+
+struct ContextCell {
+  double runs = 0;         // mean oracle runs, all steps
+  double context = 0;      // of which the context step
+  double explain = 0;      // of which the explain step
+  double removed = 0;      // mean lines removed
+  double runs_without = 0; // the same search without context and explain
+  double removed_without = 0;
+  double maximal = 0;      // share of seeds whose answer is 1-maximal against the truth
+};
+
+ContextCell measure_context(const Scenario& s, int n, int seeds) {
+  ContextCell cell;
+  for (int seed = 1; seed <= seeds; ++seed) {
+    std::mt19937_64 rng(seed * 7919 + n);
+    const auto rules = make_rules(s, n, rng);
+    FakeOracle oracle(rules, seed);
+    SearchConfig config;
+    const SearchResult r = run_search(oracle, n, config);
+    cell.runs += r.trial_count;
+    cell.context += r.context_trials;
+    cell.explain += r.explain_trials;
+    cell.removed += static_cast<double>(r.removal.size());
+    bool maximal = r.status == SearchStatus::Found && !oracle.can_fail(r.safe_set);
+    for (int o : r.removal) maximal &= oracle.can_fail(set_union(r.safe_set, {o}));
+    cell.maximal += maximal;
+    FakeOracle plain(rules, seed);
+    config.context = false;
+    config.explain_kept = false;
+    const SearchResult w = run_search(plain, n, config);
+    cell.runs_without += w.trial_count;
+    cell.removed_without += static_cast<double>(w.removal.size());
+  }
+  for (double* v : {&cell.runs, &cell.context, &cell.explain, &cell.removed, &cell.runs_without,
+                    &cell.removed_without, &cell.maximal})
+    *v /= seeds;
+  return cell;
 }
 
 Cell measure(const std::string& strategy, const Scenario& s, int n, int seeds, int confirm_runs) {
@@ -103,5 +156,31 @@ int main(int argc, char** argv) {
   std::printf("\n%-38s", "linear: n+2");
   for (int n : sizes) std::printf(" | %7d %16s", n + 2, "");
   std::printf("\n");
+
+  // Non-monotone templates: what the template's answer in context costs.
+  const std::vector<Scenario> relaxed = {
+      {"1 culprit", 1, false, 1.0, 0},
+      {"1 c + 1 A!B", 1, false, 1.0, 1},
+      {"1 c + 2 A!B", 1, false, 1.0, 2},
+      {"2 indep + 1 A!B", 2, false, 1.0, 1},
+      {"1 c + 1 A!B @50%", 1, false, 0.5, 1},
+  };
+  std::printf("\nnon-monotone templates (bisect; 'A!B' = a line failing unless its relaxation B is applied):\n");
+  std::printf("runs = all trials [context step + explain step]; without = the same search with no context\n");
+  std::printf("or explain step; removed = lines removed with / without; 1-max = share 1-maximal vs the truth\n\n");
+  std::printf("%-18s", "scenario");
+  for (int n : sizes) std::printf(" | n=%-2d runs [ctx+exp] w/o  removed    1-max", n);
+  std::printf("\n");
+  for (const auto& s : relaxed) {
+    std::printf("%-18s", s.name);
+    for (int n : sizes) {
+      const ContextCell c = measure_context(s, n, seeds);
+      std::printf(" | %6.1f [%3.1f+%3.1f] %5.1f %3.1f/%3.1f %5.0f%%", c.runs, c.context, c.explain, c.runs_without,
+                  c.removed, c.removed_without, 100 * c.maximal);
+    }
+    std::printf("\n");
+  }
+  std::printf("\nexpected: the context step costs about one trial per removed line (none for a single removed\n");
+  std::printf("line: adding it back is the full set, already run); explain about log2 n per kept culprit.\n");
   return 0;
 }

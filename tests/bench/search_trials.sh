@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prints the search benchmark table (trial counts per strategy). Builds
+# Prints the search benchmark table (trial counts per strategy, then the
+# non-monotone rows: the trials the context and explain steps cost). Builds
 # nothing: runs the benchmark binary given as $1.
 #   tests/bench/search_trials.sh [path/to/search_bench] [seeds]
 set -euo pipefail

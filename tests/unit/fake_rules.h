@@ -422,8 +422,10 @@ inline Rule killed_by_sigsys_if(const std::string& line, const std::string& sysc
 inline Rule killed_by_sigsys_unless_allowed(const std::string& syscall) {
   if (!options::syscall_number(syscall)) fake_detail::complain("libseccomp does not know the syscall " + syscall);
   return Rule([syscall](const FakeContainer& c) -> std::optional<FakeTrial> {
-    for (const auto* d : c.in_effect_with_key("SystemCallFilter"))
-      if (!options::syscall_filter_allows(d->value, syscall)) return outcome::killed_by_sigsys(syscall);
+    // All the unit's SystemCallFilter= lines, merged as systemd does.
+    std::vector<std::string> values;
+    for (const auto* d : c.in_effect_with_key("SystemCallFilter")) values.push_back(d->value);
+    if (!options::syscall_filter_lines_allow(values, syscall)) return outcome::killed_by_sigsys(syscall);
     return std::nullopt;
   });
 }

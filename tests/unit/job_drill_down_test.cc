@@ -21,9 +21,9 @@ trial::TrialPlan plan() {
   return p;
 }
 
-// sed needs fchown: any allowed group that contains it fixes the service;
-// the smallest such group is the one to add.
-TEST(JobDrillDown, AllowListAddsTheSmallestGroupThatFixesIt) {
+// sed needs fchown: the fewest calls to add is fchown itself, not a group
+// that holds it, found from the SIGSYS and verified by a passing trial.
+TEST(JobDrillDown, AllowListAddsTheSyscallTheSigsysNames) {
   FakeRuntime fake;
   fake.rule = rules::killed_by_sigsys_unless_allowed("fchown");
   trial::TrialRunner runner(fake, plan());
@@ -33,10 +33,69 @@ TEST(JobDrillDown, AllowListAddsTheSmallestGroupThatFixesIt) {
   ASSERT_TRUE(result);
   ASSERT_EQ(result->search.status, search::SearchStatus::Found) << result->search.message;
   EXPECT_TRUE(result->allow_list);
-  EXPECT_EQ(result->changed, std::vector<std::string>{"@chown"});
-  EXPECT_EQ(result->relaxed.value, "@default @basic-io @file-system @chown");
+  EXPECT_EQ(result->changed, std::vector<std::string>{"fchown"});
+  EXPECT_EQ(result->relaxed.value, "@default @basic-io @file-system fchown");
+  ASSERT_EQ(result->fix.size(), 1u);
+  EXPECT_EQ(result->fix[0].line(), "SystemCallFilter=@default @basic-io @file-system fchown");
+  // The original failed on fchown, the fix passed: two trials.
+  ASSERT_EQ(result->trials.size(), 2u);
+  EXPECT_EQ(result->verified_trial, 1);
+  EXPECT_EQ(result->trials[1].verdict, trial::Verdict::Pass);
   // The rest of the safe template stayed applied in every trial.
   for (const auto& dropin : fake.dropins) EXPECT_NE(dropin.find("NoNewPrivileges=yes"), std::string::npos);
+}
+
+// The case: fchown is in both @chown and @privileged; the smallest
+// fix keeps the deny list and re-allows one call with a later line.
+TEST(JobDrillDown, DenyListReallowsOneSyscallWithALaterLine) {
+  FakeRuntime fake;
+  fake.rule = rules::killed_by_sigsys_unless_allowed("fchown");
+  trial::TrialRunner runner(fake, plan());
+  options::Directive culprit{"Service", "SystemCallFilter", "~@chown @privileged"};
+  auto result = drill_down(runner, {}, culprit, {}, silent);
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->search.status, search::SearchStatus::Found) << result->search.message;
+  EXPECT_TRUE(result->reallow);
+  EXPECT_EQ(result->changed, std::vector<std::string>{"fchown"});
+  ASSERT_EQ(result->fix.size(), 2u);
+  EXPECT_EQ(result->fix[0].line(), "SystemCallFilter=~@chown @privileged");
+  EXPECT_EQ(result->fix[1].line(), "SystemCallFilter=fchown");
+  EXPECT_EQ(result->relaxed.line(), "SystemCallFilter=fchown");
+  ASSERT_GE(result->verified_trial, 0);
+  EXPECT_EQ(result->trials.at(static_cast<size_t>(result->verified_trial)).verdict, trial::Verdict::Pass);
+  EXPECT_EQ(result->summary(),
+            "SystemCallFilter=~@chown @privileged -> re-allow fchown (verified): "
+            "SystemCallFilter=~@chown @privileged + SystemCallFilter=fchown");
+}
+
+TEST(JobDrillDown, DenyListWithoutASigsysSearchesSingleSyscalls) {
+  // The service fails (no kill record) while fchown is denied.
+  FakeRuntime fake;
+  fake.rule = hb::testing::Rule([](const hb::testing::FakeContainer& c) -> std::optional<hb::testing::FakeTrial> {
+    std::vector<std::string> values;
+    for (const auto* d : c.in_effect_with_key("SystemCallFilter")) values.push_back(d->value);
+    if (!options::syscall_filter_lines_allow(values, "fchown")) return rules::outcome::service_fails("EPERM");
+    return std::nullopt;
+  });
+  trial::TrialRunner runner(fake, plan());
+  options::Directive culprit{"Service", "SystemCallFilter", "~@chown"};
+  auto result = drill_down(runner, {}, culprit, {}, silent);
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->search.status, search::SearchStatus::Found) << result->search.message;
+  EXPECT_EQ(result->changed, std::vector<std::string>{"fchown"});
+  ASSERT_EQ(result->fix.size(), 2u);
+  EXPECT_EQ(result->fix[1].line(), "SystemCallFilter=fchown");
+  ASSERT_GE(result->verified_trial, 0);
+  EXPECT_EQ(result->trials.at(static_cast<size_t>(result->verified_trial)).verdict, trial::Verdict::Pass);
+}
+
+TEST(JobDrillDown, SyscallFilterLinesMergeAsSystemdDoes) {
+  EXPECT_FALSE(options::syscall_filter_lines_allow({"~@chown @privileged"}, "fchown"));
+  EXPECT_TRUE(options::syscall_filter_lines_allow({"~@chown @privileged", "fchown"}, "fchown"));
+  EXPECT_FALSE(options::syscall_filter_lines_allow({"~@chown @privileged", "fchown"}, "chown"));
+  EXPECT_FALSE(options::syscall_filter_lines_allow({"@basic-io"}, "fchown"));
+  EXPECT_TRUE(options::syscall_filter_lines_allow({"@basic-io", "fchown"}, "fchown"));
+  EXPECT_FALSE(options::syscall_filter_lines_allow({"@basic-io @chown", "~fchown"}, "fchown"));
 }
 
 TEST(JobDrillDown, DenyListDropsTheElementThatBreaks) {

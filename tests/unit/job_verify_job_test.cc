@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "scenario/loader.h"
 #include "util/error.h"
 
 namespace hb::job {
@@ -51,6 +54,55 @@ TEST(JobVerifyJob, NoAnswerIsUndecidedEvenWithMatchingPartialCulprits) {
     EXPECT_EQ(outcome.verdict, VerifyVerdict::Undecided) << search::status_name(status);
     EXPECT_EQ(outcome.found, (CulpritSets{{"A=yes"}}));
   }
+}
+
+TEST(JobVerifyJob, ExpectRemovalIsCheckedWhenStated) {
+  // A fails alone, B fails unless C: the template keeps B beside C.
+  scenario::Scenario s = demo("context", {{"A=yes"}, {"B=yes"}});
+  search::SearchResult result = found({{0}, {1}});
+  result.removal = {0};
+  EXPECT_EQ(judge_verify(s, result).verdict, VerifyVerdict::Ok);  // not stated: culprits only
+  s.expect_removal = std::vector<std::string>{"A=yes"};
+  VerifyOutcome outcome = judge_verify(s, result);
+  EXPECT_EQ(outcome.verdict, VerifyVerdict::Ok);
+  EXPECT_EQ(outcome.found_removal, std::vector<std::string>{"A=yes"});
+  // The hitting set of the culprits (A and B) is the wrong answer now.
+  result.removal = {0, 1};
+  outcome = judge_verify(s, result);
+  EXPECT_EQ(outcome.verdict, VerifyVerdict::Wrong);
+  EXPECT_EQ(outcome.found_removal, (std::vector<std::string>{"A=yes", "B=yes"}));
+}
+
+// Every library scenario states both answers, and its expected removal is
+// made of its culprits' lines (a line no culprit set holds never goes).
+TEST(JobVerifyJob, LibraryScenariosStateTheirRemoval) {
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(HARDBISECT_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    const scenario::Scenario s = scenario::load_scenario_file(entry.path().string());
+    ++count;
+    ASSERT_TRUE(s.expect_removal) << s.name;
+    EXPECT_FALSE(s.expect_removal->empty()) << s.name;
+    for (const auto& line : *s.expect_removal) {
+      bool in_culprit = false;
+      for (const auto& set : s.expect_culprits) in_culprit |= std::find(set.begin(), set.end(), line) != set.end();
+      EXPECT_TRUE(in_culprit) << s.name << ": " << line;
+    }
+  }
+  EXPECT_GE(count, 14);
+}
+
+TEST(JobVerifyJob, ExpectRemovalNamesOptionsOfTheScenario) {
+  const std::string yaml =
+      "service: {unit: a.service}\nworkload: {command: 'true'}\noptions: [NoNewPrivileges=yes, PrivateTmp=yes]\n"
+      "expect_culprits: [[NoNewPrivileges=yes]]\nexpect_removal: [NoNewPrivileges=yse]\n";
+  EXPECT_THROW(scenario::load_scenario_string(yaml, "x.yaml"), UserError);
+  const scenario::Scenario s =
+      scenario::load_scenario_string("service: {unit: a.service}\nworkload: {command: 'true'}\n"
+                                     "options: [NoNewPrivileges=yes, PrivateTmp=yes]\nexpect_removal: [NoNewPrivileges=yes]\n",
+                                     "x.yaml");
+  ASSERT_TRUE(s.expect_removal);
+  EXPECT_EQ(*s.expect_removal, std::vector<std::string>{"NoNewPrivileges=yes"});
 }
 
 TEST(JobVerifyJob, VerdictNames) {

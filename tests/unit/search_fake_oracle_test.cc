@@ -41,6 +41,21 @@ TEST(SearchFakeOracle, FailsIffARuleIsASubset) {
   EXPECT_FALSE(oracle.can_fail({2, 9}));
 }
 
+TEST(SearchFakeOracle, UnlessMakesARuleNonMonotone) {
+  const auto rules = parse_fake_rules("0!3|1,2!4,5@0.5");
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[0].unless, (OptionSet{3}));
+  EXPECT_EQ(rules[1].options, (OptionSet{1, 2}));
+  EXPECT_EQ(rules[1].unless, (OptionSet{4, 5}));
+  EXPECT_EQ(format_fake_rules(rules), "0!3|1,2!4,5@0.5");
+  FakeOracle oracle(parse_fake_rules("0!3"));
+  EXPECT_EQ(oracle.test({0}).verdict, Verdict::Fail);          // IPAddressDeny=any alone
+  EXPECT_EQ(oracle.test({0, 3}).verdict, Verdict::Pass);       // beside IPAddressAllow=
+  EXPECT_EQ(oracle.test({0, 1, 2}).verdict, Verdict::Fail);
+  EXPECT_TRUE(oracle.can_fail({0, 1}));
+  EXPECT_FALSE(oracle.can_fail({0, 1, 3}));
+}
+
 TEST(SearchFakeOracle, UnresolvedWinsOverFailure) {
   FakeOracle oracle(parse_fake_rules("0|?3"));
   const Outcome o = oracle.test({0, 3});
