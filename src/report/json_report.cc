@@ -51,8 +51,23 @@ nlohmann::json trial_to_json(const std::string& label, const trial::TrialResult&
       {"exposure", util::json_or_null(result.exposure)},
       {"notes", result.notes},
       {"elapsed_ms", result.elapsed.count()},
+      {"findings", findings_to_json(result.findings)},
       {"evidence", evidence},
   };
+}
+
+nlohmann::json findings_to_json(const std::vector<trial::Finding>& findings) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& f : findings)
+    out.push_back({{"line", f.line},
+                   {"ignored", f.ignored},
+                   {"whole_line", f.whole_line()},
+                   {"why", f.why},
+                   {"corrected", f.corrected},
+                   {"advice", f.advice},
+                   {"systemd", f.systemd > 0 ? nlohmann::json(f.systemd) : nlohmann::json(nullptr)},
+                   {"messages", f.messages}});
+  return out;
 }
 
 nlohmann::json report_envelope(const std::string& command) {

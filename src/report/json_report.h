@@ -12,6 +12,10 @@ const char* verdict_name(search::Verdict verdict);  // "pass", "fail", "unresolv
 // One trial: its options, verdict, cause, reason, timings and evidence.
 nlohmann::json trial_to_json(const std::string& label, const trial::TrialResult& result);
 
+// The JSON `findings` array: line, ignored, whole_line, why, corrected,
+// advice, systemd (version), messages.
+nlohmann::json findings_to_json(const std::vector<trial::Finding>& findings);
+
 // Envelope common to every report: tool, version, command.
 nlohmann::json report_envelope(const std::string& command);
 

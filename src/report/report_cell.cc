@@ -199,6 +199,9 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
       break;
   }
   cell.reason = summary_message(in);
+  cell.findings = in.findings;
+  if (!in.findings.empty())
+    cell.reason += fmt::format("; {} line(s) systemd ignores in whole or part", in.findings.size());
   int full_fail = first_trial(in, search::Phase::Full, search::Verdict::Fail);
   if (full_fail >= 0 && !in.trials[static_cast<size_t>(full_fail)].result.reason.empty())
     cell.reason += "; the full set: " + in.trials[static_cast<size_t>(full_fail)].result.reason;
@@ -211,6 +214,7 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
       "exposure (systemd-analyze security, 0 best, 10 worst): baseline {}, full set {}, safe subset {}\n",
       exposure_text(exposures.baseline), exposure_text(exposures.full), exposure_text(exposures.safe));
   for (const auto& note : r.notes) text += "note: " + note + "\n";
+  if (!in.findings.empty()) text += "\nfindings (lines systemd ignores):\n" + format_findings(in.findings);
   bool shown = false;
   for (const auto& set : r.culprits) {
     for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {

@@ -7,6 +7,7 @@
 
 #include "report/json_report.h"
 #include "report/status_printer.h"
+#include "report/terminal.h"
 #include "scenario/template.h"
 
 namespace hb::report {
@@ -17,8 +18,11 @@ SearchReportInput search_report_input(const scenario::Scenario& scenario, const 
                            job.trials,
                            job.prepared.plan.image,
                            options::privilege_name(job.prepared.privilege.level),
-                           job.wall_seconds};
+                           job.wall_seconds,
+                           job.findings};
 }
+
+
 
 std::string sets_text(const std::vector<std::vector<std::string>>& sets, const SetsFormat& format) {
   std::vector<std::string> texts;
@@ -112,6 +116,10 @@ std::string format_search_summary(const SearchReportInput& in) {
     text += fmt::format("\nflaky: the full set failed {} of {} runs (p = {:.2f}); each passing set ran {} time(s); "
                         "confidence per test {:.3f}\n",
                         r.full_failures, r.full_runs, r.failure_rate, r.repeats, r.confidence);
+  if (!in.findings.empty())
+    text += "\nfindings (lines systemd ignores in whole or part, here as on a real host; the search judged "
+            "what systemd applies):\n" +
+            format_findings(in.findings);
   for (const auto& note : r.notes) text += "note: " + note + "\n";
   text += fmt::format("\n{} trials ({} distinct option sets) in {:.1f} s on {} (privilege {})\n", r.trial_count,
                       r.distinct_sets, in.wall_seconds, in.image, in.privilege);
@@ -175,6 +183,7 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
       {"notes", r.notes},
       {"unresolved", unresolved},
       {"trial_log", log},
+      {"findings", findings_to_json(in.findings)},
   });
   return json;
 }

@@ -19,6 +19,8 @@ struct SearchReportInput {
   std::string image;
   std::string privilege;
   double wall_seconds = 0;
+  // Lines systemd ignored in whole or part (job::BisectJob::findings).
+  std::vector<trial::Finding> findings = {};
 };
 
 using job::option_names;
@@ -51,7 +53,7 @@ std::string format_search_summary(const SearchReportInput& input);
 // One line: "1 culprit set(s); remove PrivateTmp=yes; keep 13 of 14 option(s)".
 std::string summary_message(const SearchReportInput& input);
 
-// verdict, culprits, safe, trials, trial_log and the rest.
+// verdict, culprits, safe, trials, trial_log, findings and the rest.
 nlohmann::json search_to_json(const SearchReportInput& input);
 
 }  // namespace hb::report

@@ -59,6 +59,7 @@ mark journal
 journalctl -b -u "$unit" --no-pager -o short-monotonic -n 300 2>&1
 mark pid1_dropin
 journalctl -b _PID=1 --no-pager -o cat 2>/dev/null | grep -F "$unit.d/" | tail -n 50
+mark systemd; systemctl --version 2>/dev/null | head -n 1
 # Kernel lines (only privileged containers see them): the boot is the
 # host's, so keep those logged after this container's init started.
 mark kernel

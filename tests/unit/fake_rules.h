@@ -160,6 +160,53 @@ inline std::optional<std::vector<options::Directive>> parse_dropin(const std::st
   return out;
 }
 
+// What a given systemd version makes of the drop-in, as the real ones do
+// (252 and 257 measured): a key newer than `version` is ignored whole
+// ("Unknown key 'PrivatePIDs' in section [Service], ignoring."), and in a
+// SystemCallFilter=/RestrictAddressFamilies= list a '~' that does not lead
+// the value is read as part of a name, which is ignored ("Failed to parse
+// system call, ignoring: ~bpf"). `journal` gets PID 1's lines, as the driver
+// collects them; the result is the drop-in as systemd reads it.
+inline std::vector<options::Directive> systemd_reads(const std::string& dropin,
+                                                     const std::vector<options::Directive>& applied, int version,
+                                                     std::string& journal) {
+  if (version <= 0) return applied;
+  std::vector<options::Directive> read;
+  std::map<std::string, int> numbers;  // "Key=Value" -> its line in the drop-in
+  {
+    std::istringstream lines(dropin);
+    int number = 0;
+    for (std::string line; std::getline(lines, line);) numbers.emplace(line, ++number);
+  }
+  auto log = [&](const options::Directive& d, const std::string& message) {
+    journal += "/run/systemd/generator.early/demo.service.d/50-hardbisect.conf:" +
+               std::to_string(numbers[d.line()]) + ": " + message + "\n";
+  };
+  for (const auto& d : applied) {
+    const options::DirectiveInfo* info = options::find_directive(d.key);
+    if (info && info->min_systemd > version) {
+      log(d, "Unknown key '" + d.key + "' in section [" + d.section + "], ignoring.");
+      continue;
+    }
+    if (d.key != "SystemCallFilter" && d.key != "RestrictAddressFamilies") {
+      read.push_back(d);
+      continue;
+    }
+    bool deny = !d.value.empty() && d.value[0] == '~';
+    std::string kept;
+    for (const auto& w : fake_detail::words(deny ? d.value.substr(1) : d.value)) {
+      if (w.size() > 1 && w[0] == '~') {
+        log(d, std::string("Failed to parse ") +
+                   (d.key == "SystemCallFilter" ? "system call" : "address family") + ", ignoring: " + w);
+        continue;
+      }
+      kept += (kept.empty() ? "" : " ") + w;
+    }
+    if (!kept.empty()) read.push_back({d.section, d.key, (deny ? "~" : "") + kept});
+  }
+  return read;
+}
+
 // The state of the service's main process and of PID 1 that the enforcement
 // probes (src/trial/probes.cc) read, as the directives in effect make it.
 // Section name -> driver output.
