@@ -222,11 +222,27 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
   struct Mount {
     std::string point, root;
     bool ro;
+    std::string fs = {};  // "fstype source super-options"; tmpfs when empty
   };
-  std::vector<Mount> mounts{{"/", "/", false}, {"/proc", "/", false}, {"/dev", "/", false}, {"/sys", "/", false}};
+  std::vector<Mount> mounts{{"/", "/", false}, {"/proc", "/", false, "proc proc rw"}, {"/dev", "/", false},
+                            {"/sys", "/", false}};
+  // As systemd does: ProcSubset=pid mounts a /proc without /proc/sys,
+  // InaccessiblePaths= mounts an inaccessible node, ReadWritePaths= binds its
+  // paths writable again last.
+  bool proc_subset = false;
+  std::vector<std::string> writable;
+  for (const auto& d : in_effect) {
+    if (d.key == "ProcSubset" && d.value == "pid") proc_subset = true;
+    if (d.key == "ReadWritePaths")
+      for (auto w : words(d.value)) {
+        while (!w.empty() && (w[0] == '-' || w[0] == '+')) w.erase(0, 1);
+        writable.push_back(w);
+      }
+  }
+  if (proc_subset) mounts[1].fs = "proc proc rw,subset=pid";
   std::map<std::string, std::string> limits{{"memory", "max"}, {"pids", "max"}};
   auto mount = [&](const std::string& point, bool ro, std::string root = "/") {
-    mounts.push_back({point, std::move(root), ro});
+    mounts.push_back({point, std::move(root), ro, {}});
   };
   auto strip = [](std::string w) {
     while (!w.empty() && (w[0] == '-' || w[0] == '+')) w.erase(0, 1);
@@ -276,14 +292,17 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
           else if (colon != std::string::npos) w = w.substr(0, colon);
           paths.push_back(w);
         }
-      for (const auto& p : paths) mount(p, true);
+      for (const auto& p : paths)
+        if (!(proc_subset && p == "/proc/sys")) mount(p, true);
     }
     if (probe == "hidden_paths" && !off(v)) {
       if (d.key == "ProtectHome") {
         mount("/root", true);
         mount("/home", true);
       } else if (d.key == "InaccessiblePaths" || d.key == "TemporaryFileSystem") {
-        for (auto w : words(v)) mount(strip(w).substr(0, strip(w).find(':')), d.key == "InaccessiblePaths");
+        for (auto w : words(v))
+          mount(strip(w).substr(0, strip(w).find(':')), d.key == "InaccessiblePaths",
+                d.key == "InaccessiblePaths" ? "/systemd/inaccessible/dir" : "/");
       }
     }
     if (probe == "private_tmp" && truthy(v)) mount("/tmp", false, "/systemd-private-0f3a-demo.service-Xk2/tmp");
@@ -296,6 +315,8 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
     if ((probe == "cgroup_memory" || probe == "cgroup_pids") && !v.empty() && v != "infinity")
       limits[probe == "cgroup_memory" ? "memory" : "pids"] = cgroup_value(v);
   }
+
+  for (const auto& w : writable) mount(w, false, w);
 
   std::map<std::string, std::string> s;
   char caps[64];
@@ -310,8 +331,8 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
   for (const auto& m : mounts) {
     ++id;
     mountinfo += std::to_string(id) + " 20 0:" + std::to_string(id) + " " + m.root + " " + m.point +
-                 (m.ro ? " ro" : " rw") + ",relatime - " + (m.point == "/" ? "overlay overlay" : "tmpfs tmpfs") +
-                 " rw\n";
+                 (m.ro ? " ro" : " rw") + ",relatime - " +
+                 (!m.fs.empty() ? m.fs : m.point == "/" ? "overlay overlay rw" : "tmpfs tmpfs rw") + "\n";
   }
   s["main_mountinfo"] = mountinfo;
   std::string pid1_ns, main_ns;
