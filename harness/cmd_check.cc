@@ -139,7 +139,7 @@ void print_result(const CheckOptions& o, const scenario::Scenario& s, const job:
                                r.outcome.verdict == job::CheckVerdict::Fail            ? "FAIL"
                                : result.status == search::SearchStatus::BaselineFails ? "ERROR"
                                                                                        : "UNRESOLVED",
-                               result.message);
+                               report::summary_message(report::search_report_input(s, r.job)));
     }
   }
   std::cout << cached_trials_line(r.job, cache);

@@ -213,7 +213,7 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
   text += fmt::format(
       "exposure (systemd-analyze security, 0 best, 10 worst): baseline {}, full set {}, safe subset {}\n",
       exposure_text(exposures.baseline), exposure_text(exposures.full), exposure_text(exposures.safe));
-  for (const auto& note : r.notes) text += "note: " + note + "\n";
+  for (const auto& note : r.notes) text += "note: " + with_option_names(note, in.scenario) + "\n";
   if (!in.findings.empty()) text += "\nfindings (lines systemd ignores):\n" + format_findings(in.findings);
   bool shown = false;
   for (const auto& set : r.culprits) {
@@ -238,7 +238,8 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
       }
     }
   }
-  for (const auto& u : r.unresolved) text += fmt::format("unresolved trial {}: {}\n", u.trial + 1, u.reason);
+  for (const auto& u : r.unresolved)
+    text += fmt::format("unresolved trial {}: {}\n", u.trial + 1, with_option_names(u.reason, in.scenario));
   text += "\ntrial log:\n";
   for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
     text += format_progress(in.scenario, r.trials[i], in.trials[i].result);

@@ -1,8 +1,10 @@
 #include "report/search_report.h"
 
 #include <algorithm>
+#include <regex>
 #include <fmt/format.h>
 
+#include "util/parse.h"
 #include "util/strings.h"
 
 #include "report/json_report.h"
@@ -65,13 +67,38 @@ std::string format_progress(const scenario::Scenario& scenario, const search::Tr
   return format_progress(job::TrialFinished{{}, record, &trial, false, set_label(scenario, record.options), false});
 }
 
+std::string with_option_names(const std::string& text, const scenario::Scenario& scenario) {
+  static const std::regex index_set(R"(\{([0-9]+(?:, ?[0-9]+)*)\})");
+  std::string out;
+  auto begin = std::sregex_iterator(text.begin(), text.end(), index_set);
+  size_t done = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    std::vector<std::string> names;
+    std::string inner = m[1].str();
+    std::replace(inner.begin(), inner.end(), ',', ' ');
+    for (const auto& word : util::words(inner)) {
+      auto index = util::parse_unsigned(word);
+      if (!index || *index >= scenario.options.size()) {
+        names.clear();
+        break;
+      }
+      names.push_back(scenario.options[*index].name);
+    }
+    out += text.substr(done, static_cast<size_t>(m.position(0)) - done);
+    out += names.empty() ? m.str(0) : "{" + joined(names) + "}";
+    done = static_cast<size_t>(m.position(0) + m.length(0));
+  }
+  return out + text.substr(done);
+}
+
 std::string summary_message(const SearchReportInput& in) {
   const search::SearchResult& r = in.result;
   // The engine speaks in option indices; people read the lines.
   if (r.status == search::SearchStatus::Found)
     return fmt::format("{} culprit set(s); remove {}; keep {} of {} option(s)", r.culprits.size(),
                        joined(option_names(in.scenario, r.removal)), r.safe_set.size(), r.option_count);
-  return r.message;
+  return with_option_names(r.message, in.scenario);
 }
 
 std::string format_search_summary(const SearchReportInput& in) {
@@ -106,7 +133,8 @@ std::string format_search_summary(const SearchReportInput& in) {
   if (!r.undecided.empty())
     text += "\nundecided (their trials stayed UNRESOLVED): " + joined(option_names(in.scenario, r.undecided)) + "\n";
   for (const auto& u : r.unresolved)
-    text += fmt::format("  unresolved trial {}: {} — {}\n", u.trial + 1, set_label(in.scenario, u.options), u.reason);
+    text += fmt::format("  unresolved trial {}: {} — {}\n", u.trial + 1, set_label(in.scenario, u.options),
+                        with_option_names(u.reason, in.scenario));
   if (r.status == search::SearchStatus::Found) {
     text += fmt::format("\nsafe template ({} of {} options, verified by trial {}):\n", r.safe_set.size(),
                         r.option_count, r.safe_trial + 1);
@@ -120,7 +148,7 @@ std::string format_search_summary(const SearchReportInput& in) {
     text += "\nfindings (lines systemd ignores in whole or part, here as on a real host; the search judged "
             "what systemd applies):\n" +
             format_findings(in.findings);
-  for (const auto& note : r.notes) text += "note: " + note + "\n";
+  for (const auto& note : r.notes) text += "note: " + with_option_names(note, in.scenario) + "\n";
   text += fmt::format("\n{} trials ({} distinct option sets) in {:.1f} s on {} (privilege {})\n", r.trial_count,
                       r.distinct_sets, in.wall_seconds, in.image, in.privilege);
   return text;
@@ -155,7 +183,11 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
   }
   nlohmann::json unresolved = nlohmann::json::array();
   for (const auto& u : r.unresolved)
-    unresolved.push_back({{"trial", u.trial}, {"options", option_names(in.scenario, u.options)}, {"reason", u.reason}});
+    unresolved.push_back({{"trial", u.trial},
+                          {"options", option_names(in.scenario, u.options)},
+                          {"reason", with_option_names(u.reason, in.scenario)}});
+  std::vector<std::string> notes;
+  for (const auto& note : r.notes) notes.push_back(with_option_names(note, in.scenario));
   nlohmann::json json = report_envelope("bisect");
   json.update({
       {"scenario", in.scenario.name},
@@ -180,7 +212,7 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
       {"failure_rate", r.failure_rate},
       {"repeats", r.repeats},
       {"confidence", r.confidence},
-      {"notes", r.notes},
+      {"notes", notes},
       {"unresolved", unresolved},
       {"trial_log", log},
       {"findings", findings_to_json(in.findings)},

@@ -50,6 +50,12 @@ std::string format_progress(const scenario::Scenario& scenario, const search::Tr
 
 std::string format_search_summary(const SearchReportInput& input);
 
+// The search speaks in option indices ("options {3,5} set aside"): the same
+// text with each such set written as the options' names
+// ("options {PrivateTmp=yes, ProtectHome=yes} set aside"). Sets of indices
+// the scenario does not have are left as they are.
+std::string with_option_names(const std::string& text, const scenario::Scenario& scenario);
+
 // One line: "1 culprit set(s); remove PrivateTmp=yes; keep 13 of 14 option(s)".
 std::string summary_message(const SearchReportInput& input);
 
