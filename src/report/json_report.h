@@ -16,6 +16,10 @@ nlohmann::json trial_to_json(const std::string& label, const trial::TrialResult&
 // advice, systemd (version), messages.
 nlohmann::json findings_to_json(const std::vector<trial::Finding>& findings);
 
+// The inverse of findings_to_json (a merged matrix report reads its shards);
+// entries it cannot read are skipped.
+std::vector<trial::Finding> findings_from_json(const nlohmann::json& json);
+
 // Envelope common to every report: tool, version, command.
 nlohmann::json report_envelope(const std::string& command);
 

@@ -70,6 +70,15 @@ journalctl -k -b --no-pager -o short-monotonic 2>/dev/null |
     if (t >= since) { line = $0; sub(/^\[[^]]*\] [^ ]+ kernel: /, "", line); print line } }' |
   grep -E 'type=1326|seccomp|Out of memory|out of memory|oom-kill|Killed process' | tail -n 50
 pid=$(systemctl show -p MainPID --value "$unit" 2>/dev/null)
+# A Type=simple service's main process is "(name)" while systemd still sets
+# up its sandbox (namespaces, NoNewPrivileges, seccomp) before execve():
+# wait (bounded, 2 s) for the exec, so the probes read what runs.
+if [ -n "$pid" ] && [ "$pid" != 0 ]; then
+  i=0
+  while [ "$i" -lt 100 ] && case "$(cat "/proc/$pid/comm" 2>/dev/null)" in "("*")") true ;; *) false ;; esac; do
+    sleep 0.02; i=$((i + 1))
+  done
+fi
 mark main_pid; echo "${pid:-0}"
 if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -d "/proc/$pid" ]; then
   mark main_status; cat "/proc/$pid/status" 2>&1

@@ -94,6 +94,12 @@ TEST(ReportFindings, TheCiReportsShowThemEvenOnAPassingCell) {
   EXPECT_NE(html.find("the whole line"), std::string::npos);
 }
 
+TEST(ReportFindings, JsonRoundTrips) {
+  std::vector<trial::Finding> findings = {seed_filter(), private_pids()};
+  EXPECT_EQ(findings_from_json(findings_to_json(findings)), findings);
+  EXPECT_TRUE(findings_from_json(nlohmann::json::parse(R"([1, {"nope": 2}])")).empty());
+}
+
 TEST(ReportFindings, ATrialShowsItsOwn) {
   trial::TrialResult result;
   result.verdict = search::Verdict::Pass;
