@@ -14,6 +14,7 @@
 #include "report/json_report.h"
 #include "report/report_cell.h"
 #include "report/search_report.h"
+#include "report/terminal.h"
 #include "util/error.h"
 #include "util/json.h"
 #include "util/files.h"
@@ -29,6 +30,7 @@ struct CheckOptions {
   scenario::AdhocFlags flags;
   search::SearchConfig config;
   double threshold = 0;
+  bool allow_ignored = false;
   std::string json_path;
   std::string safe_path;
   report::ReportPaths reports;
@@ -52,6 +54,8 @@ CLI::Option* add_check_flags(CLI::App& app, CheckOptions& o) {
       "Fail also when the exposure reached (the template's, or the safe subset's) is above this "
       "systemd-analyze security level (0-10)");
   threshold->check(CLI::Range(0.0, 10.0));
+  app.add_flag("--allow-ignored", o.allow_ignored,
+               "Pass a template although systemd ignores some of its lines (they are still reported)");
   app.add_option("--json", o.json_path, "Write a machine-readable report to FILE");
   app.add_option("--safe-out", o.safe_path, "Write the safe subset (a drop-in) to FILE when the template fails");
   add_report_flags(app, o.reports);
@@ -112,8 +116,16 @@ void print_result(const CheckOptions& o, const scenario::Scenario& s, const job:
   const std::string template_name = std::filesystem::path(o.template_path).filename().string();
   const search::SearchResult& result = r.job.result;
   if (result.status == search::SearchStatus::NothingBreaks) {
-    std::cout << fmt::format("\ncheck: PASS: {} works with all {} lines of {} applied and enforced ({})\n",
-                             s.service.unit, s.options.size(), template_name, result.message);
+    if (r.job.findings.empty()) {
+      std::cout << fmt::format("\ncheck: PASS: {} works with all {} lines of {} applied and enforced ({})\n",
+                               s.service.unit, s.options.size(), template_name, result.message);
+    } else {
+      std::cout << "\nfindings (lines systemd ignores in whole or part):\n" << report::format_findings(r.job.findings);
+      std::cout << fmt::format("\ncheck: {}: {} works with {} as systemd applies it ({}), but systemd ignores {} "
+                               "line(s) of it in whole or part\n",
+                               r.outcome.verdict == job::CheckVerdict::Pass ? "PASS" : "FAIL", s.service.unit,
+                               template_name, result.message, r.job.findings.size());
+    }
     std::cout << exposures_line(r.exposures, result.status);
   } else {
     std::cout << report::format_search_summary(report::search_report_input(s, r.job));
@@ -129,12 +141,15 @@ void print_result(const CheckOptions& o, const scenario::Scenario& s, const job:
                                culprits_text(s, result));
     } else {
       std::cout << fmt::format("\ncheck: {}: {}\n",
-                               result.status == search::SearchStatus::BaselineFails ? "ERROR" : "UNRESOLVED",
-                               result.message);
+                               r.outcome.verdict == job::CheckVerdict::Fail            ? "FAIL"
+                               : result.status == search::SearchStatus::BaselineFails ? "ERROR"
+                                                                                       : "UNRESOLVED",
+                               report::summary_message(report::search_report_input(s, r.job)));
     }
   }
   std::cout << cached_trials_line(r.job, cache);
   if (!r.outcome.threshold_note.empty()) std::cout << "check: " << r.outcome.threshold_note << "\n";
+  if (!r.outcome.findings_note.empty()) std::cout << "check: " << r.outcome.findings_note << "\n";
 }
 
 nlohmann::json optional_json(const std::optional<double>& value) { return util::json_or_null(value); }
@@ -160,12 +175,14 @@ class CheckReport {
     report::ReportCell cell = report::cell_from_search(input, m_label);
     const std::string& note = r.outcome.threshold_note;
     if (!note.empty()) cell.reason += (cell.reason.empty() ? "" : "; ") + note;
+    if (!r.outcome.findings_note.empty()) cell.reason += (cell.reason.empty() ? "" : "; ") + r.outcome.findings_note;
     cell.verdict = job::check_verdict_name(r.outcome.verdict);
     m_set.cells.push_back(std::move(cell));
     nlohmann::json result = report::search_to_json(input);
     result["command"] = "check";
     result["check"] = job::check_verdict_name(r.outcome.verdict);
     result["threshold_note"] = note;
+    result["findings_note"] = r.outcome.findings_note;
     result["exposure"] = {{"baseline", optional_json(r.exposures.baseline)},
                           {"full", optional_json(r.exposures.full)},
                           {"safe", optional_json(r.exposures.safe)}};
@@ -206,7 +223,8 @@ int run_check_command(Context& context, const CheckOptions& o, bool has_threshol
     report.add(s, r);
   };
   std::optional<double> threshold = has_threshold ? std::optional<double>(o.threshold) : std::nullopt;
-  job::CheckRun run = job::run_check(scenarios, threshold, bisect_runner(context, o.config, cache.get()), hooks);
+  job::CheckRun run = job::run_check(scenarios, threshold, bisect_runner(context, o.config, cache.get()), hooks,
+                                      o.allow_ignored);
   report::VerdictCounts counts = report::count_verdicts(report.set().cells);
   if (scenarios.size() > 1)
     std::cout << fmt::format("\n== check summary: {} scenario(s): {} pass, {} fail, {} unresolved\n",

@@ -86,7 +86,8 @@ report::ReportCell result_cell(const scenario::Scenario& s, const job::VerifyRes
   report::ReportCell cell = report::cell_from_search(report::search_report_input(s, r.job), report::options_label(s));
   cell.verdict = job::verify_report_verdict(r.outcome.verdict);
   cell.reason = fmt::format("found {}, expected {}: {}", sets_text_or_none(r.outcome.found),
-                            sets_text_or_none(r.outcome.expected), r.job.result.message);
+                            sets_text_or_none(r.outcome.expected),
+                            report::summary_message(report::search_report_input(s, r.job)));
   return cell;
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <fmt/format.h>
 
+#include "trial/findings.h"
 #include "trial/probes.h"
 #include "job/trial_oracle.h"
 #include "util/strings.h"
@@ -89,7 +90,16 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
     job.prepared.privilege.why = "raised for the unit's own sandboxing";
   }
   job.infrastructure_trouble = oracle.saw_infrastructure_trouble();
+  job.findings = job_findings(job.trials);
+  for (const auto& finding : job.findings) status.warning("finding: " + trial::finding_headline(finding));
   return job;
+}
+
+std::vector<trial::Finding> job_findings(const std::vector<TrialEntry>& trials) {
+  std::vector<trial::Finding> findings;
+  for (const auto& entry : trials)
+    trial::merge_findings(findings, trial::find_ignored_lines(entry.result.evidence, entry.result.applied));
+  return findings;
 }
 
 std::vector<DrillDownResult> drill_down_culprits(runtime::ContainerRuntime& runtime, const BisectJob& job,

@@ -25,7 +25,14 @@ struct BisectJob {
   int cached_count = 0;
   double wall_seconds = 0;
   bool infrastructure_trouble = false;
+  // Lines systemd ignored in whole or part in any trial (trial/findings.h):
+  // reported beside the culprits, never a reason to set an option aside.
+  std::vector<trial::Finding> findings;
 };
+
+// The findings of a job's trials, merged (recomputed from each trial's
+// evidence, so trials served from the result cache count too).
+std::vector<trial::Finding> job_findings(const std::vector<TrialEntry>& trials);
 
 // `status` hears the job start and every trial (cached ones marked). With a
 // cache, PASS and FAIL results are served from it and stored in it (see

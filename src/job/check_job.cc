@@ -18,7 +18,7 @@ std::optional<double> phase_exposure(const search::SearchResult& result, const s
 }
 
 CheckOutcome judge_pass(const Exposures& exposures, std::optional<double> threshold) {
-  CheckOutcome outcome{CheckVerdict::Pass, kExitOk, {}};
+  CheckOutcome outcome{CheckVerdict::Pass, kExitOk, {}, {}};
   if (!threshold) return outcome;
   if (!exposures.full) {
     outcome.threshold_note = "the template's exposure could not be measured, so --threshold cannot be checked";
@@ -32,6 +32,7 @@ CheckOutcome judge_pass(const Exposures& exposures, std::optional<double> thresh
   }
   return outcome;
 }
+CheckOutcome judge_search(const BisectJob& job, const Exposures& exposures, std::optional<double> threshold);
 }  // namespace
 
 const char* check_verdict_name(CheckVerdict verdict) {
@@ -61,11 +62,31 @@ Exposures job_exposures(const search::SearchResult& result, const std::vector<Tr
   return e;
 }
 
-CheckOutcome judge_check(const BisectJob& job, const Exposures& exposures, std::optional<double> threshold) {
+CheckOutcome judge_check(const BisectJob& job, const Exposures& exposures, std::optional<double> threshold,
+                         bool allow_ignored) {
+  CheckOutcome outcome = judge_search(job, exposures, threshold);
+  if (job.findings.empty()) return outcome;
+  std::string lines = fmt::format("{} line(s) of the template systemd ignores in whole or part", job.findings.size());
+  if (allow_ignored) {
+    outcome.findings_note = lines + " (allowed by --allow-ignored)";
+  } else {
+    outcome.findings_note = lines + ": the template does not do what it says (--allow-ignored lets it pass)";
+    // A known defect of the template decides even a search that could not.
+    if (outcome.verdict != CheckVerdict::Fail) {
+      outcome.verdict = CheckVerdict::Fail;
+      outcome.exit_code = kExitCulprit;
+    }
+  }
+  return outcome;
+}
+
+namespace {
+// The verdict of the search alone (findings aside).
+CheckOutcome judge_search(const BisectJob& job, const Exposures& exposures, std::optional<double> threshold) {
   switch (job.result.status) {
     case search::SearchStatus::NothingBreaks: return judge_pass(exposures, threshold);
     case search::SearchStatus::Found: {
-      CheckOutcome outcome{CheckVerdict::Fail, bisect_exit_code(job), {}};
+      CheckOutcome outcome{CheckVerdict::Fail, bisect_exit_code(job), {}, {}};
       if (threshold && !exposures.safe)
         outcome.threshold_note = "the safe subset's exposure could not be measured for --threshold";
       else if (threshold && *exposures.safe > *threshold)
@@ -73,9 +94,11 @@ CheckOutcome judge_check(const BisectJob& job, const Exposures& exposures, std::
                                              *exposures.safe, *threshold);
       return outcome;
     }
-    default: return {CheckVerdict::Unresolved, bisect_exit_code(job), {}};
+    default: return {CheckVerdict::Unresolved, bisect_exit_code(job), {}, {}};
   }
 }
+
+}  // namespace
 
 int check_exit_code(const std::vector<CheckOutcome>& outcomes) {
   int code = kExitOk;
@@ -93,7 +116,7 @@ CheckVerdict overall_verdict(int exit_code) {
 }
 
 CheckRun run_check(const std::vector<scenario::Scenario>& scenarios, std::optional<double> threshold,
-                   const BisectRunner& bisect, const CheckHooks& hooks) {
+                   const BisectRunner& bisect, const CheckHooks& hooks, bool allow_ignored) {
   CheckRun run;
   std::vector<CheckOutcome> outcomes;
   for (const auto& s : scenarios) {
@@ -101,7 +124,7 @@ CheckRun run_check(const std::vector<scenario::Scenario>& scenarios, std::option
     CheckResult result;
     result.job = bisect(s);
     result.exposures = job_exposures(result.job.result, result.job.trials);
-    result.outcome = judge_check(result.job, result.exposures, threshold);
+    result.outcome = judge_check(result.job, result.exposures, threshold, allow_ignored);
     if (hooks.finished) hooks.finished(s, result);
     outcomes.push_back(result.outcome);
     run.results.push_back(std::move(result));

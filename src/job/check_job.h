@@ -36,13 +36,19 @@ struct CheckOutcome {
   CheckVerdict verdict = CheckVerdict::Unresolved;
   int exit_code = 0;
   std::string threshold_note;  // why --threshold failed the check or could not decide; "" otherwise
+  // Lines of the template systemd ignores (BisectJob::findings): they fail
+  // a check that would pass, unless allowed (--allow-ignored); "" when none.
+  std::string findings_note;
 };
 
 // The verdict of a finished bisection: NothingBreaks passes unless the
 // template's exposure is above `threshold` (fail) or unmeasured
 // (unresolved); Found fails (a safe subset above `threshold` only adds a
 // note); anything else is unresolved with bisect_exit_code's code.
-CheckOutcome judge_check(const BisectJob& job, const Exposures& exposures, std::optional<double> threshold);
+// A template with lines systemd ignores (job.findings) does not say what it
+// means: it fails unless `allow_ignored`, which passes it with the note.
+CheckOutcome judge_check(const BisectJob& job, const Exposures& exposures, std::optional<double> threshold,
+                         bool allow_ignored = false);
 
 // Any failure is the answer (1); otherwise the worst other code (0 when none).
 int check_exit_code(const std::vector<CheckOutcome>& outcomes);
@@ -68,6 +74,6 @@ struct CheckHooks {
 
 // Bisects each scenario through `bisect` and judges it.
 CheckRun run_check(const std::vector<scenario::Scenario>& scenarios, std::optional<double> threshold,
-                   const BisectRunner& bisect, const CheckHooks& hooks = {});
+                   const BisectRunner& bisect, const CheckHooks& hooks = {}, bool allow_ignored = false);
 
 }  // namespace hb::job

@@ -41,6 +41,7 @@ json cell_to_json(const CellResult& c) {
       {"regression", r.regression},
       {"previous_verdict", c.previous_verdict.empty() ? json(nullptr) : json(c.previous_verdict)},
       {"evidence", r.evidence},
+      {"findings", report::findings_to_json(r.findings)},
   };
 }
 
@@ -69,6 +70,7 @@ CellResult cell_from_json(const json& j) {
   json previous = j.value("previous_verdict", json(nullptr));
   c.previous_verdict = previous.is_string() ? previous.get<std::string>() : "";
   r.evidence = j.value("evidence", "");
+  r.findings = report::findings_from_json(j.value("findings", json::array()));
   return c;
 }
 

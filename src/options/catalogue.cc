@@ -419,7 +419,60 @@ std::vector<std::string> split_words(std::string_view s) {
 
 }  // namespace
 
+// Measured on bookworm (252) and trixie (257) with `hardbisect run`, and
+// from systemd.exec(5). The read-only probes (ProtectSystem=, ReadOnlyPaths=,
+// BindReadOnlyPaths=, ProtectKernelTunables=, ProtectControlGroups=) share
+// the hiding and exempting directives.
+constexpr std::string_view kHidden = "a path it hides (inaccessible node) is at least as strong as read-only";
+constexpr std::string_view kTmpfs = "a path under its empty tmpfs is hidden: at least as strong as read-only";
+constexpr std::string_view kHome = "/home, /root and /run/user hidden (yes) or empty (tmpfs): at least as strong as read-only";
+constexpr std::string_view kRw = "the paths it names stay writable: exempt from the read-only check";
+constexpr Interaction kInteractions[] = {
+    {"ProtectKernelTunables", "ProcSubset", Effect::Hides,
+     "subset=pid leaves no /proc/sys at all, which is stronger than read-only"},
+    {"ProtectKernelTunables", "InaccessiblePaths", Effect::Hides, kHidden},
+    {"ProtectKernelTunables", "TemporaryFileSystem", Effect::Hides, kTmpfs},
+    {"ProtectControlGroups", "InaccessiblePaths", Effect::Hides, kHidden},
+    {"ProtectControlGroups", "TemporaryFileSystem", Effect::Hides, kTmpfs},
+    {"ProtectSystem", "InaccessiblePaths", Effect::Hides, kHidden},
+    {"ProtectSystem", "TemporaryFileSystem", Effect::Hides, kTmpfs},
+    {"ProtectSystem", "ReadWritePaths", Effect::Exempts, kRw},
+    {"ProtectSystem", "DynamicUser", Effect::Narrows,
+     "DynamicUser=yes makes it at least strict (its state directories stay writable)"},
+    {"ReadOnlyPaths", "InaccessiblePaths", Effect::Hides, kHidden},
+    {"ReadOnlyPaths", "TemporaryFileSystem", Effect::Hides, kTmpfs},
+    {"ReadOnlyPaths", "ProtectHome", Effect::Hides, kHome},
+    {"ReadOnlyPaths", "ReadWritePaths", Effect::Exempts, kRw},
+    {"BindReadOnlyPaths", "InaccessiblePaths", Effect::Hides, kHidden},
+    {"BindReadOnlyPaths", "TemporaryFileSystem", Effect::Hides, kTmpfs},
+    {"ProtectHome", "InaccessiblePaths", Effect::Hides, kHidden},
+    {"ProtectHome", "TemporaryFileSystem", Effect::Hides, kTmpfs},
+    {"ProtectHome", "ReadWritePaths", Effect::Exempts, kRw},
+    {"InaccessiblePaths", "TemporaryFileSystem", Effect::Hides, kTmpfs},
+    {"DynamicUser", "ProtectSystem", Effect::Implies,
+     "DynamicUser=yes implies ProtectSystem=strict: /usr and /etc must be read-only"},
+    {"DynamicUser", "PrivateTmp", Effect::Implies, "DynamicUser=yes implies PrivateTmp=yes: /tmp must be private"},
+    {"PrivateTmp", "DynamicUser", Effect::Narrows, "DynamicUser=yes implies it whatever its own value"},
+    {"PrivateDevices", "DeviceAllow", Effect::Narrows,
+     "DeviceAllow= adds nodes to the private /dev: the probe checks that /dev is private, not what it holds"},
+    {"CapabilityBoundingSet", "PrivateUsers", Effect::Narrows,
+     "under PrivateUsers= the capabilities hold only in the service's user namespace; CapBnd is read the same"},
+    {"AmbientCapabilities", "PrivateUsers", Effect::Narrows,
+     "under PrivateUsers= the capabilities hold only in the service's user namespace; CapAmb is read the same"},
+    {"User", "PrivateUsers", Effect::Narrows,
+     "PrivateUsers= maps the user inside; the probe reads the user as PID 1's namespace sees it"},
+};
+
 std::span<const DirectiveInfo> all_directives() { return kDirectives; }
+
+std::span<const Interaction> interactions() { return kInteractions; }
+
+std::vector<Interaction> interactions_of(std::string_view directive, std::string_view other) {
+  std::vector<Interaction> found;
+  for (const auto& i : kInteractions)
+    if (i.directive == directive && (other.empty() || i.other == other)) found.push_back(i);
+  return found;
+}
 
 const DirectiveInfo* find_directive(std::string_view name) {
   for (const auto& info : kDirectives) {

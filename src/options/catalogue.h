@@ -128,6 +128,26 @@ struct DirectiveInfo {
 // All known directives.
 std::span<const DirectiveInfo> all_directives();
 
+// How another directive of the applied set changes what a directive's probe
+// must see (probes.cc consults these, and only these): a path it hides or
+// removes counts as at least as strong as read-only, a path it exempts is
+// not judged, an option it implies is probed through what it implies.
+enum class Effect {
+  Hides,     // `other` hides paths (inaccessible, an empty tmpfs, absent): they count as read-only
+  Exempts,   // `other` keeps the paths it names writable: not judged read-only
+  Implies,   // `directive` implies `other`'s setting: probed through what it implies
+  Narrows,   // `other` changes what the probe can read, not whether it holds (documented only)
+};
+struct Interaction {
+  std::string_view directive;  // whose probe is affected
+  std::string_view other;      // the directive in the same applied set (or the unit's own settings)
+  Effect effect;
+  std::string_view why;        // one line for humans
+};
+std::span<const Interaction> interactions();
+// The interactions of one directive's probe; `other` empty = all of them.
+std::vector<Interaction> interactions_of(std::string_view directive, std::string_view other = {});
+
 // Exact (case-sensitive, like systemd) lookup; nullptr when unknown.
 const DirectiveInfo* find_directive(std::string_view name);
 

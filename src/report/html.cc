@@ -82,6 +82,25 @@ std::string details_html(const ReportCell& cell, bool open) {
   return html + "</details>";
 }
 
+// Lines systemd ignores: shown open under the row, whatever the verdict.
+std::string findings_html(const ReportCell& cell) {
+  std::string html = "<div class=\"findings\"><strong>Findings</strong>: lines systemd ignores in whole or part<ul>";
+  for (const auto& f : cell.findings) {
+    html += "<li><code>" + esc(f.line) + "</code>: ignored " +
+            (f.whole_line() ? std::string("the whole line") : "<code>" + esc(util::join(f.ignored, " ")) + "</code>") +
+            "<div>" + esc(f.why) + "</div>";
+    for (const auto& message : f.messages) html += "<div class=\"image\">systemd: " + esc(message) + "</div>";
+    if (!f.corrected.empty()) {
+      std::string lines;
+      for (const auto& line : f.corrected) lines += line + "\n";
+      html += "<div>write instead:</div><pre class=\"safe\">" + esc(lines) + "</pre>";
+    }
+    if (!f.advice.empty()) html += "<div>" + esc(f.advice) + "</div>";
+    html += "</li>";
+  }
+  return html + "</ul></div>";
+}
+
 }  // namespace
 
 std::string html_page(const ReportSet& set) {
@@ -128,7 +147,8 @@ std::string html_page(const ReportSet& set) {
     html += "</tr>\n";
     // The evidence spans the table under its cell's row.
     bool open = v != "pass" && v != "skipped" && set.cells.size() <= kOpenDetailsUpTo;
-    html += "<tr class=\"evidence-row\"><td colspan=\"6\">" + details_html(cell, open) + "</td></tr>\n";
+    html += "<tr class=\"evidence-row\"><td colspan=\"6\">" + (cell.findings.empty() ? "" : findings_html(cell)) +
+            details_html(cell, open) + "</td></tr>\n";
   }
   html += "</tbody>\n</table>\n";
   html +=

@@ -51,8 +51,48 @@ nlohmann::json trial_to_json(const std::string& label, const trial::TrialResult&
       {"exposure", util::json_or_null(result.exposure)},
       {"notes", result.notes},
       {"elapsed_ms", result.elapsed.count()},
+      {"findings", findings_to_json(result.findings)},
       {"evidence", evidence},
   };
+}
+
+nlohmann::json findings_to_json(const std::vector<trial::Finding>& findings) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& f : findings)
+    out.push_back({{"line", f.line},
+                   {"ignored", f.ignored},
+                   {"whole_line", f.whole_line()},
+                   {"why", f.why},
+                   {"corrected", f.corrected},
+                   {"advice", f.advice},
+                   {"systemd", f.systemd > 0 ? nlohmann::json(f.systemd) : nlohmann::json(nullptr)},
+                   {"messages", f.messages}});
+  return out;
+}
+
+std::vector<trial::Finding> findings_from_json(const nlohmann::json& json) {
+  std::vector<trial::Finding> findings;
+  if (!json.is_array()) return findings;
+  for (const auto& j : json) {
+    if (!j.is_object() || !j.contains("line") || !j["line"].is_string()) continue;
+    trial::Finding f;
+    f.line = j["line"].get<std::string>();
+    auto strings = [&](const char* key) {
+      std::vector<std::string> out;
+      if (j.contains(key) && j[key].is_array())
+        for (const auto& item : j[key])
+          if (item.is_string()) out.push_back(item.get<std::string>());
+      return out;
+    };
+    f.ignored = strings("ignored");
+    f.corrected = strings("corrected");
+    f.messages = strings("messages");
+    if (j.contains("why") && j["why"].is_string()) f.why = j["why"].get<std::string>();
+    if (j.contains("advice") && j["advice"].is_string()) f.advice = j["advice"].get<std::string>();
+    if (j.contains("systemd") && j["systemd"].is_number_integer()) f.systemd = j["systemd"].get<int>();
+    findings.push_back(std::move(f));
+  }
+  return findings;
 }
 
 nlohmann::json report_envelope(const std::string& command) {

@@ -12,6 +12,14 @@ const char* verdict_name(search::Verdict verdict);  // "pass", "fail", "unresolv
 // One trial: its options, verdict, cause, reason, timings and evidence.
 nlohmann::json trial_to_json(const std::string& label, const trial::TrialResult& result);
 
+// The JSON `findings` array: line, ignored, whole_line, why, corrected,
+// advice, systemd (version), messages.
+nlohmann::json findings_to_json(const std::vector<trial::Finding>& findings);
+
+// The inverse of findings_to_json (a merged matrix report reads its shards);
+// entries it cannot read are skipped.
+std::vector<trial::Finding> findings_from_json(const nlohmann::json& json);
+
 // Envelope common to every report: tool, version, command.
 nlohmann::json report_envelope(const std::string& command);
 

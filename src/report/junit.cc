@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "report/terminal.h"
+
 namespace hb::report {
 
 namespace {
@@ -21,6 +23,7 @@ std::string system_out(const ReportCell& cell) {
   text += "verdict: " + cell.verdict + (cell.regression ? " (regression)" : "") + "\n";
   if (!cell.reason.empty()) text += "reason: " + cell.reason + "\n";
   if (!cell.culprits.empty()) text += "culprits: " + culprit_list_text(cell.culprits) + "\n";
+  if (!cell.findings.empty()) text += "findings (lines systemd ignores):\n" + format_findings(cell.findings);
   text += fmt::format("exposure: {} -> {} (systemd-analyze security; 0 best, 10 worst)\n",
                       exposure_text(cell.exposure_before), exposure_text(cell.exposure_after));
   text += fmt::format("trials: {} in {:.1f} s\n", cell.trials, cell.seconds);

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "util/strings.h"
+
 namespace hb::report {
 
 namespace {
@@ -137,7 +139,7 @@ std::string markdown_summary(const ReportSet& set) {
 
   for (const auto& cell : set.cells) {
     std::string v = verdict_class(cell.verdict);
-    if (v == "pass" || v == "skipped") continue;
+    if ((v == "pass" && cell.findings.empty()) || v == "skipped") continue;
     md += fmt::format("\n### {} {}: {}{}\n\n", icon(v), markdown_escape(cell.name), upper(v),
                       cell.regression ? " (regression)" : "");
     if (!cell.reason.empty()) md += markdown_escape(cell.reason) + "\n\n";
@@ -145,6 +147,20 @@ std::string markdown_summary(const ReportSet& set) {
       md += "Culprits (each set fails on its own):\n\n";
       auto code = [](const std::string& name) { return markdown_code(name, false); };
       md += sets_text(cell.culprits, {.open = "- ", .close = "\n", .within = " + ", .between = "", .name = code});
+      md += "\n";
+    }
+    if (!cell.findings.empty()) {
+      md += "Findings (lines systemd ignores in whole or part):\n\n";
+      for (const auto& f : cell.findings) {
+        md += "- " + markdown_code(f.line, false) + ": ignored " +
+              (f.whole_line() ? std::string("the whole line") : markdown_code(util::join(f.ignored, " "), false)) +
+              ". " + markdown_escape(f.why) + (f.advice.empty() ? "" : ". " + markdown_escape(f.advice)) + "\n";
+        if (!f.corrected.empty()) {
+          std::string lines;
+          for (const auto& line : f.corrected) lines += line + "\n";
+          md += "\n" + markdown_code_block(lines, "ini") + "\n";
+        }
+      }
       md += "\n";
     }
     if (!cell.safe.empty()) {

@@ -197,6 +197,9 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
       break;
   }
   cell.reason = summary_message(in);
+  cell.findings = in.findings;
+  if (!in.findings.empty())
+    cell.reason += fmt::format("; {} line(s) systemd ignores in whole or part", in.findings.size());
   int full_fail = first_trial(in, search::Phase::Full, search::Verdict::Fail);
   if (full_fail >= 0 && !in.trials[static_cast<size_t>(full_fail)].result.reason.empty())
     cell.reason += "; the full set: " + in.trials[static_cast<size_t>(full_fail)].result.reason;
@@ -208,7 +211,8 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
   text += fmt::format(
       "exposure (systemd-analyze security, 0 best, 10 worst): baseline {}, full set {}, safe subset {}\n",
       exposure_text(exposures.baseline), exposure_text(exposures.full), exposure_text(exposures.safe));
-  for (const auto& note : r.notes) text += "note: " + note + "\n";
+  for (const auto& note : r.notes) text += "note: " + with_option_names(note, in.scenario) + "\n";
+  if (!in.findings.empty()) text += "\nfindings (lines systemd ignores):\n" + format_findings(in.findings);
   bool shown = false;
   for (const auto& set : r.culprits) {
     for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
@@ -232,7 +236,8 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
       }
     }
   }
-  for (const auto& u : r.unresolved) text += fmt::format("unresolved trial {}: {}\n", u.trial + 1, u.reason);
+  for (const auto& u : r.unresolved)
+    text += fmt::format("unresolved trial {}: {}\n", u.trial + 1, with_option_names(u.reason, in.scenario));
   text += "\ntrial log:\n";
   for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
     text += format_progress(in.scenario, r.trials[i], in.trials[i].result);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "report/search_report.h"
+#include "trial/findings.h"
 
 namespace hb::report {
 
@@ -24,6 +25,8 @@ struct ReportCell {
   double seconds = 0;
   std::string evidence;     // free text: journal excerpts, the trial log
   bool regression = false;  // a cell that passed in the previous run and fails now
+  // Lines systemd ignores in whole or part, with the lines to paste instead.
+  std::vector<trial::Finding> findings;
 };
 
 // A whole report: what it is about, and its cells in display order.

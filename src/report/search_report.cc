@@ -1,12 +1,15 @@
 #include "report/search_report.h"
 
 #include <algorithm>
+#include <regex>
 #include <fmt/format.h>
 
+#include "util/parse.h"
 #include "util/strings.h"
 
 #include "report/json_report.h"
 #include "report/status_printer.h"
+#include "report/terminal.h"
 #include "scenario/template.h"
 
 namespace hb::report {
@@ -17,8 +20,11 @@ SearchReportInput search_report_input(const scenario::Scenario& scenario, const 
                            job.trials,
                            job.prepared.plan.image,
                            options::privilege_name(job.prepared.privilege.level),
-                           job.wall_seconds};
+                           job.wall_seconds,
+                           job.findings};
 }
+
+
 
 std::string sets_text(const std::vector<std::vector<std::string>>& sets, const SetsFormat& format) {
   std::vector<std::string> texts;
@@ -61,13 +67,38 @@ std::string format_progress(const scenario::Scenario& scenario, const search::Tr
   return format_progress(job::TrialFinished{{}, record, &trial, false, set_label(scenario, record.options), false});
 }
 
+std::string with_option_names(const std::string& text, const scenario::Scenario& scenario) {
+  static const std::regex index_set(R"(\{([0-9]+(?:, ?[0-9]+)*)\})");
+  std::string out;
+  auto begin = std::sregex_iterator(text.begin(), text.end(), index_set);
+  size_t done = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    std::vector<std::string> names;
+    std::string inner = m[1].str();
+    std::replace(inner.begin(), inner.end(), ',', ' ');
+    for (const auto& word : util::words(inner)) {
+      auto index = util::parse_unsigned(word);
+      if (!index || *index >= scenario.options.size()) {
+        names.clear();
+        break;
+      }
+      names.push_back(scenario.options[*index].name);
+    }
+    out += text.substr(done, static_cast<size_t>(m.position(0)) - done);
+    out += names.empty() ? m.str(0) : "{" + joined(names) + "}";
+    done = static_cast<size_t>(m.position(0) + m.length(0));
+  }
+  return out + text.substr(done);
+}
+
 std::string summary_message(const SearchReportInput& in) {
   const search::SearchResult& r = in.result;
   // The engine speaks in option indices; people read the lines.
   if (r.status == search::SearchStatus::Found)
     return fmt::format("{} culprit set(s); remove {}; keep {} of {} option(s)", r.culprits.size(),
                        joined(option_names(in.scenario, r.removal)), r.safe_set.size(), r.option_count);
-  return r.message;
+  return with_option_names(r.message, in.scenario);
 }
 
 std::string format_search_summary(const SearchReportInput& in) {
@@ -102,7 +133,8 @@ std::string format_search_summary(const SearchReportInput& in) {
   if (!r.undecided.empty())
     text += "\nundecided (their trials stayed UNRESOLVED): " + joined(option_names(in.scenario, r.undecided)) + "\n";
   for (const auto& u : r.unresolved)
-    text += fmt::format("  unresolved trial {}: {} — {}\n", u.trial + 1, set_label(in.scenario, u.options), u.reason);
+    text += fmt::format("  unresolved trial {}: {} — {}\n", u.trial + 1, set_label(in.scenario, u.options),
+                        with_option_names(u.reason, in.scenario));
   if (r.status == search::SearchStatus::Found) {
     text += fmt::format("\nsafe template ({} of {} options, verified by trial {}):\n", r.safe_set.size(),
                         r.option_count, r.safe_trial + 1);
@@ -120,7 +152,11 @@ std::string format_search_summary(const SearchReportInput& in) {
     text += fmt::format("\nflaky: the full set failed {} of {} runs (p = {:.2f}); each passing set ran {} time(s); "
                         "confidence per test {:.3f}\n",
                         r.full_failures, r.full_runs, r.failure_rate, r.repeats, r.confidence);
-  for (const auto& note : r.notes) text += "note: " + note + "\n";
+  if (!in.findings.empty())
+    text += "\nfindings (lines systemd ignores in whole or part, here as on a real host; the search judged "
+            "what systemd applies):\n" +
+            format_findings(in.findings);
+  for (const auto& note : r.notes) text += "note: " + with_option_names(note, in.scenario) + "\n";
   text += fmt::format("\n{} trials ({} distinct option sets) in {:.1f} s on {} (privilege {})\n", r.trial_count,
                       r.distinct_sets, in.wall_seconds, in.image, in.privilege);
   return text;
@@ -155,7 +191,11 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
   }
   nlohmann::json unresolved = nlohmann::json::array();
   for (const auto& u : r.unresolved)
-    unresolved.push_back({{"trial", u.trial}, {"options", option_names(in.scenario, u.options)}, {"reason", u.reason}});
+    unresolved.push_back({{"trial", u.trial},
+                          {"options", option_names(in.scenario, u.options)},
+                          {"reason", with_option_names(u.reason, in.scenario)}});
+  std::vector<std::string> notes;
+  for (const auto& note : r.notes) notes.push_back(with_option_names(note, in.scenario));
   nlohmann::json json = report_envelope("bisect");
   json.update({
       {"scenario", in.scenario.name},
@@ -180,9 +220,10 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
       {"failure_rate", r.failure_rate},
       {"repeats", r.repeats},
       {"confidence", r.confidence},
-      {"notes", r.notes},
+      {"notes", notes},
       {"unresolved", unresolved},
       {"trial_log", log},
+      {"findings", findings_to_json(in.findings)},
   });
   return json;
 }

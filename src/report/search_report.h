@@ -19,6 +19,8 @@ struct SearchReportInput {
   std::string image;
   std::string privilege;
   double wall_seconds = 0;
+  // Lines systemd ignored in whole or part (job::BisectJob::findings).
+  std::vector<trial::Finding> findings = {};
 };
 
 using job::option_names;
@@ -48,10 +50,16 @@ std::string format_progress(const scenario::Scenario& scenario, const search::Tr
 
 std::string format_search_summary(const SearchReportInput& input);
 
+// The search speaks in option indices ("options {3,5} set aside"): the same
+// text with each such set written as the options' names
+// ("options {PrivateTmp=yes, ProtectHome=yes} set aside"). Sets of indices
+// the scenario does not have are left as they are.
+std::string with_option_names(const std::string& text, const scenario::Scenario& scenario);
+
 // One line: "1 culprit set(s); remove PrivateTmp=yes; keep 13 of 14 option(s)".
 std::string summary_message(const SearchReportInput& input);
 
-// verdict, culprits, safe, trials, trial_log and the rest.
+// verdict, culprits, safe, trials, trial_log, findings and the rest.
 nlohmann::json search_to_json(const SearchReportInput& input);
 
 }  // namespace hb::report

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <vector>
 
+#include "util/strings.h"
+
 namespace hb::report {
 
 
@@ -49,11 +51,30 @@ std::string format_trial(const std::string& label, const trial::TrialResult& res
     text += "\n";
   }
   for (const auto& note : result.notes) text += "    note: " + note + "\n";
+  if (!result.findings.empty())
+    text += "    findings (lines systemd ignores; judged as systemd applies the rest):\n" +
+            format_findings(result.findings, "      ");
   if (!with_evidence || result.verdict == search::Verdict::Pass) return text;
   text += evidence_excerpt(e, "    ", 3, 6);
   if (!result.container_logs.empty()) {
     text += "    container log:\n";
     for (const auto& line : last_lines(result.container_logs, 6)) text += "      " + line + "\n";
+  }
+  return text;
+}
+
+std::string format_findings(const std::vector<trial::Finding>& findings, const std::string& indent) {
+  std::string text;
+  for (const auto& f : findings) {
+    text += indent + "- " + f.line + "\n";
+    text += indent + "    ignored: " + (f.whole_line() ? "the whole line" : util::join(f.ignored, " ")) + "\n";
+    text += indent + "    why: " + f.why + "\n";
+    for (const auto& message : f.messages) text += indent + "    systemd: " + message + "\n";
+    if (!f.corrected.empty()) {
+      text += indent + "    write instead:\n";
+      for (const auto& line : f.corrected) text += indent + "      " + line + "\n";
+    }
+    if (!f.advice.empty()) text += indent + "    " + f.advice + "\n";
   }
   return text;
 }

@@ -19,6 +19,11 @@ std::string evidence_excerpt(const trial::Evidence& evidence, const std::string&
 
 std::string format_trial(const std::string& label, const trial::TrialResult& result, bool with_evidence);
 
+// The findings as a block of text, `indent` before each line: the line,
+// the part ignored, why, systemd's messages and the line(s) to paste.
+// Empty when there are none.
+std::string format_findings(const std::vector<trial::Finding>& findings, const std::string& indent = "  ");
+
 // "exposure 9.6 -> 4.2 (systemd-analyze security: baseline -> full set)\n";
 // empty when either trial has no rating.
 std::string format_exposure(const trial::TrialResult& before, const trial::TrialResult& after);

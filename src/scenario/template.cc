@@ -146,6 +146,14 @@ class TemplateParser {
     item.name = directive.line();
     item.directives.push_back(std::move(directive));
     item.loc = at;
+    // An exact repeat is a no-op for systemd (seed 000 repeats
+    // SystemCallErrorNumber=EPERM and TasksMax=infinity): tested once.
+    for (const auto& earlier : m_result.options)
+      if (earlier.directives == item.directives) {
+        m_result.warnings.push_back(where + ": '" + item.name + "' repeats the line at " + earlier.loc.str() +
+                                    " (a no-op for systemd); tested once");
+        return;
+      }
     m_result.options.push_back(std::move(item));
   }
 

@@ -25,7 +25,9 @@ struct ParsedTemplate {
 // with the next (with one space; comment lines in between are dropped),
 // whitespace around key and value ignored, "Key=" kept as an empty assignment.
 // Directive names are checked against the catalogue (with "did you mean"),
-// and so is the section each one is in. Duplicate lines are an error.
+// and so is the section each one is in. A line that repeats an earlier one
+// ("PrivateTmp = yes" after "PrivateTmp=yes") is a no-op for systemd: kept
+// once, with a warning.
 // `filename` is only used in messages and locations. Throws UserError.
 ParsedTemplate parse_template_string(const std::string& text, const std::string& filename);
 

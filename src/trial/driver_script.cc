@@ -59,6 +59,7 @@ mark journal
 journalctl -b -u "$unit" --no-pager -o short-monotonic -n 300 2>&1
 mark pid1_dropin
 journalctl -b _PID=1 --no-pager -o cat 2>/dev/null | grep -F "$unit.d/" | tail -n 50
+mark systemd; systemctl --version 2>/dev/null | head -n 1
 # Kernel lines (only privileged containers see them): the boot is the
 # host's, so keep those logged after this container's init started.
 mark kernel
@@ -69,6 +70,15 @@ journalctl -k -b --no-pager -o short-monotonic 2>/dev/null |
     if (t >= since) { line = $0; sub(/^\[[^]]*\] [^ ]+ kernel: /, "", line); print line } }' |
   grep -E 'type=1326|seccomp|Out of memory|out of memory|oom-kill|Killed process' | tail -n 50
 pid=$(systemctl show -p MainPID --value "$unit" 2>/dev/null)
+# A Type=simple service's main process is "(name)" while systemd still sets
+# up its sandbox (namespaces, NoNewPrivileges, seccomp) before execve():
+# wait (bounded, 2 s) for the exec, so the probes read what runs.
+if [ -n "$pid" ] && [ "$pid" != 0 ]; then
+  i=0
+  while [ "$i" -lt 100 ] && case "$(cat "/proc/$pid/comm" 2>/dev/null)" in "("*")") true ;; *) false ;; esac; do
+    sleep 0.02; i=$((i + 1))
+  done
+fi
 mark main_pid; echo "${pid:-0}"
 if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -d "/proc/$pid" ]; then
   mark main_status; cat "/proc/$pid/status" 2>&1

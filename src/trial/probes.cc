@@ -64,6 +64,7 @@ struct Mount {
   std::string mountpoint;
   std::string options;  // per-mount options (ro/rw first)
   std::string fstype;
+  std::string super;    // super options ("rw,subset=pid" for a /proc of ProcSubset=pid)
 };
 
 // One line of /proc/PID/mountinfo:
@@ -74,7 +75,8 @@ std::optional<Mount> parse_mount(std::string_view line) {
   if (dash == fields.end() || dash - fields.begin() < 6 || dash + 1 == fields.end()) return std::nullopt;
   if (!util::parse_unsigned(fields[0]) || !util::parse_unsigned(fields[1]) || !fields[4].starts_with('/'))
     return std::nullopt;
-  return Mount{fields[3], fields[4], fields[5], *(dash + 1)};
+  std::string super = dash + 3 < fields.end() ? *(dash + 3) : std::string();
+  return Mount{fields[3], fields[4], fields[5], *(dash + 1), super};
 }
 
 Reading<std::vector<Mount>> main_mounts(const Evidence& e) {
@@ -126,13 +128,79 @@ Reading<std::map<std::string, std::string>> namespaces(const Evidence& e, const 
 
 bool off(const std::string& value) { return value.empty() || value == "no" || value == "false"; }
 
-// What a probe reads: the option and the trial's evidence.
+// What a probe reads: the option, the whole applied set it was applied
+// with (options::interactions() says which others change what the probe
+// must see), and the trial's evidence.
 struct ProbeInput {
   const options::Directive& d;
+  const std::vector<options::Directive>& all;
   const Evidence& e;
 
   Failure fail(const std::string& why) const { return d.line() + ": " + why; }
+
+  // The other applied directives with `key` that the catalogue says have `effect` on this one.
+  std::vector<const options::Directive*> others(std::string_view key, options::Effect effect) const {
+    std::vector<const options::Directive*> found;
+    for (const auto& i : options::interactions_of(d.key, key))
+      if (i.effect == effect)
+        for (const auto& other : all)
+          if (other.key == key && !(other == d)) found.push_back(&other);
+    return found;
+  }
 };
+
+// A path of a path-list value without its "-"/"+" prefixes and ":options".
+std::string bare_path(std::string w) {
+  while (!w.empty() && (w[0] == '-' || w[0] == '+')) w.erase(0, 1);
+  return w.substr(0, w.find(':'));
+}
+
+bool under(const std::string& path, const std::string& dir) {
+  return path == dir || dir == "/" || (path.rfind(dir, 0) == 0 && path.size() > dir.size() && path[dir.size()] == '/');
+}
+
+// The paths a hiding directive puts an empty tmpfs or an inaccessible node on.
+std::vector<std::string> hidden_by(const options::Directive& d) {
+  if (d.key == "ProtectHome") {
+    if (d.value == "yes" || d.value == "true" || d.value == "tmpfs") return {"/home", "/root", "/run/user"};
+    return {};
+  }
+  std::vector<std::string> paths;
+  for (const auto& w : util::words(d.value)) paths.push_back(bare_path(w));
+  return paths;
+}
+
+// Whether `path` is hidden from the service or absent, which is at least as
+// strong as read-only: an inaccessible node over it, an empty tmpfs another
+// applied directive put over it, or a /proc of subset=pid without it.
+bool hidden_or_absent(const ProbeInput& in, const std::vector<Mount>& mounts, const std::string& path) {
+  const Mount* m = covering_mount(mounts, path);
+  if (!m) return false;
+  // systemd's inaccessible nodes (/run/systemd/inaccessible/..., "/systemd/inaccessible/dir" as a root).
+  if (m->root.find("/inaccessible/") != std::string::npos) return true;
+  if (m->fstype == "tmpfs") {
+    for (const char* key : {"TemporaryFileSystem", "ProtectHome", "InaccessiblePaths"})
+      for (const auto* other : in.others(key, options::Effect::Hides))
+        for (const auto& hidden : hidden_by(*other))
+          if (hidden == m->mountpoint && under(path, hidden)) return true;
+  }
+  if (m->fstype == "proc" && m->super.find("subset=pid") != std::string::npos && under(path, m->mountpoint) &&
+      !in.others("ProcSubset", options::Effect::Hides).empty()) {
+    // Only /proc/PID (and self, thread-self) are left under subset=pid.
+    std::string rest = path.substr(std::min(path.size(), m->mountpoint.size() + 1));
+    std::string first = rest.substr(0, rest.find('/'));
+    if (!first.empty() && first != "self" && first != "thread-self" && !util::parse_unsigned(first)) return true;
+  }
+  return false;
+}
+
+// Whether another applied directive keeps `path` writable on purpose (ReadWritePaths=).
+bool exempted(const ProbeInput& in, const std::string& path) {
+  for (const auto* other : in.others("ReadWritePaths", options::Effect::Exempts))
+    for (const auto& w : util::words(other->value))
+      if (under(path, bare_path(w))) return true;
+  return false;
+}
 
 Failure no_new_privs(const ProbeInput& in) {
   if (!options::is_true(in.d.value)) return std::nullopt;
@@ -228,17 +296,24 @@ std::vector<std::string> readonly_paths_of(const options::Directive& d, bool& op
   return paths;
 }
 
+// Each path read-only, hidden or absent, unless exempted on purpose.
+Failure paths_read_only(const ProbeInput& in, const std::vector<std::string>& paths, bool optional) {
+  auto mounts = main_mounts(in.e);
+  if (!mounts.value) return in.fail(mounts.problem);
+  for (const auto& path : paths) {
+    if (optional || exempted(in, path)) continue;
+    if (read_only(covering_mount(*mounts.value, path)) || hidden_or_absent(in, *mounts.value, path)) continue;
+    return in.fail(path + " is writable for the service");
+  }
+  return std::nullopt;
+}
+
 Failure readonly_paths(const ProbeInput& in) {
   if (off(in.d.value)) return std::nullopt;
   bool optional = false;
   std::vector<std::string> paths = readonly_paths_of(in.d, optional);
   if (paths.empty()) return std::nullopt;
-  auto mounts = main_mounts(in.e);
-  if (!mounts.value) return in.fail(mounts.problem);
-  for (const auto& path : paths)
-    if (!read_only(covering_mount(*mounts.value, path)) && !optional)
-      return in.fail(path + " is writable for the service");
-  return std::nullopt;
+  return paths_read_only(in, paths, optional);
 }
 
 // The service has a mount namespace of its own (of another kind: `kind`).
@@ -274,13 +349,19 @@ Failure hidden_paths(const ProbeInput& in) {
     return options::is_true(in.d.value) ? own_namespace(in, "mnt") : std::nullopt;
   }
   if (key == "ProtectHome" && off(in.d.value)) return std::nullopt;
+  // ProtectHome=read-only makes them read-only, not hidden (tmpfs and yes hide them).
+  if (key == "ProtectHome" && in.d.value == "read-only") return paths_read_only(in, {"/home", "/root"}, false);
   auto paths = hidden_paths_of(in.d);
   if (paths.empty()) return std::nullopt;
   auto mounts = main_mounts(in.e);
   if (!mounts.value) return in.fail(mounts.problem);
   for (const auto& [path, optional] : paths) {
+    if (optional || exempted(in, path)) continue;
     const Mount* m = covering_mount(*mounts.value, path);
-    if (!optional && (!m || m->mountpoint != path)) return in.fail(path + " is not hidden from the service");
+    // Its own mount, or hidden with what is above it by another directive.
+    if (m && m->mountpoint == path) continue;
+    if (hidden_or_absent(in, *mounts.value, path)) continue;
+    return in.fail(path + " is not hidden from the service");
   }
   return std::nullopt;
 }
@@ -325,7 +406,21 @@ Failure cgroup_limit(const ProbeInput& in, const std::string& want) {
   return in.fail("no " + want + " cgroup limit found for the service");
 }
 
+Failure user_itself(const ProbeInput& in);
+
+// DynamicUser=yes implies ProtectSystem=strict and PrivateTmp=yes: probed
+// through what it implies as well as the user.
 Failure user(const ProbeInput& in) {
+  if (auto failure = user_itself(in)) return failure;
+  if (in.d.key != "DynamicUser" || !options::is_true(in.d.value)) return std::nullopt;
+  if (auto failure = paths_read_only(in, {"/usr", "/etc"}, false))
+    return in.fail("implies ProtectSystem=strict, but " + failure->substr(in.d.line().size() + 2));
+  if (auto failure = private_tmp(ProbeInput{options::Directive{"Service", "PrivateTmp", "yes"}, in.all, in.e}))
+    return in.fail("implies PrivateTmp=yes, but " + failure->substr(std::string("PrivateTmp=yes: ").size()));
+  return std::nullopt;
+}
+
+Failure user_itself(const ProbeInput& in) {
   const std::string& value = in.d.value;
   bool checks = (in.d.key == "User" && !value.empty()) || (in.d.key == "DynamicUser" && options::is_true(value));
   if (!checks) return std::nullopt;
@@ -410,11 +505,16 @@ std::optional<int> capability_bit(const std::string& name) {
 }
 
 std::optional<std::string> probe_directive(const options::Directive& d, const Evidence& e) {
+  return probe_directive(d, {d}, e);
+}
+
+std::optional<std::string> probe_directive(const options::Directive& d, const std::vector<options::Directive>& all,
+                                           const Evidence& e) {
   const options::DirectiveInfo* info = options::find_directive(d.key);
   if (!info) return std::nullopt;
   const ProbeEntry* entry = probe_entry(info->probe);
   if (!entry) return std::nullopt;
-  return entry->run(ProbeInput{d, e});
+  return entry->run(ProbeInput{d, all, e});
 }
 
 EnforcementReport check_enforcement(const std::vector<options::Directive>& directives, const Evidence& e) {
@@ -437,7 +537,7 @@ EnforcementReport check_enforcement(const std::vector<options::Directive>& direc
     return report;
   }
   for (const auto& d : directives)
-    if (auto failure = probe_directive(d, e)) report.not_enforced.push_back(*failure);
+    if (auto failure = probe_directive(d, directives, e)) report.not_enforced.push_back(*failure);
   return report;
 }
 

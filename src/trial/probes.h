@@ -17,6 +17,11 @@ namespace hb::trial {
 // `probed` is false when the evidence holds nothing to probe with (the
 // service exited before it could be observed).
 std::optional<std::string> probe_directive(const options::Directive& directive, const Evidence& evidence);
+// The same, judged in the context of the whole applied set `all` (which
+// holds `directive`): options::interactions() names what other directives
+// change, e.g. ProcSubset=pid leaves no /proc/sys for ProtectKernelTunables=.
+std::optional<std::string> probe_directive(const options::Directive& directive,
+                                           const std::vector<options::Directive>& all, const Evidence& evidence);
 
 EnforcementReport check_enforcement(const std::vector<options::Directive>& directives, const Evidence& evidence);
 

@@ -11,6 +11,7 @@
 #include "options/privilege.h"
 #include "scenario/scenario.h"
 #include "trial/evidence.h"
+#include "trial/findings.h"
 #include "trial/verdict.h"
 
 namespace hb::trial {
@@ -49,6 +50,9 @@ struct TrialResult {
   std::string explanation;
   std::vector<std::string> notes;
   std::vector<options::Directive> applied;
+  // Lines of the drop-in systemd ignored in whole or part (not a reason for
+  // UNRESOLVED: a real host does the same); probes saw systemd's reading.
+  std::vector<Finding> findings;
   Evidence evidence;
   std::optional<double> exposure;  // systemd-analyze security's overall level
   std::string container_logs;  // kept when the harness itself failed

@@ -15,6 +15,7 @@
 #include "scenario/template.h"
 #include "trial/driver_script.h"
 #include "trial/explain.h"
+#include "trial/findings.h"
 #include "trial/host_kernel_log.h"
 #include "util/error.h"
 #include "util/parse.h"
@@ -119,7 +120,7 @@ std::unique_ptr<Staging> stage(const TrialPlan& plan, const std::vector<options:
   for (const auto& file : plan.service.files)
     staging->stage("files" + file.path, file.content, parse_mode(file.mode));
   staging->stage("early/" + unit + ".d/" + kDropInName,
-                 scenario::render_dropin(directives, "Written by hardbisect for this trial."), 0644);
+                 render_trial_dropin(directives), 0644);
   staging->stage("trial-driver", driver_script(), 0755);
   staging->stage("run-trial", run_trial_script(), 0755);
   staging->write("tree" + std::string(kGeneratorPath), generator_script(), 0755);
@@ -299,8 +300,12 @@ TrialResult TrialRunner::run(const std::vector<options::Directive>& directives) 
     mark_harness_failure(*booted.failure, result);
   } else {
     judge_trial(m_plan, result);
-    probe_enforcement(m_check, directives, result);
-    explain_trial(directives, result);
+    // Lines systemd ignores are findings: from here on the trial is what
+    // systemd made of the drop-in, as it would be on a real host.
+    result.findings = find_ignored_lines(result.evidence, directives);
+    std::vector<options::Directive> read = as_systemd_reads(directives, result.findings);
+    probe_enforcement(m_check, read, result);
+    explain_trial(read, result);
   }
   result.elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_at);

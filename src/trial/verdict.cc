@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 
+#include "trial/findings.h"
 #include "util/parse.h"
 #include "util/strings.h"
 
@@ -80,20 +81,18 @@ Judgement make(Verdict verdict, Cause cause, std::string reason) {
   return j;
 }
 
-// systemd logs and then ignores lines it cannot use; such an option was
-// never applied, so nothing can be concluded about it. Deprecation warnings
-// ("Unit uses MemoryLimit=; please use MemoryMax=") are notes: the line was
-// applied. The rejected line, if any; the notes go to `notes`.
-std::optional<std::string> dropin_rejection(const Evidence& e, std::vector<std::string>& notes) {
-  static const std::regex rejection("ignoring|Unknown|Failed|Invalid|not supported|Support for .* disabled",
-                                    std::regex::icase);
+// systemd logs and then ignores lines it cannot use: those are findings
+// (trial/findings.h), judged as systemd reads the drop-in, as on a real host.
+// Other lines about the drop-in (deprecation warnings: "Unit uses
+// MemoryLimit=; please use MemoryMax=") are notes: the line was applied.
+std::vector<std::string> dropin_notes(const Evidence& e) {
+  std::vector<std::string> notes;
   std::istringstream lines(e.section("pid1_dropin"));
   for (std::string line; std::getline(lines, line);) {
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    if (std::regex_search(line, rejection)) return line;
+    if (line.find_first_not_of(" \t") == std::string::npos || says_ignored(line)) continue;
     notes.push_back("systemd: " + line);
   }
-  return std::nullopt;
+  return notes;
 }
 
 // Why the trial cannot be judged at all: no boot, a cut-off driver, no unit.
@@ -157,13 +156,9 @@ std::optional<std::string> journal_problem(const Evidence& e, const scenario::Ex
 Judgement judge(const Evidence& e, const scenario::Expectations& expect, const scenario::Workload& workload,
                 const scenario::Timeouts& timeouts, const std::string& unit) {
   if (auto unresolved = unjudgeable(e, timeouts, unit)) return *unresolved;
-  std::vector<std::string> dropin_notes;
-  if (auto rejected = dropin_rejection(e, dropin_notes))
-    return make(Verdict::Unresolved, Cause::DropInRejected,
-                "systemd ignored part of the drop-in: " + *rejected);
-
+  std::vector<std::string> notes = dropin_notes(e);
   auto noted = [&](Judgement j) {
-    j.notes.insert(j.notes.end(), dropin_notes.begin(), dropin_notes.end());
+    j.notes.insert(j.notes.end(), notes.begin(), notes.end());
     return j;
   };
   if (!e.start_rc) return make(Verdict::Unresolved, Cause::Harness, "the unit was never started");

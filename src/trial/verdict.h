@@ -18,7 +18,7 @@ enum class Cause {
   Service,         // FAIL: the service misbehaved
   Boot,            // UNRESOLVED: systemd in the container did not come up
   UnitNotFound,    // UNRESOLVED: the unit is not in the image (a scenario error)
-  DropInRejected,  // UNRESOLVED: systemd ignored a line of our drop-in
+  DropInRejected,  // no longer given: ignored lines are findings (trial/findings.h); kept for old cache entries
   NotEnforced,     // UNRESOLVED: an option was applied but is not in effect
   Harness,         // UNRESOLVED: podman failed or the harness timed out
 };

@@ -160,6 +160,53 @@ inline std::optional<std::vector<options::Directive>> parse_dropin(const std::st
   return out;
 }
 
+// What a given systemd version makes of the drop-in, as the real ones do
+// (252 and 257 measured): a key newer than `version` is ignored whole
+// ("Unknown key 'PrivatePIDs' in section [Service], ignoring."), and in a
+// SystemCallFilter=/RestrictAddressFamilies= list a '~' that does not lead
+// the value is read as part of a name, which is ignored ("Failed to parse
+// system call, ignoring: ~bpf"). `journal` gets PID 1's lines, as the driver
+// collects them; the result is the drop-in as systemd reads it.
+inline std::vector<options::Directive> systemd_reads(const std::string& dropin,
+                                                     const std::vector<options::Directive>& applied, int version,
+                                                     std::string& journal) {
+  if (version <= 0) return applied;
+  std::vector<options::Directive> read;
+  std::map<std::string, int> numbers;  // "Key=Value" -> its line in the drop-in
+  {
+    std::istringstream lines(dropin);
+    int number = 0;
+    for (std::string line; std::getline(lines, line);) numbers.emplace(line, ++number);
+  }
+  auto log = [&](const options::Directive& d, const std::string& message) {
+    journal += "/run/systemd/generator.early/demo.service.d/50-hardbisect.conf:" +
+               std::to_string(numbers[d.line()]) + ": " + message + "\n";
+  };
+  for (const auto& d : applied) {
+    const options::DirectiveInfo* info = options::find_directive(d.key);
+    if (info && info->min_systemd > version) {
+      log(d, "Unknown key '" + d.key + "' in section [" + d.section + "], ignoring.");
+      continue;
+    }
+    if (d.key != "SystemCallFilter" && d.key != "RestrictAddressFamilies") {
+      read.push_back(d);
+      continue;
+    }
+    bool deny = !d.value.empty() && d.value[0] == '~';
+    std::string kept;
+    for (const auto& w : fake_detail::words(deny ? d.value.substr(1) : d.value)) {
+      if (w.size() > 1 && w[0] == '~') {
+        log(d, std::string("Failed to parse ") +
+                   (d.key == "SystemCallFilter" ? "system call" : "address family") + ", ignoring: " + w);
+        continue;
+      }
+      kept += (kept.empty() ? "" : " ") + w;
+    }
+    if (!kept.empty()) read.push_back({d.section, d.key, (deny ? "~" : "") + kept});
+  }
+  return read;
+}
+
 // The state of the service's main process and of PID 1 that the enforcement
 // probes (src/trial/probes.cc) read, as the directives in effect make it.
 // Section name -> driver output.
@@ -175,11 +222,27 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
   struct Mount {
     std::string point, root;
     bool ro;
+    std::string fs = {};  // "fstype source super-options"; tmpfs when empty
   };
-  std::vector<Mount> mounts{{"/", "/", false}, {"/proc", "/", false}, {"/dev", "/", false}, {"/sys", "/", false}};
+  std::vector<Mount> mounts{{"/", "/", false}, {"/proc", "/", false, "proc proc rw"}, {"/dev", "/", false},
+                            {"/sys", "/", false}};
+  // As systemd does: ProcSubset=pid mounts a /proc without /proc/sys,
+  // InaccessiblePaths= mounts an inaccessible node, ReadWritePaths= binds its
+  // paths writable again last.
+  bool proc_subset = false;
+  std::vector<std::string> writable;
+  for (const auto& d : in_effect) {
+    if (d.key == "ProcSubset" && d.value == "pid") proc_subset = true;
+    if (d.key == "ReadWritePaths")
+      for (auto w : words(d.value)) {
+        while (!w.empty() && (w[0] == '-' || w[0] == '+')) w.erase(0, 1);
+        writable.push_back(w);
+      }
+  }
+  if (proc_subset) mounts[1].fs = "proc proc rw,subset=pid";
   std::map<std::string, std::string> limits{{"memory", "max"}, {"pids", "max"}};
   auto mount = [&](const std::string& point, bool ro, std::string root = "/") {
-    mounts.push_back({point, std::move(root), ro});
+    mounts.push_back({point, std::move(root), ro, {}});
   };
   auto strip = [](std::string w) {
     while (!w.empty() && (w[0] == '-' || w[0] == '+')) w.erase(0, 1);
@@ -229,14 +292,17 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
           else if (colon != std::string::npos) w = w.substr(0, colon);
           paths.push_back(w);
         }
-      for (const auto& p : paths) mount(p, true);
+      for (const auto& p : paths)
+        if (!(proc_subset && p == "/proc/sys")) mount(p, true);
     }
     if (probe == "hidden_paths" && !off(v)) {
       if (d.key == "ProtectHome") {
         mount("/root", true);
         mount("/home", true);
       } else if (d.key == "InaccessiblePaths" || d.key == "TemporaryFileSystem") {
-        for (auto w : words(v)) mount(strip(w).substr(0, strip(w).find(':')), d.key == "InaccessiblePaths");
+        for (auto w : words(v))
+          mount(strip(w).substr(0, strip(w).find(':')), d.key == "InaccessiblePaths",
+                d.key == "InaccessiblePaths" ? "/systemd/inaccessible/dir" : "/");
       }
     }
     if (probe == "private_tmp" && truthy(v)) mount("/tmp", false, "/systemd-private-0f3a-demo.service-Xk2/tmp");
@@ -249,6 +315,8 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
     if ((probe == "cgroup_memory" || probe == "cgroup_pids") && !v.empty() && v != "infinity")
       limits[probe == "cgroup_memory" ? "memory" : "pids"] = cgroup_value(v);
   }
+
+  for (const auto& w : writable) mount(w, false, w);
 
   std::map<std::string, std::string> s;
   char caps[64];
@@ -263,8 +331,8 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
   for (const auto& m : mounts) {
     ++id;
     mountinfo += std::to_string(id) + " 20 0:" + std::to_string(id) + " " + m.root + " " + m.point +
-                 (m.ro ? " ro" : " rw") + ",relatime - " + (m.point == "/" ? "overlay overlay" : "tmpfs tmpfs") +
-                 " rw\n";
+                 (m.ro ? " ro" : " rw") + ",relatime - " +
+                 (!m.fs.empty() ? m.fs : m.point == "/" ? "overlay overlay rw" : "tmpfs tmpfs rw") + "\n";
   }
   s["main_mountinfo"] = mountinfo;
   std::string pid1_ns, main_ns;

@@ -29,6 +29,9 @@ class FakeRuntime : public runtime::ContainerRuntime {
   std::vector<std::string> dropins;
   std::map<std::string, std::string> staged_files;  // path in the stage -> content, of the last trial
   options::Privilege last_privilege = options::Privilege::Minimal;
+  // The systemd in the container: 0 = one that reads every line of the
+  // catalogue; 252 or 257 = ignores what that version ignores (systemd_reads).
+  int systemd_version = 0;
 
   runtime::ProcessResult ok(std::string out = {}) {
     runtime::ProcessResult r;
@@ -95,7 +98,8 @@ class FakeRuntime : public runtime::ContainerRuntime {
       return r;
     }
     container.applied = *applied;
-    for (const auto& d : container.applied)
+    std::string ignored_journal;
+    for (const auto& d : systemd_reads(dropin, container.applied, systemd_version, ignored_journal))
       if (enforced_at(*options::find_directive(d.key), container.privilege)) container.enforced.push_back(d);
     FakeTrial t = rule(container).value_or(FakeTrial{});
     std::vector<options::Directive> in_effect;
@@ -119,7 +123,8 @@ class FakeRuntime : public runtime::ContainerRuntime {
       }
       mark("show", t.show);
       mark("journal", t.journal);
-      mark("pid1_dropin", t.pid1_dropin);
+      mark("pid1_dropin", ignored_journal + t.pid1_dropin);
+      if (systemd_version > 0) mark("systemd", "systemd " + std::to_string(systemd_version) + " (fake)");
       if (!t.kernel.empty()) mark("kernel", t.kernel);
       // The driver reads the main process only while there is one.
       if (!state["main_status"].empty())

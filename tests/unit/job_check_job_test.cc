@@ -114,7 +114,7 @@ TEST(JobCheckJob, NoAnswerIsUnresolvedWithTheBisectionsExitCode) {
   EXPECT_EQ(infra.exit_code, kExitInfra);
 }
 
-CheckOutcome coded(int code) { return {CheckVerdict::Unresolved, code, {}}; }
+CheckOutcome coded(int code) { return {CheckVerdict::Unresolved, code, {}, {}}; }
 
 TEST(JobCheckJob, AnyFailureIsTheAnswerElseTheWorstCode) {
   EXPECT_EQ(check_exit_code({}), kExitOk);
@@ -218,6 +218,66 @@ TEST(JobCheckJob, OnTheFakeRuntimeACulpritFailsAndAPassIsJudgedByThreshold) {
   CheckRun judged = run_check({surviving}, 5.0, bisect);
   EXPECT_EQ(judged.results[0].outcome.verdict, CheckVerdict::Unresolved);
   EXPECT_EQ(judged.exit_code, kExitUnresolved);
+  runtime::Reaper::instance().drain();
+}
+
+
+// A template with a line systemd ignores does not say what it means: the
+// check fails (exit 1) unless --allow-ignored, which passes it with a note.
+TEST(JobCheckJob, IgnoredLinesFailACheckUnlessAllowed) {
+  BisectJob job = finished(search::SearchStatus::NothingBreaks, 8.0);
+  trial::Finding finding;
+  finding.line = "PrivatePIDs=yes";
+  finding.advice = "needs systemd 257: ignored on 252";
+  job.findings.push_back(finding);
+  Exposures e = job_exposures(job.result, job.trials);
+  CheckOutcome failed = judge_check(job, e, std::nullopt);
+  EXPECT_EQ(failed.verdict, CheckVerdict::Fail);
+  EXPECT_EQ(failed.exit_code, kExitCulprit);
+  EXPECT_NE(failed.findings_note.find("--allow-ignored"), std::string::npos);
+  CheckOutcome allowed = judge_check(job, e, std::nullopt, true);
+  EXPECT_EQ(allowed.verdict, CheckVerdict::Pass);
+  EXPECT_EQ(allowed.exit_code, kExitOk);
+  EXPECT_NE(allowed.findings_note.find("allowed"), std::string::npos);
+  // A culprit stays the answer; findings only add their note.
+  BisectJob found = finished(search::SearchStatus::Found, 4.0, 5.0);
+  found.findings = job.findings;
+  EXPECT_EQ(judge_check(found, job_exposures(found.result, found.trials), std::nullopt).exit_code, kExitCulprit);
+  job.findings.clear();
+  EXPECT_EQ(judge_check(job, e, std::nullopt).verdict, CheckVerdict::Pass);
+}
+
+// On a fake systemd 252: the whole path from the ignored line to the job's findings.
+TEST(JobCheckJob, OnTheFakeRuntimeIgnoredLinesAreTheJobsFindings) {
+  hb::testing::FakeRuntime fake;
+  fake.systemd_version = 252;
+  std::ostringstream dry;
+  runtime::DryRunProcessRunner process(dry);
+  image::ImageBuilder images(fake, process, image::default_images_dir(), [](const std::string&) {});
+  SilentStatus silent;
+  BisectRunner bisect = [&](const scenario::Scenario& s) {
+    return run_bisect_job(fake, images, s, search::SearchConfig{}, silent, nullptr, false);
+  };
+  scenario::Scenario s;
+  s.name = "demo";
+  s.image.name = "localhost/hardbisect-test:1";
+  s.service.unit = "demo.service";
+  s.service.unit_file = "[Service]\nExecStart=/bin/sleep infinity\n";
+  s.workload.command = "true";
+  s.privilege = options::Privilege::SysAdmin;
+  scenario::Scenario templated = with_template(
+      s,
+      scenario::parse_template_string(
+          "[Service]\nNoNewPrivileges=yes\nSystemCallFilter=~ptrace ~process_vm_readv\nPrivatePIDs=yes\n", "t.conf"),
+      "t.conf");
+  CheckRun run = run_check({templated}, std::nullopt, bisect);
+  ASSERT_EQ(run.results.size(), 1u);
+  EXPECT_EQ(run.results[0].job.result.status, search::SearchStatus::NothingBreaks) << run.results[0].job.result.message;
+  ASSERT_EQ(run.results[0].job.findings.size(), 2u);
+  EXPECT_EQ(run.results[0].job.findings[0].corrected,
+            (std::vector<std::string>{"SystemCallFilter=~ptrace", "SystemCallFilter=~process_vm_readv"}));
+  EXPECT_EQ(run.exit_code, kExitCulprit);
+  EXPECT_EQ(run_check({templated}, std::nullopt, bisect, {}, true).exit_code, kExitOk);
   runtime::Reaper::instance().drain();
 }
 

@@ -15,3 +15,35 @@ TEST(ReportSearchReport, SetsTextBracesEachSet) {
 
 }  // namespace
 }  // namespace hb::report
+
+namespace hb::report {
+namespace {
+
+// The search speaks in option indices; reports never show them ("remove {4}").
+TEST(ReportSearchReport, MessagesNameOptionsNeverIndices) {
+  scenario::Scenario s;
+  for (const char* name : {"NoNewPrivileges=yes", "PrivateTmp=yes", "ProtectHome=yes", "ProtectSystem=strict",
+                           "PrivateDevices=yes"}) {
+    scenario::OptionItem item;
+    item.name = name;
+    s.options.push_back(item);
+  }
+  EXPECT_EQ(with_option_names("1 culprit set(s); remove {4}, keep 4 option(s); options {1,3} could not be decided", s),
+            "1 culprit set(s); remove {PrivateDevices=yes}, keep 4 option(s); options {PrivateTmp=yes, "
+            "ProtectSystem=strict} could not be decided");
+  EXPECT_EQ(with_option_names("{9} is not an option; {} neither", s), "{9} is not an option; {} neither");
+  search::SearchResult r;
+  r.status = search::SearchStatus::Unresolved;
+  r.message = "1 culprit set(s); remove {4}, keep 4 option(s); options {2} could not be decided";
+  r.notes = {"options {0} set aside: trials with them are unresolved (x)"};
+  std::vector<job::TrialEntry> trials;
+  SearchReportInput in{s, r, trials, "img", "minimal", 0.0};
+  EXPECT_EQ(summary_message(in).find("{4}"), std::string::npos) << summary_message(in);
+  std::string text = format_search_summary(in);
+  EXPECT_EQ(text.find("{0}"), std::string::npos) << text;
+  EXPECT_NE(text.find("options {NoNewPrivileges=yes} set aside"), std::string::npos) << text;
+  EXPECT_EQ(search_to_json(in)["notes"][0], "options {NoNewPrivileges=yes} set aside: trials with them are unresolved (x)");
+}
+
+}  // namespace
+}  // namespace hb::report
