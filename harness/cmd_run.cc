@@ -1,6 +1,7 @@
 // hardbisect run: the baseline and the full option set, with evidence.
 #include <fmt/format.h>
 #include <iostream>
+#include <optional>
 
 #include "commands.h"
 #include "flags.h"
@@ -18,6 +19,81 @@ namespace {
 int exit_for_unresolved(const trial::TrialResult& result) {
   return result.cause == trial::Cause::Harness || result.cause == trial::Cause::Boot ? kExitInfra
                                                                                       : kExitUnresolved;
+}
+
+// The run's JSON report; written once, with its verdict, on every way out.
+struct RunReport {
+  nlohmann::json json = report::report_envelope("run");
+  nlohmann::json trials = nlohmann::json::array();
+  std::string path;
+  int finish(const std::string& verdict, int code) {
+    json["verdict"] = verdict;
+    json["trials"] = trials;
+    if (!path.empty()) util::write_file_atomically(path, json.dump(2) + "\n");
+    return code;
+  }
+};
+
+job::PreparedScenario prepare_run(Context& context, const LoadedScenario& loaded) {
+  const scenario::Scenario& scenario = loaded.scenario;
+  context.require_podman();
+  job::PreparedScenario prepared = job::prepare_scenario(scenario, context.images(), job::new_run_id());
+  // This host's kernel log only tells about containers that run here.
+  prepared.plan.host_kernel_log = context.host_flags().connection.empty();
+  prepared.plan.local_host = context.host_flags().connection.empty();
+  // The header is progress, as a bisection's (dropped with -q); warnings stay.
+  context.status().info(fmt::format("hardbisect run: {} on {}", scenario.service.unit, prepared.plan.image));
+  context.status().info(fmt::format("privilege: {} ({})", options::privilege_name(prepared.privilege.level),
+                                    prepared.privilege.why));
+  report_loaded(context.status(), loaded);
+  for (const auto& line : prepared.privilege.unenforceable)
+    std::cout << "  warning: cannot be enforced at this privilege: " << line << "\n";
+  return prepared;
+}
+
+// The baseline; nullopt when it passed, else the exit code (or a UserError).
+std::optional<int> baseline_step(Context& context, trial::TrialRunner& runner, RunReport& out,
+                                 trial::TrialResult& baseline) {
+  context.log("trial 1/2: baseline (no options)...");
+  baseline = job::run_baseline(runner, context.status());
+  out.json["privilege"] = options::privilege_name(runner.plan().privilege);
+  out.trials.push_back(report::trial_to_json("baseline", baseline));
+  std::cout << report::format_trial("baseline (no options)", baseline, true);
+  if (baseline.verdict == search::Verdict::Pass) return std::nullopt;
+  if (baseline.cause == trial::Cause::UnitNotFound) {
+    out.finish("error", kExitUsage);
+    throw UserError(baseline.reason, "install it with image.packages / --packages, or give the unit file "
+                                     "(service.unit_file / --unit-file)");
+  }
+  if (baseline.verdict == search::Verdict::Fail) {
+    std::cout << "verdict: the service fails without any hardening: not a hardening problem\n";
+    out.finish("baseline-fails", kExitUsage);
+    throw UserError("the baseline (no options) fails: " + baseline.reason,
+                    "fix the service or the workload first; the evidence is above");
+  }
+  std::cout << "verdict: unresolved: the baseline could not be run\n";
+  return out.finish("unresolved", exit_for_unresolved(baseline));
+}
+
+int full_set_step(Context& context, const scenario::Scenario& scenario, trial::TrialRunner& runner,
+                  RunReport& out, const trial::TrialResult& baseline) {
+  context.log(fmt::format("trial 2/2: full set ({} options)...", scenario.options.size()));
+  trial::TrialResult full = runner.run(job::flatten(scenario.options));
+  out.trials.push_back(report::trial_to_json("full", full));
+  std::cout << report::format_trial(fmt::format("full set ({} options)", scenario.options.size()), full, true);
+  std::cout << report::format_exposure(baseline, full);
+  switch (full.verdict) {
+    case search::Verdict::Pass:
+      std::cout << "verdict: PASS: the service works with every option applied and enforced\n";
+      return out.finish("pass", kExitOk);
+    case search::Verdict::Fail:
+      std::cout << "verdict: FAIL: the full set breaks the service; `hardbisect bisect` finds which option\n";
+      return out.finish("fail", kExitCulprit);
+    case search::Verdict::Unresolved:
+      std::cout << "verdict: UNRESOLVED: " << full.reason << "\n";
+      return out.finish("unresolved", exit_for_unresolved(full));
+  }
+  return out.finish("unresolved", kExitUnresolved);
 }
 
 }  // namespace
@@ -38,74 +114,18 @@ Action setup_run(CLI::App& app) {
       report_loaded(context.status(), loaded);
       return dry_run_one_trial(context, scenario);
     }
-    context.require_podman();
-    std::string run_id = job::new_run_id();
-    job::PreparedScenario prepared = job::prepare_scenario(scenario, context.images(), run_id);
-    // This host's kernel log only tells about containers that run here.
-    prepared.plan.host_kernel_log = context.host_flags().connection.empty();
-    prepared.plan.local_host = context.host_flags().connection.empty();
-    // The header is progress, as a bisection's (dropped with -q); warnings stay.
-    context.status().info(fmt::format("hardbisect run: {} on {}", scenario.service.unit, prepared.plan.image));
-    context.status().info(fmt::format("privilege: {} ({})", options::privilege_name(prepared.privilege.level),
-                                      prepared.privilege.why));
-    report_loaded(context.status(), loaded);
-    for (const auto& line : prepared.privilege.unenforceable)
-      std::cout << "  warning: cannot be enforced at this privilege: " << line << "\n";
+    job::PreparedScenario prepared = prepare_run(context, loaded);
     trial::TrialRunner runner(context.runtime(), prepared.plan, trial::check_enforcement);
-
-    nlohmann::json report = report::report_envelope("run");
-    report["scenario"] = scenario.name;
-    report["unit"] = scenario.service.unit;
-    report["image"] = prepared.plan.image;
-    report["privilege"] = options::privilege_name(prepared.privilege.level);
-    report["run_id"] = run_id;
-    nlohmann::json trials = nlohmann::json::array();
-    auto finish = [&](const std::string& verdict, int code) {
-      report["verdict"] = verdict;
-      report["trials"] = trials;
-      if (!json_path->empty()) util::write_file_atomically(*json_path, report.dump(2) + "\n");
-      return code;
-    };
-
-    context.log("trial 1/2: baseline (no options)...");
-    trial::TrialResult baseline = job::run_baseline(runner, context.status());
-    report["privilege"] = options::privilege_name(runner.plan().privilege);
-    trials.push_back(report::trial_to_json("baseline", baseline));
-    std::cout << report::format_trial("baseline (no options)", baseline, true);
-    if (baseline.verdict != search::Verdict::Pass) {
-      if (baseline.cause == trial::Cause::UnitNotFound) {
-        finish("error", kExitUsage);
-        throw UserError(baseline.reason, "install it with image.packages / --packages, or give the unit file "
-                                         "(service.unit_file / --unit-file)");
-      }
-      if (baseline.verdict == search::Verdict::Fail) {
-        std::cout << "verdict: the service fails without any hardening: not a hardening problem\n";
-        finish("baseline-fails", kExitUsage);
-        throw UserError("the baseline (no options) fails: " + baseline.reason,
-                        "fix the service or the workload first; the evidence is above");
-      }
-      std::cout << "verdict: unresolved: the baseline could not be run\n";
-      return finish("unresolved", exit_for_unresolved(baseline));
-    }
-
-    std::vector<options::Directive> all = job::flatten(scenario.options);
-    context.log(fmt::format("trial 2/2: full set ({} options)...", scenario.options.size()));
-    trial::TrialResult full = runner.run(all);
-    trials.push_back(report::trial_to_json("full", full));
-    std::cout << report::format_trial(fmt::format("full set ({} options)", scenario.options.size()), full, true);
-    std::cout << report::format_exposure(baseline, full);
-    switch (full.verdict) {
-      case search::Verdict::Pass:
-        std::cout << "verdict: PASS: the service works with every option applied and enforced\n";
-        return finish("pass", kExitOk);
-      case search::Verdict::Fail:
-        std::cout << "verdict: FAIL: the full set breaks the service; `hardbisect bisect` finds which option\n";
-        return finish("fail", kExitCulprit);
-      case search::Verdict::Unresolved:
-        std::cout << "verdict: UNRESOLVED: " << full.reason << "\n";
-        return finish("unresolved", exit_for_unresolved(full));
-    }
-    return finish("unresolved", kExitUnresolved);
+    RunReport out;
+    out.path = *json_path;
+    out.json["scenario"] = scenario.name;
+    out.json["unit"] = scenario.service.unit;
+    out.json["image"] = prepared.plan.image;
+    out.json["privilege"] = options::privilege_name(prepared.privilege.level);
+    out.json["run_id"] = prepared.plan.run_id;
+    trial::TrialResult baseline;
+    if (std::optional<int> code = baseline_step(context, runner, out, baseline)) return *code;
+    return full_set_step(context, scenario, runner, out, baseline);
   };
 }
 

@@ -1,5 +1,7 @@
 // hardbisect: find which systemd hardening option breaks a service.
 #include <signal.h>
+
+#include <cstdio>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -87,9 +89,7 @@ void check_subcommand(int argc, char** argv) {
   }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_cli(int argc, char** argv) {
   CLI::App app{"hardbisect: find which systemd hardening option breaks a service.\n"
                "Boots real systemd in Podman containers, applies hardening options and runs the\n"
                "service's workload. Exit codes: 0 nothing breaks, 1 culprit found / check failed,\n"
@@ -143,4 +143,20 @@ int main(int argc, char** argv) {
     hb::runtime::Reaper::instance().drain();
     return hb::kExitInfra;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Nothing escapes main: CLI11's setup can throw before run_cli's own handlers.
+  try {
+    return run_cli(argc, argv);
+  } catch (const std::exception& e) {
+    std::fputs("hardbisect: internal error: ", stderr);
+    std::fputs(e.what(), stderr);
+    std::fputs("\n", stderr);
+  } catch (...) {
+    std::fputs("hardbisect: internal error\n", stderr);
+  }
+  return hb::kExitInfra;
 }

@@ -11,7 +11,7 @@ namespace {
 std::string seconds_text(double seconds) { return fmt::format("{:.3f}", std::max(0.0, seconds)); }
 
 std::string culprit_list_text(const std::vector<std::vector<std::string>>& sets) {
-  return sets_text(sets, {.open = "", .close = "", .within = " + ", .between = "; "});
+  return sets_text(sets, {.open = "", .close = "", .within = " + ", .between = "; ", .name = {}});
 }
 
 // What a CI view shows under the test: where it ran and the answer's figures.
