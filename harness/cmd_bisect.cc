@@ -1,13 +1,14 @@
 // hardbisect bisect: find which options break the service.
 #include <fmt/format.h>
+
 #include <iostream>
 
 #include "commands.h"
 #include "flags.h"
+#include "job/bisect_job.h"
 #include "report/report_cell.h"
 #include "report/search_report.h"
 #include "search/search.h"
-#include "job/bisect_job.h"
 #include "util/error.h"
 #include "util/files.h"
 
@@ -43,9 +44,10 @@ Action setup_bisect(CLI::App& app) {
   auto reports = std::make_shared<report::ReportPaths>();
   add_report_flags(app, *reports);
   auto drill = std::make_shared<bool>(false);
-  app.add_flag("--drill-down", *drill,
-               "For a culprit that is a list (SystemCallFilter, CapabilityBoundingSet, paths...), find the smallest "
-               "relaxation that passes");
+  app.add_flag(
+      "--drill-down", *drill,
+      "For a culprit that is a list (SystemCallFilter, CapabilityBoundingSet, paths...), find the smallest "
+      "relaxation that passes");
   return [=, &app](Context& context) {
     check_output_flags(app);
     check_strategy(config->strategy);
@@ -76,7 +78,8 @@ Action setup_bisect(CLI::App& app) {
       util::write_file_atomically(*json_path, json.dump(2) + "\n");
     }
     if (reports->any())
-      write_report_files({"hardbisect bisect: " + scenario.name, "bisect",
+      write_report_files({"hardbisect bisect: " + scenario.name,
+                          "bisect",
                           {report::cell_from_search(input, report::options_label(scenario))}},
                          *reports);
     return job::bisect_exit_code(job);

@@ -16,8 +16,8 @@
 #include "report/search_report.h"
 #include "report/terminal.h"
 #include "util/error.h"
-#include "util/json.h"
 #include "util/files.h"
+#include "util/json.h"
 #include "util/strings.h"
 
 namespace hb::cli {
@@ -57,7 +57,8 @@ CLI::Option* add_check_flags(CLI::App& app, CheckOptions& o) {
   app.add_flag("--allow-ignored", o.allow_ignored,
                "Pass a template although systemd ignores some of its lines (they are still reported)");
   app.add_option("--json", o.json_path, "Write a machine-readable report to FILE");
-  app.add_option("--safe-out", o.safe_path, "Write the safe subset (a drop-in) to FILE when the template fails");
+  app.add_option("--safe-out", o.safe_path,
+                 "Write the safe subset (a drop-in) to FILE when the template fails");
   add_report_flags(app, o.reports);
   return threshold;
 }
@@ -70,7 +71,8 @@ void check_usage(const CheckOptions& o) {
                     "give --scenario S.yaml, or the ad-hoc flags --unit and --workload (and --unit-file, "
                     "--packages)");
   if (o.scenarios.size() > 1 && !o.safe_path.empty())
-    throw UserError("--safe-out takes one scenario", "check one --scenario at a time, or use --json (safe_dropin)");
+    throw UserError("--safe-out takes one scenario",
+                    "check one --scenario at a time, or use --json (safe_dropin)");
 }
 
 // Each scenario (or the ad-hoc one) with the template's lines as its
@@ -120,11 +122,13 @@ void print_result(const CheckOptions& o, const scenario::Scenario& s, const job:
       std::cout << fmt::format("\ncheck: PASS: {} works with all {} lines of {} applied and enforced ({})\n",
                                s.service.unit, s.options.size(), template_name, result.message);
     } else {
-      std::cout << "\nfindings (lines systemd ignores in whole or part):\n" << report::format_findings(r.job.findings);
-      std::cout << fmt::format("\ncheck: {}: {} works with {} as systemd applies it ({}), but systemd ignores {} "
-                               "line(s) of it in whole or part\n",
-                               r.outcome.verdict == job::CheckVerdict::Pass ? "PASS" : "FAIL", s.service.unit,
-                               template_name, result.message, r.job.findings.size());
+      std::cout << "\nfindings (lines systemd ignores in whole or part):\n"
+                << report::format_findings(r.job.findings);
+      std::cout << fmt::format(
+          "\ncheck: {}: {} works with {} as systemd applies it ({}), but systemd ignores {} "
+          "line(s) of it in whole or part\n",
+          r.outcome.verdict == job::CheckVerdict::Pass ? "PASS" : "FAIL", s.service.unit, template_name,
+          result.message, r.job.findings.size());
     }
     std::cout << exposures_line(r.exposures, result.status);
   } else {
@@ -141,9 +145,9 @@ void print_result(const CheckOptions& o, const scenario::Scenario& s, const job:
                                culprits_text(s, result));
     } else {
       std::cout << fmt::format("\ncheck: {}: {}\n",
-                               r.outcome.verdict == job::CheckVerdict::Fail            ? "FAIL"
+                               r.outcome.verdict == job::CheckVerdict::Fail           ? "FAIL"
                                : result.status == search::SearchStatus::BaselineFails ? "ERROR"
-                                                                                       : "UNRESOLVED",
+                                                                                      : "UNRESOLVED",
                                report::summary_message(report::search_report_input(s, r.job)));
     }
   }
@@ -164,7 +168,8 @@ class CheckReport {
         m_json(report::report_envelope("check")) {
     std::vector<std::string> names;
     for (const auto& s : scenarios) names.push_back(s.name);
-    m_set = {fmt::format("hardbisect check: {} on {}", m_template_name, util::join(names, ", ")), "check", {}};
+    m_set = {
+        fmt::format("hardbisect check: {} on {}", m_template_name, util::join(names, ", ")), "check", {}};
     m_json["template"] = o.template_path;
     m_json["threshold"] = has_threshold ? nlohmann::json(o.threshold) : nlohmann::json(nullptr);
     m_json["results"] = nlohmann::json::array();
@@ -175,7 +180,8 @@ class CheckReport {
     report::ReportCell cell = report::cell_from_search(input, m_label);
     const std::string& note = r.outcome.threshold_note;
     if (!note.empty()) cell.reason += (cell.reason.empty() ? "" : "; ") + note;
-    if (!r.outcome.findings_note.empty()) cell.reason += (cell.reason.empty() ? "" : "; ") + r.outcome.findings_note;
+    if (!r.outcome.findings_note.empty())
+      cell.reason += (cell.reason.empty() ? "" : "; ") + r.outcome.findings_note;
     cell.verdict = job::check_verdict_name(r.outcome.verdict);
     m_set.cells.push_back(std::move(cell));
     nlohmann::json result = report::search_to_json(input);
@@ -223,8 +229,8 @@ int run_check_command(Context& context, const CheckOptions& o, bool has_threshol
     report.add(s, r);
   };
   std::optional<double> threshold = has_threshold ? std::optional<double>(o.threshold) : std::nullopt;
-  job::CheckRun run = job::run_check(scenarios, threshold, bisect_runner(context, o.config, cache.get()), hooks,
-                                      o.allow_ignored);
+  job::CheckRun run = job::run_check(scenarios, threshold, bisect_runner(context, o.config, cache.get()),
+                                     hooks, o.allow_ignored);
   report::VerdictCounts counts = report::count_verdicts(report.set().cells);
   if (scenarios.size() > 1)
     std::cout << fmt::format("\n== check summary: {} scenario(s): {} pass, {} fail, {} unresolved\n",

@@ -1,11 +1,12 @@
 // hardbisect doctor: can this host run trials, and with which flags.
 #include <fmt/format.h>
+
 #include <iostream>
 #include <map>
 
 #include "commands.h"
-#include "options/catalogue.h"
 #include "job/plan.h"
+#include "options/catalogue.h"
 #include "trial/probes.h"
 #include "trial/trial_runner.h"
 #include "util/error.h"
@@ -28,7 +29,8 @@ std::string options_table() {
   for (const auto& row : options::catalogue_table()) {
     std::string note = row.caveat;
     if (row.probe.empty()) note = note.empty() ? "not probed" : "not probed; " + note;
-    if (row.min_systemd > 252) note = fmt::format("systemd {}+{}{}", row.min_systemd, note.empty() ? "" : "; ", note);
+    if (row.min_systemd > 252)
+      note = fmt::format("systemd {}+{}{}", row.min_systemd, note.empty() ? "" : "; ", note);
     text += fmt::format("| `{}` | {} | {} | {} | {} |\n", row.name, row.section,
                         row.requirement == "none" ? std::string("none") : "`" + row.requirement + "`",
                         row.probe.empty() ? std::string("-") : "`" + row.probe + "`", cell(note));
@@ -39,7 +41,7 @@ std::string options_table() {
 // The representative set `--verify` proves on real containers.
 const std::vector<options::Directive>& verify_set() {
   static const std::vector<options::Directive> set{
-      {"Service", "NoNewPrivileges", "yes"}, {"Service", "SystemCallFilter", "@system-service"},
+      {"Service", "NoNewPrivileges", "yes"},  {"Service", "SystemCallFilter", "@system-service"},
       {"Service", "ProtectSystem", "strict"}, {"Service", "PrivateTmp", "yes"},
       {"Service", "ProtectHome", "yes"},      {"Service", "PrivateNetwork", "yes"},
       {"Service", "MemoryMax", "50M"},        {"Service", "TasksMax", "20"}};
@@ -75,7 +77,8 @@ Observed observe_enforcement(Context& context, const std::string& release) {
   for (options::Privilege level : kLevels) {
     plan.privilege = level;
     trial::TrialRunner runner(context.runtime(), plan);
-    context.log(fmt::format("verify: {} options at {}...", verify_set().size(), options::privilege_name(level)));
+    context.log(
+        fmt::format("verify: {} options at {}...", verify_set().size(), options::privilege_name(level)));
     auto observe = [&](const std::vector<options::Directive>& set) {
       trial::TrialResult result = runner.run(set);
       if (result.evidence.section("main_status").empty()) {
@@ -96,8 +99,8 @@ Observed observe_enforcement(Context& context, const std::string& release) {
 int verify_options(Context& context, const std::string& release) {
   context.require_podman();
   Observed seen = observe_enforcement(context, release);
-  std::cout << fmt::format("Verified on {} with a sleeping service (hardbisect doctor --options --verify):\n\n",
-                           seen.image);
+  std::cout << fmt::format(
+      "Verified on {} with a sleeping service (hardbisect doctor --options --verify):\n\n", seen.image);
   std::cout << "| option | minimal | sys-admin | privileged | catalogue | observed |\n"
                "|---|---|---|---|---|---|\n";
   int mismatches = 0;
@@ -135,7 +138,7 @@ int print_host_report(const runtime::DoctorReport& report) {
   for (const auto& check : report.checks) {
     const char* status = check.status == runtime::DoctorCheck::Status::Ok     ? "ok  "
                          : check.status == runtime::DoctorCheck::Status::Warn ? "warn"
-                                                                               : "FAIL";
+                                                                              : "FAIL";
     std::cout << fmt::format("{}  {:<16} {}\n", status, check.what, check.detail);
     if (!check.fix.empty()) std::cout << fmt::format("      {:<16} fix: {}\n", "", check.fix);
   }
@@ -146,8 +149,10 @@ int print_host_report(const runtime::DoctorReport& report) {
   std::cout << "privilege levels:\n"
             << "  minimal     (no extra flags)             NoNewPrivileges, SystemCallFilter, capabilities,\n"
             << "                                           RestrictAddressFamilies, User=, UMask=...\n"
-            << "  sys-admin   --cap-add SYS_ADMIN          + ProtectSystem/Home, Private*, *Paths= (mount namespaces)\n"
-            << "  privileged  --privileged --cgroupns=private  + MemoryMax/TasksMax/IPAddressDeny (cgroup limits, BPF)\n"
+            << "  sys-admin   --cap-add SYS_ADMIN          + ProtectSystem/Home, Private*, *Paths= (mount "
+               "namespaces)\n"
+            << "  privileged  --privileged --cgroupns=private  + MemoryMax/TasksMax/IPAddressDeny (cgroup "
+               "limits, BPF)\n"
             << "hardbisect picks the least level that enforces a scenario's options.\n";
   if (!report.can_run_trials()) {
     std::cout << "\ntrials cannot run on this host: fix the FAIL lines above\n";
@@ -161,7 +166,8 @@ int print_host_report(const runtime::DoctorReport& report) {
 
 Action setup_doctor(CLI::App& app) {
   auto release = std::make_shared<std::string>("bookworm");
-  app.add_option("--boot-test", *release, "Release whose base image the boot test and --verify use (default bookworm)");
+  app.add_option("--boot-test", *release,
+                 "Release whose base image the boot test and --verify use (default bookworm)");
   auto skip_boot = std::make_shared<bool>(false);
   app.add_flag("--no-boot-test", *skip_boot, "Only look at the host, do not start a container");
   auto table = std::make_shared<bool>(false);
@@ -172,7 +178,8 @@ Action setup_doctor(CLI::App& app) {
   app.add_flag("--verify", *verify,
                "With --options: prove a representative set on real containers at each privilege level");
   return [release, skip_boot, table, verify](Context& context) {
-    if (*verify && !*table) throw UserError("--verify goes with --options", "hardbisect doctor --options --verify");
+    if (*verify && !*table)
+      throw UserError("--verify goes with --options", "hardbisect doctor --options --verify");
     if (*table) {
       if (*verify) return verify_options(context, *release);
       std::cout << options_table();
@@ -180,7 +187,8 @@ Action setup_doctor(CLI::App& app) {
     }
     std::string image;
     if (!*skip_boot) image = context.images().base_recipe(*release).name;
-    return print_host_report(runtime::run_doctor(context.runtime(), context.facts(), context.host_flags(), image));
+    return print_host_report(
+        runtime::run_doctor(context.runtime(), context.facts(), context.host_flags(), image));
   };
 }
 

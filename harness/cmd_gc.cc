@@ -19,7 +19,8 @@ Action setup_gc(CLI::App& app) {
     context.require_podman(false);
     auto what = *all ? runtime::Garbage::All : runtime::Garbage::Orphans;
     auto removed = runtime::collect_garbage(context.runtime(), what, *run_id);
-    std::cout << "removed " << removed.size() << " container(s)" << (*all ? "" : " of runs that ended") << "\n";
+    std::cout << "removed " << removed.size() << " container(s)" << (*all ? "" : " of runs that ended")
+              << "\n";
     int folders = runtime::remove_stage_folders(std::filesystem::temp_directory_path().string(), false);
     std::cout << "removed " << folders << " stage folder(s) of runs that ended\n";
     if (*images) {

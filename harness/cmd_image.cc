@@ -1,5 +1,6 @@
 // hardbisect image build|list: the trial images, built from Debian packages.
 #include <fmt/format.h>
+
 #include <iostream>
 
 #include "commands.h"
@@ -51,11 +52,15 @@ Action setup_image(CLI::App& app) {
       return 0;
     }
     (void)list;
-    runtime::Argv argv{context.host_flags().podman, "images", "--filter",
-                       std::string("label=") + runtime::kLabel + "=1", "--format",
+    runtime::Argv argv{context.host_flags().podman,
+                       "images",
+                       "--filter",
+                       std::string("label=") + runtime::kLabel + "=1",
+                       "--format",
                        "{{.Repository}}:{{.Tag}}\t{{.Size}}\t{{.Created}}"};
     auto listed = context.runner().run(argv, std::chrono::seconds(60));
-    if (!listed.ok()) throw InfraError("podman images failed: " + listed.summary(), "run `hardbisect doctor`");
+    if (!listed.ok())
+      throw InfraError("podman images failed: " + listed.summary(), "run `hardbisect doctor`");
     std::cout << listed.out;
     return 0;
   };

@@ -2,6 +2,7 @@
 // cells in parallel, shardable across CI runners (--shard i/N, then
 // `hardbisect report merge`), regressions against a previous result.
 #include <fmt/format.h>
+
 #include <iostream>
 
 #include "commands.h"
@@ -46,14 +47,15 @@ matrix::MatrixSpec spec_of(const MatrixOptions& o, std::vector<std::string>& ove
   } else {
     spec.source = "flags";
     if (o.scenarios.empty())
-      throw UserError("no matrix", "give a matrix file (hardbisect matrix ci/nightly-matrix.yaml) or --scenario S.yaml "
-                                   "[--template T.conf] [--base bookworm,trixie]");
+      throw UserError("no matrix",
+                      "give a matrix file (hardbisect matrix ci/nightly-matrix.yaml) or --scenario S.yaml "
+                      "[--template T.conf] [--base bookworm,trixie]");
   }
   auto replaced = [&](const std::string& axis, const std::vector<std::string>& now, const char* flag,
                       const std::vector<std::string>& was) {
     if (from_file)
-      overrides.push_back(fmt::format("{}: {} (from {}; the matrix file says {})", axis, listed(now), flag,
-                                      listed(was)));
+      overrides.push_back(
+          fmt::format("{}: {} (from {}; the matrix file says {})", axis, listed(now), flag, listed(was)));
   };
   if (!o.scenarios.empty()) {
     replaced("scenarios", o.scenarios, "--scenario", spec.scenarios);
@@ -79,15 +81,20 @@ matrix::MatrixSpec spec_of(const MatrixOptions& o, std::vector<std::string>& ove
 Action setup_matrix(CLI::App& app) {
   auto o = std::make_shared<MatrixOptions>();
   app.add_option("matrix", o->matrix_file, "Matrix YAML file (schema in README.md, \"Matrix file\")");
-  app.add_option("--scenario", o->scenarios, "Scenario file or folder (repeatable; replaces the file's scenarios)");
-  app.add_option("--template", o->templates,
-                 "Hardening template (drop-in) or folder of *.conf, or 'scenario' for the scenario's own options "
-                 "(repeatable; replaces the file's templates and option sets)");
-  app.add_option("--base", o->bases, "Base images, e.g. bookworm,trixie (replaces the file's bases)")->delimiter(',');
-  app.add_option("--shard", o->shard, "Run shard i of N of the cells (i/N), for N CI runners; join with report merge");
+  app.add_option("--scenario", o->scenarios,
+                 "Scenario file or folder (repeatable; replaces the file's scenarios)");
+  app.add_option(
+      "--template", o->templates,
+      "Hardening template (drop-in) or folder of *.conf, or 'scenario' for the scenario's own options "
+      "(repeatable; replaces the file's templates and option sets)");
+  app.add_option("--base", o->bases, "Base images, e.g. bookworm,trixie (replaces the file's bases)")
+      ->delimiter(',');
+  app.add_option("--shard", o->shard,
+                 "Run shard i of N of the cells (i/N), for N CI runners; join with report merge");
   app.add_option("--previous", o->previous,
                  "A previous matrix result (JSON): cells that passed there and fail now are regressions");
-  app.add_option("--json", o->json_path, "Write the matrix result to FILE (input of report merge and --previous)");
+  app.add_option("--json", o->json_path,
+                 "Write the matrix result to FILE (input of report merge and --previous)");
   app.add_flag("--list", o->list, "Print the cells (of this shard) and exit");
   add_search_flags(app, o->config);
   app.get_option("--jobs")->description(
@@ -107,10 +114,9 @@ Action setup_matrix(CLI::App& app) {
       for (const auto& cell : cells) std::cout << cell.id << "\n";
       return static_cast<int>(kExitOk);
     }
-    context.status().info(fmt::format("hardbisect matrix: {} of {} cell(s){}, {} at a time", cells.size(),
-                                      all.size(),
-                                      shard.count > 1 ? fmt::format(" (shard {}/{})", shard.index, shard.count) : "",
-                                      o->config.jobs));
+    context.status().info(fmt::format(
+        "hardbisect matrix: {} of {} cell(s){}, {} at a time", cells.size(), all.size(),
+        shard.count > 1 ? fmt::format(" (shard {}/{})", shard.index, shard.count) : "", o->config.jobs));
     for (const auto& line : overrides) context.status().info(line);
     if (context.flags().dry_run) {
       if (cells.empty()) return static_cast<int>(kExitOk);
@@ -132,7 +138,8 @@ Action setup_matrix(CLI::App& app) {
       matrix::CellEnvironment environment{context.runtime(), context.images(), cache.get(), o->config,
                                           context.host_flags().connection.empty()};
       matrix::CellRunner runner = [&](const matrix::MatrixCell& cell, int jobs, job::Status& cell_status) {
-        if (auto it = image_errors.find(cell.id); it != image_errors.end()) return matrix::error_cell(cell, it->second);
+        if (auto it = image_errors.find(cell.id); it != image_errors.end())
+          return matrix::error_cell(cell, it->second);
         return matrix::run_cell(environment, cell, jobs, cell_status);
       };
       result.cells = matrix::run_cells(cells, o->config.jobs, runner, context.log_status());

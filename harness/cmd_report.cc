@@ -2,6 +2,7 @@
 // CI runner) into the result of the whole matrix, and write it as JSON,
 // JUnit, Markdown or HTML.
 #include <fmt/format.h>
+
 #include <iostream>
 
 #include "commands.h"
@@ -45,8 +46,8 @@ Action setup_report(CLI::App& app) {
                              merged.cells.size() - static_cast<size_t>(missing), merged.cell_ids.size());
     std::cout << matrix::format_table(merged);
     if (missing)
-      std::cout << fmt::format("warning: {} cell(s) missing: a shard's result was not given or did not finish\n",
-                               missing);
+      std::cout << fmt::format(
+          "warning: {} cell(s) missing: a shard's result was not given or did not finish\n", missing);
     if (!o->json_path.empty()) {
       util::write_file_atomically(o->json_path, matrix::to_json(merged).dump(2) + "\n");
       std::cout << "merged result written to " << o->json_path << "\n";

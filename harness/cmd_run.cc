@@ -1,13 +1,14 @@
 // hardbisect run: the baseline and the full option set, with evidence.
 #include <fmt/format.h>
+
 #include <iostream>
 #include <optional>
 
 #include "commands.h"
 #include "flags.h"
+#include "job/plan.h"
 #include "report/json_report.h"
 #include "report/terminal.h"
-#include "job/plan.h"
 #include "trial/probes.h"
 #include "util/error.h"
 #include "util/files.h"
@@ -18,7 +19,7 @@ namespace {
 
 int exit_for_unresolved(const trial::TrialResult& result) {
   return result.cause == trial::Cause::Harness || result.cause == trial::Cause::Boot ? kExitInfra
-                                                                                      : kExitUnresolved;
+                                                                                     : kExitUnresolved;
 }
 
 // The run's JSON report; written once, with its verdict, on every way out.
@@ -62,8 +63,9 @@ std::optional<int> baseline_step(Context& context, trial::TrialRunner& runner, R
   if (baseline.verdict == search::Verdict::Pass) return std::nullopt;
   if (baseline.cause == trial::Cause::UnitNotFound) {
     out.finish("error", kExitUsage);
-    throw UserError(baseline.reason, "install it with image.packages / --packages, or give the unit file "
-                                     "(service.unit_file / --unit-file)");
+    throw UserError(baseline.reason,
+                    "install it with image.packages / --packages, or give the unit file "
+                    "(service.unit_file / --unit-file)");
   }
   if (baseline.verdict == search::Verdict::Fail) {
     std::cout << "verdict: the service fails without any hardening: not a hardening problem\n";
@@ -80,7 +82,8 @@ int full_set_step(Context& context, const scenario::Scenario& scenario, trial::T
   context.log(fmt::format("trial 2/2: full set ({} options)...", scenario.options.size()));
   trial::TrialResult full = runner.run(job::flatten(scenario.options));
   out.trials.push_back(report::trial_to_json("full", full));
-  std::cout << report::format_trial(fmt::format("full set ({} options)", scenario.options.size()), full, true);
+  std::cout << report::format_trial(fmt::format("full set ({} options)", scenario.options.size()), full,
+                                    true);
   std::cout << report::format_exposure(baseline, full);
   switch (full.verdict) {
     case search::Verdict::Pass:

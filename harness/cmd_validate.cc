@@ -30,7 +30,9 @@ struct ValidateOptions {
   std::vector<std::string> bases;
 };
 
-bool is_scenario_file(const fs::path& path) { return path.extension() == ".yaml" || path.extension() == ".yml"; }
+bool is_scenario_file(const fs::path& path) {
+  return path.extension() == ".yaml" || path.extension() == ".yml";
+}
 
 // The files to check: each path, or a folder's *.yaml, *.yml and *.conf.
 std::vector<std::string> files_of(const std::vector<std::string>& paths) {
@@ -68,10 +70,11 @@ std::string check_scenario(const std::string& file, std::vector<std::string>& wa
   scenario::Scenario s = scenario::load_scenario_file(file);
   if (s.image.name.empty()) check_versions(s.options, s.image.base);
   warnings = s.warnings;
-  std::string image = s.image.name.empty()
-                          ? fmt::format("{}, systemd {}", s.image.base, image::systemd_version_of(s.image.base))
-                          : "image " + s.image.name + ", systemd version not checked";
-  return fmt::format("ok (scenario {}: {}, {} option(s); {})", s.name, s.service.unit, s.options.size(), image);
+  std::string image = s.image.name.empty() ? fmt::format("{}, systemd {}", s.image.base,
+                                                         image::systemd_version_of(s.image.base))
+                                           : "image " + s.image.name + ", systemd version not checked";
+  return fmt::format("ok (scenario {}: {}, {} option(s); {})", s.name, s.service.unit, s.options.size(),
+                     image);
 }
 
 std::string check_template(const std::string& file, const std::vector<std::string>& bases,
@@ -80,7 +83,8 @@ std::string check_template(const std::string& file, const std::vector<std::strin
   for (const auto& base : bases) check_versions(parsed.options, base);
   warnings = parsed.warnings;
   std::vector<std::string> versions;
-  for (const auto& base : bases) versions.push_back(fmt::format("{} (systemd {})", base, image::systemd_version_of(base)));
+  for (const auto& base : bases)
+    versions.push_back(fmt::format("{} (systemd {})", base, image::systemd_version_of(base)));
   return fmt::format("ok (template: {} directive line(s), known to {})", parsed.options.size(),
                      util::join(versions, " and "));
 }
@@ -131,7 +135,8 @@ Action setup_validate(CLI::App& app) {
     for (const auto& file : files) {
       std::vector<std::string> warnings;
       try {
-        std::string verdict = is_scenario_file(file) ? check_scenario(file, warnings) : check_template(file, bases, warnings);
+        std::string verdict =
+            is_scenario_file(file) ? check_scenario(file, warnings) : check_template(file, bases, warnings);
         std::cout << file << ": " << verdict << "\n";
       } catch (const UserError& error) {
         std::cout << error_line(file, error) << "\n";

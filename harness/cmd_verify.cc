@@ -2,8 +2,9 @@
 // and fail when the found answer differs. The comparison, the counts and the
 // exit code are job/verify_job.h's; this file declares the flags, prints and
 // writes the reports.
-#include <filesystem>
 #include <fmt/format.h>
+
+#include <filesystem>
 #include <iostream>
 
 #include "commands.h"
@@ -39,7 +40,8 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& paths) {
     if (fs::is_directory(path)) {
       std::vector<std::string> found;
       for (const auto& entry : fs::directory_iterator(path))
-        if (entry.is_regular_file() && entry.path().extension() == ".yaml") found.push_back(entry.path().string());
+        if (entry.is_regular_file() && entry.path().extension() == ".yaml")
+          found.push_back(entry.path().string());
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
     } else if (fs::exists(path)) {
@@ -52,7 +54,8 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& paths) {
 }
 
 // The scenarios that state expect_culprits; the others are skipped with a line.
-std::vector<scenario::Scenario> verifiable_scenarios(Context& context, const std::vector<std::string>& paths) {
+std::vector<scenario::Scenario> verifiable_scenarios(Context& context,
+                                                     const std::vector<std::string>& paths) {
   std::vector<scenario::Scenario> scenarios;
   for (const auto& file : scenario_files(paths.empty() ? std::vector<std::string>{"scenarios"} : paths)) {
     scenario::Scenario s = scenario::load_scenario_file(file);
@@ -62,7 +65,8 @@ std::vector<scenario::Scenario> verifiable_scenarios(Context& context, const std
     }
     scenarios.push_back(std::move(s));
   }
-  if (scenarios.empty()) throw UserError("no scenario states expect_culprits", "add expect_culprits: to a scenario");
+  if (scenarios.empty())
+    throw UserError("no scenario states expect_culprits", "add expect_culprits: to a scenario");
   return scenarios;
 }
 
@@ -70,12 +74,13 @@ std::vector<scenario::Scenario> verifiable_scenarios(Context& context, const std
 std::vector<std::string> summary_rows(const scenario::Scenario& s, const job::VerifyResult& r) {
   const search::SearchResult& result = r.job.result;
   const job::VerifyOutcome& outcome = r.outcome;
-  std::string confidence =
-      result.flaky ? fmt::format(", flaky p={:.2f}, confidence {:.3f}", result.failure_rate, result.confidence) : "";
+  std::string confidence = result.flaky ? fmt::format(", flaky p={:.2f}, confidence {:.3f}",
+                                                      result.failure_rate, result.confidence)
+                                        : "";
   std::string cached = r.job.cached_count ? fmt::format(" ({} cached)", r.job.cached_count) : "";
-  std::vector<std::string> rows{fmt::format("{:<10} {:<28} {:>4} trials{} {:>6.1f} s  found {}{}",
-                                            job::verify_verdict_name(outcome.verdict), s.name, result.trial_count,
-                                            cached, r.job.wall_seconds, sets_text_or_none(outcome.found), confidence)};
+  std::vector<std::string> rows{fmt::format(
+      "{:<10} {:<28} {:>4} trials{} {:>6.1f} s  found {}{}", job::verify_verdict_name(outcome.verdict),
+      s.name, result.trial_count, cached, r.job.wall_seconds, sets_text_or_none(outcome.found), confidence)};
   if (outcome.verdict != job::VerifyVerdict::Ok)
     rows.push_back(fmt::format("{:<10} {:<28} expected {} ({})", "", "", sets_text_or_none(outcome.expected),
                                report::summary_message(report::search_report_input(s, r.job))));
@@ -83,7 +88,8 @@ std::vector<std::string> summary_rows(const scenario::Scenario& s, const job::Ve
 }
 
 report::ReportCell result_cell(const scenario::Scenario& s, const job::VerifyResult& r) {
-  report::ReportCell cell = report::cell_from_search(report::search_report_input(s, r.job), report::options_label(s));
+  report::ReportCell cell =
+      report::cell_from_search(report::search_report_input(s, r.job), report::options_label(s));
   cell.verdict = job::verify_report_verdict(r.outcome.verdict);
   cell.reason = fmt::format("found {}, expected {}: {}", sets_text_or_none(r.outcome.found),
                             sets_text_or_none(r.outcome.expected),
@@ -118,8 +124,8 @@ void report_verify(const VerifyOptions& o, const std::vector<scenario::Scenario>
     report_set.cells.push_back(result_cell(scenarios[i], run.results[i]));
     json["results"].push_back(result_json(scenarios[i], run.results[i]));
   }
-  std::cout << fmt::format("{} scenario(s): {} ok, {} wrong, {} undecided\n", run.counts.total(), run.counts.ok,
-                           run.counts.wrong, run.counts.undecided);
+  std::cout << fmt::format("{} scenario(s): {} ok, {} wrong, {} undecided\n", run.counts.total(),
+                           run.counts.ok, run.counts.wrong, run.counts.undecided);
   if (!o.json_path.empty()) util::write_file_atomically(o.json_path, json.dump(2) + "\n");
   write_report_files(report_set, o.reports);
 }

@@ -1,8 +1,9 @@
 #include "context.h"
 
+#include <fmt/format.h>
+
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 #include <iostream>
 
 #include "runtime/owner.h"
@@ -36,10 +37,12 @@ Context::~Context() {
 void Context::require_podman(bool reap_orphans) {
   runtime::ProcessResult version = m_runtime->version();
   if (version.not_found)
-    throw InfraError("podman is not installed (not found on PATH)",
-                     "install it with: apt-get install podman runc (or run ci/setup), then `hardbisect doctor`");
+    throw InfraError(
+        "podman is not installed (not found on PATH)",
+        "install it with: apt-get install podman runc (or run ci/setup), then `hardbisect doctor`");
   if (!version.ok())
-    throw InfraError("podman does not work here: " + version.summary(), "run `hardbisect doctor` for the details");
+    throw InfraError("podman does not work here: " + version.summary(),
+                     "run `hardbisect doctor` for the details");
   if (reap_orphans && !m_flags.dry_run) remove_orphans();
 }
 
@@ -53,6 +56,5 @@ void Context::remove_orphans() {
     m_log_status->note(fmt::format("removed {} container(s) and {} stage folder(s) left by runs that ended",
                                    containers, folders));
 }
-
 
 }  // namespace hb::cli

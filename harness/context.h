@@ -5,16 +5,16 @@
 #include <string>
 
 #include "image/image_builder.h"
+#include "report/status_printer.h"
 #include "runtime/doctor.h"
 #include "runtime/podman_runtime.h"
-#include "report/status_printer.h"
 #include "runtime/process.h"
 
 namespace hb::cli {
 
 struct GlobalFlags {
-  bool dry_run = false;     // print the podman argv instead of running it
-  std::string connection;   // podman --connection NAME (remote Podman host)
+  bool dry_run = false;    // print the podman argv instead of running it
+  std::string connection;  // podman --connection NAME (remote Podman host)
   bool quiet = false;
 };
 

@@ -42,7 +42,8 @@ CacheFlags& cache_flags() {
 void add_cache_flags(CLI::App& app) {
   app.add_option("--cache-dir", cache_flags().dir,
                  "Trial result cache (default $XDG_CACHE_HOME/hardbisect or ~/.cache/hardbisect)");
-  app.add_flag("--no-cache", cache_flags().off, "Run every trial, neither reading nor writing the result cache");
+  app.add_flag("--no-cache", cache_flags().off,
+               "Run every trial, neither reading nor writing the result cache");
 }
 
 std::unique_ptr<job::ResultCache> open_result_cache(const Context& context) {
@@ -56,13 +57,16 @@ std::unique_ptr<job::ResultCache> open_result_cache(const Context& context) {
 
 void add_search_flags(CLI::App& app, search::SearchConfig& config) {
   app.add_option("--strategy", config.strategy, "bisect (default), ddmin, progressive or linear");
-  app.add_option("--confidence", config.confidence, "Wanted detection probability per test when flaky (default 0.95)")
+  app.add_option("--confidence", config.confidence,
+                 "Wanted detection probability per test when flaky (default 0.95)")
       ->check(CLI::Range(0.5, 0.9999));
-  app.add_option("--max-repeats", config.max_repeats, "Cap on the runs of one option set when flaky (default 30)");
+  app.add_option("--max-repeats", config.max_repeats,
+                 "Cap on the runs of one option set when flaky (default 30)");
   app.add_option("--max-trials", config.max_trials, "Stop after this many trials (0 = no limit)");
   config.jobs = default_jobs();
-  app.add_option("--jobs,-j", config.jobs,
-                 "Trials in parallel containers when a set runs several times (default: from cores and memory)")
+  app.add_option(
+         "--jobs,-j", config.jobs,
+         "Trials in parallel containers when a set runs several times (default: from cores and memory)")
       ->check(CLI::Range(1, 64));
   add_cache_flags(app);
 }
@@ -81,8 +85,10 @@ void add_adhoc_flags(CLI::App& app, scenario::AdhocFlags& flags) {
   app.add_option("--image", flags.image, "Use this existing image instead of building one");
   app.add_option("--packages", flags.packages, "Debian packages to add to the image, comma-separated");
   app.add_option("--unit", flags.unit, "The unit under test, e.g. nginx.service");
-  app.add_option("--unit-file", flags.unit_file, "Install this unit file (else the unit must be in the image)");
-  app.add_option("--workload", flags.workload, "Shell line run in the container as the test, e.g. 'curl -sf http://127.0.0.1/'");
+  app.add_option("--unit-file", flags.unit_file,
+                 "Install this unit file (else the unit must be in the image)");
+  app.add_option("--workload", flags.workload,
+                 "Shell line run in the container as the test, e.g. 'curl -sf http://127.0.0.1/'");
   app.add_option("--workload-timeout", flags.workload_timeout, "Bound on the workload (default 30s)");
   app.add_option("--template", flags.template_path, "A drop-in file whose lines are the options");
   app.add_option("--option", flags.options, "One option line, e.g. 'ProtectSystem=strict' (repeatable)");
@@ -95,8 +101,9 @@ bool has_adhoc_flags(const scenario::AdhocFlags& flags) {
 
 void note_given_flags(const CLI::App& app, scenario::AdhocFlags& flags) {
   using Flag = scenario::AdhocFlagNames;
-  for (const char* name : {Flag::kBase, Flag::kImage, Flag::kPackages, Flag::kUnit, Flag::kUnitFile, Flag::kWorkload,
-                           Flag::kWorkloadTimeout, Flag::kTemplate, Flag::kOption, Flag::kPrivilege}) {
+  for (const char* name :
+       {Flag::kBase, Flag::kImage, Flag::kPackages, Flag::kUnit, Flag::kUnitFile, Flag::kWorkload,
+        Flag::kWorkloadTimeout, Flag::kTemplate, Flag::kOption, Flag::kPrivilege}) {
     const CLI::Option* option = app.get_option_no_throw(name);
     if (option && option->count() > 0) flags.given.insert(name);
   }
@@ -109,8 +116,9 @@ LoadedScenario load_scenario_or_flags(const std::string& path, const scenario::A
     return loaded;
   }
   if (!has_adhoc_flags(flags))
-    throw UserError("nothing to run", "give a scenario file (hardbisect run scenarios/X.yaml) or the ad-hoc flags "
-                                      "--unit and --workload");
+    throw UserError("nothing to run",
+                    "give a scenario file (hardbisect run scenarios/X.yaml) or the ad-hoc flags "
+                    "--unit and --workload");
   return {scenario::scenario_from_flags(flags), {}};
 }
 
@@ -139,9 +147,10 @@ int dry_run_one_trial(Context& context, const scenario::Scenario& scenario) {
   plan.timeouts.boot = plan.timeouts.start = plan.workload.timeout = plan.watchdog_slack =
       std::chrono::milliseconds(0);
   plan.remove_in_background = false;
-  context.status().info(fmt::format("dry run: the podman commands of one trial of {} (its baseline, no options), "
-                                    "on {} at privilege {}; nothing ran",
-                                    scenario.name, plan.image, options::privilege_name(plan.privilege)));
+  context.status().info(
+      fmt::format("dry run: the podman commands of one trial of {} (its baseline, no options), "
+                  "on {} at privilege {}; nothing ran",
+                  scenario.name, plan.image, options::privilege_name(plan.privilege)));
   trial::TrialRunner(context.runtime(), plan).run({});
   return kExitOk;
 }

@@ -1,10 +1,9 @@
 // hardbisect: find which systemd hardening option breaks a service.
 #include <signal.h>
-
-#include <cstdio>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <iostream>
 #include <thread>
 
@@ -31,14 +30,17 @@ const Subcommand kSubcommands[] = {
      hb::cli::setup_bisect},
     {"verify", "Bisect every scenario that states expect_culprits and compare the answers",
      hb::cli::setup_verify},
-    {"check", "Apply a hardening template to a service; if it breaks it, name the culprits and the safe subset",
+    {"check",
+     "Apply a hardening template to a service; if it breaks it, name the culprits and the safe subset",
      hb::cli::setup_check},
-    {"matrix", "Run scenarios x templates x images (parallel, shardable); one row per cell, regressions flagged",
+    {"matrix",
+     "Run scenarios x templates x images (parallel, shardable); one row per cell, regressions flagged",
      hb::cli::setup_matrix},
     {"report", "Work on saved results: `report merge` joins the JSON results of matrix shards",
      hb::cli::setup_report},
-    {"validate", "Check scenarios and templates (keys, types, directive names for the image's systemd) without "
-                 "starting anything; exit 0 when all are valid, 2 otherwise",
+    {"validate",
+     "Check scenarios and templates (keys, types, directive names for the image's systemd) without "
+     "starting anything; exit 0 when all are valid, 2 otherwise",
      hb::cli::setup_validate},
     {"doctor", "Check this host: Podman, OCI runtime, cgroups, rlimits, privileges", hb::cli::setup_doctor},
     {"image", "Build or list the trial images (Debian base with systemd, plus packages)",
@@ -84,21 +86,24 @@ void check_subcommand(int argc, char** argv) {
     for (const auto& sub : kSubcommands) names.push_back(sub.name);
     if (std::find(names.begin(), names.end(), word) != names.end()) return;
     std::string suggestion = hb::util::did_you_mean(word, names);
-    throw hb::UserError("unknown command '" + word + "'",
-                        suggestion.empty() ? "see `hardbisect --help`" : "did you mean '" + suggestion + "'?");
+    throw hb::UserError("unknown command '" + word + "'", suggestion.empty()
+                                                              ? "see `hardbisect --help`"
+                                                              : "did you mean '" + suggestion + "'?");
   }
 }
 
 int run_cli(int argc, char** argv) {
-  CLI::App app{"hardbisect: find which systemd hardening option breaks a service.\n"
-               "Boots real systemd in Podman containers, applies hardening options and runs the\n"
-               "service's workload. Exit codes: 0 nothing breaks, 1 culprit found / check failed,\n"
-               "2 usage or scenario error, 3 unresolved, 4 infrastructure."};
+  CLI::App app{
+      "hardbisect: find which systemd hardening option breaks a service.\n"
+      "Boots real systemd in Podman containers, applies hardening options and runs the\n"
+      "service's workload. Exit codes: 0 nothing breaks, 1 culprit found / check failed,\n"
+      "2 usage or scenario error, 3 unresolved, 4 infrastructure."};
   app.require_subcommand(1);
   app.set_version_flag("--version", HARDBISECT_VERSION);
   hb::cli::GlobalFlags flags;
-  app.add_flag("--dry-run", flags.dry_run,
-               "Print the podman commands of one trial (the first the command would run) and exit 0; nothing runs");
+  app.add_flag(
+      "--dry-run", flags.dry_run,
+      "Print the podman commands of one trial (the first the command would run) and exit 0; nothing runs");
   app.add_option("--connection", flags.connection,
                  "Run containers on a remote Podman host (podman --connection NAME)");
   app.add_flag("-q,--quiet", flags.quiet, "No progress lines on stderr");

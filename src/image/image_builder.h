@@ -17,10 +17,10 @@ struct ImageRequest {
 };
 
 struct ImageRecipe {
-  std::string name;        // localhost/hardbisect-bookworm:0123456789ab
-  std::string hash;        // recipe hash (hex)
+  std::string name;  // localhost/hardbisect-bookworm:0123456789ab
+  std::string hash;  // recipe hash (hex)
   std::string release;
-  std::string base_name;   // for derived images: the base they build FROM
+  std::string base_name;              // for derived images: the base they build FROM
   std::vector<std::string> packages;  // sorted, unique
 };
 
@@ -34,8 +34,8 @@ class ImageBuilder {
  public:
   using Log = std::function<void(const std::string&)>;
   // images_dir holds base/packages.txt; log receives progress lines.
-  ImageBuilder(runtime::ContainerRuntime& runtime, runtime::ProcessRunner& runner,
-               std::string images_dir, Log log);
+  ImageBuilder(runtime::ContainerRuntime& runtime, runtime::ProcessRunner& runner, std::string images_dir,
+               Log log);
 
   // The recipe (and so the name) of an image; validates the release and
   // package names (UserError with a hint when wrong).

@@ -1,23 +1,26 @@
 #include "job/bisect_job.h"
 
-#include <algorithm>
-#include <map>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <map>
+
+#include "job/trial_oracle.h"
 #include "trial/findings.h"
 #include "trial/probes.h"
-#include "job/trial_oracle.h"
-#include "util/strings.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace hb::job {
 
 namespace {
 // The plan for this host: the kernel log and background removal only where
 // the containers run here.
-PreparedScenario prepare_for_host(const scenario::Scenario& scenario, image::ImageBuilder& images, bool local_host) {
+PreparedScenario prepare_for_host(const scenario::Scenario& scenario, image::ImageBuilder& images,
+                                  bool local_host) {
   if (scenario.options.empty())
-    throw UserError("the scenario " + scenario.name + " has no options to bisect", "add options: or a template:");
+    throw UserError("the scenario " + scenario.name + " has no options to bisect",
+                    "add options: or a template:");
   PreparedScenario prepared = prepare_scenario(scenario, images, new_run_id());
   prepared.plan.host_kernel_log = local_host;
   if (!local_host) prepared.plan.remove_in_background = false;
@@ -41,8 +44,13 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
                          const ResultCache* cache, bool local_host) {
   BisectJob job;
   job.prepared = prepare_for_host(scenario, images, local_host);
-  status.job_started(JobStarted{{}, config.strategy, scenario.service.unit, job.prepared.plan.image,
-                                scenario.options.size(), job.prepared.privilege.level, job.prepared.privilege.why,
+  status.job_started(JobStarted{{},
+                                config.strategy,
+                                scenario.service.unit,
+                                job.prepared.plan.image,
+                                scenario.options.size(),
+                                job.prepared.privilege.level,
+                                job.prepared.privilege.why,
                                 job.prepared.privilege.unenforceable});
 
   trial::TrialRunner runner(runtime, job.prepared.plan, trial::check_enforcement);
@@ -52,8 +60,8 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
   auto user_callback = config.on_trial;
   config.on_trial = [&](const search::TrialRecord& record) {
     if (const TrialEntry* entry = oracle.record(record))
-      status.trial_finished(TrialFinished{{}, record, &entry->result, entry->cached,
-                                          set_label(scenario, record.options), false});
+      status.trial_finished(TrialFinished{
+          {}, record, &entry->result, entry->cached, set_label(scenario, record.options), false});
     if (user_callback) user_callback(record);
   };
   // The answer must not depend on the order of the lines: ties go by the
@@ -118,8 +126,8 @@ std::vector<DrillDownResult> drill_down_culprits(runtime::ContainerRuntime& runt
   inner.weights.clear();
   for (const auto& culprit : job.result.culprits) {
     // Only lines the safe template drops: a culprit kept in context passes as it is.
-    if (culprit.size() != 1 || !std::binary_search(job.result.removal.begin(), job.result.removal.end(),
-                                                   culprit.front()))
+    if (culprit.size() != 1 ||
+        !std::binary_search(job.result.removal.begin(), job.result.removal.end(), culprit.front()))
       continue;
     const auto& item = scenario.options.at(static_cast<size_t>(culprit.front()));
     if (item.directives.size() != 1 || !can_drill_down(item.directives.front())) continue;
@@ -166,7 +174,8 @@ std::vector<double> exposure_weights(const scenario::Scenario& scenario, const t
     if (drop <= 0) continue;
     std::vector<size_t> lines;
     for (const auto& key : row_keys(row.name))
-      if (auto it = lines_of.find(key); it != lines_of.end()) lines.insert(lines.end(), it->second.begin(), it->second.end());
+      if (auto it = lines_of.find(key); it != lines_of.end())
+        lines.insert(lines.end(), it->second.begin(), it->second.end());
     std::sort(lines.begin(), lines.end());
     lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
     for (size_t i : lines) contribution[i] += drop / static_cast<double>(lines.size());
@@ -191,10 +200,14 @@ std::string set_label(const scenario::Scenario& scenario, const search::OptionSe
 
 int bisect_exit_code(const BisectJob& job) {
   switch (job.result.status) {
-    case search::SearchStatus::Found: return kExitCulprit;
-    case search::SearchStatus::NothingBreaks: return kExitOk;
-    case search::SearchStatus::BaselineFails: return kExitUsage;
-    case search::SearchStatus::FlakyBaseline: return kExitUnresolved;
+    case search::SearchStatus::Found:
+      return kExitCulprit;
+    case search::SearchStatus::NothingBreaks:
+      return kExitOk;
+    case search::SearchStatus::BaselineFails:
+      return kExitUsage;
+    case search::SearchStatus::FlakyBaseline:
+      return kExitUnresolved;
     case search::SearchStatus::Unresolved:
       return job.infrastructure_trouble && job.result.culprits.empty() ? kExitInfra : kExitUnresolved;
   }

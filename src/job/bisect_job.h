@@ -7,14 +7,14 @@
 #include <vector>
 
 #include "image/image_builder.h"
-#include "runtime/container_runtime.h"
-#include "scenario/scenario.h"
-#include "search/search.h"
 #include "job/drill_down.h"
 #include "job/events.h"
 #include "job/plan.h"
 #include "job/result_cache.h"
 #include "job/trial_entry.h"
+#include "runtime/container_runtime.h"
+#include "scenario/scenario.h"
+#include "search/search.h"
 
 namespace hb::job {
 

@@ -1,7 +1,8 @@
 #include "job/check_job.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "util/error.h"
 
@@ -10,8 +11,8 @@ namespace hb::job {
 namespace {
 // The exposure of the first rated trial of a phase (all runs of one set rate
 // the same unit file, so any rated one will do).
-std::optional<double> phase_exposure(const search::SearchResult& result, const std::vector<TrialEntry>& trials,
-                                     search::Phase phase) {
+std::optional<double> phase_exposure(const search::SearchResult& result,
+                                     const std::vector<TrialEntry>& trials, search::Phase phase) {
   for (size_t i = 0; i < result.trials.size() && i < trials.size(); ++i)
     if (result.trials[i].phase == phase && trials[i].result.exposure) return trials[i].result.exposure;
   return std::nullopt;
@@ -21,12 +22,13 @@ CheckOutcome judge_pass(const Exposures& exposures, std::optional<double> thresh
   CheckOutcome outcome{CheckVerdict::Pass, kExitOk, {}, {}};
   if (!threshold) return outcome;
   if (!exposures.full) {
-    outcome.threshold_note = "the template's exposure could not be measured, so --threshold cannot be checked";
+    outcome.threshold_note =
+        "the template's exposure could not be measured, so --threshold cannot be checked";
     outcome.verdict = CheckVerdict::Unresolved;
     outcome.exit_code = kExitUnresolved;
   } else if (*exposures.full > *threshold) {
-    outcome.threshold_note =
-        fmt::format("the template's exposure {:.1f} is above --threshold {:.1f}", *exposures.full, *threshold);
+    outcome.threshold_note = fmt::format("the template's exposure {:.1f} is above --threshold {:.1f}",
+                                         *exposures.full, *threshold);
     outcome.verdict = CheckVerdict::Fail;
     outcome.exit_code = kExitCulprit;
   }
@@ -37,9 +39,12 @@ CheckOutcome judge_search(const BisectJob& job, const Exposures& exposures, std:
 
 const char* check_verdict_name(CheckVerdict verdict) {
   switch (verdict) {
-    case CheckVerdict::Pass: return "pass";
-    case CheckVerdict::Fail: return "fail";
-    case CheckVerdict::Unresolved: return "unresolved";
+    case CheckVerdict::Pass:
+      return "pass";
+    case CheckVerdict::Fail:
+      return "fail";
+    case CheckVerdict::Unresolved:
+      return "unresolved";
   }
   return "unresolved";
 }
@@ -66,7 +71,8 @@ CheckOutcome judge_check(const BisectJob& job, const Exposures& exposures, std::
                          bool allow_ignored) {
   CheckOutcome outcome = judge_search(job, exposures, threshold);
   if (job.findings.empty()) return outcome;
-  std::string lines = fmt::format("{} line(s) of the template systemd ignores in whole or part", job.findings.size());
+  std::string lines =
+      fmt::format("{} line(s) of the template systemd ignores in whole or part", job.findings.size());
   if (allow_ignored) {
     outcome.findings_note = lines + " (allowed by --allow-ignored)";
   } else {
@@ -84,17 +90,20 @@ namespace {
 // The verdict of the search alone (findings aside).
 CheckOutcome judge_search(const BisectJob& job, const Exposures& exposures, std::optional<double> threshold) {
   switch (job.result.status) {
-    case search::SearchStatus::NothingBreaks: return judge_pass(exposures, threshold);
+    case search::SearchStatus::NothingBreaks:
+      return judge_pass(exposures, threshold);
     case search::SearchStatus::Found: {
       CheckOutcome outcome{CheckVerdict::Fail, bisect_exit_code(job), {}, {}};
       if (threshold && !exposures.safe)
         outcome.threshold_note = "the safe subset's exposure could not be measured for --threshold";
       else if (threshold && *exposures.safe > *threshold)
-        outcome.threshold_note = fmt::format("the safe subset's exposure {:.1f} is also above --threshold {:.1f}",
-                                             *exposures.safe, *threshold);
+        outcome.threshold_note =
+            fmt::format("the safe subset's exposure {:.1f} is also above --threshold {:.1f}", *exposures.safe,
+                        *threshold);
       return outcome;
     }
-    default: return {CheckVerdict::Unresolved, bisect_exit_code(job), {}, {}};
+    default:
+      return {CheckVerdict::Unresolved, bisect_exit_code(job), {}, {}};
   }
 }
 

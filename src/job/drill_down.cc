@@ -1,9 +1,8 @@
 #include "job/drill_down.h"
 
-#include <algorithm>
 #include <fmt/format.h>
 
-#include "util/strings.h"
+#include <algorithm>
 #include <set>
 
 #include "options/catalogue.h"
@@ -11,6 +10,7 @@
 #include "options/syscalls.h"
 #include "trial/explain.h"
 #include "trial/probes.h"
+#include "util/strings.h"
 
 namespace hb::job {
 
@@ -88,8 +88,7 @@ std::string DrillDownResult::summary() const {
     return fmt::format("{} -> re-allow {}{}: {}", original.line(), joined(changed),
                        verified_trial >= 0 ? " (verified)" : "", util::join(lines, " + "));
   }
-  if (allow_list)
-    return fmt::format("{} -> add {}: {}", original.line(), joined(changed), relaxed.line());
+  if (allow_list) return fmt::format("{} -> add {}: {}", original.line(), joined(changed), relaxed.line());
   return fmt::format("{} -> drop {}: {}", original.line(), joined(changed),
                      relaxed.value.empty() ? "(the line goes)" : relaxed.line());
 }
@@ -103,21 +102,53 @@ std::vector<std::string> allow_list_universe(const std::string& key) {
   }
   if (key == "CapabilityBoundingSet" || key == "AmbientCapabilities") {
     std::vector<std::string> caps;
-    for (const char* name :
-         {"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
-          "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
-          "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE",
-          "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT",
-          "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-          "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN",
-          "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-          "CAP_CHECKPOINT_RESTORE"})
+    for (const char* name : {"CAP_CHOWN",
+                             "CAP_DAC_OVERRIDE",
+                             "CAP_DAC_READ_SEARCH",
+                             "CAP_FOWNER",
+                             "CAP_FSETID",
+                             "CAP_KILL",
+                             "CAP_SETGID",
+                             "CAP_SETUID",
+                             "CAP_SETPCAP",
+                             "CAP_LINUX_IMMUTABLE",
+                             "CAP_NET_BIND_SERVICE",
+                             "CAP_NET_BROADCAST",
+                             "CAP_NET_ADMIN",
+                             "CAP_NET_RAW",
+                             "CAP_IPC_LOCK",
+                             "CAP_IPC_OWNER",
+                             "CAP_SYS_MODULE",
+                             "CAP_SYS_RAWIO",
+                             "CAP_SYS_CHROOT",
+                             "CAP_SYS_PTRACE",
+                             "CAP_SYS_PACCT",
+                             "CAP_SYS_ADMIN",
+                             "CAP_SYS_BOOT",
+                             "CAP_SYS_NICE",
+                             "CAP_SYS_RESOURCE",
+                             "CAP_SYS_TIME",
+                             "CAP_SYS_TTY_CONFIG",
+                             "CAP_MKNOD",
+                             "CAP_LEASE",
+                             "CAP_AUDIT_WRITE",
+                             "CAP_AUDIT_CONTROL",
+                             "CAP_SETFCAP",
+                             "CAP_MAC_OVERRIDE",
+                             "CAP_MAC_ADMIN",
+                             "CAP_SYSLOG",
+                             "CAP_WAKE_ALARM",
+                             "CAP_BLOCK_SUSPEND",
+                             "CAP_AUDIT_READ",
+                             "CAP_PERFMON",
+                             "CAP_BPF",
+                             "CAP_CHECKPOINT_RESTORE"})
       caps.push_back(name);
     return caps;
   }
   if (key == "RestrictAddressFamilies")
-    return {"AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK", "AF_PACKET", "AF_ALG", "AF_BLUETOOTH", "AF_CAN",
-            "AF_VSOCK", "AF_KEY", "AF_XDP"};
+    return {"AF_UNIX",      "AF_INET", "AF_INET6", "AF_NETLINK", "AF_PACKET", "AF_ALG",
+            "AF_BLUETOOTH", "AF_CAN",  "AF_VSOCK", "AF_KEY",     "AF_XDP"};
   if (key == "RestrictNamespaces") return {"cgroup", "ipc", "net", "mnt", "pid", "user", "uts"};
   return {};
 }
@@ -127,14 +158,16 @@ bool can_drill_down(const options::Directive& d) {
   if (!info || !options::is_list_kind(info->kind)) return false;
   bool deny = options::is_deny_list(d.value);
   if (!deny && allow_list_key(d.key)) return true;
-  if (d.key == "SystemCallFilter") return syscalls_named(d.value).size() > 1;  // a group goes down to its calls
+  if (d.key == "SystemCallFilter")
+    return syscalls_named(d.value).size() > 1;  // a group goes down to its calls
   return options::split_value(*info, d.value).size() > 1;
 }
 
 namespace {
 
 // Fills `out` from a fix verified by trial `index` of `oracle`.
-void verified(DrillDownResult& out, const ElementOracle& oracle, std::vector<options::Directive> fix, int index) {
+void verified(DrillDownResult& out, const ElementOracle& oracle, std::vector<options::Directive> fix,
+              int index) {
   out.fix = std::move(fix);
   out.verified_trial = index;
   if (index >= 0) out.exposure = oracle.results.at(static_cast<size_t>(index)).exposure;
@@ -144,8 +177,8 @@ void verified(DrillDownResult& out, const ElementOracle& oracle, std::vector<opt
 // SystemCallFilter= down to single calls (see drill_down.h).
 std::optional<DrillDownResult> drill_down_syscalls(trial::TrialRunner& runner,
                                                    const std::vector<options::Directive>& base,
-                                                   const options::Directive& culprit, search::SearchConfig config,
-                                                   Status& status) {
+                                                   const options::Directive& culprit,
+                                                   search::SearchConfig config, Status& status) {
   const bool deny = options::is_deny_list(culprit.value);
   DrillDownResult out;
   out.original = culprit;
@@ -210,7 +243,8 @@ std::optional<DrillDownResult> drill_down_syscalls(trial::TrialRunner& runner,
   config.weights.clear();
   config.keys = elements;
   config.on_trial = [&](const search::TrialRecord& record) {
-    std::string label = record.options.size() <= 3 ? "" : fmt::format("{} call(s) kept out", record.options.size());
+    std::string label =
+        record.options.size() <= 3 ? "" : fmt::format("{} call(s) kept out", record.options.size());
     if (label.empty())
       for (int i : record.options) label += (label.empty() ? "" : ", ") + elements[static_cast<size_t>(i)];
     size_t at = before + static_cast<size_t>(record.index);
@@ -229,7 +263,8 @@ std::optional<DrillDownResult> drill_down_syscalls(trial::TrialRunner& runner,
 
 }  // namespace
 
-std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner, const std::vector<options::Directive>& base,
+std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner,
+                                          const std::vector<options::Directive>& base,
                                           const options::Directive& culprit, search::SearchConfig config,
                                           Status& status) {
   if (!can_drill_down(culprit)) return std::nullopt;
@@ -296,7 +331,8 @@ std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner, const std:
   out.relaxed.value = value_of(out.search.safe_set).value_or("");
   out.fix = lines_of(out.search.safe_set);
   out.verified_trial = out.search.safe_trial;
-  if (out.verified_trial >= 0) out.exposure = oracle.results.at(static_cast<size_t>(out.verified_trial)).exposure;
+  if (out.verified_trial >= 0)
+    out.exposure = oracle.results.at(static_cast<size_t>(out.verified_trial)).exposure;
   return out;
 }
 

@@ -31,14 +31,14 @@ namespace hb::job {
 
 struct DrillDownResult {
   options::Directive original;
-  options::Directive relaxed;          // the smallest relaxation that passed (for a re-allowing
-                                       // deny list: the added `SystemCallFilter=` line)
+  options::Directive relaxed;  // the smallest relaxation that passed (for a re-allowing
+                               // deny list: the added `SystemCallFilter=` line)
   bool allow_list = false;
-  bool reallow = false;                // a deny list kept, with `changed` re-allowed by a later line
-  std::vector<std::string> changed;    // elements added (allow list), dropped or re-allowed (deny list)
-  std::vector<options::Directive> fix; // the lines that replace `original`, ready to paste
-  int verified_trial = -1;             // index into `trials` of the passing trial with `fix`
-  std::optional<double> exposure;      // systemd-analyze security of that trial
+  bool reallow = false;                 // a deny list kept, with `changed` re-allowed by a later line
+  std::vector<std::string> changed;     // elements added (allow list), dropped or re-allowed (deny list)
+  std::vector<options::Directive> fix;  // the lines that replace `original`, ready to paste
+  int verified_trial = -1;              // index into `trials` of the passing trial with `fix`
+  std::optional<double> exposure;       // systemd-analyze security of that trial
   search::SearchResult search;
   std::vector<trial::TrialResult> trials;
   // "SystemCallFilter=~@chown @privileged -> re-allow fchown (verified):
@@ -50,7 +50,8 @@ struct DrillDownResult {
 bool can_drill_down(const options::Directive& directive);
 
 // `base` are the other options kept (the safe template without this one).
-std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner, const std::vector<options::Directive>& base,
+std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner,
+                                          const std::vector<options::Directive>& base,
                                           const options::Directive& culprit, search::SearchConfig config,
                                           Status& status);
 

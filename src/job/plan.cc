@@ -1,6 +1,7 @@
 #include "job/plan.h"
 
 #include <fmt/format.h>
+
 #include <random>
 
 #include "options/catalogue.h"
@@ -12,9 +13,12 @@ namespace hb::job {
 namespace {
 const char* needs_text(options::Privilege level) {
   switch (level) {
-    case options::Privilege::Minimal: return "nothing";
-    case options::Privilege::SysAdmin: return "CAP_SYS_ADMIN";
-    case options::Privilege::Privileged: return "--privileged --cgroupns=private";
+    case options::Privilege::Minimal:
+      return "nothing";
+    case options::Privilege::SysAdmin:
+      return "CAP_SYS_ADMIN";
+    case options::Privilege::Privileged:
+      return "--privileged --cgroupns=private";
   }
   return "?";
 }
@@ -26,7 +30,8 @@ std::vector<options::Directive> flatten(const std::vector<scenario::OptionItem>&
   return all;
 }
 
-PrivilegeChoice choose_privilege(const std::vector<scenario::OptionItem>& items, const std::optional<options::Privilege>& requested) {
+PrivilegeChoice choose_privilege(const std::vector<scenario::OptionItem>& items,
+                                 const std::optional<options::Privilege>& requested) {
   PrivilegeChoice choice;
   std::string strongest;
   for (const auto& d : flatten(items)) {
@@ -94,8 +99,9 @@ PreparedScenario prepare_scenario(const scenario::Scenario& scenario, image::Ima
   if (!scenario.image.name.empty()) {
     plan.image = scenario.image.name;
     if (!images.has_image(plan.image))
-      throw UserError("image '" + plan.image + "' does not exist",
-                      "build it first, or describe it with image.base and image.packages so hardbisect builds it");
+      throw UserError(
+          "image '" + plan.image + "' does not exist",
+          "build it first, or describe it with image.base and image.packages so hardbisect builds it");
   } else {
     image::ImageRequest request;
     request.release = scenario.image.base;
@@ -133,8 +139,9 @@ trial::TrialResult run_baseline(trial::TrialRunner& runner, Status& status) {
   while (runner.plan().privilege_auto && sandbox_setup_failure(result) &&
          runner.plan().privilege != options::Privilege::Privileged) {
     auto higher = static_cast<options::Privilege>(static_cast<int>(runner.plan().privilege) + 1);
-    status.note(fmt::format("baseline failed while systemd set up the unit's own sandbox ({}); retrying with privilege {}",
-                    result.reason, options::privilege_name(higher)));
+    status.note(fmt::format(
+        "baseline failed while systemd set up the unit's own sandbox ({}); retrying with privilege {}",
+        result.reason, options::privilege_name(higher)));
     options::Privilege previous = runner.plan().privilege;
     runner.set_privilege(higher);
     trial::TrialResult retried = runner.run({});

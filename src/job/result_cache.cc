@@ -1,12 +1,12 @@
 #include "job/result_cache.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -34,8 +34,9 @@ json directives_json(const std::vector<options::Directive>& directives) {
 
 std::vector<options::Directive> directives_from(const json& list) {
   std::vector<options::Directive> directives;
-  for (const auto& d : list) directives.push_back({d.at(0).get<std::string>(), d.at(1).get<std::string>(),
-                                                   d.at(2).get<std::string>()});
+  for (const auto& d : list)
+    directives.push_back(
+        {d.at(0).get<std::string>(), d.at(1).get<std::string>(), d.at(2).get<std::string>()});
   return directives;
 }
 
@@ -55,8 +56,9 @@ std::optional<trial::Verdict> verdict_from(const std::string& name) {
 }
 
 std::optional<trial::Cause> cause_from(const std::string& name) {
-  for (trial::Cause cause : {trial::Cause::None, trial::Cause::Service, trial::Cause::Boot, trial::Cause::UnitNotFound, trial::Cause::DropInRejected,
-                      trial::Cause::NotEnforced, trial::Cause::Harness})
+  for (trial::Cause cause :
+       {trial::Cause::None, trial::Cause::Service, trial::Cause::Boot, trial::Cause::UnitNotFound,
+        trial::Cause::DropInRejected, trial::Cause::NotEnforced, trial::Cause::Harness})
     if (name == cause_name(cause)) return cause;
   return std::nullopt;
 }
@@ -73,7 +75,8 @@ std::string utc_now() {
 }  // namespace
 
 std::string default_cache_dir() {
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return (fs::path(xdg) / "hardbisect").string();
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return (fs::path(xdg) / "hardbisect").string();
   if (const char* home = std::getenv("HOME"); home && *home)
     return (fs::path(home) / ".cache" / "hardbisect").string();
   return (fs::temp_directory_path() / "hardbisect-cache").string();
@@ -121,7 +124,8 @@ std::optional<CachedTrial> ResultCache::load(const std::string& key) const {
 }
 
 bool ResultCache::store(const std::string& key, const CachedTrial& entry) const {
-  if (entry.result.verdict != trial::Verdict::Pass && entry.result.verdict != trial::Verdict::Fail) return false;
+  if (entry.result.verdict != trial::Verdict::Pass && entry.result.verdict != trial::Verdict::Fail)
+    return false;
   fs::path path = path_of(key);
   std::error_code error;
   fs::create_directories(path.parent_path(), error);
@@ -151,7 +155,9 @@ std::string trial_result_to_json_text(const CachedTrial& entry) {
   const trial::Evidence& e = r.evidence;
   json rows = json::array();
   for (const auto& row : e.exposure_rows)
-    rows.push_back({{"name", row.name}, {"description", row.description}, {"exposure", optional_double(row.exposure)},
+    rows.push_back({{"name", row.name},
+                    {"description", row.description},
+                    {"exposure", optional_double(row.exposure)},
                     {"ok", row.ok}});
   json evidence{
       {"sections", e.sections},
@@ -172,7 +178,9 @@ std::string trial_result_to_json_text(const CachedTrial& entry) {
   json text{
       {"schema", kSchema},
       {"stored_at", entry.stored_at.empty() ? utc_now() : entry.stored_at},
-      {"verdict", r.verdict == trial::Verdict::Pass ? "pass" : r.verdict == trial::Verdict::Fail ? "fail" : "unresolved"},
+      {"verdict", r.verdict == trial::Verdict::Pass   ? "pass"
+                  : r.verdict == trial::Verdict::Fail ? "fail"
+                                                      : "unresolved"},
       {"cause", cause_name(r.cause)},
       {"reason", r.reason},
       {"explanation", r.explanation},
@@ -195,7 +203,8 @@ std::optional<CachedTrial> trial_result_from_json_text(const std::string& text) 
     trial::TrialResult& r = entry.result;
     std::optional<trial::Verdict> verdict = verdict_from(j.at("verdict").get<std::string>());
     std::optional<trial::Cause> cause = cause_from(j.at("cause").get<std::string>());
-    std::optional<options::Privilege> after = options::parse_privilege(j.at("privilege_after").get<std::string>());
+    std::optional<options::Privilege> after =
+        options::parse_privilege(j.at("privilege_after").get<std::string>());
     if (!verdict || !cause || !after) return std::nullopt;
     r.verdict = *verdict;
     r.cause = *cause;

@@ -71,8 +71,9 @@ void TrialOracle::remember(const TrialKey& key, const trial::TrialResult& result
 
 search::Outcome TrialOracle::keep(trial::TrialResult result, bool cached) {
   if (result.cause == trial::Cause::UnitNotFound)
-    throw UserError(result.reason, "install it with image.packages / --packages, or give the unit file "
-                                   "(service.unit_file / --unit-file)");
+    throw UserError(result.reason,
+                    "install it with image.packages / --packages, or give the unit file "
+                    "(service.unit_file / --unit-file)");
   if (result.cause == trial::Cause::Harness || result.cause == trial::Cause::Boot) m_infrastructure = true;
   search::Outcome outcome{result.verdict, result.reason};
   m_entries.push_back(TrialEntry{{}, std::move(result), cached});
@@ -81,8 +82,8 @@ search::Outcome TrialOracle::keep(trial::TrialResult result, bool cached) {
 
 std::vector<search::Outcome> TrialOracle::test_many(const std::vector<search::OptionSet>& sets) {
   // The baseline calibration and tiny batches stay serial.
-  if (m_jobs <= 1 || sets.size() <= 1 || (!m_baseline_calibrated && std::find(sets.begin(), sets.end(),
-                                                                              search::OptionSet{}) != sets.end()))
+  if (m_jobs <= 1 || sets.size() <= 1 ||
+      (!m_baseline_calibrated && std::find(sets.begin(), sets.end(), search::OptionSet{}) != sets.end()))
     return Oracle::test_many(sets);
   // Keys in batch order (occurrences as a serial run would count them);
   // only the misses go to containers.

@@ -7,11 +7,11 @@
 #include <map>
 #include <vector>
 
-#include "scenario/scenario.h"
-#include "search/oracle.h"
 #include "job/events.h"
 #include "job/result_cache.h"
 #include "job/trial_entry.h"
+#include "scenario/scenario.h"
+#include "search/oracle.h"
 #include "trial/trial_runner.h"
 
 namespace hb::job {

@@ -8,18 +8,24 @@ namespace hb::job {
 
 const char* verify_verdict_name(VerifyVerdict verdict) {
   switch (verdict) {
-    case VerifyVerdict::Ok: return "ok";
-    case VerifyVerdict::Wrong: return "WRONG";
-    case VerifyVerdict::Undecided: return "UNDECIDED";
+    case VerifyVerdict::Ok:
+      return "ok";
+    case VerifyVerdict::Wrong:
+      return "WRONG";
+    case VerifyVerdict::Undecided:
+      return "UNDECIDED";
   }
   return "UNDECIDED";
 }
 
 const char* verify_report_verdict(VerifyVerdict verdict) {
   switch (verdict) {
-    case VerifyVerdict::Ok: return "pass";
-    case VerifyVerdict::Wrong: return "fail";
-    case VerifyVerdict::Undecided: return "unresolved";
+    case VerifyVerdict::Ok:
+      return "pass";
+    case VerifyVerdict::Wrong:
+      return "fail";
+    case VerifyVerdict::Undecided:
+      return "unresolved";
   }
   return "unresolved";
 }
@@ -49,9 +55,15 @@ VerifyCounts count_verify(const std::vector<VerifyOutcome>& outcomes) {
   VerifyCounts counts;
   for (const auto& outcome : outcomes) {
     switch (outcome.verdict) {
-      case VerifyVerdict::Ok: ++counts.ok; break;
-      case VerifyVerdict::Wrong: ++counts.wrong; break;
-      case VerifyVerdict::Undecided: ++counts.undecided; break;
+      case VerifyVerdict::Ok:
+        ++counts.ok;
+        break;
+      case VerifyVerdict::Wrong:
+        ++counts.wrong;
+        break;
+      case VerifyVerdict::Undecided:
+        ++counts.undecided;
+        break;
     }
   }
   return counts;

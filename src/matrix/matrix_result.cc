@@ -1,13 +1,13 @@
 #include "matrix/matrix_result.h"
 
-#include "report/search_report.h"
+#include <fmt/format.h>
 
 #include <algorithm>
-#include <fmt/format.h>
 #include <map>
 #include <set>
 
 #include "report/json_report.h"
+#include "report/search_report.h"
 #include "util/error.h"
 #include "util/files.h"
 #include "util/json.h"
@@ -124,8 +124,9 @@ MatrixResult merge_results(const std::vector<MatrixResult>& results) {
     merged.wall_seconds = std::max(merged.wall_seconds, part.wall_seconds);
     for (const auto& cell : part.cells) {
       if (auto [it, fresh] = owner.emplace(cell.id, i); !fresh)
-        throw UserError(fmt::format("the cell {} is in result {} and in result {}", cell.id, it->second + 1, i + 1),
-                        "each shard i/N must be given once");
+        throw UserError(
+            fmt::format("the cell {} is in result {} and in result {}", cell.id, it->second + 1, i + 1),
+            "each shard i/N must be given once");
       merged.cells.push_back(cell);
     }
   }
@@ -184,7 +185,8 @@ json to_json(const MatrixResult& result) {
 
 MatrixResult from_json(const json& j, const std::string& where) {
   if (!j.is_object() || j.value("command", "") != "matrix" || !j.contains("cells"))
-    throw UserError(where + " is not a hardbisect matrix result", "give a file written by `hardbisect matrix --json`");
+    throw UserError(where + " is not a hardbisect matrix result",
+                    "give a file written by `hardbisect matrix --json`");
   try {
     MatrixResult result;
     result.source = j.value("source", "");
@@ -205,7 +207,8 @@ MatrixResult from_json(const json& j, const std::string& where) {
 
 MatrixResult read_result_file(const std::string& path) {
   json j = json::parse(util::read_file(path), nullptr, false);
-  if (j.is_discarded()) throw UserError(path + " is not JSON", "give a file written by `hardbisect matrix --json`");
+  if (j.is_discarded())
+    throw UserError(path + " is not JSON", "give a file written by `hardbisect matrix --json`");
   return from_json(j, path);
 }
 
@@ -216,14 +219,17 @@ std::string format_table(const MatrixResult& result) {
   for (const auto& cell : result.cells) {
     const report::ReportCell& r = cell.cell;
     std::string verdict = r.regression ? "REGRESSION" : upper(r.verdict);
-    std::string trials = cell.status == "error" || cell.status == "missing"
-                             ? ""
-                             : fmt::format("{:>3} trials{} {:>6.1f} s", r.trials,
-                                           cell.cached_trials ? fmt::format(" ({} cached)", cell.cached_trials) : "",
-                                           r.seconds);
+    std::string trials =
+        cell.status == "error" || cell.status == "missing"
+            ? ""
+            : fmt::format("{:>3} trials{} {:>6.1f} s", r.trials,
+                          cell.cached_trials ? fmt::format(" ({} cached)", cell.cached_trials) : "",
+                          r.seconds);
     std::string detail;
-    if (r.verdict == "fail") detail = "culprits " + report::sets_text(r.culprits);
-    else if (r.verdict != "pass") detail = r.reason;
+    if (r.verdict == "fail")
+      detail = "culprits " + report::sets_text(r.culprits);
+    else if (r.verdict != "pass")
+      detail = r.reason;
     if (r.regression) detail += " (passed in the previous result)";
     text += fmt::format("{:<11}{:<{}}  {}  {}\n", verdict, cell.id, width, trials, detail);
   }
@@ -238,7 +244,8 @@ std::string format_table(const MatrixResult& result) {
                       counts.unresolved);
   if (regressions) text += fmt::format(", {} regression(s)", regressions);
   if (result.shard.count > 1)
-    text += fmt::format(" (shard {}/{} of {} cells)", result.shard.index, result.shard.count, result.cell_ids.size());
+    text += fmt::format(" (shard {}/{} of {} cells)", result.shard.index, result.shard.count,
+                        result.cell_ids.size());
   return text + "\n";
 }
 
@@ -262,7 +269,8 @@ report::ReportSet report_set(const MatrixResult& result) {
   set.command = "matrix";
   set.title = fmt::format("hardbisect matrix: {} cell(s)", result.cells.size());
   if (!result.source.empty() && result.source != "flags") set.title += " from " + result.source;
-  if (result.shard.count > 1) set.title += fmt::format(" (shard {}/{})", result.shard.index, result.shard.count);
+  if (result.shard.count > 1)
+    set.title += fmt::format(" (shard {}/{})", result.shard.index, result.shard.count);
   for (const auto& cell : result.cells) set.cells.push_back(cell.cell);
   return set;
 }

@@ -31,7 +31,7 @@ struct MatrixResult {
   Shard shard;                        // {1, 1} when unsharded or merged
   int merged_from = 0;                // results joined by `report merge`; 0 = a run
   double wall_seconds = 0;
-  std::vector<CellResult> cells;      // sorted by id
+  std::vector<CellResult> cells;  // sorted by id
 };
 
 // A cell that could not run at all (scenario error, image build failure).

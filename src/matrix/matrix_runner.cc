@@ -1,14 +1,15 @@
 #include "matrix/matrix_runner.h"
 
-#include <atomic>
 #include <fmt/format.h>
+
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <thread>
 
+#include "job/bisect_job.h"
 #include "report/report_cell.h"
 #include "report/search_report.h"
-#include "job/bisect_job.h"
 #include "util/error.h"
 
 namespace hb::matrix {
@@ -28,7 +29,8 @@ std::vector<CellResult> run_cells(const std::vector<MatrixCell>& cells, int jobs
       try {
         results[i] = runner(cell, per_cell, cell_status);
       } catch (const UserError& e) {
-        results[i] = error_cell(cell, std::string(e.what()) + (e.hint().empty() ? "" : " (hint: " + e.hint() + ")"));
+        results[i] =
+            error_cell(cell, std::string(e.what()) + (e.hint().empty() ? "" : " (hint: " + e.hint() + ")"));
       } catch (const std::exception& e) {
         results[i] = error_cell(cell, std::string("internal error: ") + e.what());
       }
@@ -63,12 +65,13 @@ CellResult run_cell(CellEnvironment& env, const MatrixCell& cell, int jobs, job:
   result.cell.name = cell.id;
   result.cell.options_label = cell.options.label;
   if (job.result.status == search::SearchStatus::BaselineFails)
-    result.cell.reason = "the service fails without any hardening (not a hardening problem): " + result.cell.reason;
+    result.cell.reason =
+        "the service fails without any hardening (not a hardening problem): " + result.cell.reason;
   return result;
 }
 
-std::map<std::string, std::string> build_images(image::ImageBuilder& images, const std::vector<MatrixCell>& cells,
-                                                job::Status& status) {
+std::map<std::string, std::string> build_images(image::ImageBuilder& images,
+                                                const std::vector<MatrixCell>& cells, job::Status& status) {
   std::map<std::string, std::string> failed_cells;
   std::map<std::string, std::string> failed_images;  // request -> why
   std::map<std::string, bool> done;

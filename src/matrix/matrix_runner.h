@@ -9,12 +9,12 @@
 #include <vector>
 
 #include "image/image_builder.h"
+#include "job/events.h"
+#include "job/result_cache.h"
 #include "matrix/matrix_result.h"
 #include "matrix/matrix_spec.h"
 #include "runtime/container_runtime.h"
 #include "search/search.h"
-#include "job/events.h"
-#include "job/result_cache.h"
 
 namespace hb::matrix {
 
@@ -36,13 +36,13 @@ struct CellEnvironment {
   image::ImageBuilder& images;
   const job::ResultCache* cache = nullptr;
   search::SearchConfig config;  // its jobs is overridden per cell
-  bool local_host = true;  // false for a remote --connection
+  bool local_host = true;       // false for a remote --connection
 };
 CellResult run_cell(CellEnvironment& environment, const MatrixCell& cell, int jobs, job::Status& status);
 
 // Builds the images the cells need, one after the other, before cells run
 // in parallel; returns, per cell id, why its image could not be built.
-std::map<std::string, std::string> build_images(image::ImageBuilder& images, const std::vector<MatrixCell>& cells,
-                                                job::Status& status);
+std::map<std::string, std::string> build_images(image::ImageBuilder& images,
+                                                const std::vector<MatrixCell>& cells, job::Status& status);
 
 }  // namespace hb::matrix

@@ -1,10 +1,10 @@
 #include "matrix/matrix_spec.h"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <fmt/format.h>
 #include <map>
 #include <set>
 
@@ -26,7 +26,8 @@ constexpr const char* kOwnOptions = "scenario";
 
 class MatrixLoader {
  public:
-  explicit MatrixLoader(std::string filename) : m_file(std::move(filename)), m_dir(fs::path(m_file).parent_path()) {}
+  explicit MatrixLoader(std::string filename)
+      : m_file(std::move(filename)), m_dir(fs::path(m_file).parent_path()) {}
 
   MatrixSpec load(const std::string& yaml) {
     YAML::Node root;
@@ -35,19 +36,22 @@ class MatrixLoader {
     } catch (const YAML::ParserException& e) {
       throw UserError(at(e.mark) + ": " + e.msg, "the file is not valid YAML");
     }
-    if (!root.IsMap()) throw UserError(m_file + ": a matrix file is a mapping (version, scenarios, templates, bases)");
+    if (!root.IsMap())
+      throw UserError(m_file + ": a matrix file is a mapping (version, scenarios, templates, bases)");
     MatrixSpec spec;
     spec.source = m_file;
     spec.templates.clear();
-    const std::vector<std::string> known{"version", "scenarios", "templates", "option_sets", "bases", "exclude"};
+    const std::vector<std::string> known{"version",     "scenarios", "templates",
+                                         "option_sets", "bases",     "exclude"};
     std::set<std::string> seen;
     for (auto it = root.begin(); it != root.end(); ++it) {
       std::string key = it->first.Scalar();
       if (std::find(known.begin(), known.end(), key) == known.end()) {
         std::string best = util::did_you_mean(key, known);
         throw UserError(where(it->first) + ": unknown key '" + key + "' in the matrix",
-                        best.empty() ? "known keys: version, scenarios, templates, option_sets, bases, exclude"
-                                     : "did you mean '" + best + "'?");
+                        best.empty()
+                            ? "known keys: version, scenarios, templates, option_sets, bases, exclude"
+                            : "did you mean '" + best + "'?");
       }
       if (!seen.insert(key).second) throw UserError(where(it->first) + ": duplicate key '" + key + "'");
       const YAML::Node value = it->second;  // a copy: `it->` points into a temporary
@@ -57,27 +61,36 @@ class MatrixLoader {
       } else if (key == "scenarios") {
         for (const auto& item : strings(value, key)) spec.scenarios.push_back(resolve(item));
       } else if (key == "templates") {
-        for (const auto& item : strings(value, key)) spec.templates.push_back(item == kOwnOptions ? item : resolve(item));
+        for (const auto& item : strings(value, key))
+          spec.templates.push_back(item == kOwnOptions ? item : resolve(item));
       } else if (key == "bases") {
         spec.bases = strings(value, key);
         for (const auto& base : spec.bases) check_base(base, where(value));
       } else if (key == "option_sets") {
-        if (!value.IsMap()) throw UserError(where(value) + ": option_sets is a mapping of name: [Key=Value, ...]");
+        if (!value.IsMap())
+          throw UserError(where(value) + ": option_sets is a mapping of name: [Key=Value, ...]");
         for (auto set = value.begin(); set != value.end(); ++set)
-          spec.option_sets.emplace_back(set->first.Scalar(), strings(set->second, "option_sets." + set->first.Scalar()));
+          spec.option_sets.emplace_back(set->first.Scalar(),
+                                        strings(set->second, "option_sets." + set->first.Scalar()));
       } else if (key == "exclude") {
-        if (!value.IsSequence()) throw UserError(where(value) + ": exclude is a list of {scenario, options, base}");
+        if (!value.IsSequence())
+          throw UserError(where(value) + ": exclude is a list of {scenario, options, base}");
         for (const auto& item : value) {
-          if (!item.IsMap()) throw UserError(where(item) + ": an exclusion is a mapping {scenario, options, base}");
+          if (!item.IsMap())
+            throw UserError(where(item) + ": an exclusion is a mapping {scenario, options, base}");
           Exclusion exclusion;
           for (auto field = item.begin(); field != item.end(); ++field) {
             std::string name = field->first.Scalar();
-            if (name == "scenario") exclusion.scenario = field->second.Scalar();
-            else if (name == "options" || name == "template") exclusion.options = field->second.Scalar();
-            else if (name == "base") exclusion.base = field->second.Scalar();
+            if (name == "scenario")
+              exclusion.scenario = field->second.Scalar();
+            else if (name == "options" || name == "template")
+              exclusion.options = field->second.Scalar();
+            else if (name == "base")
+              exclusion.base = field->second.Scalar();
             else
-              throw UserError(where(field->first) + ": unknown key '" + name + "' in an exclusion",
-                              "use scenario, options (a template's file stem, a set's name or 'scenario') and base");
+              throw UserError(
+                  where(field->first) + ": unknown key '" + name + "' in an exclusion",
+                  "use scenario, options (a template's file stem, a set's name or 'scenario') and base");
           }
           spec.exclude.push_back(exclusion);
         }
@@ -123,27 +136,35 @@ class MatrixLoader {
   fs::path m_dir;
 };
 
-std::vector<std::string> files_in(const std::string& path, const std::string& extension, const std::string& what) {
+std::vector<std::string> files_in(const std::string& path, const std::string& extension,
+                                  const std::string& what) {
   if (fs::is_directory(path)) {
     std::vector<std::string> found;
     for (const auto& entry : fs::directory_iterator(path))
-      if (entry.is_regular_file() && entry.path().extension() == extension) found.push_back(entry.path().string());
+      if (entry.is_regular_file() && entry.path().extension() == extension)
+        found.push_back(entry.path().string());
     std::sort(found.begin(), found.end());
-    if (found.empty()) throw UserError("no " + extension + " file in " + path, "give " + what + " files or folders");
+    if (found.empty())
+      throw UserError("no " + extension + " file in " + path, "give " + what + " files or folders");
     return found;
   }
-  if (!fs::exists(path)) throw UserError("no such file or folder: " + path, "give " + what + " files or folders");
+  if (!fs::exists(path))
+    throw UserError("no such file or folder: " + path, "give " + what + " files or folders");
   return {path};
 }
 
 // Option lines ("Key=Value", "[Unit] Key=Value") as a drop-in, parsed like a template.
-std::vector<scenario::OptionItem> parse_option_lines(const std::string& name, const std::vector<std::string>& lines) {
+std::vector<scenario::OptionItem> parse_option_lines(const std::string& name,
+                                                     const std::vector<std::string>& lines) {
   std::string unit = "[Unit]\n";
   std::string service = "[Service]\n";
   for (const auto& line : lines) {
-    if (line.rfind("[Unit]", 0) == 0) unit += line.substr(6) + "\n";
-    else if (line.rfind("[Service]", 0) == 0) service += line.substr(9) + "\n";
-    else service += line + "\n";
+    if (line.rfind("[Unit]", 0) == 0)
+      unit += line.substr(6) + "\n";
+    else if (line.rfind("[Service]", 0) == 0)
+      service += line.substr(9) + "\n";
+    else
+      service += line + "\n";
   }
   scenario::ParsedTemplate parsed = scenario::parse_template_string(unit + service, "option set " + name);
   if (parsed.options.empty()) throw UserError("option set " + name + " has no options");
@@ -165,7 +186,8 @@ MatrixSpec load_matrix_string(const std::string& yaml, const std::string& filena
 }
 
 MatrixSpec load_matrix_file(const std::string& path) {
-  if (!fs::exists(path)) throw UserError("no such matrix file: " + path, "give a matrix YAML (see README.md)");
+  if (!fs::exists(path))
+    throw UserError("no such matrix file: " + path, "give a matrix YAML (see README.md)");
   return load_matrix_string(util::read_file(path), path);
 }
 
@@ -186,12 +208,14 @@ std::vector<MatrixCell> expand_cells(const MatrixSpec& spec) {
     for (const auto& file : files_in(entry, ".conf", "template")) {
       scenario::ParsedTemplate parsed = scenario::parse_template_file(file);
       if (parsed.options.empty()) throw UserError("the template " + file + " has no directive lines");
-      add_source(OptionsSource{OptionsSource::Kind::Template, fs::path(file).stem().string(), file, parsed.options},
-                 file);
+      add_source(
+          OptionsSource{OptionsSource::Kind::Template, fs::path(file).stem().string(), file, parsed.options},
+          file);
     }
   }
   for (const auto& [name, lines] : spec.option_sets)
-    add_source(OptionsSource{OptionsSource::Kind::Set, name, {}, parse_option_lines(name, lines)}, "option_sets");
+    add_source(OptionsSource{OptionsSource::Kind::Set, name, {}, parse_option_lines(name, lines)},
+               "option_sets");
 
   std::vector<MatrixCell> cells;
   std::map<std::string, std::string> names;  // scenario name -> file
@@ -220,7 +244,8 @@ std::vector<MatrixCell> expand_cells(const MatrixSpec& spec) {
   cells.erase(std::unique(cells.begin(), cells.end(),
                           [](const MatrixCell& a, const MatrixCell& b) { return a.id == b.id; }),
               cells.end());
-  if (cells.empty()) throw UserError("the matrix has no cells", "check scenarios, templates, bases and exclude");
+  if (cells.empty())
+    throw UserError("the matrix has no cells", "check scenarios, templates, bases and exclude");
   return cells;
 }
 
@@ -232,7 +257,8 @@ Shard parse_shard(const std::string& text) {
     count = util::parse_integer<int>(std::string_view(text).substr(slash + 1));
   }
   if (!index || !count)
-    throw UserError("--shard wants i/N, got '" + text + "'", "e.g. --shard 2/4 runs the second of four shards");
+    throw UserError("--shard wants i/N, got '" + text + "'",
+                    "e.g. --shard 2/4 runs the second of four shards");
   Shard shard;
   shard.index = *index;
   shard.count = *count;
@@ -244,7 +270,8 @@ Shard parse_shard(const std::string& text) {
 std::vector<MatrixCell> shard_cells(const std::vector<MatrixCell>& cells, Shard shard) {
   std::vector<const MatrixCell*> sorted;
   for (const auto& cell : cells) sorted.push_back(&cell);
-  std::sort(sorted.begin(), sorted.end(), [](const MatrixCell* a, const MatrixCell* b) { return a->id < b->id; });
+  std::sort(sorted.begin(), sorted.end(),
+            [](const MatrixCell* a, const MatrixCell* b) { return a->id < b->id; });
   std::vector<MatrixCell> mine;
   for (size_t k = 0; k < sorted.size(); ++k)
     if (static_cast<int>(k % static_cast<size_t>(shard.count)) == shard.index - 1) mine.push_back(*sorted[k]);

@@ -15,8 +15,8 @@ namespace hb::matrix {
 struct OptionsSource {
   enum class Kind { Own, Template, Set };
   Kind kind = Kind::Own;
-  std::string label;  // "scenario", a template's file stem, a set's name
-  std::string path;   // Template: the drop-in file
+  std::string label;                        // "scenario", a template's file stem, a set's name
+  std::string path;                         // Template: the drop-in file
   std::vector<scenario::OptionItem> items;  // Template and Set: the options (parsed once)
 };
 

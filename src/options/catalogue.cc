@@ -425,7 +425,8 @@ std::vector<std::string> split_words(std::string_view s) {
 // the hiding and exempting directives.
 constexpr std::string_view kHidden = "a path it hides (inaccessible node) is at least as strong as read-only";
 constexpr std::string_view kTmpfs = "a path under its empty tmpfs is hidden: at least as strong as read-only";
-constexpr std::string_view kHome = "/home, /root and /run/user hidden (yes) or empty (tmpfs): at least as strong as read-only";
+constexpr std::string_view kHome =
+    "/home, /root and /run/user hidden (yes) or empty (tmpfs): at least as strong as read-only";
 constexpr std::string_view kRw = "the paths it names stay writable: exempt from the read-only check";
 constexpr Interaction kInteractions[] = {
     {"ProtectKernelTunables", "ProcSubset", Effect::Hides,
@@ -451,14 +452,17 @@ constexpr Interaction kInteractions[] = {
     {"InaccessiblePaths", "TemporaryFileSystem", Effect::Hides, kTmpfs},
     {"DynamicUser", "ProtectSystem", Effect::Implies,
      "DynamicUser=yes implies ProtectSystem=strict: /usr and /etc must be read-only"},
-    {"DynamicUser", "PrivateTmp", Effect::Implies, "DynamicUser=yes implies PrivateTmp=yes: /tmp must be private"},
+    {"DynamicUser", "PrivateTmp", Effect::Implies,
+     "DynamicUser=yes implies PrivateTmp=yes: /tmp must be private"},
     {"PrivateTmp", "DynamicUser", Effect::Narrows, "DynamicUser=yes implies it whatever its own value"},
     {"PrivateDevices", "DeviceAllow", Effect::Narrows,
      "DeviceAllow= adds nodes to the private /dev: the probe checks that /dev is private, not what it holds"},
     {"CapabilityBoundingSet", "PrivateUsers", Effect::Narrows,
-     "under PrivateUsers= the capabilities hold only in the service's user namespace; CapBnd is read the same"},
+     "under PrivateUsers= the capabilities hold only in the service's user namespace; CapBnd is read the "
+     "same"},
     {"AmbientCapabilities", "PrivateUsers", Effect::Narrows,
-     "under PrivateUsers= the capabilities hold only in the service's user namespace; CapAmb is read the same"},
+     "under PrivateUsers= the capabilities hold only in the service's user namespace; CapAmb is read the "
+     "same"},
     {"User", "PrivateUsers", Effect::Narrows,
      "PrivateUsers= maps the user inside; the probe reads the user as PID 1's namespace sees it"},
 };
@@ -582,7 +586,6 @@ std::string_view section_of(std::string_view name) {
   if (const KnownDirective* known = find_known_systemd_directive(name)) return known->section;
   return {};
 }
-
 
 std::string_view to_string(ValueKind kind) {
   switch (kind) {

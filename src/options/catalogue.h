@@ -133,16 +133,16 @@ std::span<const DirectiveInfo> all_directives();
 // removes counts as at least as strong as read-only, a path it exempts is
 // not judged, an option it implies is probed through what it implies.
 enum class Effect {
-  Hides,     // `other` hides paths (inaccessible, an empty tmpfs, absent): they count as read-only
-  Exempts,   // `other` keeps the paths it names writable: not judged read-only
-  Implies,   // `directive` implies `other`'s setting: probed through what it implies
-  Narrows,   // `other` changes what the probe can read, not whether it holds (documented only)
+  Hides,    // `other` hides paths (inaccessible, an empty tmpfs, absent): they count as read-only
+  Exempts,  // `other` keeps the paths it names writable: not judged read-only
+  Implies,  // `directive` implies `other`'s setting: probed through what it implies
+  Narrows,  // `other` changes what the probe can read, not whether it holds (documented only)
 };
 struct Interaction {
   std::string_view directive;  // whose probe is affected
   std::string_view other;      // the directive in the same applied set (or the unit's own settings)
   Effect effect;
-  std::string_view why;        // one line for humans
+  std::string_view why;  // one line for humans
 };
 std::span<const Interaction> interactions();
 // The interactions of one directive's probe; `other` empty = all of them.
@@ -178,7 +178,7 @@ std::optional<std::string> check_known(std::string_view name, int systemd_versio
 // systemd reads it from; empty when systemd does not know it.
 std::string_view section_of(std::string_view name);
 
-std::string_view to_string(ValueKind kind);           // "bool", "path-list", ...
+std::string_view to_string(ValueKind kind);  // "bool", "path-list", ...
 
 // The least privilege that enforces all the named directives (unknown names
 // need none); what the doctor recommends for a scenario.

@@ -4,9 +4,12 @@ namespace hb::options {
 
 const char* privilege_name(Privilege privilege) {
   switch (privilege) {
-    case Privilege::Minimal: return "minimal";
-    case Privilege::SysAdmin: return "sys-admin";
-    case Privilege::Privileged: return "privileged";
+    case Privilege::Minimal:
+      return "minimal";
+    case Privilege::SysAdmin:
+      return "sys-admin";
+    case Privilege::Privileged:
+      return "privileged";
   }
   return "privileged";
 }
@@ -19,9 +22,12 @@ std::optional<Privilege> parse_privilege(std::string_view name) {
 
 std::string_view privilege_flags(Privilege privilege) {
   switch (privilege) {
-    case Privilege::Minimal: return "none";
-    case Privilege::SysAdmin: return "--cap-add SYS_ADMIN";
-    case Privilege::Privileged: return "--privileged --cgroupns=private";
+    case Privilege::Minimal:
+      return "none";
+    case Privilege::SysAdmin:
+      return "--cap-add SYS_ADMIN";
+    case Privilege::Privileged:
+      return "--privileged --cgroupns=private";
   }
   return "--privileged --cgroupns=private";
 }

@@ -59,7 +59,8 @@ std::string culprits_html(const ReportCell& cell) {
   if (cell.culprits.empty()) return verdict_class(cell.verdict) == "pass" ? "—" : "";
   auto code = [](const std::string& name) { return "<code>" + esc(name) + "</code>"; };
   return "<ul class=\"culprits\">" +
-         sets_text(cell.culprits, {.open = "<li>", .close = "</li>", .within = " + ", .between = "", .name = code}) +
+         sets_text(cell.culprits,
+                   {.open = "<li>", .close = "</li>", .within = " + ", .between = "", .name = code}) +
          "</ul>";
 }
 
@@ -84,10 +85,12 @@ std::string details_html(const ReportCell& cell, bool open) {
 
 // Lines systemd ignores: shown open under the row, whatever the verdict.
 std::string findings_html(const ReportCell& cell) {
-  std::string html = "<div class=\"findings\"><strong>Findings</strong>: lines systemd ignores in whole or part<ul>";
+  std::string html =
+      "<div class=\"findings\"><strong>Findings</strong>: lines systemd ignores in whole or part<ul>";
   for (const auto& f : cell.findings) {
     html += "<li><code>" + esc(f.line) + "</code>: ignored " +
-            (f.whole_line() ? std::string("the whole line") : "<code>" + esc(util::join(f.ignored, " ")) + "</code>") +
+            (f.whole_line() ? std::string("the whole line")
+                            : "<code>" + esc(util::join(f.ignored, " ")) + "</code>") +
             "<div>" + esc(f.why) + "</div>";
     for (const auto& message : f.messages) html += "<div class=\"image\">systemd: " + esc(message) + "</div>";
     if (!f.corrected.empty()) {
@@ -147,8 +150,8 @@ std::string html_page(const ReportSet& set) {
     html += "</tr>\n";
     // The evidence spans the table under its cell's row.
     bool open = v != "pass" && v != "skipped" && set.cells.size() <= kOpenDetailsUpTo;
-    html += "<tr class=\"evidence-row\"><td colspan=\"6\">" + (cell.findings.empty() ? "" : findings_html(cell)) +
-            details_html(cell, open) + "</td></tr>\n";
+    html += "<tr class=\"evidence-row\"><td colspan=\"6\">" +
+            (cell.findings.empty() ? "" : findings_html(cell)) + details_html(cell, open) + "</td></tr>\n";
   }
   html += "</tbody>\n</table>\n";
   html +=

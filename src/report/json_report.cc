@@ -6,9 +6,12 @@ namespace hb::report {
 
 const char* verdict_name(search::Verdict verdict) {
   switch (verdict) {
-    case search::Verdict::Pass: return "pass";
-    case search::Verdict::Fail: return "fail";
-    case search::Verdict::Unresolved: return "unresolved";
+    case search::Verdict::Pass:
+      return "pass";
+    case search::Verdict::Fail:
+      return "fail";
+    case search::Verdict::Unresolved:
+      return "unresolved";
   }
   return "?";
 }

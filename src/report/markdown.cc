@@ -37,7 +37,8 @@ std::string upper(std::string text) {
 
 std::string culprits_cell(const ReportCell& cell) {
   auto code = [](const std::string& name) { return markdown_code(name, true); };
-  return sets_text(cell.culprits, {.open = "", .close = "", .within = " + ", .between = "<br>", .name = code});
+  return sets_text(cell.culprits,
+                   {.open = "", .close = "", .within = " + ", .between = "<br>", .name = code});
 }
 
 std::string exposure_cell(const ReportCell& cell) {
@@ -146,15 +147,18 @@ std::string markdown_summary(const ReportSet& set) {
     if (!cell.culprits.empty()) {
       md += "Culprits (each set fails on its own):\n\n";
       auto code = [](const std::string& name) { return markdown_code(name, false); };
-      md += sets_text(cell.culprits, {.open = "- ", .close = "\n", .within = " + ", .between = "", .name = code});
+      md += sets_text(cell.culprits,
+                      {.open = "- ", .close = "\n", .within = " + ", .between = "", .name = code});
       md += "\n";
     }
     if (!cell.findings.empty()) {
       md += "Findings (lines systemd ignores in whole or part):\n\n";
       for (const auto& f : cell.findings) {
         md += "- " + markdown_code(f.line, false) + ": ignored " +
-              (f.whole_line() ? std::string("the whole line") : markdown_code(util::join(f.ignored, " "), false)) +
-              ". " + markdown_escape(f.why) + (f.advice.empty() ? "" : ". " + markdown_escape(f.advice)) + "\n";
+              (f.whole_line() ? std::string("the whole line")
+                              : markdown_code(util::join(f.ignored, " "), false)) +
+              ". " + markdown_escape(f.why) + (f.advice.empty() ? "" : ". " + markdown_escape(f.advice)) +
+              "\n";
         if (!f.corrected.empty()) {
           std::string lines;
           for (const auto& line : f.corrected) lines += line + "\n";

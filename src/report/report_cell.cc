@@ -1,7 +1,5 @@
 #include "report/report_cell.h"
 
-#include "report/terminal.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,12 +8,13 @@
 #include <sstream>
 
 #include "report/html.h"
-#include "util/strings.h"
 #include "report/json_report.h"
 #include "report/junit.h"
 #include "report/markdown.h"
+#include "report/terminal.h"
 #include "scenario/template.h"
 #include "util/files.h"
+#include "util/strings.h"
 
 namespace hb::report {
 
@@ -241,7 +240,8 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
   text += "\ntrial log:\n";
   for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
     text += format_progress(in.scenario, r.trials[i], in.trials[i].result);
-    if (in.trials[i].result.exposure) text += fmt::format("  [exposure {:.1f}]", *in.trials[i].result.exposure);
+    if (in.trials[i].result.exposure)
+      text += fmt::format("  [exposure {:.1f}]", *in.trials[i].result.exposure);
     if (in.trials[i].cached) text += "  [cached]";
     text += "\n";
   }

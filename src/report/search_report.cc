@@ -1,16 +1,16 @@
 #include "report/search_report.h"
 
-#include <algorithm>
-#include <regex>
 #include <fmt/format.h>
 
-#include "util/parse.h"
-#include "util/strings.h"
+#include <algorithm>
+#include <regex>
 
 #include "report/json_report.h"
 #include "report/status_printer.h"
 #include "report/terminal.h"
 #include "scenario/template.h"
+#include "util/parse.h"
+#include "util/strings.h"
 
 namespace hb::report {
 
@@ -23,8 +23,6 @@ SearchReportInput search_report_input(const scenario::Scenario& scenario, const 
                            job.wall_seconds,
                            job.findings};
 }
-
-
 
 std::string sets_text(const std::vector<std::vector<std::string>>& sets, const SetsFormat& format) {
   std::vector<std::string> texts;
@@ -42,7 +40,8 @@ std::string joined(const std::vector<std::string>& words) { return util::join(wo
 
 using job::set_label;
 
-std::vector<options::Directive> directives_of(const scenario::Scenario& scenario, const search::OptionSet& set) {
+std::vector<options::Directive> directives_of(const scenario::Scenario& scenario,
+                                              const search::OptionSet& set) {
   std::vector<options::Directive> all;
   for (int index : set) {
     const auto& item = scenario.options.at(static_cast<size_t>(index));
@@ -64,7 +63,8 @@ std::string safe_dropin(const scenario::Scenario& scenario, const search::Search
 
 std::string format_progress(const scenario::Scenario& scenario, const search::TrialRecord& record,
                             const trial::TrialResult& trial) {
-  return format_progress(job::TrialFinished{{}, record, &trial, false, set_label(scenario, record.options), false});
+  return format_progress(
+      job::TrialFinished{{}, record, &trial, false, set_label(scenario, record.options), false});
 }
 
 std::string with_option_names(const std::string& text, const scenario::Scenario& scenario) {
@@ -124,14 +124,17 @@ std::string format_search_summary(const SearchReportInput& in) {
         if (r.trials[i].options == search::OptionSet{removal.option} &&
             r.trials[i].outcome.verdict == search::Verdict::Fail) {
           text += "      evidence: " + in.trials[i].result.reason + "\n";
-          if (!in.trials[i].result.explanation.empty()) text += "      why: " + in.trials[i].result.explanation + "\n";
+          if (!in.trials[i].result.explanation.empty())
+            text += "      why: " + in.trials[i].result.explanation + "\n";
           break;
         }
       }
     }
   }
   if (!r.undecided.empty())
-    text += "\nundecided (their trials stayed UNRESOLVED): " + joined(option_names(in.scenario, r.undecided)) + "\n";
+    text +=
+        "\nundecided (their trials stayed UNRESOLVED): " + joined(option_names(in.scenario, r.undecided)) +
+        "\n";
   for (const auto& u : r.unresolved)
     text += fmt::format("  unresolved trial {}: {} — {}\n", u.trial + 1, set_label(in.scenario, u.options),
                         with_option_names(u.reason, in.scenario));
@@ -141,24 +144,28 @@ std::string format_search_summary(const SearchReportInput& in) {
     for (const auto& name : option_names(in.scenario, r.safe_set)) text += "  " + name + "\n";
     // Kept in the template's context although they fail alone (search.h, steps 2 and 3).
     for (const auto& k : r.kept)
-      text += fmt::format("  note: {} fails {}; passes with {}\n", joined(option_names(in.scenario, k.culprit)),
-                          k.culprit.size() == 1 ? "alone" : "together",
-                          k.passes_with.empty() ? "the rest of this template" : joined(option_names(in.scenario, k.passes_with)));
+      text +=
+          fmt::format("  note: {} fails {}; passes with {}\n", joined(option_names(in.scenario, k.culprit)),
+                      k.culprit.size() == 1 ? "alone" : "together",
+                      k.passes_with.empty() ? "the rest of this template"
+                                            : joined(option_names(in.scenario, k.passes_with)));
     if (r.context_trials + r.explain_trials > 0)
-      text += fmt::format("  ({} trial(s) proved it 1-maximal, {} explained what kept lines need)\n", r.context_trials,
-                          r.explain_trials);
+      text += fmt::format("  ({} trial(s) proved it 1-maximal, {} explained what kept lines need)\n",
+                          r.context_trials, r.explain_trials);
   }
   if (r.flaky)
-    text += fmt::format("\nflaky: the full set failed {} of {} runs (p = {:.2f}); each passing set ran {} time(s); "
-                        "confidence per test {:.3f}\n",
-                        r.full_failures, r.full_runs, r.failure_rate, r.repeats, r.confidence);
+    text += fmt::format(
+        "\nflaky: the full set failed {} of {} runs (p = {:.2f}); each passing set ran {} time(s); "
+        "confidence per test {:.3f}\n",
+        r.full_failures, r.full_runs, r.failure_rate, r.repeats, r.confidence);
   if (!in.findings.empty())
-    text += "\nfindings (lines systemd ignores in whole or part, here as on a real host; the search judged "
-            "what systemd applies):\n" +
-            format_findings(in.findings);
+    text +=
+        "\nfindings (lines systemd ignores in whole or part, here as on a real host; the search judged "
+        "what systemd applies):\n" +
+        format_findings(in.findings);
   for (const auto& note : r.notes) text += "note: " + with_option_names(note, in.scenario) + "\n";
-  text += fmt::format("\n{} trials ({} distinct option sets) in {:.1f} s on {} (privilege {})\n", r.trial_count,
-                      r.distinct_sets, in.wall_seconds, in.image, in.privilege);
+  text += fmt::format("\n{} trials ({} distinct option sets) in {:.1f} s on {} (privilege {})\n",
+                      r.trial_count, r.distinct_sets, in.wall_seconds, in.image, in.privilege);
   return text;
 }
 
@@ -171,7 +178,8 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
   nlohmann::json removals = nlohmann::json::array();
   for (const auto& removal : r.removals) {
     nlohmann::json together = nlohmann::json::array();
-    for (const auto& partners : removal.together_with) together.push_back(option_names(in.scenario, partners));
+    for (const auto& partners : removal.together_with)
+      together.push_back(option_names(in.scenario, partners));
     removals.push_back({{"option", in.scenario.options.at(static_cast<size_t>(removal.option)).name},
                         {"fails_alone", removal.fails_alone},
                         {"together_with", together}});
@@ -179,8 +187,9 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
   nlohmann::json log = nlohmann::json::array();
   for (size_t i = 0; i < r.trials.size(); ++i) {
     const auto& record = r.trials[i];
-    nlohmann::json entry = i < in.trials.size() ? trial_to_json(search::phase_name(record.phase), in.trials[i].result)
-                                                 : nlohmann::json::object();
+    nlohmann::json entry = i < in.trials.size()
+                               ? trial_to_json(search::phase_name(record.phase), in.trials[i].result)
+                               : nlohmann::json::object();
     entry["index"] = record.index;
     entry["phase"] = search::phase_name(record.phase);
     entry["run"] = record.run;
@@ -214,7 +223,8 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
       {"complete", r.complete},
       {"trials", r.trial_count},
       {"distinct_sets", r.distinct_sets},
-      {"cached_trials", std::count_if(in.trials.begin(), in.trials.end(), [](const job::TrialEntry& e) { return e.cached; })},
+      {"cached_trials",
+       std::count_if(in.trials.begin(), in.trials.end(), [](const job::TrialEntry& e) { return e.cached; })},
       {"wall_seconds", in.wall_seconds},
       {"flaky", r.flaky},
       {"failure_rate", r.failure_rate},

@@ -1,15 +1,19 @@
 #include "report/status_printer.h"
 
 #include <fmt/format.h>
+
 #include <ostream>
 
 namespace hb::report {
 
 const char* verdict_upper(search::Verdict v) {
   switch (v) {
-    case search::Verdict::Pass: return "PASS";
-    case search::Verdict::Fail: return "FAIL";
-    case search::Verdict::Unresolved: return "UNRESOLVED";
+    case search::Verdict::Pass:
+      return "PASS";
+    case search::Verdict::Fail:
+      return "FAIL";
+    case search::Verdict::Unresolved:
+      return "UNRESOLVED";
   }
   return "UNRESOLVED";
 }
@@ -19,7 +23,8 @@ namespace {
 std::string drill_down_line(const job::TrialFinished& e) {
   const search::TrialRecord& r = e.record;
   return fmt::format("  [{:>3}] {:<8} {:<40} {}{}", r.index + 1, search::phase_name(r.phase), e.label,
-                     verdict_upper(r.outcome.verdict), r.outcome.reason.empty() ? "" : "  " + r.outcome.reason);
+                     verdict_upper(r.outcome.verdict),
+                     r.outcome.reason.empty() ? "" : "  " + r.outcome.reason);
 }
 }  // namespace
 
@@ -27,8 +32,9 @@ std::string format_progress(const job::TrialFinished& e) {
   if (e.drill_down) return drill_down_line(e);
   const search::TrialRecord& r = e.record;
   double seconds = e.result ? e.result->elapsed.count() / 1000.0 : 0.0;
-  std::string line = fmt::format("[{:>3}] {:<8} {:<44} {:<10} {:>5.2f} s", r.index + 1, search::phase_name(r.phase),
-                                 e.label, verdict_upper(r.outcome.verdict), seconds);
+  std::string line =
+      fmt::format("[{:>3}] {:<8} {:<44} {:<10} {:>5.2f} s", r.index + 1, search::phase_name(r.phase), e.label,
+                  verdict_upper(r.outcome.verdict), seconds);
   if (r.run > 1) line += fmt::format("  (run {})", r.run);
   if (!r.outcome.reason.empty()) line += "  " + r.outcome.reason;
   if (e.cached) line += "  [cached]";
@@ -44,7 +50,8 @@ void StatusPrinter::job_started(const job::JobStarted& e) {
   for (const auto& warning : e.unenforceable)
     line(e.scope, "  warning: cannot be enforced at this privilege: " + warning);
   if (m_quiet) return;
-  line(e.scope, fmt::format("hardbisect {}: {} on {}, {} options", e.strategy, e.unit, e.image, e.option_count));
+  line(e.scope,
+       fmt::format("hardbisect {}: {} on {}, {} options", e.strategy, e.unit, e.image, e.option_count));
   line(e.scope, fmt::format("privilege: {} ({})", options::privilege_name(e.privilege), e.privilege_why));
 }
 
@@ -54,7 +61,9 @@ void StatusPrinter::trial_finished(const job::TrialFinished& e) {
 
 void StatusPrinter::message(const job::Message& e) {
   switch (e.level) {
-    case job::Level::Warning: line(e.scope, "warning: " + e.text); break;
+    case job::Level::Warning:
+      line(e.scope, "warning: " + e.text);
+      break;
     case job::Level::Note:
       if (!m_quiet) line(e.scope, "note: " + e.text);
       break;

@@ -1,15 +1,14 @@
 #include "report/terminal.h"
 
-#include "report/status_printer.h"
-
 #include <fmt/format.h>
+
 #include <sstream>
 #include <vector>
 
+#include "report/status_printer.h"
 #include "util/strings.h"
 
 namespace hb::report {
-
 
 std::vector<std::string> last_lines(const std::string& text, size_t count) {
   std::vector<std::string> lines;
@@ -67,7 +66,8 @@ std::string format_findings(const std::vector<trial::Finding>& findings, const s
   std::string text;
   for (const auto& f : findings) {
     text += indent + "- " + f.line + "\n";
-    text += indent + "    ignored: " + (f.whole_line() ? "the whole line" : util::join(f.ignored, " ")) + "\n";
+    text +=
+        indent + "    ignored: " + (f.whole_line() ? "the whole line" : util::join(f.ignored, " ")) + "\n";
     text += indent + "    why: " + f.why + "\n";
     for (const auto& message : f.messages) text += indent + "    systemd: " + message + "\n";
     if (!f.corrected.empty()) {
@@ -81,8 +81,9 @@ std::string format_findings(const std::vector<trial::Finding>& findings, const s
 
 std::string format_exposure(const trial::TrialResult& before, const trial::TrialResult& after) {
   if (!before.exposure || !after.exposure) return {};
-  return fmt::format("exposure {:.1f} -> {:.1f} (systemd-analyze security: baseline -> full set; 10 is worst)\n",
-                     *before.exposure, *after.exposure);
+  return fmt::format(
+      "exposure {:.1f} -> {:.1f} (systemd-analyze security: baseline -> full set; 10 is worst)\n",
+      *before.exposure, *after.exposure);
 }
 
 }  // namespace hb::report

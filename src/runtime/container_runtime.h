@@ -49,8 +49,7 @@ class ContainerRuntime {
   // Copies the contents of host_dir into the container's root.
   virtual ProcessResult copy_in(const std::string& id, const std::string& host_dir) = 0;
   virtual ProcessResult start(const std::string& id) = 0;
-  virtual ProcessResult exec(const std::string& id, const Argv& argv,
-                             std::chrono::milliseconds timeout) = 0;
+  virtual ProcessResult exec(const std::string& id, const Argv& argv, std::chrono::milliseconds timeout) = 0;
   virtual ProcessResult logs(const std::string& id) = 0;
   // Removes the container whatever its state; safe to call twice.
   virtual ProcessResult remove(const std::string& id) = 0;

@@ -1,12 +1,12 @@
 #include "runtime/doctor.h"
 
+#include <fmt/format.h>
+#include <linux/magic.h>
 #include <sys/resource.h>
 #include <sys/statfs.h>
-#include <linux/magic.h>
 
 #include <algorithm>
 #include <boost/process/search_path.hpp>
-#include <fmt/format.h>
 #include <fstream>
 #include <sstream>
 
@@ -102,11 +102,13 @@ class Checks {
 bool check_podman(ContainerRuntime& runtime, Checks& checks) {
   ProcessResult version = runtime.version();
   if (version.not_found) {
-    checks.add(S::Fail, "podman", "not found on PATH", "install it: apt-get install podman runc (or run ci/setup)");
+    checks.add(S::Fail, "podman", "not found on PATH",
+               "install it: apt-get install podman runc (or run ci/setup)");
     return false;
   }
   if (!version.ok()) {
-    checks.add(S::Fail, "podman", "does not answer: " + version.summary(), "check `podman info` as this user");
+    checks.add(S::Fail, "podman", "does not answer: " + version.summary(),
+               "check `podman info` as this user");
     return false;
   }
   std::string v = version.out;
@@ -120,10 +122,12 @@ void check_host(const HostFacts& facts, const HostFlags& flags, Checks& checks) 
   if (flags.oci_runtime == "runc" && !facts.runc_found)
     checks.add(S::Fail, "OCI runtime", "runc not found", "apt-get install runc");
   else if (!facts.cgroup_v2_unified && flags.oci_runtime == "crun")
-    checks.add(S::Fail, "OCI runtime", "only crun, which refuses cgroup v1 hybrid hosts", "apt-get install runc");
+    checks.add(S::Fail, "OCI runtime", "only crun, which refuses cgroup v1 hybrid hosts",
+               "apt-get install runc");
   else
-    checks.add(S::Ok, "OCI runtime",
-               flags.oci_runtime + (facts.cgroup_v2_unified ? "" : " (crun refuses cgroup v1 hybrid layouts)"));
+    checks.add(
+        S::Ok, "OCI runtime",
+        flags.oci_runtime + (facts.cgroup_v2_unified ? "" : " (crun refuses cgroup v1 hybrid layouts)"));
 
   checks.add(S::Ok, "cgroup layout", facts.cgroup_layout());
   checks.add(S::Ok, "rlimits",
@@ -137,7 +141,8 @@ void check_host(const HostFacts& facts, const HostFlags& flags, Checks& checks) 
     checks.add(S::Warn, "capabilities", "no CAP_SYS_ADMIN: systemd will silently skip namespacing options",
                "run hardbisect as root with full capabilities; such trials are reported UNRESOLVED");
   if (facts.cgroup_v2_unified)
-    checks.add(S::Ok, "resource limits", "cgroup v2: memory and pids limits enforceable with --cgroupns=private");
+    checks.add(S::Ok, "resource limits",
+               "cgroup v2: memory and pids limits enforceable with --cgroupns=private");
   else
     checks.add(S::Ok, "resource limits",
                "cgroup v1: memory and pids limits only enforceable with --privileged --cgroupns=private "
@@ -147,7 +152,8 @@ void check_host(const HostFacts& facts, const HostFlags& flags, Checks& checks) 
 // A real boot of systemd in `image` with the chosen flags.
 void check_boot(ContainerRuntime& runtime, const std::string& image, Checks& checks) {
   if (!runtime.inspect_image(image)) {
-    checks.add(S::Warn, "boot test", "image " + image + " not built yet; skipped", "hardbisect image build bookworm");
+    checks.add(S::Warn, "boot test", "image " + image + " not built yet; skipped",
+               "hardbisect image build bookworm");
     return;
   }
   ContainerSpec spec;

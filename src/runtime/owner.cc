@@ -1,9 +1,10 @@
 #include "runtime/owner.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 #include <vector>
 
 #include "util/parse.h"
@@ -44,8 +45,8 @@ std::vector<std::string> split(std::string_view text, char separator) {
 
 const std::string& current_owner() {
   static const std::string owner = first_line("/etc/machine-id") + ":" +
-                                   first_line("/proc/sys/kernel/random/boot_id") + ":" + std::to_string(getpid()) +
-                                   ":" + start_ticks(getpid());
+                                   first_line("/proc/sys/kernel/random/boot_id") + ":" +
+                                   std::to_string(getpid()) + ":" + start_ticks(getpid());
   return owner;
 }
 

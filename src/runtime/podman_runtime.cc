@@ -29,9 +29,9 @@ ProcessResult PodmanRuntime::version() {
 }
 
 Argv PodmanRuntime::create_argv(const ContainerSpec& spec) const {
-  Argv argv = podman({"create", "--systemd=always", "--runtime", m_flags.oci_runtime,
-                      "--network", "none", "--label", std::string(kLabel) + "=1", "--label",
-                      std::string(kOwnerLabel) + "=" + current_owner()});
+  Argv argv =
+      podman({"create", "--systemd=always", "--runtime", m_flags.oci_runtime, "--network", "none", "--label",
+              std::string(kLabel) + "=1", "--label", std::string(kOwnerLabel) + "=" + current_owner()});
   for (const auto& [key, value] : spec.labels) {
     argv.push_back("--label");
     argv.push_back(key + "=" + value);
@@ -102,8 +102,8 @@ ProcessResult PodmanRuntime::remove(const std::string& id) {
 }
 
 std::vector<std::string> PodmanRuntime::list(const std::string& label_filter) {
-  ProcessResult result = m_runner.run(
-      podman({"ps", "-a", "-q", "--no-trunc", "--filter", "label=" + label_filter}), kShortCall);
+  ProcessResult result =
+      m_runner.run(podman({"ps", "-a", "-q", "--no-trunc", "--filter", "label=" + label_filter}), kShortCall);
   std::vector<std::string> ids;
   std::istringstream lines(result.out);
   for (std::string line; std::getline(lines, line);)
@@ -114,7 +114,8 @@ std::vector<std::string> PodmanRuntime::list(const std::string& label_filter) {
 std::vector<std::pair<std::string, std::string>> PodmanRuntime::list_owners(const std::string& label_filter) {
   std::string format = std::string("{{.ID}} {{index .Labels \"") + kOwnerLabel + "\"}}";
   ProcessResult result = m_runner.run(
-      podman({"ps", "-a", "--no-trunc", "--filter", "label=" + label_filter, "--format", format}), kShortCall);
+      podman({"ps", "-a", "--no-trunc", "--filter", "label=" + label_filter, "--format", format}),
+      kShortCall);
   std::vector<std::pair<std::string, std::string>> listed;
   std::istringstream lines(result.out);
   for (std::string line; std::getline(lines, line);) {

@@ -12,8 +12,8 @@ struct HostFlags {
   std::string podman = "podman";     // the podman binary
   std::string oci_runtime = "runc";  // crun refuses cgroup v1 hybrid hosts
   std::vector<std::string> ulimits{"nofile=4096:4096", "nproc=4096:4096"};
-  std::string connection;            // podman --connection NAME (remote host), empty = local
-  bool cgroup_v2 = false;            // unified host: --cgroupns=private is enough for limits
+  std::string connection;  // podman --connection NAME (remote host), empty = local
+  bool cgroup_v2 = false;  // unified host: --cgroupns=private is enough for limits
 };
 
 class PodmanRuntime : public ContainerRuntime {
@@ -27,8 +27,7 @@ class PodmanRuntime : public ContainerRuntime {
   ProcessResult create(const ContainerSpec& spec) override;
   ProcessResult copy_in(const std::string& id, const std::string& host_dir) override;
   ProcessResult start(const std::string& id) override;
-  ProcessResult exec(const std::string& id, const Argv& argv,
-                     std::chrono::milliseconds timeout) override;
+  ProcessResult exec(const std::string& id, const Argv& argv, std::chrono::milliseconds timeout) override;
   ProcessResult logs(const std::string& id) override;
   ProcessResult remove(const std::string& id) override;
   std::vector<std::string> list(const std::string& label_filter) override;

@@ -1,17 +1,16 @@
 #include "runtime/process.h"
 
+#include <fmt/format.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <linux/close_range.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 #include <future>
 #include <ostream>
-
-#include <fmt/format.h>
 
 namespace bp = boost::process;
 
@@ -46,9 +45,8 @@ ProcessResult SystemProcessRunner::run(const Argv& argv, std::chrono::millisecon
     result.not_found = true;
     return result;
   }
-  boost::filesystem::path exe = argv[0].find('/') != std::string::npos
-                                    ? boost::filesystem::path(argv[0])
-                                    : bp::search_path(argv[0]);
+  boost::filesystem::path exe =
+      argv[0].find('/') != std::string::npos ? boost::filesystem::path(argv[0]) : bp::search_path(argv[0]);
   if (exe.empty() || !boost::filesystem::exists(exe)) {
     result.not_found = true;
     return result;
@@ -59,8 +57,8 @@ ProcessResult SystemProcessRunner::run(const Argv& argv, std::chrono::millisecon
   std::future<std::string> err;
   std::vector<std::string> args(argv.begin() + 1, argv.end());
   std::error_code launch_error;
-  bp::child child(exe, bp::args(args), bp::std_in<bp::null, bp::std_out> out, bp::std_err > err, CloseInheritedFds{}, io,
-                  launch_error);
+  bp::child child(exe, bp::args(args), bp::std_in<bp::null, bp::std_out> out, bp::std_err > err,
+                  CloseInheritedFds{}, io, launch_error);
   if (launch_error) {
     result.not_found = true;
     result.err = launch_error.message();
@@ -86,8 +84,8 @@ ProcessResult SystemProcessRunner::run(const Argv& argv, std::chrono::millisecon
   if (result.timed_out) result.exit_code = -1;
   if (out.wait_for(std::chrono::seconds(0)) == std::future_status::ready) result.out = out.get();
   if (err.wait_for(std::chrono::seconds(0)) == std::future_status::ready) result.err = err.get();
-  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - start);
+  result.elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   return result;
 }
 

@@ -12,10 +12,10 @@ namespace hb::runtime {
 using Argv = std::vector<std::string>;
 
 struct ProcessResult {
-  int exit_code = -1;          // -1 when it did not run to completion
-  int signal = 0;              // the signal that ended it, if any
-  bool timed_out = false;      // killed by our watchdog
-  bool not_found = false;      // the program is not on PATH
+  int exit_code = -1;      // -1 when it did not run to completion
+  int signal = 0;          // the signal that ended it, if any
+  bool timed_out = false;  // killed by our watchdog
+  bool not_found = false;  // the program is not on PATH
   std::string out;
   std::string err;
   std::chrono::milliseconds elapsed{0};

@@ -57,7 +57,8 @@ void Reaper::drain() {
 
 void Reaper::forget(ContainerRuntime* runtime) {
   std::lock_guard lock(m_mutex);
-  for (auto it = m_live.begin(); it != m_live.end();) it = it->first == runtime ? m_live.erase(it) : std::next(it);
+  for (auto it = m_live.begin(); it != m_live.end();)
+    it = it->first == runtime ? m_live.erase(it) : std::next(it);
 }
 
 bool Reaper::begin_create() {

@@ -6,10 +6,10 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
-#include <thread>
-#include <vector>
 #include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "runtime/container_runtime.h"
 
@@ -57,6 +57,7 @@ enum class Garbage {
 };
 // Removes containers carrying hardbisect's label (optionally only one run's,
 // label io.hardbisect.run=RUN). Returns the ids removed.
-std::vector<std::string> collect_garbage(ContainerRuntime& runtime, Garbage what, const std::string& run_id = {});
+std::vector<std::string> collect_garbage(ContainerRuntime& runtime, Garbage what,
+                                         const std::string& run_id = {});
 
 }  // namespace hb::runtime

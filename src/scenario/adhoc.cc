@@ -31,8 +31,9 @@ std::vector<std::string> split_packages(const std::vector<std::string>& values) 
 }
 
 void check_image_name(const std::string& image) {
-  bool bad = image.empty() || image.front() == '-' ||
-             std::any_of(image.begin(), image.end(), [](char c) { return static_cast<unsigned char>(c) <= ' '; });
+  bool bad = image.empty() || image.front() == '-' || std::any_of(image.begin(), image.end(), [](char c) {
+               return static_cast<unsigned char>(c) <= ' ';
+             });
   if (bad) {
     throw UserError(std::string(Flag::kImage) + ": invalid image name '" + image + "'",
                     "write an image reference such as localhost/my-image:tag");
@@ -81,8 +82,7 @@ Scenario scenario_from_flags(const AdhocFlags& flags) {
   if (!flags.image.empty()) {
     check_image_name(flags.image);
     if (!s.image.packages.empty()) {
-      throw UserError(std::string(Flag::kImage) + " and " + Flag::kPackages +
-                          " exclude each other",
+      throw UserError(std::string(Flag::kImage) + " and " + Flag::kPackages + " exclude each other",
                       "packages are installed into the image hardbisect builds from --base; "
                       "install them into your own image instead");
     }
@@ -104,8 +104,7 @@ Scenario scenario_from_flags(const AdhocFlags& flags) {
   if (!flags.unit_file.empty()) {
     std::string text = read_text_file(flags.unit_file, "unit file", Flag::kUnitFile);
     if (!has_service_section(text)) {
-      throw UserError(std::string(Flag::kUnitFile) + ": '" + flags.unit_file +
-                          "' has no [Service] section",
+      throw UserError(std::string(Flag::kUnitFile) + ": '" + flags.unit_file + "' has no [Service] section",
                       "the unit file needs a [Service] section with ExecStart=");
     }
     s.service.unit_file = text;
@@ -134,7 +133,8 @@ std::string duration_text(std::chrono::milliseconds duration) {
 
 std::vector<std::string> apply_flags(Scenario& s, const AdhocFlags& flags) {
   auto given = [&](const char* flag) { return flags.given.count(flag) > 0; };
-  auto stated = [](const std::string& what, const std::string& value, const char* flag, const std::string& was) {
+  auto stated = [](const std::string& what, const std::string& value, const char* flag,
+                   const std::string& was) {
     return what + ": " + value + " (from " + flag + "; the scenario says " + was + ")";
   };
   const std::string file = s.loc.file.empty() ? "the scenario file" : s.loc.file;
@@ -151,9 +151,10 @@ std::vector<std::string> apply_flags(Scenario& s, const AdhocFlags& flags) {
   if (given(Flag::kImage)) {
     check_image_name(flags.image);
     if (!s.image.packages.empty())
-      throw UserError(std::string(Flag::kImage) + " and the image.packages of " + file + " exclude each other",
-                      "packages are installed into the image hardbisect builds; install them into your own "
-                      "image, or leave --image out");
+      throw UserError(
+          std::string(Flag::kImage) + " and the image.packages of " + file + " exclude each other",
+          "packages are installed into the image hardbisect builds; install them into your own "
+          "image, or leave --image out");
     std::string was = s.image.name.empty() ? "base " + s.image.base : s.image.name;
     s.image.name = flags.image;
     lines.push_back(stated("image", s.image.name, Flag::kImage, was));
@@ -161,20 +162,23 @@ std::vector<std::string> apply_flags(Scenario& s, const AdhocFlags& flags) {
   if (given(Flag::kBase)) {
     check_base(flags.base, Flag::kBase);
     if (!s.image.name.empty())
-      throw UserError(std::string(Flag::kBase) + " does not apply: the trials run the image " + s.image.name +
-                          (given(Flag::kImage) ? " (--image)" : " (image.name in " + file + ")"),
-                      "leave --base out, or remove image.name from the scenario so hardbisect builds the image");
+      throw UserError(
+          std::string(Flag::kBase) + " does not apply: the trials run the image " + s.image.name +
+              (given(Flag::kImage) ? " (--image)" : " (image.name in " + file + ")"),
+          "leave --base out, or remove image.name from the scenario so hardbisect builds the image");
     lines.push_back(stated("base", flags.base, Flag::kBase, s.image.base));
     s.image.base = flags.base;
   }
   if (given(Flag::kPackages)) {
     if (!s.image.name.empty())
-      throw UserError(std::string(Flag::kPackages) + " does not apply: the trials run the image " + s.image.name +
-                          " and packages are installed only into the image hardbisect builds",
+      throw UserError(std::string(Flag::kPackages) + " does not apply: the trials run the image " +
+                          s.image.name + " and packages are installed only into the image hardbisect builds",
                       "install them into your own image, or leave --packages out");
     std::vector<std::string> packages = split_packages(flags.packages);
     for (const auto& package : packages) check_package_name(package, Flag::kPackages);
-    auto listed = [](const std::vector<std::string>& list) { return list.empty() ? "(none)" : util::join(list, ", "); };
+    auto listed = [](const std::vector<std::string>& list) {
+      return list.empty() ? "(none)" : util::join(list, ", ");
+    };
     lines.push_back(stated("packages", listed(packages), Flag::kPackages, listed(s.image.packages)));
     s.image.packages = std::move(packages);
   }
@@ -182,7 +186,8 @@ std::vector<std::string> apply_flags(Scenario& s, const AdhocFlags& flags) {
     if (util::trim(flags.workload).empty())
       throw UserError(std::string(Flag::kWorkload) + " is empty",
                       "give the shell line that exercises the service, or leave --workload out");
-    lines.push_back(stated("workload", "'" + flags.workload + "'", Flag::kWorkload, "'" + s.workload.command + "'"));
+    lines.push_back(
+        stated("workload", "'" + flags.workload + "'", Flag::kWorkload, "'" + s.workload.command + "'"));
     s.workload.command = flags.workload;
   }
   if (given(Flag::kWorkloadTimeout)) {
@@ -203,13 +208,14 @@ std::vector<std::string> apply_flags(Scenario& s, const AdhocFlags& flags) {
                       (s.template_file.empty() ? "" : " (template " + s.template_file + ")");
     std::string from = given(Flag::kOption) && given(Flag::kTemplate)
                            ? std::string(Flag::kOption) + " and " + Flag::kTemplate
-                           : given(Flag::kOption) ? Flag::kOption : Flag::kTemplate;
+                       : given(Flag::kOption) ? Flag::kOption
+                                              : Flag::kTemplate;
     s.options.clear();
     s.template_file.clear();
     s.expect_culprits.clear();
     add_flag_options(flags, s);
-    lines.push_back("options: " + std::to_string(s.options.size()) + " (from " + from + "; the scenario says " +
-                    was + ")");
+    lines.push_back("options: " + std::to_string(s.options.size()) + " (from " + from +
+                    "; the scenario says " + was + ")");
   }
   return lines;
 }

@@ -20,8 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kRelativeHint =
-    "relative paths are resolved against the directory of the scenario file";
+const std::string kRelativeHint = "relative paths are resolved against the directory of the scenario file";
 
 // One key of a mapping, with both nodes: errors about a missing (null) value
 // point at the key, since yaml-cpp marks a null value at the next token.
@@ -33,11 +32,16 @@ struct Field {
 
 std::string type_name(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Scalar: return "a scalar";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Undefined: break;
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Scalar:
+      return "a scalar";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Undefined:
+      break;
   }
   return "nothing";
 }
@@ -130,8 +134,7 @@ class YamlLoader {
     std::vector<Field> out;
     for (auto it = map.begin(); it != map.end(); ++it) {
       if (!it->first.IsScalar()) {
-        fail(where(it->first), "a key in " + context + " must be a plain name, got " +
-                                   type_name(it->first));
+        fail(where(it->first), "a key in " + context + " must be a plain name, got " + type_name(it->first));
       }
       std::string key = it->first.as<std::string>();
       if (std::find(known.begin(), known.end(), key) == known.end()) {
@@ -141,8 +144,8 @@ class YamlLoader {
       }
       for (const auto& previous : out) {
         if (previous.key == key) {
-          fail(where(it->first), "duplicate key '" + key + "' in " + context + " (first at " +
-                                     where(previous.key_node) + ")");
+          fail(where(it->first),
+               "duplicate key '" + key + "' in " + context + " (first at " + where(previous.key_node) + ")");
         }
       }
       out.push_back(Field{key, it->first, it->second});
@@ -199,8 +202,7 @@ class YamlLoader {
   std::vector<YAML::Node> list_of(const Field& field, const std::string& path,
                                   const std::string& example) const {
     if (!field.value.IsSequence()) {
-      fail(where(field), "'" + path + "' must be a list, got " + type_name(field.value),
-           "e.g. " + example);
+      fail(where(field), "'" + path + "' must be a list, got " + type_name(field.value), "e.g. " + example);
     }
     return std::vector<YAML::Node>(field.value.begin(), field.value.end());
   }
@@ -228,9 +230,8 @@ class YamlLoader {
     }
     expect_map(root, where(root), "scenario", "version: 1");
     auto top = fields(root, "the scenario",
-                      {"version", "name", "description", "image", "container", "service",
-                       "workload", "timeouts", "expect", "options", "template",
-                       "expect_culprits", "expect_removal"});
+                      {"version", "name", "description", "image", "container", "service", "workload",
+                       "timeouts", "expect", "options", "template", "expect_culprits", "expect_removal"});
     Scenario s;
     s.loc = SourceLoc{m_file, 0, 0};
 
@@ -254,8 +255,7 @@ class YamlLoader {
 
     const Field* service = find(top, "service");
     if (service == nullptr) {
-      fail(where(root), "missing required key 'service'",
-           "e.g. service: {unit: nginx.service}");
+      fail(where(root), "missing required key 'service'", "e.g. service: {unit: nginx.service}");
     }
     load_service(*service, s.service);
 
@@ -316,8 +316,7 @@ class YamlLoader {
     }
     if (const Field* f = find(keys, "name")) {
       image.name = nonempty_string_of(*f, "image.name");
-      bool bad = image.name.front() == '-' ||
-                 std::any_of(image.name.begin(), image.name.end(), [](char c) {
+      bool bad = image.name.front() == '-' || std::any_of(image.name.begin(), image.name.end(), [](char c) {
                    return static_cast<unsigned char>(c) <= ' ';
                  });
       if (bad) {
@@ -362,8 +361,8 @@ class YamlLoader {
       service.unit_file = text;
     }
     if (const Field* f = find(keys, "files")) {
-      for (const auto& node : list_of(*f, "service.files",
-                                      "files: [{path: /etc/demo.conf, content: \"...\"}]")) {
+      for (const auto& node :
+           list_of(*f, "service.files", "files: [{path: /etc/demo.conf, content: \"...\"}]")) {
         service.files.push_back(load_file(node, service.files));
       }
     }
@@ -382,12 +381,9 @@ class YamlLoader {
     fs::path p(file.path);
     if (!p.is_absolute()) {
       fail(where(*path), "file path '" + file.path + "' is relative",
-           "paths in service.files are inside the container and must be absolute, e.g. /" +
-               file.path);
+           "paths in service.files are inside the container and must be absolute, e.g. /" + file.path);
     }
-    bool has_dotdot = std::any_of(p.begin(), p.end(), [](const fs::path& part) {
-      return part == "..";
-    });
+    bool has_dotdot = std::any_of(p.begin(), p.end(), [](const fs::path& part) { return part == ".."; });
     if (has_dotdot || file.path.back() == '/') {
       fail(where(*path), "file path '" + file.path + "' must name a file, without '..'");
     }
@@ -416,8 +412,8 @@ class YamlLoader {
       file.content = string_of(*content, "content");
     } else if (source != nullptr) {
       std::string from = nonempty_string_of(*source, "source");
-      file.content = read_text_file(resolve(from), "source file", where(*source), kRelativeHint, kMaxSourceFile,
-                                    Content::Any);
+      file.content = read_text_file(resolve(from), "source file", where(*source), kRelativeHint,
+                                    kMaxSourceFile, Content::Any);
     } else {
       fail(where(node), "file '" + file.path + "' has neither 'content' nor 'source'",
            "add content: | ... or source: <path relative to the scenario file>");
@@ -454,8 +450,7 @@ class YamlLoader {
   void load_expect(const Field& field, Expectations& expect) const {
     expect_map(field.value, where(field), "expect", "expect: {unit_active: true}");
     auto keys = fields(field.value, "expect",
-                       {"unit_active", "workload_exit", "no_crash", "journal_absent",
-                        "journal_present"});
+                       {"unit_active", "workload_exit", "no_crash", "journal_absent", "journal_present"});
     if (const Field* f = find(keys, "unit_active")) expect.unit_active = bool_of(*f, "expect.unit_active");
     if (const Field* f = find(keys, "no_crash")) expect.no_crash = bool_of(*f, "expect.no_crash");
     if (const Field* f = find(keys, "workload_exit")) {
@@ -519,8 +514,8 @@ class YamlLoader {
       std::string key = it->first.IsScalar() ? it->first.as<std::string>() : "";
       if (key != "name" && key != "lines" && it->second.IsScalar()) {
         std::string line = key + "=" + it->second.as<std::string>();
-        fail(where(node), "'" + key + ": " + it->second.as<std::string>() +
-                              "' is a YAML mapping, not a directive line",
+        fail(where(node),
+             "'" + key + ": " + it->second.as<std::string>() + "' is a YAML mapping, not a directive line",
              "write it as - " + line);
       }
     }
@@ -575,8 +570,7 @@ class YamlLoader {
       for (const auto& ref : refs) {
         if (!ref.IsScalar()) {
           fail(where(ref.IsNull() ? node : ref),
-               std::string("a culprit must be an option name, got ") + type_name(ref),
-               "e.g. " + example);
+               std::string("a culprit must be an option name, got ") + type_name(ref), "e.g. " + example);
         }
         std::string name = resolve_option_ref(ref.as<std::string>(), items, where(ref));
         if (std::find(set.begin(), set.end(), name) == set.end()) set.push_back(name);

@@ -9,5 +9,4 @@ std::string SourceLoc::str() const {
   return out;
 }
 
-
 }  // namespace hb::scenario

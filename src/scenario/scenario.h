@@ -14,8 +14,8 @@ namespace hb::scenario {
 // Where a value came from, for file:line:col messages.
 struct SourceLoc {
   std::string file;
-  int line = 0;    // 1-based, 0 = unknown
-  int column = 0;  // 1-based, 0 = unknown
+  int line = 0;             // 1-based, 0 = unknown
+  int column = 0;           // 1-based, 0 = unknown
   std::string str() const;  // "file:line:col", "file:line" without a column, "file" without a line
 };
 
@@ -27,7 +27,6 @@ struct OptionItem {
   SourceLoc loc;
   bool is_group() const { return directives.size() != 1 || name != directives.front().line(); }
 };
-
 
 struct ImageSpec {
   std::string base = "bookworm";      // Debian release of the base image
@@ -42,9 +41,9 @@ struct FileSpec {
 };
 
 struct ServiceSpec {
-  std::string unit;                       // e.g. "nginx.service"
-  std::optional<std::string> unit_file;   // unit file content; absent = the unit is in the image
-  std::vector<FileSpec> files;            // extra files installed before boot
+  std::string unit;                      // e.g. "nginx.service"
+  std::optional<std::string> unit_file;  // unit file content; absent = the unit is in the image
+  std::vector<FileSpec> files;           // extra files installed before boot
 };
 
 struct Workload {
@@ -57,9 +56,9 @@ struct Workload {
 };
 
 struct Expectations {
-  bool unit_active = true;     // ActiveState=active after the workload
-  int workload_exit = 0;       // expected exit code of the workload
-  bool no_crash = true;        // no core dump, no fatal signal, no restart, no seccomp kill
+  bool unit_active = true;                   // ActiveState=active after the workload
+  int workload_exit = 0;                     // expected exit code of the workload
+  bool no_crash = true;                      // no core dump, no fatal signal, no restart, no seccomp kill
   std::vector<std::string> journal_absent;   // regexes that must not match the unit's journal
   std::vector<std::string> journal_present;  // regexes that must match the unit's journal
 };

@@ -192,8 +192,7 @@ ParsedTemplate parse_template_file(const std::string& path, const std::string& w
   return parse_template_string(read_text_file(path, "template", where), path);
 }
 
-std::string render_dropin(const std::vector<options::Directive>& directives,
-                          std::string_view header) {
+std::string render_dropin(const std::vector<options::Directive>& directives, std::string_view header) {
   for (const auto& d : directives) {
     bool bad_char = false;
     for (char c : d.key + d.value) bad_char |= static_cast<unsigned char>(c) < 0x20 && c != '\t';

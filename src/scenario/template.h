@@ -40,8 +40,7 @@ ParsedTemplate parse_template_file(const std::string& path, const std::string& w
 // in its given order; an empty section is left out. Directives must be
 // single-line (the loader and parser guarantee it; std::invalid_argument
 // otherwise).
-std::string render_dropin(const std::vector<options::Directive>& directives,
-                          std::string_view header);
+std::string render_dropin(const std::vector<options::Directive>& directives, std::string_view header);
 
 // The same for option items: all their directives, in item order.
 std::string render_dropin(const std::vector<OptionItem>& items, std::string_view header);

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <system_error>
-#include <filesystem>
 
 #include "options/catalogue.h"
 #include "options/known_directives.h"
@@ -18,8 +18,7 @@ namespace hb::scenario {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& where, const std::string& message,
-                       const std::string& hint = {}) {
+[[noreturn]] void fail(const std::string& where, const std::string& message, const std::string& hint = {}) {
   throw UserError(where.empty() ? message : where + ": " + message, hint);
 }
 
@@ -31,14 +30,11 @@ std::string suggestion_hint(std::string_view word, const std::vector<std::string
 }
 
 bool has_control_char(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x20 && c != '\t';
-  });
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\t'; });
 }
 
-bool is_key_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-}
+bool is_key_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; }
 
 }  // namespace
 
@@ -84,8 +80,7 @@ std::chrono::milliseconds parse_duration(std::string_view text, const std::strin
   } else if (unit == "h") {
     ms = *number * 3600 * 1000;
   } else {
-    fail(where, "invalid duration '" + std::string(text) + "': unknown unit '" +
-                    std::string(unit) + "'",
+    fail(where, "invalid duration '" + std::string(text) + "': unknown unit '" + std::string(unit) + "'",
          hint);
   }
   if (ms <= 0) fail(where, "duration '" + std::string(text) + "' must be positive", hint);
@@ -96,12 +91,11 @@ void check_unit_name(std::string_view unit, const std::string& where) {
   const std::string u(unit);
   if (unit.empty()) fail(where, "the unit name is empty", "name the service, e.g. nginx.service");
   auto bad = std::find_if(unit.begin(), unit.end(), [](char c) {
-    return !(std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '-' || c == '_' ||
-             c == '.' || c == '@' || c == '\\');
+    return !(std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '-' || c == '_' || c == '.' ||
+             c == '@' || c == '\\');
   });
   if (bad != unit.end()) {
-    fail(where, "invalid unit name '" + u + "': character '" + std::string(1, *bad) +
-                    "' is not allowed",
+    fail(where, "invalid unit name '" + u + "': character '" + std::string(1, *bad) + "' is not allowed",
          "systemd unit names use letters, digits and \":-_.\\@\"; the unit is installed as "
          "/etc/systemd/system/<unit>");
   }
@@ -137,14 +131,13 @@ void check_package_name(std::string_view package, const std::string& where) {
   auto name_ok = name.size() >= 2 && std::isalnum(static_cast<unsigned char>(name[0])) &&
                  std::all_of(name.begin(), name.end(), [](char c) {
                    return std::islower(static_cast<unsigned char>(c)) ||
-                          std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' ||
-                          c == '.';
+                          std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
                  });
-  auto pin_ok = sep == std::string_view::npos ||
-                (!pin.empty() && std::all_of(pin.begin(), pin.end(), [](char c) {
-                  return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' ||
-                         c == '.' || c == '~' || c == ':';
-                }));
+  auto pin_ok =
+      sep == std::string_view::npos || (!pin.empty() && std::all_of(pin.begin(), pin.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.' || c == '~' ||
+               c == ':';
+      }));
   if (!name_ok || !pin_ok) {
     fail(where, "invalid Debian package name '" + std::string(package) + "'",
          "package names are lower case letters, digits and '+-.', optionally pinned as "
@@ -162,8 +155,8 @@ void check_scenario_name(std::string_view name, const std::string& where) {
   }
 }
 
-options::Directive make_directive(std::string_view section, std::string_view key,
-                                  std::string_view value, const std::string& where) {
+options::Directive make_directive(std::string_view section, std::string_view key, std::string_view value,
+                                  const std::string& where) {
   const std::string k(key);
   const std::string line = k + "=" + std::string(value);
   if (key.empty()) {
@@ -285,7 +278,11 @@ std::string binary_reason(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     auto byte = static_cast<unsigned char>(text[i]);
     if (byte == 0) return "a NUL byte at offset " + std::to_string(i);
-    int more = byte < 0x80 ? 0 : (byte >> 5) == 0x6 ? 1 : (byte >> 4) == 0xe ? 2 : (byte >> 3) == 0x1e ? 3 : -1;
+    int more = byte < 0x80           ? 0
+               : (byte >> 5) == 0x6  ? 1
+               : (byte >> 4) == 0xe  ? 2
+               : (byte >> 3) == 0x1e ? 3
+                                     : -1;
     if (more < 0 || i + static_cast<size_t>(more) >= text.size() + (more == 0 ? 1 : 0))
       return "a byte that is not UTF-8 at offset " + std::to_string(i);  // bad lead byte, or cut short
     for (int k = 1; k <= more; ++k)
@@ -308,8 +305,9 @@ std::string read_text_file(const std::string& path, const std::string& what, con
          "give a file: hardbisect reads it whole, and a pipe could block forever");
   std::uintmax_t size = fs::file_size(path, ec);
   if (!ec && size > limit)
-    fail(where, what + " '" + path + "' is " + std::to_string(size) + " bytes, over the limit of " +
-                    std::to_string(limit),
+    fail(where,
+         what + " '" + path + "' is " + std::to_string(size) + " bytes, over the limit of " +
+             std::to_string(limit),
          "hardbisect reads it whole; a " + what + " this large is almost certainly not the file meant");
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(where, "cannot read " + what + " '" + path + "'");

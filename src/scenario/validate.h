@@ -40,8 +40,8 @@ options::Directive parse_option_line(std::string_view text, const std::string& w
 
 // Checks one directive read from a file section (templates). `section` is
 // the section it was found in.
-options::Directive make_directive(std::string_view section, std::string_view key,
-                                  std::string_view value, const std::string& where);
+options::Directive make_directive(std::string_view section, std::string_view key, std::string_view value,
+                                  const std::string& where);
 
 // "Key=Value" with whitespace around key and value removed and an optional
 // "[Section] " prefix dropped, the form option names are compared in;

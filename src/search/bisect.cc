@@ -54,13 +54,19 @@ CulpritSearch find_culprit_set(Predicate& predicate, OptionSet fixed, OptionSet 
       const int mid = pick_mid(lo, hi, unresolved);
       if (mid < 0) {
         return {std::nullopt, "every trial that could narrow down the options " +
-                                  std::to_string(candidates[lo]) + ".." +
-                                  std::to_string(candidates[hi - 1]) + " was unresolved"};
+                                  std::to_string(candidates[lo]) + ".." + std::to_string(candidates[hi - 1]) +
+                                  " was unresolved"};
       }
       switch (predicate.test(prefix(mid), Phase::Search)) {
-        case Verdict::Fail: hi = mid; break;
-        case Verdict::Pass: lo = mid; break;
-        case Verdict::Unresolved: unresolved.insert(mid); break;
+        case Verdict::Fail:
+          hi = mid;
+          break;
+        case Verdict::Pass:
+          lo = mid;
+          break;
+        case Verdict::Unresolved:
+          unresolved.insert(mid);
+          break;
       }
     }
     // prefix(hi - 1) is good and prefix(hi) bad: the last option of
@@ -69,8 +75,10 @@ CulpritSearch find_culprit_set(Predicate& predicate, OptionSet fixed, OptionSet 
     candidates.resize(hi - 1);
     if (candidates.empty()) break;
     switch (predicate.test(fixed, Phase::Confirm)) {
-      case Verdict::Fail: return {fixed, {}};
-      case Verdict::Pass: break;
+      case Verdict::Fail:
+        return {fixed, {}};
+      case Verdict::Pass:
+        break;
       case Verdict::Unresolved: {
         return {std::nullopt, "could not decide whether " + format_set(fixed) + " fails by itself"};
       }

@@ -101,9 +101,8 @@ bool FakeOracle::can_fail(const OptionSet& options) const {
 }
 
 bool FakeOracle::is_unresolved(const OptionSet& options) const {
-  return std::any_of(m_rules.begin(), m_rules.end(), [&](const FakeRule& r) {
-    return r.unresolved && applies(r, options);
-  });
+  return std::any_of(m_rules.begin(), m_rules.end(),
+                     [&](const FakeRule& r) { return r.unresolved && applies(r, options); });
 }
 
 Outcome FakeOracle::test(const OptionSet& options) {

@@ -14,10 +14,10 @@
 namespace hb::search {
 
 struct FakeRule {
-  OptionSet options;          // the rule applies when all of these are applied
-  double probability = 1.0;   // chance that an applying rule makes the trial fail
-  bool unresolved = false;    // the trial is UNRESOLVED instead of failing
-  OptionSet unless;           // ... and none of these is applied (a relaxation: "fails iff A and not B")
+  OptionSet options;         // the rule applies when all of these are applied
+  double probability = 1.0;  // chance that an applying rule makes the trial fail
+  bool unresolved = false;   // the trial is UNRESOLVED instead of failing
+  OptionSet unless;          // ... and none of these is applied (a relaxation: "fails iff A and not B")
 };
 
 // Parses "0|2,5@0.3|?7|4!6": rules separated by '|', options by ','; "@p"

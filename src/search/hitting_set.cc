@@ -42,10 +42,9 @@ std::optional<std::vector<OptionSet>> minimal_transversals(const std::vector<Opt
       }
       for (int option : set) next.push_back(set_union(t, {option}));
     }
-    std::sort(next.begin(), next.end(),
-              [](const OptionSet& a, const OptionSet& b) {
-                return a.size() != b.size() ? a.size() < b.size() : a < b;
-              });
+    std::sort(next.begin(), next.end(), [](const OptionSet& a, const OptionSet& b) {
+      return a.size() != b.size() ? a.size() < b.size() : a < b;
+    });
     next.erase(std::unique(next.begin(), next.end()), next.end());
     current.clear();
     for (const auto& t : next) {

@@ -13,9 +13,9 @@ StrategyFind Linear::find(SetTester& tester, const OptionSet& failing) {
     unresolved |= verdicts[i] == Verdict::Unresolved;
   }
   if (found.culprits.empty()) {
-    found.stuck = unresolved
-        ? "no option fails alone, and some could not be decided"
-        : "no option fails alone: options only fail together (the bisect strategy finds such combinations)";
+    found.stuck = unresolved ? "no option fails alone, and some could not be decided"
+                             : "no option fails alone: options only fail together (the bisect strategy finds "
+                               "such combinations)";
   }
   return found;
 }

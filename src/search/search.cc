@@ -17,24 +17,36 @@ namespace hb::search {
 
 const char* phase_name(Phase phase) {
   switch (phase) {
-    case Phase::Baseline: return "baseline";
-    case Phase::Full: return "full";
-    case Phase::Search: return "search";
-    case Phase::Confirm: return "confirm";
-    case Phase::Safe: return "safe";
-    case Phase::Context: return "context";
-    case Phase::Explain: return "explain";
+    case Phase::Baseline:
+      return "baseline";
+    case Phase::Full:
+      return "full";
+    case Phase::Search:
+      return "search";
+    case Phase::Confirm:
+      return "confirm";
+    case Phase::Safe:
+      return "safe";
+    case Phase::Context:
+      return "context";
+    case Phase::Explain:
+      return "explain";
   }
   return "?";
 }
 
 const char* status_name(SearchStatus status) {
   switch (status) {
-    case SearchStatus::Found: return "found";
-    case SearchStatus::NothingBreaks: return "nothing-breaks";
-    case SearchStatus::BaselineFails: return "baseline-fails";
-    case SearchStatus::FlakyBaseline: return "flaky-baseline";
-    case SearchStatus::Unresolved: return "unresolved";
+    case SearchStatus::Found:
+      return "found";
+    case SearchStatus::NothingBreaks:
+      return "nothing-breaks";
+    case SearchStatus::BaselineFails:
+      return "baseline-fails";
+    case SearchStatus::FlakyBaseline:
+      return "flaky-baseline";
+    case SearchStatus::Unresolved:
+      return "unresolved";
   }
   return "?";
 }
@@ -155,14 +167,18 @@ class PassesWith : public Predicate {
 class Engine {
  public:
   Engine(Oracle& oracle, int option_count, const SearchConfig& config, Strategy& strategy)
-      : m_config(config), m_strategy(strategy), m_tester(oracle, option_count, config),
-        m_option_count(option_count), m_weights(config.weights) {
+      : m_config(config),
+        m_strategy(strategy),
+        m_tester(oracle, option_count, config),
+        m_option_count(option_count),
+        m_weights(config.weights) {
     m_result.strategy = config.strategy;
     m_result.option_count = option_count;
     // Canonical order: by key, then index (only for equal keys).
     std::vector<int> order = all_options(option_count);
     if (!config.keys.empty()) {
-      std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return config.keys[a] < config.keys[b]; });
+      std::stable_sort(order.begin(), order.end(),
+                       [&](int a, int b) { return config.keys[a] < config.keys[b]; });
     }
     m_rank.assign(static_cast<std::size_t>(option_count), 0);
     for (int i = 0; i < option_count; ++i) m_rank[static_cast<std::size_t>(order[i])] = i;
@@ -239,9 +255,7 @@ class Engine {
   }
 
   // In flaky mode the baseline, like any passing set, needs `repeats` passes.
-  bool recheck_baseline() {
-    return baseline_holds(m_tester.repeats() - m_tester.stats({}).passes);
-  }
+  bool recheck_baseline() { return baseline_holds(m_tester.repeats() - m_tester.stats({}).passes); }
 
   // Runs the baseline `runs` more times; false (with the status set) when it fails.
   bool baseline_holds(int runs) {
@@ -271,9 +285,9 @@ class Engine {
       predicate.remember(m_universe, Verdict::Fail);
       const CulpritSearch found = find_culprit_set(predicate, {}, m_universe);
       if (!found.culprit) {
-        stop(SearchStatus::Unresolved, "the full set could not be decided (" + first.reason +
-                                           ") and the options responsible could not be isolated: " +
-                                           found.stuck);
+        stop(SearchStatus::Unresolved,
+             "the full set could not be decided (" + first.reason +
+                 ") and the options responsible could not be isolated: " + found.stuck);
         return false;
       }
       m_result.undecided = set_union(m_result.undecided, *found.culprit);
@@ -300,7 +314,8 @@ class Engine {
         return true;
       }
     } else {
-      const int needed = repeats_for_rate(m_config.min_failure_rate, m_config.confidence, m_config.max_repeats);
+      const int needed =
+          repeats_for_rate(m_config.min_failure_rate, m_config.confidence, m_config.max_repeats);
       int attempts = 0;
       while (m_tester.stats(m_universe).fails == 0 && m_tester.stats(m_universe).passes < needed &&
              attempts++ < 2 * needed + 2) {
@@ -357,7 +372,8 @@ class Engine {
     const SetStats failing = m_tester.stats(c.failing);
     const SetStats passed = m_tester.stats(c.passed);
     note(format_set(c.failing) + " failed although " + format_set(c.passed) + " had passed " +
-         std::to_string(passed.passes) + " run(s): switching to " + (m_flaky ? "more repeats" : "flaky mode"));
+         std::to_string(passed.passes) + " run(s): switching to " +
+         (m_flaky ? "more repeats" : "flaky mode"));
     // Pool the runs that disagreed: they show a lower failure rate than the
     // full set's (several flaky culprits add up in the full set).
     if (c.failing != m_universe) {
@@ -407,9 +423,11 @@ class Engine {
         // `rest` contains no culprit set found so far and still fails.
         StrategyFind found = m_strategy.find(m_tester, rest);
         if (found.culprits.empty()) {
-          stop(SearchStatus::Unresolved, (m_culprits.empty() ? "" : "after " + std::to_string(m_culprits.size()) +
-                                              " culprit set(s), the remainder still fails and ") +
-                                             found.stuck);
+          stop(SearchStatus::Unresolved,
+               (m_culprits.empty() ? ""
+                                   : "after " + std::to_string(m_culprits.size()) +
+                                         " culprit set(s), the remainder still fails and ") +
+                   found.stuck);
           report_partial();
           return;
         }
@@ -477,9 +495,7 @@ class Engine {
     return true;
   }
 
-  void report_partial() {
-    m_result.culprits = m_culprits;
-  }
+  void report_partial() { m_result.culprits = m_culprits; }
 
   void report(const OptionSet& removal, bool all_decided) {
     const OptionSet safe = set_minus(m_universe, removal);
@@ -524,8 +540,8 @@ class Engine {
 
   void set_summary() {
     std::string summary = std::to_string(m_culprits.size()) + " culprit set(s); remove " +
-                          format_set(m_result.removal) + ", keep " + std::to_string(m_result.safe_set.size()) +
-                          " option(s)";
+                          format_set(m_result.removal) + ", keep " +
+                          std::to_string(m_result.safe_set.size()) + " option(s)";
     if (!m_result.restored.empty()) summary += " (" + format_set(m_result.restored) + " kept in context)";
     if (!m_result.undecided.empty()) {
       stop(SearchStatus::Unresolved, summary + "; options " + format_set(m_result.undecided) +
@@ -574,7 +590,8 @@ class Engine {
         if (weight(a) != weight(b)) return weight(a) > weight(b);
         return m_rank[a] < m_rank[b];
       });
-      std::map<int, OptionSet> failed_beside;  // option -> the safe set it last failed (or stayed unresolved) with
+      std::map<int, OptionSet>
+          failed_beside;  // option -> the safe set it last failed (or stayed unresolved) with
       for (bool added = true; added;) {
         added = false;
         for (int option : order) {
@@ -605,7 +622,8 @@ class Engine {
       if (r.add_back_trial < 0) m_result.maximal = false;
     }
     if (m_config.context && !m_result.maximal) {
-      note("some removed options could not be added back to the safe set decisively: it may not be 1-maximal");
+      note(
+          "some removed options could not be added back to the safe set decisively: it may not be 1-maximal");
     }
     if (m_result.status == SearchStatus::Found || !m_result.undecided.empty()) set_summary();
   }

@@ -22,11 +22,10 @@
 // Flakiness. The full set is run twice; two failures mean "deterministic":
 // each set is then run once, and as soon as a culprit set is found it is run
 // once more (confirm_runs) and so is each of its "all but one" subsets, so
-// that a flaky failure that looked deterministic shows up as a contradiction. Otherwise its failure rate p is estimated from
-// `estimate_runs` runs, and every set is run up to r times, stopping at its
-// first failure, where r is the smallest count with (1-p)^r <= 1-confidence
-// in expectation over the uncertainty of p (Beta posterior from the runs), and
-// at most `max_repeats`. A set passes only after r passing runs. A failure is
+// that a flaky failure that looked deterministic shows up as a contradiction. Otherwise its failure rate p is
+// estimated from `estimate_runs` runs, and every set is run up to r times, stopping at its first failure,
+// where r is the smallest count with (1-p)^r <= 1-confidence in expectation over the uncertainty of p (Beta
+// posterior from the runs), and at most `max_repeats`. A set passes only after r passing runs. A failure is
 // never discarded. In flaky mode a new culprit set's "all but one" subsets
 // are rerun with fresh repeats (the baseline, for a single option), since
 // each pass behind it is a possible miss. When a set fails that is a subset of a set that passed
@@ -109,18 +108,18 @@ const char* phase_name(Phase phase);
 
 // One run of the oracle.
 struct TrialRecord {
-  int index = 0;          // 0-based position in the trial log
+  int index = 0;  // 0-based position in the trial log
   Phase phase = Phase::Search;
   OptionSet options;
   Outcome outcome;
-  int run = 1;            // 1-based run number of this set within one test
+  int run = 1;  // 1-based run number of this set within one test
 };
 
 struct SearchConfig {
   std::string strategy = "bisect";
-  double confidence = 0.95;      // per-test detection probability wanted in flaky mode
-  int max_repeats = 30;          // cap on runs of one set in flaky mode
-  int estimate_runs = 10;        // runs of the full set to estimate a flaky failure rate
+  double confidence = 0.95;  // per-test detection probability wanted in flaky mode
+  int max_repeats = 30;      // cap on runs of one set in flaky mode
+  int estimate_runs = 10;    // runs of the full set to estimate a flaky failure rate
   // When the full set passes its first run, it is run until this failure rate
   // would have shown with `confidence` before concluding NothingBreaks.
   double min_failure_rate = 0.3;
@@ -133,13 +132,13 @@ struct SearchConfig {
   // caught). 0 saves a trial per culprit set when failures are known to be
   // deterministic.
   int confirm_runs = 1;
-  int unresolved_retries = 1;    // extra runs of a set whose run was UNRESOLVED
-  int max_trials = 0;            // budget of oracle runs; 0 = unlimited
+  int unresolved_retries = 1;  // extra runs of a set whose run was UNRESOLVED
+  int max_trials = 0;          // budget of oracle runs; 0 = unlimited
   // Runs of the same set that may go to the oracle at once (test_many) when a
   // set must be run several times (flaky mode, the failure-rate estimate);
   // the verdicts are the same as one at a time, the wall time shorter.
   int jobs = 1;
-  std::vector<double> weights;   // per option, empty = all 1; size must be n otherwise
+  std::vector<double> weights;  // per option, empty = all 1; size must be n otherwise
   // Per option, a stable identity (the line's text) that breaks ties between
   // equal weights, so the answer does not depend on the order of the lines;
   // empty = by index. Size must be n otherwise.
@@ -148,8 +147,8 @@ struct SearchConfig {
   // (the job reads each line's systemd-analyze security contribution from the
   // baseline's and the full set's trials); an empty answer keeps `weights`.
   std::function<std::vector<double>(const std::vector<TrialRecord>&)> weigh;
-  bool context = true;        // step 2 above: the safe set made 1-maximal by trials
-  bool explain_kept = true;   // step 3 above: what each kept culprit passes with
+  bool context = true;                               // step 2 above: the safe set made 1-maximal by trials
+  bool explain_kept = true;                          // step 3 above: what each kept culprit passes with
   std::function<void(const TrialRecord&)> on_trial;  // progress, after each run
 };
 
@@ -165,9 +164,9 @@ const char* status_name(SearchStatus status);
 // Why a removed option is removed.
 struct Removal {
   int option = 0;
-  bool fails_alone = false;                 // {option} is a culprit set
-  std::vector<OptionSet> together_with;     // for each other culprit set with it: the rest of it
-  int add_back_trial = -1;                  // a failing run of safe_set + option; -1 if not run
+  bool fails_alone = false;              // {option} is a culprit set
+  std::vector<OptionSet> together_with;  // for each other culprit set with it: the rest of it
+  int add_back_trial = -1;               // a failing run of safe_set + option; -1 if not run
 };
 
 // A culprit set the safe template keeps: it fails on its own, and passes with
@@ -186,36 +185,36 @@ struct UnresolvedTrial {
 
 struct SearchResult {
   SearchStatus status = SearchStatus::Unresolved;
-  std::string message;               // one line for humans, always set
+  std::string message;  // one line for humans, always set
   std::string strategy;
   int option_count = 0;
 
-  std::vector<OptionSet> culprits;   // minimal failing sets, sorted
-  OptionSet removal;                 // options to remove from the template
-  OptionSet safe_set;                // options to keep; passed its trial when safe_trial >= 0
-  int safe_trial = -1;               // index of a passing run of safe_set, -1 if none
-  std::vector<Removal> removals;     // one per option of `removal`, same order
-  OptionSet restored;                // removed by the hitting set, added back by the context step
-  std::vector<KeptCulprit> kept;     // culprit sets inside safe_set, with what they pass with
-  bool maximal = false;              // every removed option failed beside safe_set (context step)
-  int context_trials = 0;            // oracle runs of the context step
-  int explain_trials = 0;            // oracle runs of the explain step
-  std::vector<double> weights;       // the weights used (config's or learned), empty = all 1
-  OptionSet undecided;               // options set aside because trials with them stay UNRESOLVED
-  bool complete = false;             // true when every culprit set is proven found (bisect)
+  std::vector<OptionSet> culprits;  // minimal failing sets, sorted
+  OptionSet removal;                // options to remove from the template
+  OptionSet safe_set;               // options to keep; passed its trial when safe_trial >= 0
+  int safe_trial = -1;              // index of a passing run of safe_set, -1 if none
+  std::vector<Removal> removals;    // one per option of `removal`, same order
+  OptionSet restored;               // removed by the hitting set, added back by the context step
+  std::vector<KeptCulprit> kept;    // culprit sets inside safe_set, with what they pass with
+  bool maximal = false;             // every removed option failed beside safe_set (context step)
+  int context_trials = 0;           // oracle runs of the context step
+  int explain_trials = 0;           // oracle runs of the explain step
+  std::vector<double> weights;      // the weights used (config's or learned), empty = all 1
+  OptionSet undecided;              // options set aside because trials with them stay UNRESOLVED
+  bool complete = false;            // true when every culprit set is proven found (bisect)
 
-  std::vector<TrialRecord> trials;   // every oracle run, in order
-  int trial_count = 0;               // == trials.size()
-  int distinct_sets = 0;             // distinct option sets run
+  std::vector<TrialRecord> trials;  // every oracle run, in order
+  int trial_count = 0;              // == trials.size()
+  int distinct_sets = 0;            // distinct option sets run
   std::vector<UnresolvedTrial> unresolved;
 
-  bool flaky = false;                // false: full set failed twice, sets run once
-  double failure_rate = 1.0;         // estimated from the full set's runs
+  bool flaky = false;         // false: full set failed twice, sets run once
+  double failure_rate = 1.0;  // estimated from the full set's runs
   int full_runs = 0;
   int full_failures = 0;
-  int repeats = 1;                   // runs per passing set
-  double confidence = 1.0;           // probability a failing set was caught by a test; 1 when deterministic
-  std::vector<std::string> notes;    // contradictions, caps, choices made
+  int repeats = 1;                 // runs per passing set
+  double confidence = 1.0;         // probability a failing set was caught by a test; 1 when deterministic
+  std::vector<std::string> notes;  // contradictions, caps, choices made
 };
 
 // Names accepted in SearchConfig::strategy, default first.

@@ -65,9 +65,15 @@ void SetTester::check_budget(int more) const {
 void SetTester::record(const OptionSet& set, Phase phase, int run, const Outcome& outcome) {
   SetStats& s = entry(set).stats;
   switch (outcome.verdict) {
-    case Verdict::Pass: ++s.passes; break;
-    case Verdict::Fail: ++s.fails; break;
-    case Verdict::Unresolved: ++s.unresolved; break;
+    case Verdict::Pass:
+      ++s.passes;
+      break;
+    case Verdict::Fail:
+      ++s.fails;
+      break;
+    case Verdict::Unresolved:
+      ++s.unresolved;
+      break;
   }
   m_log.push_back(TrialRecord{run_count(), phase, set, outcome, run});
   if (m_config.on_trial) m_config.on_trial(m_log.back());
@@ -82,7 +88,8 @@ Outcome SetTester::run_raw(const OptionSet& set, Phase phase, int run) {
 
 std::vector<Outcome> SetTester::run_batch(const OptionSet& set, Phase phase, int count, int first_run) {
   check_budget(count);
-  std::vector<Outcome> outcomes = m_oracle.test_many(std::vector<OptionSet>(static_cast<std::size_t>(count), set));
+  std::vector<Outcome> outcomes =
+      m_oracle.test_many(std::vector<OptionSet>(static_cast<std::size_t>(count), set));
   for (int i = 0; i < count; ++i) record(set, phase, first_run + i, outcomes[static_cast<std::size_t>(i)]);
   return outcomes;
 }
@@ -98,8 +105,7 @@ void SetTester::run_several(const OptionSet& set, Phase phase, int count) {
 void SetTester::check_contradiction(const OptionSet& failing) const {
   const Mask mask = mask_of(failing);
   for (const auto& e : m_entries) {
-    if (e.set != failing && e.stats.fails == 0 && e.stats.passes >= m_repeats &&
-        is_subset(mask, e.mask)) {
+    if (e.set != failing && e.stats.fails == 0 && e.stats.passes >= m_repeats && is_subset(mask, e.mask)) {
       throw Contradiction(failing, e.set);
     }
   }
@@ -217,8 +223,7 @@ std::vector<Verdict> SetTester::test_many(const std::vector<OptionSet>& sets, Ph
       const Outcome& outcome = outcomes.at(j);
       record(sets[i], phase, round, outcome);
       if (outcome.verdict == Verdict::Fail) verdicts[i] = Verdict::Fail;
-      if (outcome.verdict == Verdict::Unresolved &&
-          ++unresolved_now[i] > m_config.unresolved_retries) {
+      if (outcome.verdict == Verdict::Unresolved && ++unresolved_now[i] > m_config.unresolved_retries) {
         verdicts[i] = Verdict::Unresolved;
       }
     }

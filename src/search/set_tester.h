@@ -29,8 +29,7 @@ class Predicate {
 // trusted: that pass was wrong. The engine re-estimates and starts again.
 struct Contradiction : std::runtime_error {
   Contradiction(OptionSet failing_set, OptionSet passed_set)
-      : std::runtime_error("contradiction"), failing(std::move(failing_set)),
-        passed(std::move(passed_set)) {}
+      : std::runtime_error("contradiction"), failing(std::move(failing_set)), passed(std::move(passed_set)) {}
   OptionSet failing;
   OptionSet passed;
 };

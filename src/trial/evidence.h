@@ -9,8 +9,8 @@ namespace hb::trial {
 
 // One row of `systemd-analyze security UNIT`.
 struct ExposureRow {
-  std::string name;         // "PrivateTmp=", "SystemCallFilter=~@mount"
-  std::string description;  // systemd's words for what the row found
+  std::string name;                // "PrivateTmp=", "SystemCallFilter=~@mount"
+  std::string description;         // systemd's words for what the row found
   std::optional<double> exposure;  // what the row adds; nullopt when it is fine or does not apply
   bool ok = false;                 // systemd's check mark
 };

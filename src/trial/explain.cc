@@ -32,7 +32,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-
 std::optional<int> to_int(std::string_view text) {
   auto value = util::parse_int(text);
   if (!value || *value < INT_MIN || *value > INT_MAX) return std::nullopt;
@@ -495,7 +494,8 @@ std::optional<std::string> blame_protect_option(const PathBlame& b, const Direct
     return fmt::format("{}: {} hides /home, /root and /run/user from the service; set {}", b.what, d.line(),
                        b.erofs ? "ProtectHome=no" : "ProtectHome=read-only if it only reads there");
   }
-  if (d.key == "PrivateTmp" && options::is_true(v) && (covers("/tmp", p) || covers("/var/tmp", p)) && !b.erofs)
+  if (d.key == "PrivateTmp" && options::is_true(v) && (covers("/tmp", p) || covers("/var/tmp", p)) &&
+      !b.erofs)
     return fmt::format(
         "{}: {} gives the service its own empty /tmp and /var/tmp, so it does not see what "
         "other processes put there; share the file through a path outside /tmp",

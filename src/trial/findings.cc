@@ -27,7 +27,9 @@ int systemd_version(const Evidence& e) {
   return number && *number < 100000 ? static_cast<int>(*number) : 0;
 }
 
-std::string systemd_text(int version) { return version > 0 ? fmt::format("systemd {}", version) : "this systemd"; }
+std::string systemd_text(int version) {
+  return version > 0 ? fmt::format("systemd {}", version) : "this systemd";
+}
 
 // One journal line about a drop-in: "FILE:LINE: MESSAGE".
 struct JournalLine {
@@ -59,8 +61,10 @@ Ignored classify(const std::string& message, const options::Directive* d) {
   std::smatch m;
   if (std::regex_search(message, m, unknown_key)) return {{}, true};
   std::string part;
-  if (std::regex_search(message, m, not_known)) part = m[1].str();
-  else if (std::regex_search(message, m, after_ignoring)) part = m[1].str();
+  if (std::regex_search(message, m, not_known))
+    part = m[1].str();
+  else if (std::regex_search(message, m, after_ignoring))
+    part = m[1].str();
   // A part is an element only when it is one word of a longer value
   // ("Failed to parse protect system value, ignoring: bogus" is the whole line).
   if (part.empty() || !d) return {};
@@ -88,8 +92,9 @@ void explain(Finding& f, const options::Directive& d, bool unknown_key) {
     if (unknown_key) {
       f.why = fmt::format("{} does not know the key {}= and ignores the whole line", version, d.key);
       if (info && info->min_systemd > 0 && (f.systemd == 0 || info->min_systemd > f.systemd))
-        f.advice = f.systemd > 0 ? fmt::format("needs systemd {}: ignored on {}", info->min_systemd, f.systemd)
-                                 : fmt::format("needs systemd {}: ignored on this systemd", info->min_systemd);
+        f.advice = f.systemd > 0
+                       ? fmt::format("needs systemd {}: ignored on {}", info->min_systemd, f.systemd)
+                       : fmt::format("needs systemd {}: ignored on this systemd", info->min_systemd);
       else
         f.advice = fmt::format("remove the line: {} does not know {}=", version, d.key);
     } else {
@@ -113,10 +118,12 @@ void explain(Finding& f, const options::Directive& d, bool unknown_key) {
     reasons.push_back(fmt::format("only a leading '~' inverts a list, so {} reads {} as {} it does not know",
                                   version, util::join(misplaced, " "),
                                   misplaced.size() == 1 ? "a name" : "names"));
-  if (!unknown.empty()) reasons.push_back(fmt::format("{} does not know {}", version, util::join(unknown, " ")));
+  if (!unknown.empty())
+    reasons.push_back(fmt::format("{} does not know {}", version, util::join(unknown, " ")));
   f.why = util::join(reasons, "; ") + "; it applies the rest of the line";
 
-  std::vector<std::string> words = util::words(deny ? std::string_view(d.value).substr(1) : std::string_view(d.value));
+  std::vector<std::string> words =
+      util::words(deny ? std::string_view(d.value).substr(1) : std::string_view(d.value));
   auto is_unknown = [&](const std::string& w) {
     return std::find(unknown.begin(), unknown.end(), w) != unknown.end() ||
            std::find(unknown.begin(), unknown.end(), "~" + w) != unknown.end();
@@ -126,8 +133,10 @@ void explain(Finding& f, const options::Directive& d, bool unknown_key) {
     std::vector<std::string> kept;
     for (const auto& w : words)
       if (!is_unknown(w)) kept.push_back(w);
-    if (!kept.empty()) f.corrected.push_back(d.key + "=" + (deny ? "~" : "") + util::join(kept, " "));
-    else f.advice = "remove the line: systemd knows none of its names";
+    if (!kept.empty())
+      f.corrected.push_back(d.key + "=" + (deny ? "~" : "") + util::join(kept, " "));
+    else
+      f.advice = "remove the line: systemd knows none of its names";
     return;
   }
   // One "~name" per line: what the author meant, whatever systemd's version.
@@ -182,7 +191,8 @@ std::vector<Finding> find_ignored_lines(const Evidence& e, const std::vector<opt
     }
     Ignored what = classify(j ? j->message : line, d);
     std::string key = d ? d->line() : (j ? fmt::format("{}:{}", j->file, j->number) : line);
-    auto same = std::find_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.line == key; });
+    auto same =
+        std::find_if(findings.begin(), findings.end(), [&](const Finding& f) { return f.line == key; });
     const bool first = same == findings.end();
     Finding* f = first ? &findings.emplace_back() : &*same;
     if (first) {
@@ -190,7 +200,8 @@ std::vector<Finding> find_ignored_lines(const Evidence& e, const std::vector<opt
       f->systemd = version;
     }
     f->messages.push_back(j ? j->message : line);
-    if (what.unknown_key || what.part.empty()) f->ignored.clear();  // the whole line wins
+    if (what.unknown_key || what.part.empty())
+      f->ignored.clear();  // the whole line wins
     else if ((f->messages.size() == 1 || !f->ignored.empty()) &&
              std::find(f->ignored.begin(), f->ignored.end(), what.part) == f->ignored.end())
       f->ignored.push_back(what.part);
@@ -210,7 +221,8 @@ std::vector<options::Directive> as_systemd_reads(const std::vector<options::Dire
                                                  const std::vector<Finding>& findings) {
   std::vector<options::Directive> read;
   for (const auto& d : applied) {
-    auto f = std::find_if(findings.begin(), findings.end(), [&](const Finding& x) { return x.line == d.line(); });
+    auto f =
+        std::find_if(findings.begin(), findings.end(), [&](const Finding& x) { return x.line == d.line(); });
     if (f == findings.end()) {
       read.push_back(d);
       continue;
@@ -218,7 +230,8 @@ std::vector<options::Directive> as_systemd_reads(const std::vector<options::Dire
     if (f->whole_line()) continue;
     bool deny = !d.value.empty() && d.value[0] == '~';
     std::vector<std::string> kept;
-    for (const auto& w : util::words(deny ? std::string_view(d.value).substr(1) : std::string_view(d.value))) {
+    for (const auto& w :
+         util::words(deny ? std::string_view(d.value).substr(1) : std::string_view(d.value))) {
       bool ignored = std::find(f->ignored.begin(), f->ignored.end(), w) != f->ignored.end() ||
                      (deny && std::find(f->ignored.begin(), f->ignored.end(), "~" + w) != f->ignored.end());
       if (!ignored) kept.push_back(w);

@@ -36,7 +36,8 @@ bool says_ignored(std::string_view journal_line);
 // The findings of one trial: PID 1's journal lines about the unit's drop-ins
 // (the `pid1_dropin` section) against the directives the trial applied (our
 // drop-in is rendered as the trial runner stages it, to map line numbers).
-std::vector<Finding> find_ignored_lines(const Evidence& evidence, const std::vector<options::Directive>& applied);
+std::vector<Finding> find_ignored_lines(const Evidence& evidence,
+                                        const std::vector<options::Directive>& applied);
 
 // The directives as systemd reads them: whole ignored lines dropped, ignored
 // parts taken out of their lines (a line left empty is dropped).

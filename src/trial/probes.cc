@@ -64,7 +64,7 @@ struct Mount {
   std::string mountpoint;
   std::string options;  // per-mount options (ro/rw first)
   std::string fstype;
-  std::string super;    // super options ("rw,subset=pid" for a /proc of ProcSubset=pid)
+  std::string super;  // super options ("rw,subset=pid" for a /proc of ProcSubset=pid)
 };
 
 // One line of /proc/PID/mountinfo:
@@ -125,7 +125,6 @@ Reading<std::map<std::string, std::string>> namespaces(const Evidence& e, const 
   return {std::move(links), {}};
 }
 
-
 bool off(const std::string& value) { return value.empty() || value == "no" || value == "false"; }
 
 // What a probe reads: the option, the whole applied set it was applied
@@ -156,7 +155,8 @@ std::string bare_path(std::string w) {
 }
 
 bool under(const std::string& path, const std::string& dir) {
-  return path == dir || dir == "/" || (path.rfind(dir, 0) == 0 && path.size() > dir.size() && path[dir.size()] == '/');
+  return path == dir || dir == "/" ||
+         (path.rfind(dir, 0) == 0 && path.size() > dir.size() && path[dir.size()] == '/');
 }
 
 // The paths a hiding directive puts an empty tmpfs or an inaccessible node on.
@@ -189,7 +189,8 @@ bool hidden_or_absent(const ProbeInput& in, const std::vector<Mount>& mounts, co
     // Only /proc/PID (and self, thread-self) are left under subset=pid.
     std::string rest = path.substr(std::min(path.size(), m->mountpoint.size() + 1));
     std::string first = rest.substr(0, rest.find('/'));
-    if (!first.empty() && first != "self" && first != "thread-self" && !util::parse_unsigned(first)) return true;
+    if (!first.empty() && first != "self" && first != "thread-self" && !util::parse_unsigned(first))
+      return true;
   }
   return false;
 }
@@ -350,7 +351,8 @@ Failure hidden_paths(const ProbeInput& in) {
   }
   if (key == "ProtectHome" && off(in.d.value)) return std::nullopt;
   // ProtectHome=read-only makes them read-only, not hidden (tmpfs and yes hide them).
-  if (key == "ProtectHome" && in.d.value == "read-only") return paths_read_only(in, {"/home", "/root"}, false);
+  if (key == "ProtectHome" && in.d.value == "read-only")
+    return paths_read_only(in, {"/home", "/root"}, false);
   auto paths = hidden_paths_of(in.d);
   if (paths.empty()) return std::nullopt;
   auto mounts = main_mounts(in.e);
@@ -415,14 +417,16 @@ Failure user(const ProbeInput& in) {
   if (in.d.key != "DynamicUser" || !options::is_true(in.d.value)) return std::nullopt;
   if (auto failure = paths_read_only(in, {"/usr", "/etc"}, false))
     return in.fail("implies ProtectSystem=strict, but " + failure->substr(in.d.line().size() + 2));
-  if (auto failure = private_tmp(ProbeInput{options::Directive{"Service", "PrivateTmp", "yes"}, in.all, in.e}))
+  if (auto failure =
+          private_tmp(ProbeInput{options::Directive{"Service", "PrivateTmp", "yes"}, in.all, in.e}))
     return in.fail("implies PrivateTmp=yes, but " + failure->substr(std::string("PrivateTmp=yes: ").size()));
   return std::nullopt;
 }
 
 Failure user_itself(const ProbeInput& in) {
   const std::string& value = in.d.value;
-  bool checks = (in.d.key == "User" && !value.empty()) || (in.d.key == "DynamicUser" && options::is_true(value));
+  bool checks =
+      (in.d.key == "User" && !value.empty()) || (in.d.key == "DynamicUser" && options::is_true(value));
   if (!checks) return std::nullopt;
   std::string user(util::trim(in.e.section("main_user")));
   if (user.empty() || util::words(user).size() != 1)
@@ -484,21 +488,47 @@ const char* requirement_text(options::Privilege requirement) {
 }  // namespace
 
 std::optional<int> capability_bit(const std::string& name) {
-  static const std::map<std::string, int> bits{
-      {"CAP_CHOWN", 0},           {"CAP_DAC_OVERRIDE", 1},    {"CAP_DAC_READ_SEARCH", 2},
-      {"CAP_FOWNER", 3},          {"CAP_FSETID", 4},          {"CAP_KILL", 5},
-      {"CAP_SETGID", 6},          {"CAP_SETUID", 7},          {"CAP_SETPCAP", 8},
-      {"CAP_LINUX_IMMUTABLE", 9}, {"CAP_NET_BIND_SERVICE", 10}, {"CAP_NET_BROADCAST", 11},
-      {"CAP_NET_ADMIN", 12},      {"CAP_NET_RAW", 13},        {"CAP_IPC_LOCK", 14},
-      {"CAP_IPC_OWNER", 15},      {"CAP_SYS_MODULE", 16},     {"CAP_SYS_RAWIO", 17},
-      {"CAP_SYS_CHROOT", 18},     {"CAP_SYS_PTRACE", 19},     {"CAP_SYS_PACCT", 20},
-      {"CAP_SYS_ADMIN", 21},      {"CAP_SYS_BOOT", 22},       {"CAP_SYS_NICE", 23},
-      {"CAP_SYS_RESOURCE", 24},   {"CAP_SYS_TIME", 25},       {"CAP_SYS_TTY_CONFIG", 26},
-      {"CAP_MKNOD", 27},          {"CAP_LEASE", 28},          {"CAP_AUDIT_WRITE", 29},
-      {"CAP_AUDIT_CONTROL", 30},  {"CAP_SETFCAP", 31},        {"CAP_MAC_OVERRIDE", 32},
-      {"CAP_MAC_ADMIN", 33},      {"CAP_SYSLOG", 34},         {"CAP_WAKE_ALARM", 35},
-      {"CAP_BLOCK_SUSPEND", 36},  {"CAP_AUDIT_READ", 37},     {"CAP_PERFMON", 38},
-      {"CAP_BPF", 39},            {"CAP_CHECKPOINT_RESTORE", 40}};
+  static const std::map<std::string, int> bits{{"CAP_CHOWN", 0},
+                                               {"CAP_DAC_OVERRIDE", 1},
+                                               {"CAP_DAC_READ_SEARCH", 2},
+                                               {"CAP_FOWNER", 3},
+                                               {"CAP_FSETID", 4},
+                                               {"CAP_KILL", 5},
+                                               {"CAP_SETGID", 6},
+                                               {"CAP_SETUID", 7},
+                                               {"CAP_SETPCAP", 8},
+                                               {"CAP_LINUX_IMMUTABLE", 9},
+                                               {"CAP_NET_BIND_SERVICE", 10},
+                                               {"CAP_NET_BROADCAST", 11},
+                                               {"CAP_NET_ADMIN", 12},
+                                               {"CAP_NET_RAW", 13},
+                                               {"CAP_IPC_LOCK", 14},
+                                               {"CAP_IPC_OWNER", 15},
+                                               {"CAP_SYS_MODULE", 16},
+                                               {"CAP_SYS_RAWIO", 17},
+                                               {"CAP_SYS_CHROOT", 18},
+                                               {"CAP_SYS_PTRACE", 19},
+                                               {"CAP_SYS_PACCT", 20},
+                                               {"CAP_SYS_ADMIN", 21},
+                                               {"CAP_SYS_BOOT", 22},
+                                               {"CAP_SYS_NICE", 23},
+                                               {"CAP_SYS_RESOURCE", 24},
+                                               {"CAP_SYS_TIME", 25},
+                                               {"CAP_SYS_TTY_CONFIG", 26},
+                                               {"CAP_MKNOD", 27},
+                                               {"CAP_LEASE", 28},
+                                               {"CAP_AUDIT_WRITE", 29},
+                                               {"CAP_AUDIT_CONTROL", 30},
+                                               {"CAP_SETFCAP", 31},
+                                               {"CAP_MAC_OVERRIDE", 32},
+                                               {"CAP_MAC_ADMIN", 33},
+                                               {"CAP_SYSLOG", 34},
+                                               {"CAP_WAKE_ALARM", 35},
+                                               {"CAP_BLOCK_SUSPEND", 36},
+                                               {"CAP_AUDIT_READ", 37},
+                                               {"CAP_PERFMON", 38},
+                                               {"CAP_BPF", 39},
+                                               {"CAP_CHECKPOINT_RESTORE", 40}};
   auto it = bits.find(name);
   if (it == bits.end()) return std::nullopt;
   return it->second;
@@ -508,8 +538,8 @@ std::optional<std::string> probe_directive(const options::Directive& d, const Ev
   return probe_directive(d, {d}, e);
 }
 
-std::optional<std::string> probe_directive(const options::Directive& d, const std::vector<options::Directive>& all,
-                                           const Evidence& e) {
+std::optional<std::string> probe_directive(const options::Directive& d,
+                                           const std::vector<options::Directive>& all, const Evidence& e) {
   const options::DirectiveInfo* info = options::find_directive(d.key);
   if (!info) return std::nullopt;
   const ProbeEntry* entry = probe_entry(info->probe);
@@ -527,8 +557,8 @@ EnforcementReport check_enforcement(const std::vector<options::Directive>& direc
     const options::DirectiveInfo* info = options::find_directive(d.key);
     if (!info || probe_entry(info->probe) || e.privilege < 0) continue;
     if (static_cast<int>(info->requirement) > e.privilege)
-      report.not_enforced.push_back(fmt::format("{}: needs privilege {}, which this container lacks", d.line(),
-                                                requirement_text(info->requirement)));
+      report.not_enforced.push_back(fmt::format("{}: needs privilege {}, which this container lacks",
+                                                d.line(), requirement_text(info->requirement)));
   }
   if (!report.not_enforced.empty()) return report;
   if (e.section("main_status").empty()) {

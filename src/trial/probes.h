@@ -21,9 +21,11 @@ std::optional<std::string> probe_directive(const options::Directive& directive, 
 // holds `directive`): options::interactions() names what other directives
 // change, e.g. ProcSubset=pid leaves no /proc/sys for ProtectKernelTunables=.
 std::optional<std::string> probe_directive(const options::Directive& directive,
-                                           const std::vector<options::Directive>& all, const Evidence& evidence);
+                                           const std::vector<options::Directive>& all,
+                                           const Evidence& evidence);
 
-EnforcementReport check_enforcement(const std::vector<options::Directive>& directives, const Evidence& evidence);
+EnforcementReport check_enforcement(const std::vector<options::Directive>& directives,
+                                    const Evidence& evidence);
 
 // Capability names -> bit numbers, for CapabilityBoundingSet probes.
 std::optional<int> capability_bit(const std::string& name);

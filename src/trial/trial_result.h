@@ -55,7 +55,7 @@ struct TrialResult {
   std::vector<Finding> findings;
   Evidence evidence;
   std::optional<double> exposure;  // systemd-analyze security's overall level
-  std::string container_logs;  // kept when the harness itself failed
+  std::string container_logs;      // kept when the harness itself failed
   std::chrono::milliseconds elapsed{0};
 };
 

@@ -43,8 +43,9 @@ class Staging {
     m_root = pattern;
     fs::permissions(m_root, fs::perms(0755));
     // tree/ mirrors the container's paths, for `podman cp` to a remote host.
-    for (const char* dir : {"tree", "tree/.hardbisect", "tree/.hardbisect/stage", "tree/.hardbisect/stage/files",
-                            "tree/.hardbisect/stage/early", "tree/.hardbisect/out"}) {
+    for (const char* dir :
+         {"tree", "tree/.hardbisect", "tree/.hardbisect/stage", "tree/.hardbisect/stage/files",
+          "tree/.hardbisect/stage/early", "tree/.hardbisect/out"}) {
       fs::create_directories(m_root / dir);
       fs::permissions(m_root / dir, fs::perms(0755));
     }
@@ -61,7 +62,9 @@ class Staging {
   void stage(const std::string& path, const std::string& content, unsigned mode) {
     write("tree" + std::string(kStageDir) + "/" + path, content, mode);
   }
-  fs::path host_path(const std::string& container_path) const { return m_root / "tree" / fs::path(container_path).relative_path(); }
+  fs::path host_path(const std::string& container_path) const {
+    return m_root / "tree" / fs::path(container_path).relative_path();
+  }
   fs::path tree() const { return m_root / "tree"; }
   // path is relative to the staging root.
   void write(const std::string& path, const std::string& content, unsigned mode) {
@@ -119,8 +122,7 @@ std::unique_ptr<Staging> stage(const TrialPlan& plan, const std::vector<options:
   if (plan.service.unit_file) staging->stage("early/" + unit, *plan.service.unit_file, 0644);
   for (const auto& file : plan.service.files)
     staging->stage("files" + file.path, file.content, parse_mode(file.mode));
-  staging->stage("early/" + unit + ".d/" + kDropInName,
-                 render_trial_dropin(directives), 0644);
+  staging->stage("early/" + unit + ".d/" + kDropInName, render_trial_dropin(directives), 0644);
   staging->stage("trial-driver", driver_script(), 0755);
   staging->stage("run-trial", run_trial_script(), 0755);
   staging->write("tree" + std::string(kGeneratorPath), generator_script(), 0755);

@@ -16,31 +16,69 @@ namespace hb::trial {
 
 const char* cause_name(Cause cause) {
   switch (cause) {
-    case Cause::None: return "none";
-    case Cause::Service: return "service";
-    case Cause::Boot: return "boot";
-    case Cause::UnitNotFound: return "unit-not-found";
-    case Cause::DropInRejected: return "drop-in-rejected";
-    case Cause::NotEnforced: return "not-enforced";
-    case Cause::Harness: return "harness";
+    case Cause::None:
+      return "none";
+    case Cause::Service:
+      return "service";
+    case Cause::Boot:
+      return "boot";
+    case Cause::UnitNotFound:
+      return "unit-not-found";
+    case Cause::DropInRejected:
+      return "drop-in-rejected";
+    case Cause::NotEnforced:
+      return "not-enforced";
+    case Cause::Harness:
+      return "harness";
   }
   return "?";
 }
 
 std::string describe_exit(const std::string& code, const std::string& status) {
   // systemd's own exit codes (systemd.exec "PROCESS EXIT CODES").
-  static const std::map<int, const char*> systemd_codes{
-      {200, "CHDIR"},        {201, "NICE"},          {202, "FDS"},          {203, "EXEC"},
-      {204, "MEMORY"},       {205, "LIMITS"},        {206, "OOM_ADJUST"},   {207, "SIGNAL_MASK"},
-      {208, "STDIN"},        {209, "STDOUT"},        {210, "CHROOT"},       {211, "IOPRIO"},
-      {212, "TIMERSLACK"},   {213, "SECUREBITS"},    {214, "SETSCHEDULER"}, {215, "CPUAFFINITY"},
-      {216, "GROUP"},        {217, "USER"},          {218, "CAPABILITIES"}, {219, "CGROUP"},
-      {220, "SETSID"},       {221, "CONFIRM"},       {222, "STDERR"},       {224, "PAM"},
-      {225, "NETWORK"},      {226, "NAMESPACE"},     {227, "NO_NEW_PRIVILEGES"}, {228, "SECCOMP"},
-      {229, "SELINUX_CONTEXT"}, {230, "PERSONALITY"}, {231, "APPARMOR_PROFILE"}, {232, "ADDRESS_FAMILIES"},
-      {233, "RUNTIME_DIRECTORY"}, {235, "CHOWN"},     {236, "SMACK_PROCESS_LABEL"}, {237, "KEYRING"},
-      {238, "STATE_DIRECTORY"}, {239, "CACHE_DIRECTORY"}, {240, "LOGS_DIRECTORY"},
-      {241, "CONFIGURATION_DIRECTORY"}, {242, "NUMA_POLICY"}, {243, "CREDENTIALS"}, {245, "BPF"}};
+  static const std::map<int, const char*> systemd_codes{{200, "CHDIR"},
+                                                        {201, "NICE"},
+                                                        {202, "FDS"},
+                                                        {203, "EXEC"},
+                                                        {204, "MEMORY"},
+                                                        {205, "LIMITS"},
+                                                        {206, "OOM_ADJUST"},
+                                                        {207, "SIGNAL_MASK"},
+                                                        {208, "STDIN"},
+                                                        {209, "STDOUT"},
+                                                        {210, "CHROOT"},
+                                                        {211, "IOPRIO"},
+                                                        {212, "TIMERSLACK"},
+                                                        {213, "SECUREBITS"},
+                                                        {214, "SETSCHEDULER"},
+                                                        {215, "CPUAFFINITY"},
+                                                        {216, "GROUP"},
+                                                        {217, "USER"},
+                                                        {218, "CAPABILITIES"},
+                                                        {219, "CGROUP"},
+                                                        {220, "SETSID"},
+                                                        {221, "CONFIRM"},
+                                                        {222, "STDERR"},
+                                                        {224, "PAM"},
+                                                        {225, "NETWORK"},
+                                                        {226, "NAMESPACE"},
+                                                        {227, "NO_NEW_PRIVILEGES"},
+                                                        {228, "SECCOMP"},
+                                                        {229, "SELINUX_CONTEXT"},
+                                                        {230, "PERSONALITY"},
+                                                        {231, "APPARMOR_PROFILE"},
+                                                        {232, "ADDRESS_FAMILIES"},
+                                                        {233, "RUNTIME_DIRECTORY"},
+                                                        {235, "CHOWN"},
+                                                        {236, "SMACK_PROCESS_LABEL"},
+                                                        {237, "KEYRING"},
+                                                        {238, "STATE_DIRECTORY"},
+                                                        {239, "CACHE_DIRECTORY"},
+                                                        {240, "LOGS_DIRECTORY"},
+                                                        {241, "CONFIGURATION_DIRECTORY"},
+                                                        {242, "NUMA_POLICY"},
+                                                        {243, "CREDENTIALS"},
+                                                        {245, "BPF"}};
   std::optional<long long> parsed = util::parse_int(status);
   if (!parsed || *parsed < INT_MIN || *parsed > INT_MAX) return status;
   int value = static_cast<int>(*parsed);
@@ -104,7 +142,8 @@ std::optional<Judgement> unjudgeable(const Evidence& e, const scenario::Timeouts
     return make(Verdict::Unresolved, Cause::Boot,
                 fmt::format("systemd in the container did not finish booting within {}s (state: {})",
                             timeouts.boot.count() / 1000, e.boot_state));
-  if (!e.complete) return make(Verdict::Unresolved, Cause::Harness, "the trial driver was cut off before its end");
+  if (!e.complete)
+    return make(Verdict::Unresolved, Cause::Harness, "the trial driver was cut off before its end");
   if (e.property("LoadState") == "not-found")
     return make(Verdict::Unresolved, Cause::UnitNotFound, "unit " + unit + " is not in the image");
   return std::nullopt;
@@ -124,16 +163,17 @@ std::vector<std::string> service_problems(const Evidence& e, const scenario::Exp
       problems.push_back(fmt::format("service restarted {} time(s) ({})", restarts, exit_detail(e)));
   }
   if (problems.empty() && expect.unit_active && e.property("ActiveState") != "active")
-    problems.push_back(e.property("ActiveState") == e.property("SubState")
-                           ? fmt::format("unit is {} after the workload ({})", e.property("ActiveState"), exit_detail(e))
-                           : fmt::format("unit is {} ({}) after the workload ({})", e.property("ActiveState"),
-                                         e.property("SubState"), exit_detail(e)));
+    problems.push_back(
+        e.property("ActiveState") == e.property("SubState")
+            ? fmt::format("unit is {} after the workload ({})", e.property("ActiveState"), exit_detail(e))
+            : fmt::format("unit is {} ({}) after the workload ({})", e.property("ActiveState"),
+                          e.property("SubState"), exit_detail(e)));
   if (e.workload_timed_out) {
     problems.push_back(fmt::format("workload timed out after {}s", workload.timeout.count() / 1000.0));
   } else if (*e.workload_rc != expect.workload_exit) {
     std::string output = last_line(e.section("workload_output"));
-    problems.push_back(fmt::format("workload exited {} (expected {}){}{}", *e.workload_rc, expect.workload_exit,
-                                   output.empty() ? "" : ": ", output));
+    problems.push_back(fmt::format("workload exited {} (expected {}){}{}", *e.workload_rc,
+                                   expect.workload_exit, output.empty() ? "" : ": ", output));
   }
   return problems;
 }

@@ -18,7 +18,8 @@ enum class Cause {
   Service,         // FAIL: the service misbehaved
   Boot,            // UNRESOLVED: systemd in the container did not come up
   UnitNotFound,    // UNRESOLVED: the unit is not in the image (a scenario error)
-  DropInRejected,  // no longer given: ignored lines are findings (trial/findings.h); kept for old cache entries
+  DropInRejected,  // no longer given: ignored lines are findings (trial/findings.h); kept for old cache
+                   // entries
   NotEnforced,     // UNRESOLVED: an option was applied but is not in effect
   Harness,         // UNRESOLVED: podman failed or the harness timed out
 };
@@ -31,8 +32,9 @@ struct Judgement {
   std::vector<std::string> notes;  // further observations
 };
 
-Judgement judge(const Evidence& evidence, const scenario::Expectations& expect, const scenario::Workload& workload,
-                const scenario::Timeouts& timeouts, const std::string& unit);
+Judgement judge(const Evidence& evidence, const scenario::Expectations& expect,
+                const scenario::Workload& workload, const scenario::Timeouts& timeouts,
+                const std::string& unit);
 
 // "226/NAMESPACE", "31/SYS": systemd's names for exit codes and signals.
 std::string describe_exit(const std::string& exec_main_code, const std::string& exec_main_status);

@@ -10,11 +10,11 @@ namespace hb {
 
 // Exit codes follow `git bisect run` habits (see ARCHITECTURE.md).
 enum ExitCode : int {
-  kExitOk = 0,           // nothing breaks / check passed
-  kExitCulprit = 1,      // culprit found / check failed
-  kExitUsage = 2,        // usage or scenario error
-  kExitUnresolved = 3,   // could not decide
-  kExitInfra = 4,        // infrastructure failure
+  kExitOk = 0,          // nothing breaks / check passed
+  kExitCulprit = 1,     // culprit found / check failed
+  kExitUsage = 2,       // usage or scenario error
+  kExitUnresolved = 3,  // could not decide
+  kExitInfra = 4,       // infrastructure failure
 };
 
 class UserError : public std::runtime_error {

@@ -1,12 +1,13 @@
 #include "util/files.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "util/error.h"
 
@@ -74,7 +75,8 @@ void check_writable(const std::string& path, const std::string& flag) {
   struct stat info {};
   if (stat(path.c_str(), &info) == 0) {
     if (S_ISDIR(info.st_mode))
-      throw UserError(flag + " " + path + " is a folder", "give a file name inside it, e.g. " + path + "/report");
+      throw UserError(flag + " " + path + " is a folder",
+                      "give a file name inside it, e.g. " + path + "/report");
     if (access(path.c_str(), W_OK) != 0)
       throw UserError(flag + " " + path + " is not writable", "check its permissions or choose another path");
     if (!S_ISREG(info.st_mode)) return;  // a device or FIFO is written directly

@@ -23,16 +23,16 @@ namespace {
 
 struct Scenario {
   const char* name;
-  int culprits;     // options drawn
-  bool pair;        // the options form one pair rule
+  int culprits;  // options drawn
+  bool pair;     // the options form one pair rule
   double probability;
   int relaxed = 0;  // non-monotone: this many more lines fail unless their own relaxation line is applied
 };
 
 struct Cell {
-  double runs = 0;        // mean oracle runs
+  double runs = 0;  // mean oracle runs
   int worst = 0;
-  double correct = 0;     // share of seeds with the exact answer
+  double correct = 0;  // share of seeds with the exact answer
 };
 
 std::vector<FakeRule> make_rules(const Scenario& s, int n, std::mt19937_64& rng) {
@@ -61,13 +61,13 @@ std::vector<FakeRule> make_rules(const Scenario& s, int n, std::mt19937_64& rng)
 }
 
 struct ContextCell {
-  double runs = 0;         // mean oracle runs, all steps
-  double context = 0;      // of which the context step
-  double explain = 0;      // of which the explain step
-  double removed = 0;      // mean lines removed
-  double runs_without = 0; // the same search without context and explain
+  double runs = 0;          // mean oracle runs, all steps
+  double context = 0;       // of which the context step
+  double explain = 0;       // of which the explain step
+  double removed = 0;       // mean lines removed
+  double runs_without = 0;  // the same search without context and explain
   double removed_without = 0;
-  double maximal = 0;      // share of seeds whose answer is 1-maximal against the truth
+  double maximal = 0;  // share of seeds whose answer is 1-maximal against the truth
 };
 
 ContextCell measure_context(const Scenario& s, int n, int seeds) {
@@ -132,8 +132,10 @@ int main(int argc, char** argv) {
   };
   const std::vector<int> sizes = {8, 16, 32, 64};
   std::printf("hardbisect search benchmark: oracle runs (trials) per search, mean over %d seeds\n", seeds);
-  std::printf("(worst case in brackets; 'ok' = share of seeds with the exact culprit sets and a safe set that\n");
-  std::printf(" really passes; runs include baseline, full-set runs, confirmations and the safe-set run)\n\n");
+  std::printf(
+      "(worst case in brackets; 'ok' = share of seeds with the exact culprit sets and a safe set that\n");
+  std::printf(
+      " really passes; runs include baseline, full-set runs, confirmations and the safe-set run)\n\n");
   std::printf("%-22s %-15s", "strategy", "scenario");
   for (int n : sizes) std::printf(" | n=%-2d runs [max]   ok", n);
   std::printf("\n");
@@ -159,15 +161,15 @@ int main(int argc, char** argv) {
 
   // Non-monotone templates: what the template's answer in context costs.
   const std::vector<Scenario> relaxed = {
-      {"1 culprit", 1, false, 1.0, 0},
-      {"1 c + 1 A!B", 1, false, 1.0, 1},
-      {"1 c + 2 A!B", 1, false, 1.0, 2},
-      {"2 indep + 1 A!B", 2, false, 1.0, 1},
+      {"1 culprit", 1, false, 1.0, 0},        {"1 c + 1 A!B", 1, false, 1.0, 1},
+      {"1 c + 2 A!B", 1, false, 1.0, 2},      {"2 indep + 1 A!B", 2, false, 1.0, 1},
       {"1 c + 1 A!B @50%", 1, false, 0.5, 1},
   };
-  std::printf("\nnon-monotone templates (bisect; 'A!B' = a line failing unless its relaxation B is applied):\n");
+  std::printf(
+      "\nnon-monotone templates (bisect; 'A!B' = a line failing unless its relaxation B is applied):\n");
   std::printf("runs = all trials [context step + explain step]; without = the same search with no context\n");
-  std::printf("or explain step; removed = lines removed with / without; 1-max = share 1-maximal vs the truth\n\n");
+  std::printf(
+      "or explain step; removed = lines removed with / without; 1-max = share 1-maximal vs the truth\n\n");
   std::printf("%-18s", "scenario");
   for (int n : sizes) std::printf(" | n=%-2d runs [ctx+exp] w/o  removed    1-max", n);
   std::printf("\n");
@@ -175,12 +177,13 @@ int main(int argc, char** argv) {
     std::printf("%-18s", s.name);
     for (int n : sizes) {
       const ContextCell c = measure_context(s, n, seeds);
-      std::printf(" | %6.1f [%3.1f+%3.1f] %5.1f %3.1f/%3.1f %5.0f%%", c.runs, c.context, c.explain, c.runs_without,
-                  c.removed, c.removed_without, 100 * c.maximal);
+      std::printf(" | %6.1f [%3.1f+%3.1f] %5.1f %3.1f/%3.1f %5.0f%%", c.runs, c.context, c.explain,
+                  c.runs_without, c.removed, c.removed_without, 100 * c.maximal);
     }
     std::printf("\n");
   }
-  std::printf("\nexpected: the context step costs about one trial per removed line (none for a single removed\n");
+  std::printf(
+      "\nexpected: the context step costs about one trial per removed line (none for a single removed\n");
   std::printf("line: adding it back is the full set, already run); explain about log2 n per kept culprit.\n");
   return 0;
 }

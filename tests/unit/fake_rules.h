@@ -47,9 +47,10 @@ struct FakeTrial {
   int start_rc = 0;
   int workload_rc = 0;
   long workload_ms = 12;
-  std::string show = "LoadState=loaded\nActiveState=active\nSubState=running\nResult=success\n"
-                     "ExecMainCode=0\nExecMainStatus=0\nNRestarts=0\nMainPID=42\n"
-                     "ExecStart={ path=/usr/local/bin/demo ; argv[]=/usr/local/bin/demo ; }";
+  std::string show =
+      "LoadState=loaded\nActiveState=active\nSubState=running\nResult=success\n"
+      "ExecMainCode=0\nExecMainStatus=0\nNRestarts=0\nMainPID=42\n"
+      "ExecStart={ path=/usr/local/bin/demo ; argv[]=/usr/local/bin/demo ; }";
   std::string journal = "systemd[1]: Started demo.service.";
   std::string kernel;  // the container's kernel log window (seccomp audit lines)
   // nullopt: /proc/PID/status of the main process as the directives in effect
@@ -64,7 +65,7 @@ struct FakeTrial {
 
 // One trial's container as the fake reads it at boot.
 struct FakeContainer {
-  std::string dropin;                        // the staged drop-in, verbatim
+  std::string dropin;  // the staged drop-in, verbatim
   options::Privilege privilege = options::Privilege::Minimal;
   std::vector<options::Directive> applied;   // every directive of the drop-in, in order
   std::vector<options::Directive> enforced;  // those systemd sets up at this privilege on this host
@@ -92,7 +93,9 @@ inline void complain(const std::string& what) { ADD_FAILURE() << "FakeRuntime: "
 inline bool truthy(const std::string& value) {
   return value == "yes" || value == "true" || value == "1" || value == "on";
 }
-inline bool off(const std::string& value) { return value.empty() || value == "no" || value == "false" || value == "0"; }
+inline bool off(const std::string& value) {
+  return value.empty() || value == "no" || value == "false" || value == "0";
+}
 
 inline std::vector<std::string> words(const std::string& value) {
   std::vector<std::string> out;
@@ -168,8 +171,8 @@ inline std::optional<std::vector<options::Directive>> parse_dropin(const std::st
 // system call, ignoring: ~bpf"). `journal` gets PID 1's lines, as the driver
 // collects them; the result is the drop-in as systemd reads it.
 inline std::vector<options::Directive> systemd_reads(const std::string& dropin,
-                                                     const std::vector<options::Directive>& applied, int version,
-                                                     std::string& journal) {
+                                                     const std::vector<options::Directive>& applied,
+                                                     int version, std::string& journal) {
   if (version <= 0) return applied;
   std::vector<options::Directive> read;
   std::map<std::string, int> numbers;  // "Key=Value" -> its line in the drop-in
@@ -224,8 +227,8 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
     bool ro;
     std::string fs = {};  // "fstype source super-options"; tmpfs when empty
   };
-  std::vector<Mount> mounts{{"/", "/", false}, {"/proc", "/", false, "proc proc rw"}, {"/dev", "/", false},
-                            {"/sys", "/", false}};
+  std::vector<Mount> mounts{
+      {"/", "/", false}, {"/proc", "/", false, "proc proc rw"}, {"/dev", "/", false}, {"/sys", "/", false}};
   // As systemd does: ProcSubset=pid mounts a /proc without /proc/sys,
   // InaccessiblePaths= mounts an inaccessible node, ReadWritePaths= binds its
   // paths writable again last.
@@ -264,32 +267,40 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
     const std::string probe(options::probe_name(info->probe));
     const std::string& v = d.value;
     if (probe == "no_new_privs" && truthy(v)) no_new_privs = true;
-    if (probe == "seccomp" && !off(v) && d.key != "SystemCallErrorNumber" && d.key != "SystemCallLog") seccomp = true;
+    if (probe == "seccomp" && !off(v) && d.key != "SystemCallErrorNumber" && d.key != "SystemCallLog")
+      seccomp = true;
     if (d.key == "ProtectClock" && truthy(v)) bounding &= ~((1ULL << 25) | (1ULL << 35));
     if (d.key == "CapabilityBoundingSet" || d.key == "AmbientCapabilities") {
       bool deny = !v.empty() && v[0] == '~';
       unsigned long long listed = 0;
       for (const auto& w : words(deny ? v.substr(1) : v))
         if (auto bit = trial::capability_bit(w)) listed |= 1ULL << *bit;
-      if (d.key == "CapabilityBoundingSet") bounding &= deny ? ~listed : listed;
-      else if (!deny) ambient |= listed & pid1_bounding;
+      if (d.key == "CapabilityBoundingSet")
+        bounding &= deny ? ~listed : listed;
+      else if (!deny)
+        ambient |= listed & pid1_bounding;
     }
     if (probe == "umask") umask = v;
     if (d.key == "User" && !v.empty()) user = v;
     if (d.key == "DynamicUser" && truthy(v)) user = "demo";
     if (probe == "readonly_paths" && !off(v)) {
       std::vector<std::string> paths;
-      if (d.key == "ProtectSystem") paths = v == "strict" ? std::vector<std::string>{"/usr", "/etc", "/var"}
-                                           : v == "full"  ? std::vector<std::string>{"/usr", "/etc"}
-                                                          : std::vector<std::string>{"/usr"};
-      else if (d.key == "ProtectKernelTunables") paths = {"/proc/sys"};
-      else if (d.key == "ProtectControlGroups") paths = {"/sys/fs/cgroup"};
+      if (d.key == "ProtectSystem")
+        paths = v == "strict" ? std::vector<std::string>{"/usr", "/etc", "/var"}
+                : v == "full" ? std::vector<std::string>{"/usr", "/etc"}
+                              : std::vector<std::string>{"/usr"};
+      else if (d.key == "ProtectKernelTunables")
+        paths = {"/proc/sys"};
+      else if (d.key == "ProtectControlGroups")
+        paths = {"/sys/fs/cgroup"};
       else
         for (auto w : words(v)) {
           w = strip(w);
           auto colon = w.find(':');
-          if (d.key == "BindReadOnlyPaths" && colon != std::string::npos) w = w.substr(colon + 1);
-          else if (colon != std::string::npos) w = w.substr(0, colon);
+          if (d.key == "BindReadOnlyPaths" && colon != std::string::npos)
+            w = w.substr(colon + 1);
+          else if (colon != std::string::npos)
+            w = w.substr(0, colon);
           paths.push_back(w);
         }
       for (const auto& p : paths)
@@ -305,7 +316,8 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
                 d.key == "InaccessiblePaths" ? "/systemd/inaccessible/dir" : "/");
       }
     }
-    if (probe == "private_tmp" && truthy(v)) mount("/tmp", false, "/systemd-private-0f3a-demo.service-Xk2/tmp");
+    if (probe == "private_tmp" && truthy(v))
+      mount("/tmp", false, "/systemd-private-0f3a-demo.service-Xk2/tmp");
     bool mount_ns = probe == "readonly_paths" || probe == "hidden_paths" || probe == "private_tmp" ||
                     probe == "private_devices" || probe == "namespace:mnt";
     if (mount_ns && !off(v)) own_ns.insert("mnt");
@@ -332,14 +344,16 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
     ++id;
     mountinfo += std::to_string(id) + " 20 0:" + std::to_string(id) + " " + m.root + " " + m.point +
                  (m.ro ? " ro" : " rw") + ",relatime - " +
-                 (!m.fs.empty() ? m.fs : m.point == "/" ? "overlay overlay rw" : "tmpfs tmpfs rw") + "\n";
+                 (!m.fs.empty()    ? m.fs
+                  : m.point == "/" ? "overlay overlay rw"
+                                   : "tmpfs tmpfs rw") +
+                 "\n";
   }
   s["main_mountinfo"] = mountinfo;
   std::string pid1_ns, main_ns;
-  const std::vector<std::pair<std::string, long>> kinds{{"cgroup", 4026531835}, {"ipc", 4026531839},
-                                                         {"mnt", 4026531841},    {"net", 4026531840},
-                                                         {"pid", 4026531836},    {"user", 4026531837},
-                                                         {"uts", 4026531838}};
+  const std::vector<std::pair<std::string, long>> kinds{
+      {"cgroup", 4026531835}, {"ipc", 4026531839},  {"mnt", 4026531841}, {"net", 4026531840},
+      {"pid", 4026531836},    {"user", 4026531837}, {"uts", 4026531838}};
   for (const auto& [kind, inode] : kinds) {
     pid1_ns += kind + " " + kind + ":[" + std::to_string(inode) + "]\n";
     main_ns += kind + " " + kind + ":[" + std::to_string(inode + (own_ns.count(kind) ? 1000 : 0)) + "]\n";
@@ -361,9 +375,10 @@ class Rule {
   // A one-off rule on the drop-in text; prefer the vocabulary, which sees
   // only the directives in effect.
   template <class F>
-    requires std::is_invocable_r_v<FakeTrial, F, const std::string&> &&
-             (!std::is_invocable_v<F, const FakeContainer&>)
-  Rule(F f) : m_match([f = std::move(f)](const FakeContainer& c) -> std::optional<FakeTrial> { return f(c.dropin); }) {}
+  requires std::is_invocable_r_v<FakeTrial, F, const std::string&> &&
+      (!std::is_invocable_v<F, const FakeContainer&>)Rule(F f)
+      : m_match(
+            [f = std::move(f)](const FakeContainer& c) -> std::optional<FakeTrial> { return f(c.dropin); }) {}
 
   std::optional<FakeTrial> operator()(const FakeContainer& container) const {
     return m_match ? m_match(container) : std::nullopt;
@@ -382,10 +397,12 @@ namespace outcome {
 inline FakeTrial service_fails(const std::string& why) {
   FakeTrial t;
   t.workload_rc = 1;
-  t.show = "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainCode=1\n"
-           "ExecMainStatus=3\nNRestarts=0\nMainPID=0\n"
-           "ExecStart={ path=/usr/local/bin/demo ; argv[]=/usr/local/bin/demo ; }";
-  t.journal = "demo[42]: fatal: " + why + "\nsystemd[1]: demo.service: Main process exited, code=exited, status=3/NOTIMPLEMENTED";
+  t.show =
+      "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainCode=1\n"
+      "ExecMainStatus=3\nNRestarts=0\nMainPID=0\n"
+      "ExecStart={ path=/usr/local/bin/demo ; argv[]=/usr/local/bin/demo ; }";
+  t.journal = "demo[42]: fatal: " + why +
+              "\nsystemd[1]: demo.service: Main process exited, code=exited, status=3/NOTIMPLEMENTED";
   t.main_status = "";
   return t;
 }
@@ -395,15 +412,17 @@ inline FakeTrial service_fails(const std::string& why) {
 inline FakeTrial killed_by_sigsys(const std::string& syscall) {
   FakeTrial t;
   t.workload_rc = 1;
-  t.show = "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=signal\nExecMainCode=2\n"
-           "ExecMainStatus=31\nNRestarts=0\nMainPID=0\n"
-           "ExecStart={ path=/usr/local/bin/demo ; argv[]=/usr/local/bin/demo ; }";
+  t.show =
+      "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=signal\nExecMainCode=2\n"
+      "ExecMainStatus=31\nNRestarts=0\nMainPID=0\n"
+      "ExecStart={ path=/usr/local/bin/demo ; argv[]=/usr/local/bin/demo ; }";
   t.journal = "systemd[1]: demo.service: Main process exited, code=killed, status=31/SYS";
   if (!syscall.empty()) {
     if (auto nr = options::syscall_number(syscall))
-      t.kernel = "audit: type=1326 audit(1700000000.123:42): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=42 "
-                 "comm=\"demo\" exe=\"/usr/local/bin/demo\" sig=31 syscall=" +
-                 std::to_string(*nr) + " compat=0 ip=0x7f0000001234 code=0x0";
+      t.kernel =
+          "audit: type=1326 audit(1700000000.123:42): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=42 "
+          "comm=\"demo\" exe=\"/usr/local/bin/demo\" sig=31 syscall=" +
+          std::to_string(*nr) + " compat=0 ip=0x7f0000001234 code=0x0";
     else
       fake_detail::complain("killed_by_sigsys: libseccomp does not know the syscall " + syscall);
   }
@@ -488,7 +507,8 @@ inline Rule killed_by_sigsys_if(const std::string& line, const std::string& sysc
 // The service calls `syscall`: SIGSYS when a SystemCallFilter= line in
 // effect does not let it through (options::syscall_filter_allows).
 inline Rule killed_by_sigsys_unless_allowed(const std::string& syscall) {
-  if (!options::syscall_number(syscall)) fake_detail::complain("libseccomp does not know the syscall " + syscall);
+  if (!options::syscall_number(syscall))
+    fake_detail::complain("libseccomp does not know the syscall " + syscall);
   return Rule([syscall](const FakeContainer& c) -> std::optional<FakeTrial> {
     // All the unit's SystemCallFilter= lines, merged as systemd does.
     std::vector<std::string> values;
@@ -518,9 +538,11 @@ inline Rule start_fails_below(options::Privilege needed) {
     if (static_cast<int>(c.privilege) >= static_cast<int>(needed)) return std::nullopt;
     FakeTrial t;
     t.start_rc = 1;
-    t.show = "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainCode=1\n"
-             "ExecMainStatus=217\nNRestarts=0\nMainPID=0";
-    t.journal = "(demo)[42]: demo.service: Failed at step USER spawning /usr/local/bin/demo: Operation not permitted";
+    t.show =
+        "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainCode=1\n"
+        "ExecMainStatus=217\nNRestarts=0\nMainPID=0";
+    t.journal =
+        "(demo)[42]: demo.service: Failed at step USER spawning /usr/local/bin/demo: Operation not permitted";
     t.main_status = "";
     return t;
   });

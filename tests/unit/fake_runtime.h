@@ -138,7 +138,8 @@ class FakeRuntime : public runtime::ContainerRuntime {
     return ok();
   }
   // The remote wait for the evidence: answers with the file start() wrote.
-  runtime::ProcessResult exec(const std::string& id, const runtime::Argv&, std::chrono::milliseconds) override {
+  runtime::ProcessResult exec(const std::string& id, const runtime::Argv&,
+                              std::chrono::milliseconds) override {
     std::lock_guard lock(m_mutex);  // parallel trials (--jobs) share the fake
     calls.push_back("exec " + id);
     std::ifstream in(m_mounts[id]["/.hardbisect/out"] + "/evidence");
@@ -158,13 +159,19 @@ class FakeRuntime : public runtime::ContainerRuntime {
     return ok();
   }
   std::vector<std::string> list(const std::string&) override {
-    std::lock_guard lock(m_mutex); return {}; }
-  std::optional<runtime::ImageInfo> inspect_image(const std::string&) override { return runtime::ImageInfo{}; }
-  runtime::ProcessResult import_image(const std::string&, const std::string&, const std::vector<std::string>&) override {
+    std::lock_guard lock(m_mutex);
+    return {};
+  }
+  std::optional<runtime::ImageInfo> inspect_image(const std::string&) override {
+    return runtime::ImageInfo{};
+  }
+  runtime::ProcessResult import_image(const std::string&, const std::string&,
+                                      const std::vector<std::string>&) override {
     std::lock_guard lock(m_mutex);  // parallel trials (--jobs) share the fake
     return ok();
   }
-  runtime::ProcessResult build_image(const std::string&, const std::string&, std::chrono::milliseconds) override {
+  runtime::ProcessResult build_image(const std::string&, const std::string&,
+                                     std::chrono::milliseconds) override {
     std::lock_guard lock(m_mutex);  // parallel trials (--jobs) share the fake
     return ok();
   }
@@ -174,7 +181,8 @@ class FakeRuntime : public runtime::ContainerRuntime {
   int m_next = 0;
   std::recursive_mutex m_mutex;
   std::map<std::string, std::map<std::string, std::string>> m_mounts;
-  std::map<std::string, options::Privilege> m_privilege;  // id -> the privilege it was created with  // id -> container path -> host path
+  std::map<std::string, options::Privilege>
+      m_privilege;  // id -> the privilege it was created with  // id -> container path -> host path
 };
 
 }  // namespace hb::testing

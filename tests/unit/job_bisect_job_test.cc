@@ -1,6 +1,6 @@
-#include "job/bisect_job.h"
-
 #include <gtest/gtest.h>
+
+#include "job/bisect_job.h"
 
 namespace hb::job {
 namespace {
@@ -21,8 +21,9 @@ trial::Evidence rated(double overall, std::vector<trial::ExposureRow> rows) {
 // without a row of their own keep 1; two lines of one key share its rows.
 TEST(JobBisectJob, ExposureWeightsFromTheRowsEachLineLowers) {
   scenario::Scenario s;
-  s.options = {line("PrivateTmp", "yes"), line("IPAddressAllow", "127.0.0.0/8"), line("SystemCallFilter", "~@mount"),
-               line("SystemCallFilter", "~@clock"), line("DynamicUser", "yes")};
+  s.options = {line("PrivateTmp", "yes"), line("IPAddressAllow", "127.0.0.0/8"),
+               line("SystemCallFilter", "~@mount"), line("SystemCallFilter", "~@clock"),
+               line("DynamicUser", "yes")};
   const trial::Evidence baseline = rated(9.6, {{"PrivateTmp=", "", 0.5, false},
                                                {"SystemCallFilter=~@mount", "", 0.2, false},
                                                {"SystemCallFilter=~@clock", "", 0.2, false},

@@ -1,11 +1,10 @@
-#include "job/check_job.h"
-
 #include <gtest/gtest.h>
 
 #include <sstream>
 
 #include "fake_runtime.h"
 #include "image/image_builder.h"
+#include "job/check_job.h"
 #include "runtime/process.h"
 #include "runtime/reaper.h"
 #include "util/error.h"
@@ -142,7 +141,8 @@ TEST(JobCheckJob, WithTemplateReplacesTheOptionsAndDropsExpectCulprits) {
   EXPECT_EQ(checked.options[1].name, "ProtectSystem=strict");
   EXPECT_EQ(checked.template_file, "templates/t.conf");
   EXPECT_TRUE(checked.expect_culprits.empty());
-  EXPECT_EQ(checked.warnings, (std::vector<std::string>{"own warning", "t.conf:9: section [Install] skipped"}));
+  EXPECT_EQ(checked.warnings,
+            (std::vector<std::string>{"own warning", "t.conf:9: section [Install] skipped"}));
 }
 
 TEST(JobCheckJob, RunCheckJudgesEachScenarioAndJoinsTheCodes) {
@@ -162,8 +162,8 @@ TEST(JobCheckJob, RunCheckJudgesEachScenarioAndJoinsTheCodes) {
     heard.push_back(s.name + " " + check_verdict_name(r.outcome.verdict));
   };
   CheckRun run = run_check(scenarios, 5.0, bisect, hooks);
-  EXPECT_EQ(heard, (std::vector<std::string>{"start passes", "passes pass", "start too-exposed", "too-exposed fail",
-                                             "start breaks", "breaks fail"}));
+  EXPECT_EQ(heard, (std::vector<std::string>{"start passes", "passes pass", "start too-exposed",
+                                             "too-exposed fail", "start breaks", "breaks fail"}));
   ASSERT_EQ(run.results.size(), 3u);
   EXPECT_EQ(run.results[1].exposures.full, 7.0);
   EXPECT_EQ(run.exit_code, kExitCulprit);
@@ -181,8 +181,9 @@ TEST(JobCheckJob, OnTheFakeRuntimeACulpritFailsAndAPassIsJudgedByThreshold) {
     t.main_status = "NoNewPrivs:\t1\nSeccomp:\t2\nSeccomp_filters:\t2\nCapBnd:\t000001ffffffffff";
     if (dropin.find("ProtectSystem=strict") != std::string::npos) {
       t.workload_rc = 1;
-      t.show = "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainCode=1\n"
-               "ExecMainStatus=3\nNRestarts=0\nMainPID=0";
+      t.show =
+          "LoadState=loaded\nActiveState=failed\nSubState=failed\nResult=exit-code\nExecMainCode=1\n"
+          "ExecMainStatus=3\nNRestarts=0\nMainPID=0";
       t.main_status = "";
     }
     return t;
@@ -205,7 +206,8 @@ TEST(JobCheckJob, OnTheFakeRuntimeACulpritFailsAndAPassIsJudgedByThreshold) {
   auto templated = [&](const std::string& dropin) {
     return with_template(s, scenario::parse_template_string(dropin, "t.conf"), "t.conf");
   };
-  scenario::Scenario breaking = templated("[Service]\nNoNewPrivileges=yes\nProtectSystem=strict\nLockPersonality=yes\n");
+  scenario::Scenario breaking =
+      templated("[Service]\nNoNewPrivileges=yes\nProtectSystem=strict\nLockPersonality=yes\n");
   CheckRun broken = run_check({breaking}, std::nullopt, bisect);
   ASSERT_EQ(broken.results.size(), 1u);
   EXPECT_EQ(broken.exit_code, kExitCulprit);
@@ -220,7 +222,6 @@ TEST(JobCheckJob, OnTheFakeRuntimeACulpritFailsAndAPassIsJudgedByThreshold) {
   EXPECT_EQ(judged.exit_code, kExitUnresolved);
   runtime::Reaper::instance().drain();
 }
-
 
 // A template with a line systemd ignores does not say what it means: the
 // check fails (exit 1) unless --allow-ignored, which passes it with a note.
@@ -242,7 +243,8 @@ TEST(JobCheckJob, IgnoredLinesFailACheckUnlessAllowed) {
   // A culprit stays the answer; findings only add their note.
   BisectJob found = finished(search::SearchStatus::Found, 4.0, 5.0);
   found.findings = job.findings;
-  EXPECT_EQ(judge_check(found, job_exposures(found.result, found.trials), std::nullopt).exit_code, kExitCulprit);
+  EXPECT_EQ(judge_check(found, job_exposures(found.result, found.trials), std::nullopt).exit_code,
+            kExitCulprit);
   job.findings.clear();
   EXPECT_EQ(judge_check(job, e, std::nullopt).verdict, CheckVerdict::Pass);
 }
@@ -268,11 +270,13 @@ TEST(JobCheckJob, OnTheFakeRuntimeIgnoredLinesAreTheJobsFindings) {
   scenario::Scenario templated = with_template(
       s,
       scenario::parse_template_string(
-          "[Service]\nNoNewPrivileges=yes\nSystemCallFilter=~ptrace ~process_vm_readv\nPrivatePIDs=yes\n", "t.conf"),
+          "[Service]\nNoNewPrivileges=yes\nSystemCallFilter=~ptrace ~process_vm_readv\nPrivatePIDs=yes\n",
+          "t.conf"),
       "t.conf");
   CheckRun run = run_check({templated}, std::nullopt, bisect);
   ASSERT_EQ(run.results.size(), 1u);
-  EXPECT_EQ(run.results[0].job.result.status, search::SearchStatus::NothingBreaks) << run.results[0].job.result.message;
+  EXPECT_EQ(run.results[0].job.result.status, search::SearchStatus::NothingBreaks)
+      << run.results[0].job.result.message;
   ASSERT_EQ(run.results[0].job.findings.size(), 2u);
   EXPECT_EQ(run.results[0].job.findings[0].corrected,
             (std::vector<std::string>{"SystemCallFilter=~ptrace", "SystemCallFilter=~process_vm_readv"}));

@@ -1,8 +1,7 @@
-#include "job/drill_down.h"
-
 #include <gtest/gtest.h>
 
 #include "fake_runtime.h"
+#include "job/drill_down.h"
 #include "options/syscall_groups.h"
 
 namespace hb::job {
@@ -71,12 +70,14 @@ TEST(JobDrillDown, DenyListReallowsOneSyscallWithALaterLine) {
 TEST(JobDrillDown, DenyListWithoutASigsysSearchesSingleSyscalls) {
   // The service fails (no kill record) while fchown is denied.
   FakeRuntime fake;
-  fake.rule = hb::testing::Rule([](const hb::testing::FakeContainer& c) -> std::optional<hb::testing::FakeTrial> {
-    std::vector<std::string> values;
-    for (const auto* d : c.in_effect_with_key("SystemCallFilter")) values.push_back(d->value);
-    if (!options::syscall_filter_lines_allow(values, "fchown")) return rules::outcome::service_fails("EPERM");
-    return std::nullopt;
-  });
+  fake.rule =
+      hb::testing::Rule([](const hb::testing::FakeContainer& c) -> std::optional<hb::testing::FakeTrial> {
+        std::vector<std::string> values;
+        for (const auto* d : c.in_effect_with_key("SystemCallFilter")) values.push_back(d->value);
+        if (!options::syscall_filter_lines_allow(values, "fchown"))
+          return rules::outcome::service_fails("EPERM");
+        return std::nullopt;
+      });
   trial::TrialRunner runner(fake, plan());
   options::Directive culprit{"Service", "SystemCallFilter", "~@chown"};
   auto result = drill_down(runner, {}, culprit, {}, silent);

@@ -54,7 +54,8 @@ TEST(JobHangBounds, TheSearchsTrialsUseTheLearnedBound) {
   plan.workload.command = "true";
   plan.run_id = "test";
   trial::TrialRunner runner(fake, plan);
-  std::vector<scenario::OptionItem> items{{"NoNewPrivileges=yes", {{"Service", "NoNewPrivileges", "yes"}}, {}}};
+  std::vector<scenario::OptionItem> items{
+      {"NoNewPrivileges=yes", {{"Service", "NoNewPrivileges", "yes"}}, {}}};
   testing::RecordingStatus status;
   TrialOracle oracle(runner, items, status);
 

@@ -1,13 +1,12 @@
-#include "job/result_cache.h"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <random>
 
 #include "fake_runtime.h"
-#include "search/search.h"
+#include "job/result_cache.h"
 #include "job/trial_oracle.h"
+#include "search/search.h"
 
 namespace fs = std::filesystem;
 
@@ -33,9 +32,12 @@ trial::TrialPlan demo_plan() {
 
 std::vector<scenario::OptionItem> demo_options() {
   std::vector<scenario::OptionItem> items;
-  for (auto [key, value] : std::vector<std::pair<std::string, std::string>>{
-           {"NoNewPrivileges", "yes"}, {"PrivateTmp", "yes"}, {"ProtectSystem", "strict"}, {"ProtectHome", "yes"},
-           {"LockPersonality", "yes"}, {"RestrictRealtime", "yes"}}) {
+  for (auto [key, value] : std::vector<std::pair<std::string, std::string>>{{"NoNewPrivileges", "yes"},
+                                                                            {"PrivateTmp", "yes"},
+                                                                            {"ProtectSystem", "strict"},
+                                                                            {"ProtectHome", "yes"},
+                                                                            {"LockPersonality", "yes"},
+                                                                            {"RestrictRealtime", "yes"}}) {
     options::Directive d{"Service", key, value};
     items.push_back({d.line(), {d}, {}});
   }
@@ -63,8 +65,7 @@ class JobResultCache : public ::testing::Test {
     int containers = 0;
   };
   // One whole search on the fake runtime, with the cache in m_dir.
-  Run search(hb::testing::Rule rule, search::SearchConfig config = {},
-             bool with_cache = true) {
+  Run search(hb::testing::Rule rule, search::SearchConfig config = {}, bool with_cache = true) {
     FakeRuntime fake;
     fake.rule = std::move(rule);
     trial::TrialRunner runner(fake, demo_plan());
@@ -136,7 +137,8 @@ TEST_F(JobResultCache, NeverStoresUnresolved) {
 TEST_F(JobResultCache, KeyCoversWhatDecidesTheOutcome) {
   ResultCache cache(m_dir.string(), "connection=;oci=runc");
   trial::TrialPlan plan = demo_plan();
-  TrialKey key{"sha256:0123", options::Privilege::SysAdmin, {{"Service", "ProtectSystem", "strict"}}, false, 1};
+  TrialKey key{
+      "sha256:0123", options::Privilege::SysAdmin, {{"Service", "ProtectSystem", "strict"}}, false, 1};
   std::string base = cache.key(plan, key);
   EXPECT_EQ(base, cache.key(plan, key));
   EXPECT_EQ(base.size(), 16u);
@@ -202,8 +204,8 @@ TEST_F(JobResultCache, RoundTripKeepsTheWholeResult) {
   r.evidence.start_rc = 0;
   r.evidence.workload_rc = 1;
   r.evidence.complete = true;
-  r.evidence.exposure_rows.push_back({"PrivateTmp=", "Service has no access to other software's temporary files",
-                                      std::nullopt, true});
+  r.evidence.exposure_rows.push_back(
+      {"PrivateTmp=", "Service has no access to other software's temporary files", std::nullopt, true});
   entry.privilege_after = options::Privilege::Privileged;
   std::optional<CachedTrial> back = trial_result_from_json_text(trial_result_to_json_text(entry));
   ASSERT_TRUE(back);

@@ -1,9 +1,8 @@
-#include "job/verify_job.h"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
+#include "job/verify_job.h"
 #include "scenario/loader.h"
 #include "util/error.h"
 
@@ -77,7 +76,8 @@ TEST(JobVerifyJob, ExpectRemovalIsCheckedWhenStated) {
 // made of its culprits' lines (a line no culprit set holds never goes).
 TEST(JobVerifyJob, LibraryScenariosStateTheirRemoval) {
   int count = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(HARDBISECT_SOURCE_DIR) + "/scenarios")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(HARDBISECT_SOURCE_DIR) + "/scenarios")) {
     if (entry.path().extension() != ".yaml") continue;
     const scenario::Scenario s = scenario::load_scenario_file(entry.path().string());
     ++count;
@@ -85,7 +85,8 @@ TEST(JobVerifyJob, LibraryScenariosStateTheirRemoval) {
     EXPECT_FALSE(s.expect_removal->empty()) << s.name;
     for (const auto& line : *s.expect_removal) {
       bool in_culprit = false;
-      for (const auto& set : s.expect_culprits) in_culprit |= std::find(set.begin(), set.end(), line) != set.end();
+      for (const auto& set : s.expect_culprits)
+        in_culprit |= std::find(set.begin(), set.end(), line) != set.end();
       EXPECT_TRUE(in_culprit) << s.name << ": " << line;
     }
   }
@@ -94,13 +95,14 @@ TEST(JobVerifyJob, LibraryScenariosStateTheirRemoval) {
 
 TEST(JobVerifyJob, ExpectRemovalNamesOptionsOfTheScenario) {
   const std::string yaml =
-      "service: {unit: a.service}\nworkload: {command: 'true'}\noptions: [NoNewPrivileges=yes, PrivateTmp=yes]\n"
+      "service: {unit: a.service}\nworkload: {command: 'true'}\noptions: [NoNewPrivileges=yes, "
+      "PrivateTmp=yes]\n"
       "expect_culprits: [[NoNewPrivileges=yes]]\nexpect_removal: [NoNewPrivileges=yse]\n";
   EXPECT_THROW(scenario::load_scenario_string(yaml, "x.yaml"), UserError);
-  const scenario::Scenario s =
-      scenario::load_scenario_string("service: {unit: a.service}\nworkload: {command: 'true'}\n"
-                                     "options: [NoNewPrivileges=yes, PrivateTmp=yes]\nexpect_removal: [NoNewPrivileges=yes]\n",
-                                     "x.yaml");
+  const scenario::Scenario s = scenario::load_scenario_string(
+      "service: {unit: a.service}\nworkload: {command: 'true'}\n"
+      "options: [NoNewPrivileges=yes, PrivateTmp=yes]\nexpect_removal: [NoNewPrivileges=yes]\n",
+      "x.yaml");
   ASSERT_TRUE(s.expect_removal);
   EXPECT_EQ(*s.expect_removal, std::vector<std::string>{"NoNewPrivileges=yes"});
 }
@@ -139,7 +141,8 @@ TEST(JobVerifyJob, RunVerifyBisectsEachScenarioInOrder) {
     return job;
   };
   std::vector<std::string> started;
-  VerifyRun run = run_verify(scenarios, bisect, [&](const scenario::Scenario& s) { started.push_back(s.name); });
+  VerifyRun run =
+      run_verify(scenarios, bisect, [&](const scenario::Scenario& s) { started.push_back(s.name); });
   EXPECT_EQ(started, (std::vector<std::string>{"right", "wrong", "stuck"}));
   ASSERT_EQ(run.results.size(), 3u);
   EXPECT_EQ(run.results[0].outcome.verdict, VerifyVerdict::Ok);

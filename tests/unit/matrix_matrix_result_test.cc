@@ -1,7 +1,6 @@
-#include "matrix/matrix_result.h"
-
 #include <gtest/gtest.h>
 
+#include "matrix/matrix_result.h"
 #include "matrix/matrix_runner.h"
 #include "util/error.h"
 
@@ -12,11 +11,12 @@ job::SilentStatus silent;
 const std::string kScenarios = std::string(HARDBISECT_SOURCE_DIR) + "/scenarios";
 
 std::vector<MatrixCell> demo_cells() {
-  return expand_cells(load_matrix_string("version: 1\n"
-                                         "scenarios: [quickstart.yaml, protect-system-writer.yaml, two-culprits.yaml]\n"
-                                         "templates: [scenario, templates/seed-004-hardened-api.conf]\n"
-                                         "bases: [bookworm, trixie]\n",
-                                         kScenarios + "/matrix.yaml"));
+  return expand_cells(
+      load_matrix_string("version: 1\n"
+                         "scenarios: [quickstart.yaml, protect-system-writer.yaml, two-culprits.yaml]\n"
+                         "templates: [scenario, templates/seed-004-hardened-api.conf]\n"
+                         "bases: [bookworm, trixie]\n",
+                         kScenarios + "/matrix.yaml"));
 }
 
 // A cell's answer decided by its id, as a real cell's is by its scenario.

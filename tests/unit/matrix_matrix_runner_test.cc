@@ -1,6 +1,3 @@
-#include "matrix/matrix_runner.h"
-#include "recording_status.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -8,6 +5,8 @@
 #include <set>
 #include <thread>
 
+#include "matrix/matrix_runner.h"
+#include "recording_status.h"
 #include "runtime/podman_runtime.h"
 #include "runtime/reaper.h"
 #include "util/error.h"
@@ -19,11 +18,13 @@ job::SilentStatus silent;
 const std::string kScenarios = std::string(HARDBISECT_SOURCE_DIR) + "/scenarios";
 
 std::vector<MatrixCell> demo_cells(const std::string& bases = "[bookworm, trixie]") {
-  return expand_cells(load_matrix_string("version: 1\n"
-                                         "scenarios: [quickstart.yaml, protect-system-writer.yaml]\n"
-                                         "templates: [scenario, templates/seed-004-hardened-api.conf]\n"
-                                         "bases: " + bases + "\n",
-                                         kScenarios + "/matrix.yaml"));
+  return expand_cells(
+      load_matrix_string("version: 1\n"
+                         "scenarios: [quickstart.yaml, protect-system-writer.yaml]\n"
+                         "templates: [scenario, templates/seed-004-hardened-api.conf]\n"
+                         "bases: " +
+                             bases + "\n",
+                         kScenarios + "/matrix.yaml"));
 }
 
 TEST(MatrixRunner, ParallelRowsAreTheSerialRows) {
@@ -73,7 +74,8 @@ TEST(MatrixRunner, ParallelRowsAreTheSerialRows) {
 TEST(MatrixRunner, AFailingCellIsAnUnresolvedRowAndTheOthersGoOn) {
   std::vector<MatrixCell> cells = demo_cells("[bookworm]");
   CellRunner runner = [](const MatrixCell& cell, int, job::Status&) -> CellResult {
-    if (cell.id.rfind("quickstart", 0) == 0) throw UserError("the unit demo-cache.service is not in the image");
+    if (cell.id.rfind("quickstart", 0) == 0)
+      throw UserError("the unit demo-cache.service is not in the image");
     CellResult r;
     r.id = cell.id;
     r.cell.verdict = "pass";
@@ -101,9 +103,12 @@ class RecordingRunner : public runtime::ProcessRunner {
     seen.push_back(argv);
     runtime::ProcessResult r;
     r.exit_code = 0;
-    if (std::find(argv.begin(), argv.end(), "inspect") != argv.end()) r.out = R"([{"Id": "sha256:feed"}])";
-    else if (std::find(argv.begin(), argv.end(), "create") != argv.end()) r.out = "ctr1\n";
-    else if (std::find(argv.begin(), argv.end(), "start") != argv.end()) r.exit_code = 125;
+    if (std::find(argv.begin(), argv.end(), "inspect") != argv.end())
+      r.out = R"([{"Id": "sha256:feed"}])";
+    else if (std::find(argv.begin(), argv.end(), "create") != argv.end())
+      r.out = "ctr1\n";
+    else if (std::find(argv.begin(), argv.end(), "start") != argv.end())
+      r.exit_code = 125;
     return r;
   }
   std::vector<runtime::Argv> seen;
@@ -127,7 +132,10 @@ TEST(MatrixRunner, ConnectionReachesEveryPodmanCall) {
   std::map<std::string, std::string> image_errors = build_images(images, cells, silent);
   EXPECT_TRUE(image_errors.empty());
   std::vector<CellResult> rows = run_cells(
-      cells, 2, [&](const MatrixCell& cell, int jobs, job::Status& log) { return run_cell(environment, cell, jobs, log); },
+      cells, 2,
+      [&](const MatrixCell& cell, int jobs, job::Status& log) {
+        return run_cell(environment, cell, jobs, log);
+      },
       silent);
   runtime::Reaper::instance().drain();
   ASSERT_EQ(rows.size(), cells.size());

@@ -1,9 +1,8 @@
-#include "matrix/matrix_spec.h"
-
 #include <gtest/gtest.h>
 
 #include <map>
 
+#include "matrix/matrix_spec.h"
 #include "util/error.h"
 
 namespace hb::matrix {
@@ -12,11 +11,12 @@ namespace {
 const std::string kScenarios = std::string(HARDBISECT_SOURCE_DIR) + "/scenarios";
 
 MatrixSpec two_by_two_by_two() {
-  return load_matrix_string("version: 1\n"
-                            "scenarios: [quickstart.yaml, protect-system-writer.yaml]\n"
-                            "templates: [scenario, templates/seed-004-hardened-api.conf]\n"
-                            "bases: [bookworm, trixie]\n",
-                            kScenarios + "/matrix.yaml");
+  return load_matrix_string(
+      "version: 1\n"
+      "scenarios: [quickstart.yaml, protect-system-writer.yaml]\n"
+      "templates: [scenario, templates/seed-004-hardened-api.conf]\n"
+      "bases: [bookworm, trixie]\n",
+      kScenarios + "/matrix.yaml");
 }
 
 std::vector<std::string> ids(const std::vector<MatrixCell>& cells) {
@@ -90,10 +90,12 @@ TEST(MatrixSpec, ParseShard) {
 
 TEST(MatrixSpec, UnknownKeyGetsDidYouMean) {
   try {
-    load_matrix_string("version: 1\nscenarios: [quickstart.yaml]\ntemplate: [x.conf]\n", kScenarios + "/m.yaml");
+    load_matrix_string("version: 1\nscenarios: [quickstart.yaml]\ntemplate: [x.conf]\n",
+                       kScenarios + "/m.yaml");
     FAIL() << "no error";
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("m.yaml:3:1: unknown key 'template'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("m.yaml:3:1: unknown key 'template'"), std::string::npos)
+        << e.what();
     EXPECT_EQ(e.hint(), "did you mean 'templates'?");
   }
   EXPECT_THROW(load_matrix_string("version: 1\nscenarios: [quickstart.yaml]\nbases: [bookwrm]\n", "m.yaml"),
@@ -102,14 +104,15 @@ TEST(MatrixSpec, UnknownKeyGetsDidYouMean) {
 }
 
 TEST(MatrixSpec, OptionSetsAndExclusions) {
-  MatrixSpec spec = load_matrix_string("version: 1\n"
-                                       "scenarios: [quickstart.yaml]\n"
-                                       "option_sets:\n"
-                                       "  basic: [NoNewPrivileges=yes, ProtectSystem=full]\n"
-                                       "bases: [bookworm, trixie]\n"
-                                       "exclude:\n"
-                                       "  - {options: basic, base: trixie}\n",
-                                       kScenarios + "/m.yaml");
+  MatrixSpec spec = load_matrix_string(
+      "version: 1\n"
+      "scenarios: [quickstart.yaml]\n"
+      "option_sets:\n"
+      "  basic: [NoNewPrivileges=yes, ProtectSystem=full]\n"
+      "bases: [bookworm, trixie]\n"
+      "exclude:\n"
+      "  - {options: basic, base: trixie}\n",
+      kScenarios + "/m.yaml");
   std::vector<MatrixCell> cells = expand_cells(spec);
   EXPECT_EQ(ids(cells), std::vector<std::string>{"quickstart/basic/bookworm"});
   scenario::Scenario s = cell_scenario(cells.front());

@@ -19,7 +19,8 @@ trial::Finding seed_filter() {
   f.line = "SystemCallFilter=~ptrace ~process_vm_readv ~process_vm_writev";
   f.ignored = {"~process_vm_readv", "~process_vm_writev"};
   f.why = "only a leading '~' inverts a list, so systemd 252 reads them as names it does not know";
-  f.corrected = {"SystemCallFilter=~ptrace", "SystemCallFilter=~process_vm_readv", "SystemCallFilter=~process_vm_writev"};
+  f.corrected = {"SystemCallFilter=~ptrace", "SystemCallFilter=~process_vm_readv",
+                 "SystemCallFilter=~process_vm_writev"};
   f.messages = {"Failed to parse system call, ignoring: ~process_vm_readv"};
   f.systemd = 252;
   return f;
@@ -62,7 +63,8 @@ TEST(ReportFindings, TheSummaryAndJsonListThemBesideTheCulprits) {
   std::string text = format_search_summary(in);
   EXPECT_NE(text.find("culprits"), std::string::npos);
   EXPECT_NE(text.find("findings"), std::string::npos);
-  EXPECT_NE(text.find("- SystemCallFilter=~ptrace ~process_vm_readv ~process_vm_writev"), std::string::npos) << text;
+  EXPECT_NE(text.find("- SystemCallFilter=~ptrace ~process_vm_readv ~process_vm_writev"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("ignored: ~process_vm_readv ~process_vm_writev"), std::string::npos);
   EXPECT_NE(text.find("      SystemCallFilter=~process_vm_writev\n"), std::string::npos) << text;
   EXPECT_NE(text.find("needs systemd 257: ignored on 252"), std::string::npos);

@@ -1,6 +1,6 @@
-#include "report/search_report.h"
-
 #include <gtest/gtest.h>
+
+#include "report/search_report.h"
 
 namespace hb::report {
 namespace {
@@ -9,7 +9,8 @@ TEST(ReportSearchReport, SetsTextBracesEachSet) {
   EXPECT_EQ(sets_text({{"A", "B"}, {"C"}}), "{A, B} {C}");
   EXPECT_EQ(sets_text({}), "");
   auto star = [](const std::string& name) { return "*" + name + "*"; };
-  EXPECT_EQ(sets_text({{"A", "B"}, {"C"}}, {.open = "", .close = "", .within = " + ", .between = "; ", .name = star}),
+  EXPECT_EQ(sets_text({{"A", "B"}, {"C"}},
+                      {.open = "", .close = "", .within = " + ", .between = "; ", .name = star}),
             "*A* + *B*; *C*");
 }
 
@@ -28,7 +29,8 @@ TEST(ReportSearchReport, MessagesNameOptionsNeverIndices) {
     item.name = name;
     s.options.push_back(item);
   }
-  EXPECT_EQ(with_option_names("1 culprit set(s); remove {4}, keep 4 option(s); options {1,3} could not be decided", s),
+  EXPECT_EQ(with_option_names(
+                "1 culprit set(s); remove {4}, keep 4 option(s); options {1,3} could not be decided", s),
             "1 culprit set(s); remove {PrivateDevices=yes}, keep 4 option(s); options {PrivateTmp=yes, "
             "ProtectSystem=strict} could not be decided");
   EXPECT_EQ(with_option_names("{9} is not an option; {} neither", s), "{9} is not an option; {} neither");
@@ -42,7 +44,8 @@ TEST(ReportSearchReport, MessagesNameOptionsNeverIndices) {
   std::string text = format_search_summary(in);
   EXPECT_EQ(text.find("{0}"), std::string::npos) << text;
   EXPECT_NE(text.find("options {NoNewPrivileges=yes} set aside"), std::string::npos) << text;
-  EXPECT_EQ(search_to_json(in)["notes"][0], "options {NoNewPrivileges=yes} set aside: trials with them are unresolved (x)");
+  EXPECT_EQ(search_to_json(in)["notes"][0],
+            "options {NoNewPrivileges=yes} set aside: trials with them are unresolved (x)");
 }
 
 }  // namespace

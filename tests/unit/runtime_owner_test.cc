@@ -1,12 +1,11 @@
-#include "runtime/owner.h"
-
 #include <gtest/gtest.h>
-
-#include <filesystem>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
+#include <filesystem>
+#include <thread>
+
+#include "runtime/owner.h"
 #include "runtime/podman_runtime.h"
 #include "runtime/reaper.h"
 
@@ -45,7 +44,7 @@ TEST(RuntimeOwner, StageFoldersOfEndedRunsGoOthersStay) {
   if (child == 0) _exit(0);
   waitpid(child, nullptr, 0);
   fs::create_directories(dir / ("hardbisect-trial-" + std::to_string(child) + "-abc123"));  // ended run
-  fs::create_directories(dir / (stage_prefix() + "def456"));                               // this run
+  fs::create_directories(dir / (stage_prefix() + "def456"));                                // this run
   fs::create_directories(dir / "hardbisect-trial-1-ghi789");  // pid 1 lives: not ours to remove
   fs::create_directories(dir / "unrelated");
   EXPECT_EQ(remove_stage_folders(dir.string(), false), 1);
@@ -98,7 +97,8 @@ TEST(RuntimeOwner, CreatesCarryTheOwnerAndAreRefusedAfterShutdown) {
   ContainerSpec spec;
   spec.image = "img";
   Argv argv = podman.create_argv(spec);
-  EXPECT_NE(std::find(argv.begin(), argv.end(), std::string(kOwnerLabel) + "=" + current_owner()), argv.end());
+  EXPECT_NE(std::find(argv.begin(), argv.end(), std::string(kOwnerLabel) + "=" + current_owner()),
+            argv.end());
 }
 
 TEST(RuntimeOwner, ShutdownWaitsForCreatesInFlightAndRemovesThem) {

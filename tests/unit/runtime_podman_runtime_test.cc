@@ -1,11 +1,10 @@
-#include "runtime/podman_runtime.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <sstream>
 
 #include "runtime/doctor.h"
+#include "runtime/podman_runtime.h"
 
 namespace hb::runtime {
 namespace {

@@ -1,5 +1,3 @@
-#include "scenario/adhoc.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -8,6 +6,7 @@
 #include <fstream>
 #include <functional>
 
+#include "scenario/adhoc.h"
 #include "scenario/loader.h"
 #include "util/error.h"
 
@@ -157,7 +156,8 @@ TEST_F(ScenarioAdhocFiles, ChecksTheUnitFile) {
     f.unit.clear();
     f.unit_file = socket;
   });
-  EXPECT_THAT(e.what(), HasSubstr("--unit-file (its file name is the unit name): unit 'demo.socket' is not a service"));
+  EXPECT_THAT(e.what(),
+              HasSubstr("--unit-file (its file name is the unit name): unit 'demo.socket' is not a service"));
 }
 
 // A scenario as a file gives it: bookworm, 30s, two options, expected culprits.
@@ -203,13 +203,14 @@ TEST(ScenarioApplyFlags, DefaultsNotGivenLeaveTheFileAlone) {
 
 TEST(ScenarioApplyFlags, OverridesAndSaysSo) {
   Scenario s = file_scenario();
-  AdhocFlags flags = given({"--base", "--workload-timeout", "--privilege", "--packages", "--workload"}, [](auto& f) {
-    f.base = "trixie";
-    f.workload_timeout = "1500ms";
-    f.privilege = "sys-admin";
-    f.packages = {"nginx-light,procps"};
-    f.workload = "curl -sf http://127.0.0.1/";
-  });
+  AdhocFlags flags =
+      given({"--base", "--workload-timeout", "--privilege", "--packages", "--workload"}, [](auto& f) {
+        f.base = "trixie";
+        f.workload_timeout = "1500ms";
+        f.privilege = "sys-admin";
+        f.packages = {"nginx-light,procps"};
+        f.workload = "curl -sf http://127.0.0.1/";
+      });
   std::vector<std::string> lines = apply_flags(s, flags);
   EXPECT_THAT(lines, ::testing::ElementsAre(
                          "base: trixie (from --base; the scenario says bookworm)",

@@ -4,16 +4,16 @@
 // yaml-cpp exception leaking, std::out_of_range...) fails the test. Seeded,
 // so a failure names the mutant and reproduces.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <random>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "scenario/loader.h"
-#include "scenario/validate.h"
 #include "scenario/template.h"
+#include "scenario/validate.h"
 #include "util/error.h"
 #include "util/files.h"
 
@@ -32,22 +32,52 @@ std::vector<std::string> corpus(const std::string& folder, const std::string& ex
 // One random edit: delete, duplicate or replace a span, insert YAML/INI
 // punctuation, a tab, a NUL or a byte >= 0x80, or splice a line from elsewhere.
 std::string mutate(std::string text, std::mt19937& rng) {
-  static const std::vector<std::string> pieces = {":", "- ", "[", "]", "{", "}", "\"", "'", "\t", "\n", "  ",
-                                                  "=", "~", "@", "#", "&a", "*a", "!!binary", "\\", "%",
-                                                  std::string(1, '\0'), "\xff\xfe", "999999999999999999999",
-                                                  "-1", "0x", "[Service]", "[Unit]\n", "yes", "~@chown"};
+  static const std::vector<std::string> pieces = {":",
+                                                  "- ",
+                                                  "[",
+                                                  "]",
+                                                  "{",
+                                                  "}",
+                                                  "\"",
+                                                  "'",
+                                                  "\t",
+                                                  "\n",
+                                                  "  ",
+                                                  "=",
+                                                  "~",
+                                                  "@",
+                                                  "#",
+                                                  "&a",
+                                                  "*a",
+                                                  "!!binary",
+                                                  "\\",
+                                                  "%",
+                                                  std::string(1, '\0'),
+                                                  "\xff\xfe",
+                                                  "999999999999999999999",
+                                                  "-1",
+                                                  "0x",
+                                                  "[Service]",
+                                                  "[Unit]\n",
+                                                  "yes",
+                                                  "~@chown"};
   if (text.empty()) return pieces[rng() % pieces.size()];
   size_t at = rng() % text.size();
   size_t span = 1 + rng() % std::min<size_t>(40, text.size() - at);
   switch (rng() % 5) {
-    case 0: return text.erase(at, span);
-    case 1: return text.insert(at, text.substr(at, span));
-    case 2: return text.replace(at, span, pieces[rng() % pieces.size()]);
-    case 3: return text.insert(at, pieces[rng() % pieces.size()]);
+    case 0:
+      return text.erase(at, span);
+    case 1:
+      return text.insert(at, text.substr(at, span));
+    case 2:
+      return text.replace(at, span, pieces[rng() % pieces.size()]);
+    case 3:
+      return text.insert(at, pieces[rng() % pieces.size()]);
     default: {
       size_t from = rng() % text.size();
       size_t end = text.find('\n', from);
-      return text.insert(at, text.substr(from, end == std::string::npos ? std::string::npos : end - from + 1));
+      return text.insert(at,
+                         text.substr(from, end == std::string::npos ? std::string::npos : end - from + 1));
     }
   }
 }
@@ -69,7 +99,8 @@ void fuzz(const std::vector<std::string>& seeds, int per_seed, unsigned seed, Lo
         ++refused;
       } catch (const std::exception& e) {
         ADD_FAILURE() << "mutant " << total << " (seed " << seed << ") threw " << typeid(e).name() << ": "
-                      << e.what() << "\n---\n" << text << "\n---";
+                      << e.what() << "\n---\n"
+                      << text << "\n---";
         return;
       }
     }
@@ -111,7 +142,10 @@ TEST(ScenarioInput, TabsAreNamedAsTabs) {
 }
 
 TEST(ScenarioInput, BinaryIsRefusedWithoutItsBytes) {
-  std::string garbage("version: 1\n\x7f" "ELF\x02\x01\x01\0\0\xff\xfe", 21);
+  std::string garbage(
+      "version: 1\n\x7f"
+      "ELF\x02\x01\x01\0\0\xff\xfe",
+      21);
   std::string e = error_of(garbage);
   EXPECT_NE(e.find("not a text file (a NUL byte at offset"), std::string::npos) << e;
   EXPECT_EQ(e.find('\xff'), std::string::npos);

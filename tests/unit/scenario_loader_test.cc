@@ -1,5 +1,3 @@
-#include "scenario/loader.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -8,6 +6,7 @@
 #include <fstream>
 #include <functional>
 
+#include "scenario/loader.h"
 #include "util/error.h"
 
 namespace hb::scenario {
@@ -141,16 +140,14 @@ expect_culprits:
   ASSERT_EQ(s.options.size(), 7u);
   EXPECT_EQ(s.options[0].name, "NoNewPrivileges=yes");
   EXPECT_FALSE(s.options[0].is_group());
-  EXPECT_EQ(s.options[0].directives[0],
-            (options::Directive{"Service", "NoNewPrivileges", "yes"}));
+  EXPECT_EQ(s.options[0].directives[0], (options::Directive{"Service", "NoNewPrivileges", "yes"}));
   EXPECT_EQ(s.options[0].loc.str(), path + ":33:5");
   EXPECT_EQ(s.options[1].name, "ProtectSystem=strict");  // whitespace around '=' dropped
   EXPECT_EQ(s.options[2].name, "localhost-only");
   EXPECT_TRUE(s.options[2].is_group());
   ASSERT_EQ(s.options[2].directives.size(), 2u);
   EXPECT_EQ(s.options[2].directives[0], (options::Directive{"Service", "IPAddressDeny", "any"}));
-  EXPECT_EQ(s.options[2].directives[1],
-            (options::Directive{"Service", "IPAddressAllow", "127.0.0.0/8"}));
+  EXPECT_EQ(s.options[2].directives[1], (options::Directive{"Service", "IPAddressAllow", "127.0.0.0/8"}));
   EXPECT_EQ(s.options[3].name, "StartLimitBurst=4");
   EXPECT_EQ(s.options[3].directives[0].section, "Unit");
   // Without a prefix, the section comes from the catalogue.
@@ -166,8 +163,7 @@ expect_culprits:
 
   ASSERT_EQ(s.expect_culprits.size(), 3u);
   EXPECT_EQ(s.expect_culprits[0], (std::vector<std::string>{"ProtectSystem=strict"}));
-  EXPECT_EQ(s.expect_culprits[1],
-            (std::vector<std::string>{"localhost-only", "NoNewPrivileges=yes"}));
+  EXPECT_EQ(s.expect_culprits[1], (std::vector<std::string>{"localhost-only", "NoNewPrivileges=yes"}));
   EXPECT_EQ(s.expect_culprits[2], (std::vector<std::string>{"PrivateTmp=yes"}));
 }
 
@@ -196,9 +192,8 @@ TEST(ScenarioLoader, NamesAScenarioYamlAfterItsDirectory) {
 
 TEST(ScenarioLoader, ParsesDurations) {
   auto timeout = [](const std::string& text) {
-    return load_scenario_string(
-               "service: {unit: a.service}\nworkload: {command: x, timeout: " + text + "}\n",
-               "d.yaml")
+    return load_scenario_string("service: {unit: a.service}\nworkload: {command: x, timeout: " + text + "}\n",
+                                "d.yaml")
         .workload.timeout;
   };
   EXPECT_EQ(timeout("30s"), milliseconds(30000));
@@ -304,11 +299,11 @@ TEST(ScenarioLoader, RefusesWrongTypes) {
        "demo.yaml:5:25: 'expect.workload_exit' must be between 0 and 255"},
       {kMinimal + "name: [a]\n", "demo.yaml:5:7: 'name' must be a string, got a list"},
       {kMinimal + "description:\n", "demo.yaml:5:1: 'description' must be a string, got nothing"},
-      {kMinimal + "options: NoNewPrivileges=yes\n",
-       "demo.yaml:5:10: 'options' must be a list, got a scalar"},
+      {kMinimal + "options: NoNewPrivileges=yes\n", "demo.yaml:5:10: 'options' must be a list, got a scalar"},
       {kMinimal + "options:\n  - [[a]]\n",
        "demo.yaml:6:5: an option must be a directive line or a {name, lines} group, got a list"},
-      {kMinimal + "timeouts: {boot: [1]}\n", "demo.yaml:5:18: 'timeouts.boot' must be a duration, got a list"},
+      {kMinimal + "timeouts: {boot: [1]}\n",
+       "demo.yaml:5:18: 'timeouts.boot' must be a duration, got a list"},
       {kMinimal + "version: 2\n", "demo.yaml:5:10: unsupported scenario version '2'"},
   };
   for (const auto& c : cases) {
@@ -348,7 +343,8 @@ TEST(ScenarioLoader, RefusesAnUnknownDirectiveWithDidYouMean) {
 }
 
 TEST(ScenarioLoader, AcceptsSystemdKeysOutsideTheCatalogueInTheirSection) {
-  Scenario s = load_scenario_string(kMinimal + "options: [\"Environment=FOO=1\", JobTimeoutSec=5]\n", "d.yaml");
+  Scenario s =
+      load_scenario_string(kMinimal + "options: [\"Environment=FOO=1\", JobTimeoutSec=5]\n", "d.yaml");
   ASSERT_EQ(s.options.size(), 2u);
   EXPECT_EQ(s.options[0].directives[0], (options::Directive{"Service", "Environment", "FOO=1"}));
   EXPECT_EQ(s.options[1].directives[0], (options::Directive{"Unit", "JobTimeoutSec", "5"}));
@@ -356,8 +352,7 @@ TEST(ScenarioLoader, AcceptsSystemdKeysOutsideTheCatalogueInTheirSection) {
 
 TEST(ScenarioLoader, RefusesMalformedOptionLines) {
   UserError e = load_error(kMinimal + "options:\n  - NoNewPrivileges yes\n");
-  EXPECT_STREQ(e.what(),
-               "demo.yaml:6:5: option 'NoNewPrivileges yes' is not a directive line: missing '='");
+  EXPECT_STREQ(e.what(), "demo.yaml:6:5: option 'NoNewPrivileges yes' is not a directive line: missing '='");
   EXPECT_THAT(e.hint(), HasSubstr("Key=Value"));
 
   e = load_error(kMinimal + "options:\n  - =yes\n");
@@ -390,8 +385,7 @@ TEST(ScenarioLoader, RefusesDuplicateOptionNames) {
   UserError e = load_error(kMinimal +
                            "options:\n  - NoNewPrivileges=yes\n  - PrivateTmp=yes\n"
                            "  - NoNewPrivileges = yes\n");
-  EXPECT_STREQ(e.what(),
-               "demo.yaml:8:5: duplicate option 'NoNewPrivileges=yes' (first at demo.yaml:6:5)");
+  EXPECT_STREQ(e.what(), "demo.yaml:8:5: duplicate option 'NoNewPrivileges=yes' (first at demo.yaml:6:5)");
 
   e = load_error(kMinimal +
                  "options:\n  - {name: net, lines: [IPAddressDeny=any]}\n"
@@ -414,8 +408,7 @@ TEST(ScenarioLoader, RefusesACulpritThatIsNotAnOption) {
   UserError e = load_error(kMinimal +
                            "options: [ProtectSystem=strict, PrivateTmp=yes]\n"
                            "expect_culprits:\n  - [PrivateTmp=yes]\n  - [ProtectSystem=full]\n");
-  EXPECT_STREQ(e.what(),
-               "demo.yaml:8:6: 'ProtectSystem=full' is not in the scenario's option list");
+  EXPECT_STREQ(e.what(), "demo.yaml:8:6: 'ProtectSystem=full' is not in the scenario's option list");
   EXPECT_EQ(e.hint(), "did you mean 'ProtectSystem=strict'?");
 
   e = load_error(kMinimal + "options: [PrivateTmp=yes]\nexpect_culprits: [[]]\n");
@@ -466,7 +459,8 @@ TEST(ScenarioLoader, ChecksTheUnitName) {
   EXPECT_STREQ(e.what(), "demo.yaml:1:17: unit name 'nginx' has no unit suffix");
   EXPECT_EQ(e.hint(), "did you mean 'nginx.service'?");
   e = unit_error("nginx.socket");
-  EXPECT_STREQ(e.what(), "demo.yaml:1:17: unit 'nginx.socket' is not a service: hardbisect tests .service units");
+  EXPECT_STREQ(e.what(),
+               "demo.yaml:1:17: unit 'nginx.socket' is not a service: hardbisect tests .service units");
   EXPECT_EQ(e.hint(), "name the service unit, e.g. 'nginx.service'");
   e = unit_error("../../etc/passwd.service");
   EXPECT_THAT(e.what(), HasSubstr("character '/' is not allowed"));
@@ -484,20 +478,25 @@ TEST(ScenarioLoader, ChecksServiceFiles) {
   EXPECT_STREQ(e.what(), "demo.yaml:4:14: file path 'etc/demo.conf' is relative");
   EXPECT_THAT(e.hint(), HasSubstr("must be absolute, e.g. /etc/demo.conf"));
 
-  e = load_error("service: {unit: a.service, files: [{path: /etc/../x, content: x}]}\nworkload: {command: x}\n");
+  e = load_error(
+      "service: {unit: a.service, files: [{path: /etc/../x, content: x}]}\nworkload: {command: x}\n");
   EXPECT_THAT(e.what(), HasSubstr("without '..'"));
 
-  e = load_error("service: {unit: a.service, files: [{path: /a, content: x, source: y}]}\nworkload: {command: x}\n");
+  e = load_error(
+      "service: {unit: a.service, files: [{path: /a, content: x, source: y}]}\nworkload: {command: x}\n");
   EXPECT_STREQ(e.what(), "demo.yaml:1:59: a file has both 'content' and 'source'");
 
   e = load_error("service: {unit: a.service, files: [{path: /a}]}\nworkload: {command: x}\n");
   EXPECT_STREQ(e.what(), "demo.yaml:1:36: file '/a' has neither 'content' nor 'source'");
 
-  e = load_error("service: {unit: a.service, files: [{path: /a, content: x, mode: \"0999\"}]}\nworkload: {command: x}\n");
+  e = load_error(
+      "service: {unit: a.service, files: [{path: /a, content: x, mode: \"0999\"}]}\nworkload: {command: "
+      "x}\n");
   EXPECT_STREQ(e.what(), "demo.yaml:1:65: invalid file mode '0999'");
 
-  e = load_error("service: {unit: a.service, files: [{path: /a, content: x}, {path: /a, content: y}]}\n"
-                 "workload: {command: x}\n");
+  e = load_error(
+      "service: {unit: a.service, files: [{path: /a, content: x}, {path: /a, content: y}]}\n"
+      "workload: {command: x}\n");
   EXPECT_STREQ(e.what(), "demo.yaml:1:67: file '/a' is listed twice in service.files");
 
   Scenario s = load_scenario_string(
@@ -507,7 +506,8 @@ TEST(ScenarioLoader, ChecksServiceFiles) {
 }
 
 TEST(ScenarioLoader, ChecksTheUnitFile) {
-  UserError e = load_error("service: {unit: a.service, unit_file: files/a.service}\nworkload: {command: x}\n");
+  UserError e =
+      load_error("service: {unit: a.service, unit_file: files/a.service}\nworkload: {command: x}\n");
   EXPECT_STREQ(e.what(), "demo.yaml:1:39: 'service.unit_file' has no [Service] section");
   EXPECT_THAT(e.hint(), HasSubstr("not a path"));
 }
@@ -524,16 +524,15 @@ TEST_F(ScenarioLoaderFiles, RefusesAMissingSourceFile) {
                            "workload: {command: x}\n");
   UserError e = error_of([&] { load_scenario_file(path); });
   EXPECT_EQ(std::string(e.what()),
-            path + ":4:35: source file '" + (m_dir / "s/files/missing.conf").string() +
-                "' does not exist");
+            path + ":4:35: source file '" + (m_dir / "s/files/missing.conf").string() + "' does not exist");
   EXPECT_THAT(e.hint(), HasSubstr("relative paths are resolved against the directory"));
 }
 
 TEST_F(ScenarioLoaderFiles, RefusesAMissingTemplate) {
   std::string path = write("s/demo.yaml", kMinimal + "template: nope.conf\n");
   UserError e = error_of([&] { load_scenario_file(path); });
-  EXPECT_EQ(std::string(e.what()), path + ":5:11: template '" + (m_dir / "s/nope.conf").string() +
-                                       "' does not exist");
+  EXPECT_EQ(std::string(e.what()),
+            path + ":5:11: template '" + (m_dir / "s/nope.conf").string() + "' does not exist");
 }
 
 TEST_F(ScenarioLoaderFiles, ReportsTemplateErrorsAtTheTemplateLine) {

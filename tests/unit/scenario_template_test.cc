@@ -1,18 +1,17 @@
-#include "scenario/template.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <stdexcept>
 
+#include "scenario/template.h"
 #include "util/error.h"
 
 namespace hb::scenario {
 namespace {
 
-using ::testing::HasSubstr;
 using options::Directive;
+using ::testing::HasSubstr;
 
 UserError error_of(const std::function<void()>& f) {
   try {
@@ -56,14 +55,13 @@ TEST(ScenarioTemplate, ParsesSectionsCommentsContinuationsAndEmptyValues) {
       "    ~@privileged\n"
       "ProtectSystem=strict\n";
   ParsedTemplate parsed = parse_template_string(text, "t.conf");
-  EXPECT_EQ(directives_of(parsed),
-            (std::vector<Directive>{
-                {"Unit", "StartLimitBurst", "4"},
-                {"Service", "NoNewPrivileges", "yes"},
-                {"Service", "CapabilityBoundingSet", ""},
-                {"Service", "SystemCallFilter", "@system-service @chown ~@privileged"},
-                {"Service", "ProtectSystem", "strict"},
-            }));
+  EXPECT_EQ(directives_of(parsed), (std::vector<Directive>{
+                                       {"Unit", "StartLimitBurst", "4"},
+                                       {"Service", "NoNewPrivileges", "yes"},
+                                       {"Service", "CapabilityBoundingSet", ""},
+                                       {"Service", "SystemCallFilter", "@system-service @chown ~@privileged"},
+                                       {"Service", "ProtectSystem", "strict"},
+                                   }));
   EXPECT_EQ(parsed.options[0].loc.str(), "t.conf:5:1");
   EXPECT_EQ(parsed.options[1].loc.str(), "t.conf:8:3");
   EXPECT_EQ(parsed.options[3].loc.str(), "t.conf:10:1");  // where the continued line starts
@@ -73,8 +71,7 @@ TEST(ScenarioTemplate, ParsesSectionsCommentsContinuationsAndEmptyValues) {
 
 TEST(ScenarioTemplate, EndsAContinuationAtABlankLineOrTheEnd) {
   ParsedTemplate parsed = parse_template_string(
-      "[Service]\nReadWritePaths=/var/lib/a \\\n\nPrivateTmp=yes\nInaccessiblePaths=/a \\\n/b \\",
-      "t.conf");
+      "[Service]\nReadWritePaths=/var/lib/a \\\n\nPrivateTmp=yes\nInaccessiblePaths=/a \\\n/b \\", "t.conf");
   EXPECT_EQ(directives_of(parsed), (std::vector<Directive>{
                                        {"Service", "ReadWritePaths", "/var/lib/a"},
                                        {"Service", "PrivateTmp", "yes"},
@@ -99,8 +96,7 @@ TEST(ScenarioTemplate, SkipsOtherSectionsWithAWarning) {
 }
 
 TEST(ScenarioTemplate, AcceptsCrlfAndAByteOrderMark) {
-  ParsedTemplate parsed =
-      parse_template_string("\xEF\xBB\xBF[Service]\r\nPrivateTmp=yes\r\n", "t.conf");
+  ParsedTemplate parsed = parse_template_string("\xEF\xBB\xBF[Service]\r\nPrivateTmp=yes\r\n", "t.conf");
   EXPECT_EQ(directives_of(parsed), (std::vector<Directive>{{"Service", "PrivateTmp", "yes"}}));
 }
 
@@ -131,10 +127,12 @@ TEST(ScenarioTemplate, RefusesSyntaxErrors) {
 
 // Seed 000 repeats lines verbatim: a no-op for systemd, tested once.
 TEST(ScenarioTemplate, AnExactRepeatIsTestedOnceWithAWarning) {
-  ParsedTemplate parsed = parse_template_string("[Service]\nPrivateTmp=yes\nProtectHome=yes\nPrivateTmp = yes\n", "t.conf");
+  ParsedTemplate parsed =
+      parse_template_string("[Service]\nPrivateTmp=yes\nProtectHome=yes\nPrivateTmp = yes\n", "t.conf");
   ASSERT_EQ(parsed.options.size(), 2u);
   ASSERT_EQ(parsed.warnings.size(), 1u);
-  EXPECT_EQ(parsed.warnings[0], "t.conf:4:1: 'PrivateTmp=yes' repeats the line at t.conf:2:1 (a no-op for systemd); tested once");
+  EXPECT_EQ(parsed.warnings[0],
+            "t.conf:4:1: 'PrivateTmp=yes' repeats the line at t.conf:2:1 (a no-op for systemd); tested once");
 }
 
 TEST(ScenarioTemplate, ReportsAMissingFile) {
@@ -203,8 +201,7 @@ TEST(ScenarioTemplate, RoundTripsThroughRenderAndParse) {
 }
 
 TEST(ScenarioTemplate, RefusesToRenderWhatIsNotOneLine) {
-  EXPECT_THROW(render_dropin(std::vector<Directive>{{"Service", "User", "a\nb"}}, ""),
-               std::invalid_argument);
+  EXPECT_THROW(render_dropin(std::vector<Directive>{{"Service", "User", "a\nb"}}, ""), std::invalid_argument);
   EXPECT_THROW(render_dropin(std::vector<Directive>{{"Install", "WantedBy", "x"}}, ""),
                std::invalid_argument);
   EXPECT_THROW(render_dropin(std::vector<Directive>{{"Service", "ReadWritePaths", "/a \\"}}, ""),

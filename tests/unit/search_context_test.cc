@@ -89,7 +89,8 @@ void expect_maximal(const Template& t, const Answer& a, const std::string& where
   FakeOracle truth(t.rules);
   EXPECT_FALSE(truth.can_fail(a.safe)) << where << " safe set fails";
   EXPECT_EQ(set_union(a.safe, a.removal), all_options(t.n)) << where;
-  for (int o : a.removal) EXPECT_TRUE(truth.can_fail(set_union(a.safe, {o}))) << where << " needlessly removed " << o;
+  for (int o : a.removal)
+    EXPECT_TRUE(truth.can_fail(set_union(a.safe, {o}))) << where << " needlessly removed " << o;
   EXPECT_TRUE(a.result.maximal) << where;
   for (const auto& r : a.result.removals) {
     ASSERT_GE(r.add_back_trial, 0) << where;
@@ -302,7 +303,8 @@ TEST(SearchContext, SameRemovalInEveryOrderFlaky) {
       ++answers;
       // Whatever the luck: every removed line's add-back trial failed.
       for (const auto& r : a.result.removals) {
-        if (r.add_back_trial >= 0) EXPECT_EQ(a.result.trials[r.add_back_trial].outcome.verdict, Verdict::Fail);
+        if (r.add_back_trial >= 0)
+          EXPECT_EQ(a.result.trials[r.add_back_trial].outcome.verdict, Verdict::Fail);
       }
       bool ok = a.result.status == SearchStatus::Found && !truth.can_fail(a.safe) && a.result.maximal;
       const OptionSet before_context = set_minus(a.safe, to_original(a.result.restored, perm));

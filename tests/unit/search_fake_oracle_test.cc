@@ -1,7 +1,6 @@
-#include "search/fake_oracle.h"
-
 #include <gtest/gtest.h>
 
+#include "search/fake_oracle.h"
 #include "util/error.h"
 
 namespace hb::search {
@@ -49,8 +48,8 @@ TEST(SearchFakeOracle, UnlessMakesARuleNonMonotone) {
   EXPECT_EQ(rules[1].unless, (OptionSet{4, 5}));
   EXPECT_EQ(format_fake_rules(rules), "0!3|1,2!4,5@0.5");
   FakeOracle oracle(parse_fake_rules("0!3"));
-  EXPECT_EQ(oracle.test({0}).verdict, Verdict::Fail);          // IPAddressDeny=any alone
-  EXPECT_EQ(oracle.test({0, 3}).verdict, Verdict::Pass);       // beside IPAddressAllow=
+  EXPECT_EQ(oracle.test({0}).verdict, Verdict::Fail);     // IPAddressDeny=any alone
+  EXPECT_EQ(oracle.test({0, 3}).verdict, Verdict::Pass);  // beside IPAddressAllow=
   EXPECT_EQ(oracle.test({0, 1, 2}).verdict, Verdict::Fail);
   EXPECT_TRUE(oracle.can_fail({0, 1}));
   EXPECT_FALSE(oracle.can_fail({0, 1, 3}));

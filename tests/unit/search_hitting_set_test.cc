@@ -1,6 +1,6 @@
-#include "search/hitting_set.h"
-
 #include <gtest/gtest.h>
+
+#include "search/hitting_set.h"
 
 namespace hb::search {
 namespace {

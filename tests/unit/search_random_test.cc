@@ -91,8 +91,8 @@ TEST(SearchRandom, BisectFindsEveryCulpritSetDeterministic) {
     SearchConfig config;
     config.weights = c.weights;
     const SearchResult r = run_search(oracle, c.n, config);
-    const std::string where = "seed " + std::to_string(seed) + " n=" + std::to_string(c.n) + " rules " +
-                              format_fake_rules(c.rules);
+    const std::string where =
+        "seed " + std::to_string(seed) + " n=" + std::to_string(c.n) + " rules " + format_fake_rules(c.rules);
     ASSERT_EQ(r.status, SearchStatus::Found) << where << ": " << r.message;
     const auto truth = true_culprits(c);
     EXPECT_EQ(r.culprits, truth) << where;
@@ -129,7 +129,8 @@ TEST(SearchRandom, OtherStrategiesGiveAVerifiedSafeSet) {
       config.strategy = strategy;
       config.weights = c.weights;
       const SearchResult r = run_search(oracle, c.n, config);
-      const std::string where = strategy + " seed " + std::to_string(seed) + " rules " + format_fake_rules(c.rules);
+      const std::string where =
+          strategy + " seed " + std::to_string(seed) + " rules " + format_fake_rules(c.rules);
       ASSERT_EQ(r.status, SearchStatus::Found) << where << ": " << r.message;
       check_answer(c, oracle, r, where);
       // Each culprit found is one of the true ones.
@@ -185,8 +186,7 @@ TEST(SearchRandom, FlakyCulpritsFoundWithTheRequestedConfidence) {
     for (const auto& culprit : r.culprits) EXPECT_TRUE(oracle.can_fail(culprit)) << where;
     // Every run is in the log, every pass of a set needed its repeats.
     EXPECT_EQ(static_cast<std::size_t>(r.trial_count), oracle.calls().size());
-    if (r.status == SearchStatus::Found && r.culprits == true_culprits(c) &&
-        !oracle.can_fail(r.safe_set)) {
+    if (r.status == SearchStatus::Found && r.culprits == true_culprits(c) && !oracle.can_fail(r.safe_set)) {
       ++correct;
     }
   }

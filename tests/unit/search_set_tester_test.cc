@@ -1,8 +1,7 @@
-#include "search/set_tester.h"
-
 #include <gtest/gtest.h>
 
 #include "search/fake_oracle.h"
+#include "search/set_tester.h"
 
 namespace hb::search {
 namespace {

@@ -1,6 +1,6 @@
-#include "trial/evidence.h"
-
 #include <gtest/gtest.h>
+
+#include "trial/evidence.h"
 
 namespace hb::trial {
 namespace {
@@ -18,8 +18,8 @@ TEST(TrialEvidence, ParsesSectionsAndProperties) {
   EXPECT_TRUE(e.workload_timed_out);
   EXPECT_EQ(e.property("ActiveState"), "active");
   // A workload that exits 124 on its own, quickly, did not time out.
-  Evidence quick = parse_evidence(
-      "@@HB-abc@@ workload_rc\n124\n@@HB-abc@@ workload_ms\n15\n@@HB-abc@@ end\n", "abc", 2000);
+  Evidence quick = parse_evidence("@@HB-abc@@ workload_rc\n124\n@@HB-abc@@ workload_ms\n15\n@@HB-abc@@ end\n",
+                                  "abc", 2000);
   EXPECT_FALSE(quick.workload_timed_out);
 }
 
@@ -61,9 +61,10 @@ TEST(TrialEvidence, ParsesSecurityRowsAndOverallExposure) {
 
 TEST(TrialEvidence, SecurityAsciiOutputAndNoRating) {
   Evidence e;
-  parse_security("- NoNewPrivileges=   Service processes may acquire new privileges   0.2\n"
-                 "-> Overall exposure level for x.service: 4.2 OK :-)\n",
-                 e);
+  parse_security(
+      "- NoNewPrivileges=   Service processes may acquire new privileges   0.2\n"
+      "-> Overall exposure level for x.service: 4.2 OK :-)\n",
+      e);
   ASSERT_TRUE(e.exposure);
   EXPECT_DOUBLE_EQ(*e.exposure, 4.2);
   ASSERT_EQ(e.exposure_rows.size(), 1u);

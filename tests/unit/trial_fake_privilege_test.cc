@@ -115,7 +115,8 @@ TEST(TrialFakePrivilege, UnknownDirectiveFailsLoudly) {
 TEST(TrialFakePrivilege, UnreadableDropInLineFailsLoudly) {
   EXPECT_NONFATAL_FAILURE(hb::testing::parse_dropin("[Service]\nProtectSystem strict\n"), "cannot read it");
   EXPECT_NONFATAL_FAILURE(hb::testing::parse_dropin("ProtectSystem=strict\n"), "no [Unit] or [Service]");
-  auto parsed = hb::testing::parse_dropin("# by hardbisect\n[Unit]\nStartLimitBurst=4\n\n[Service]\nPrivateTmp=yes\n");
+  auto parsed =
+      hb::testing::parse_dropin("# by hardbisect\n[Unit]\nStartLimitBurst=4\n\n[Service]\nPrivateTmp=yes\n");
   ASSERT_TRUE(parsed);
   EXPECT_EQ(parsed->size(), 2u);
 }

@@ -1,9 +1,8 @@
-#include "trial/findings.h"
-
 #include <gtest/gtest.h>
 
 #include "fake_runtime.h"
 #include "runtime/reaper.h"
+#include "trial/findings.h"
 #include "trial/probes.h"
 #include "trial/trial_runner.h"
 
@@ -17,7 +16,8 @@ options::Directive service(std::string key, std::string value) {
   return options::Directive{"Service", std::move(key), std::move(value)};
 }
 
-const options::Directive kSeedFilter = service("SystemCallFilter", "~ptrace ~process_vm_readv ~process_vm_writev");
+const options::Directive kSeedFilter =
+    service("SystemCallFilter", "~ptrace ~process_vm_readv ~process_vm_writev");
 const options::Directive kPrivatePids = service("PrivatePIDs", "yes");
 
 // PID 1's lines as the driver collected them in real trials (`hardbisect
@@ -27,11 +27,14 @@ Evidence real_252() {
   Evidence e;
   e.sections["systemd"] = "systemd 252 (252.39-1~deb12u1)";
   e.sections["pid1_dropin"] =
-      "/run/systemd/generator.early/idle.service.d/50-hardbisect.conf:4: Failed to parse system call, ignoring: "
+      "/run/systemd/generator.early/idle.service.d/50-hardbisect.conf:4: Failed to parse system call, "
+      "ignoring: "
       "~process_vm_readv\n"
-      "/run/systemd/generator.early/idle.service.d/50-hardbisect.conf:4: Failed to parse system call, ignoring: "
+      "/run/systemd/generator.early/idle.service.d/50-hardbisect.conf:4: Failed to parse system call, "
+      "ignoring: "
       "~process_vm_writev\n"
-      "/run/systemd/generator.early/idle.service.d/50-hardbisect.conf:5: Unknown key 'PrivatePIDs' in section "
+      "/run/systemd/generator.early/idle.service.d/50-hardbisect.conf:5: Unknown key 'PrivatePIDs' in "
+      "section "
       "[Service], ignoring.\n";
   return e;
 }
@@ -45,8 +48,9 @@ TEST(TrialFindings, TheRealSystemd252LinesOfSeed000) {
   EXPECT_EQ(filter.systemd, 252);
   EXPECT_NE(filter.why.find("only a leading '~' inverts a list"), std::string::npos) << filter.why;
   // One `~name` per line: what the seed's author meant.
-  EXPECT_EQ(filter.corrected, (std::vector<std::string>{"SystemCallFilter=~ptrace", "SystemCallFilter=~process_vm_readv",
-                                                        "SystemCallFilter=~process_vm_writev"}));
+  EXPECT_EQ(filter.corrected,
+            (std::vector<std::string>{"SystemCallFilter=~ptrace", "SystemCallFilter=~process_vm_readv",
+                                      "SystemCallFilter=~process_vm_writev"}));
   EXPECT_EQ(filter.messages.size(), 2u);
   const Finding& pids = findings[1];
   EXPECT_EQ(pids.line, "PrivatePIDs=yes");
@@ -59,9 +63,11 @@ TEST(TrialFindings, TheRealSystemd257WordingIsReadToo) {
   Evidence e;
   e.sections["systemd"] = "systemd 257 (257.9-1~deb13u1)";
   e.sections["pid1_dropin"] =
-      "/run/systemd/generator.early/idle.service.d/50-hardbisect.conf:4: System call ~process_vm_readv is not "
+      "/run/systemd/generator.early/idle.service.d/50-hardbisect.conf:4: System call ~process_vm_readv is "
+      "not "
       "known, ignoring.\n"
-      "/run/systemd/generator.early/idle.service.d/50-hardbisect.conf:4: System call ~process_vm_writev is not "
+      "/run/systemd/generator.early/idle.service.d/50-hardbisect.conf:4: System call ~process_vm_writev is "
+      "not "
       "known, ignoring.\n";
   std::vector<Finding> findings = find_ignored_lines(e, {kSeedFilter, kPrivatePids});
   ASSERT_EQ(findings.size(), 1u);
@@ -95,14 +101,16 @@ TEST(TrialFindings, WholeValuesUnknownNamesAndAllowLists) {
   // A name systemd does not know: the line without it.
   options::Directive unknown = service("SystemCallFilter", "~ptrace no_such_call");
   Evidence e;
-  e.sections["pid1_dropin"] = "/run/x.service.d/50-hardbisect.conf:4: Failed to parse system call, ignoring: no_such_call";
+  e.sections["pid1_dropin"] =
+      "/run/x.service.d/50-hardbisect.conf:4: Failed to parse system call, ignoring: no_such_call";
   auto findings = find_ignored_lines(e, {unknown});
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].corrected, std::vector<std::string>{"SystemCallFilter=~ptrace"});
   EXPECT_NE(findings[0].why.find("does not know no_such_call"), std::string::npos) << findings[0].why;
   // An allow list with a '~' inside: the list, then one deny line.
   options::Directive mixed = service("SystemCallFilter", "@system-service ~ptrace");
-  e.sections["pid1_dropin"] = "/run/x.service.d/50-hardbisect.conf:4: Failed to parse system call, ignoring: ~ptrace";
+  e.sections["pid1_dropin"] =
+      "/run/x.service.d/50-hardbisect.conf:4: Failed to parse system call, ignoring: ~ptrace";
   findings = find_ignored_lines(e, {mixed});
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].corrected,

@@ -14,11 +14,14 @@ namespace {
 
 using hb::testing::FakeRuntime;
 
-options::Directive d(std::string key, std::string value) { return {"Service", std::move(key), std::move(value)}; }
+options::Directive d(std::string key, std::string value) {
+  return {"Service", std::move(key), std::move(value)};
+}
 
 Evidence with_mounts(const std::string& mountinfo) {
   Evidence e;
-  e.sections["main_status"] = "NoNewPrivs:\t1\nSeccomp:\t2\nSeccomp_filters:\t3\nCapBnd:\t0000000000000001\nUmask:\t0022";
+  e.sections["main_status"] =
+      "NoNewPrivs:\t1\nSeccomp:\t2\nSeccomp_filters:\t3\nCapBnd:\t0000000000000001\nUmask:\t0022";
   e.sections["pid1_status"] = "NoNewPrivs:\t0\nSeccomp:\t2\nSeccomp_filters:\t1\nCapBnd:\t000001ffffffffff";
   e.sections["main_mountinfo"] = mountinfo;
   e.sections["main_user"] = "root";
@@ -41,13 +44,18 @@ const char* kRealContext =
     "417 392 0:82 / /proc rw,nosuid,nodev,noexec,relatime shared:163 - proc proc rw,subset=pid\n"
     "418 392 0:83 / /root rw,relatime shared:164 - tmpfs tmpfs rw\n"
     "421 414 0:84 / /run/user rw,relatime shared:143 - tmpfs tmpfs rw\n"
-    "427 392 0:46 /systemd/inaccessible/dir /usr/share ro,nosuid,nodev,noexec,relatime shared:165 - tmpfs tmpfs rw\n"
+    "427 392 0:46 /systemd/inaccessible/dir /usr/share ro,nosuid,nodev,noexec,relatime shared:165 - tmpfs "
+    "tmpfs rw\n"
     "428 392 0:47 /var/lib /var/lib rw,relatime shared:166 - overlay overlay rw,lowerdir=/l\n";
 
-const std::vector<options::Directive> kRealSet = {
-    d("ProcSubset", "pid"),      d("ProtectKernelTunables", "yes"), d("ProtectHome", "tmpfs"),
-    d("InaccessiblePaths", "/usr/share"), d("ReadOnlyPaths", "/usr/share/doc"), d("ProtectSystem", "strict"),
-    d("ReadWritePaths", "/var/lib"), d("TemporaryFileSystem", "/opt")};
+const std::vector<options::Directive> kRealSet = {d("ProcSubset", "pid"),
+                                                  d("ProtectKernelTunables", "yes"),
+                                                  d("ProtectHome", "tmpfs"),
+                                                  d("InaccessiblePaths", "/usr/share"),
+                                                  d("ReadOnlyPaths", "/usr/share/doc"),
+                                                  d("ProtectSystem", "strict"),
+                                                  d("ReadWritePaths", "/var/lib"),
+                                                  d("TemporaryFileSystem", "/opt")};
 
 TEST(TrialProbesContext, TheRealSetIsEnforcedAsAWhole) {
   EnforcementReport report = check_enforcement(kRealSet, with_mounts(kRealContext));
@@ -63,7 +71,8 @@ TEST(TrialProbesContext, ProcSubsetLeavesNoProcSysForProtectKernelTunables) {
   auto alone = probe_directive(tunables, {tunables}, e);
   ASSERT_TRUE(alone);
   EXPECT_NE(alone->find("/proc/sys is writable"), std::string::npos);
-  Evidence full_proc = with_mounts("1 0 0:1 / / rw - overlay overlay rw\n2 1 0:2 / /proc rw - proc proc rw\n");
+  Evidence full_proc =
+      with_mounts("1 0 0:1 / / rw - overlay overlay rw\n2 1 0:2 / /proc rw - proc proc rw\n");
   EXPECT_TRUE(probe_directive(tunables, {tunables, d("ProcSubset", "pid")}, full_proc));
 }
 
@@ -102,11 +111,13 @@ TEST(TrialProbesContext, ReadWritePathsExemptsAPathUnderProtectSystemStrict) {
 TEST(TrialProbesContext, ProtectHomeTmpfsAndReadOnlyAreProbedForWhatTheySay) {
   Evidence tmpfs = with_mounts(kRealContext);
   EXPECT_FALSE(probe_directive(d("ProtectHome", "tmpfs"), tmpfs));
-  Evidence ro = with_mounts("1 0 0:1 / / rw - overlay overlay rw\n2 1 0:1 /home /home ro - overlay overlay rw\n"
-                            "3 1 0:1 /root /root ro - overlay overlay rw\n");
+  Evidence ro = with_mounts(
+      "1 0 0:1 / / rw - overlay overlay rw\n2 1 0:1 /home /home ro - overlay overlay rw\n"
+      "3 1 0:1 /root /root ro - overlay overlay rw\n");
   EXPECT_FALSE(probe_directive(d("ProtectHome", "read-only"), ro));
-  Evidence rw = with_mounts("1 0 0:1 / / rw - overlay overlay rw\n2 1 0:1 /home /home rw - overlay overlay rw\n"
-                            "3 1 0:1 /root /root rw - overlay overlay rw\n");
+  Evidence rw = with_mounts(
+      "1 0 0:1 / / rw - overlay overlay rw\n2 1 0:1 /home /home rw - overlay overlay rw\n"
+      "3 1 0:1 /root /root rw - overlay overlay rw\n");
   EXPECT_TRUE(probe_directive(d("ProtectHome", "read-only"), rw));
   // Hidden under ProtectSystem=strict's read-only root is read-only too.
   Evidence strict = with_mounts("1 0 0:1 / / ro - overlay overlay rw\n");
@@ -127,8 +138,9 @@ TEST(TrialProbesContext, DynamicUserIsProbedThroughWhatItImplies) {
   auto no_tmp = probe_directive(dynamic, {dynamic}, shared);
   ASSERT_TRUE(no_tmp);
   EXPECT_NE(no_tmp->find("implies PrivateTmp=yes"), std::string::npos) << *no_tmp;
-  Evidence writable = with_mounts("1 0 0:1 / / rw - overlay overlay rw\n"
-                                  "2 1 0:2 /systemd-private-abc-demo.service-x/tmp /tmp rw - tmpfs tmpfs rw\n");
+  Evidence writable = with_mounts(
+      "1 0 0:1 / / rw - overlay overlay rw\n"
+      "2 1 0:2 /systemd-private-abc-demo.service-x/tmp /tmp rw - tmpfs tmpfs rw\n");
   writable.sections["main_user"] = "demo";
   auto no_strict = probe_directive(dynamic, {dynamic}, writable);
   ASSERT_TRUE(no_strict);
@@ -161,10 +173,10 @@ TEST(TrialProbesContext, OnTheFakeRuntimeTheSetIsJudgedAsAWhole) {
   plan.workload.command = "true";
   plan.run_id = "test";
   TrialRunner runner(fake, plan, check_enforcement);
-  TrialResult result = runner.run({d("ProcSubset", "pid"), d("ProtectKernelTunables", "yes"),
-                                   d("InaccessiblePaths", "/srv"), d("ReadOnlyPaths", "/srv/www"),
-                                   d("ProtectSystem", "strict"), d("ReadWritePaths", "/var"),
-                                   d("PrivateDevices", "yes"), d("ProtectHome", "tmpfs")});
+  TrialResult result =
+      runner.run({d("ProcSubset", "pid"), d("ProtectKernelTunables", "yes"), d("InaccessiblePaths", "/srv"),
+                  d("ReadOnlyPaths", "/srv/www"), d("ProtectSystem", "strict"), d("ReadWritePaths", "/var"),
+                  d("PrivateDevices", "yes"), d("ProtectHome", "tmpfs")});
   EXPECT_EQ(result.verdict, Verdict::Pass) << result.reason;
   // A /proc/sys systemd left writable is still caught, ProcSubset=pid or not.
   fake.rule = [](const std::string&) {
@@ -174,7 +186,8 @@ TEST(TrialProbesContext, OnTheFakeRuntimeTheSetIsJudgedAsAWhole) {
   };
   result = runner.run({d("ProcSubset", "pid"), d("ProtectKernelTunables", "yes")});
   EXPECT_EQ(result.verdict, Verdict::Unresolved) << result.reason;
-  EXPECT_NE(result.reason.find("ProtectKernelTunables=yes: /proc/sys is writable"), std::string::npos) << result.reason;
+  EXPECT_NE(result.reason.find("ProtectKernelTunables=yes: /proc/sys is writable"), std::string::npos)
+      << result.reason;
   runtime::Reaper::instance().drain();
 }
 

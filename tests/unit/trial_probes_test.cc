@@ -1,15 +1,18 @@
-#include "trial/probes.h"
-
 #include <gtest/gtest.h>
+
+#include "trial/probes.h"
 
 namespace hb::trial {
 namespace {
 
-options::Directive d(std::string key, std::string value) { return {"Service", std::move(key), std::move(value)}; }
+options::Directive d(std::string key, std::string value) {
+  return {"Service", std::move(key), std::move(value)};
+}
 
 Evidence with_mounts(const std::string& mountinfo) {
   Evidence e;
-  e.sections["main_status"] = "NoNewPrivs:\t1\nSeccomp:\t2\nSeccomp_filters:\t3\nCapBnd:\t0000000000000001\nUmask:\t0022";
+  e.sections["main_status"] =
+      "NoNewPrivs:\t1\nSeccomp:\t2\nSeccomp_filters:\t3\nCapBnd:\t0000000000000001\nUmask:\t0022";
   e.sections["pid1_status"] = "NoNewPrivs:\t0\nSeccomp:\t2\nSeccomp_filters:\t1\nCapBnd:\t000001ffffffffff";
   e.sections["main_mountinfo"] = mountinfo;
   return e;
@@ -83,7 +86,7 @@ namespace {
 TEST(TrialProbes, UnprobedOptionNeedsItsPrivilege) {
   Evidence e;
   e.sections["main_status"] = "NoNewPrivs:\t0";
-  e.privilege = 1;  // sys-admin
+  e.privilege = 1;                                       // sys-admin
   options::Directive cpu{"Service", "CPUQuota", "20%"};  // a cgroup limit: privileged, no probe of its own
   EnforcementReport low = check_enforcement({cpu}, e);
   ASSERT_EQ(low.not_enforced.size(), 1u);

@@ -1,11 +1,10 @@
-#include "trial/trial_runner.h"
-
 #include <gtest/gtest.h>
 
 #include "fake_runtime.h"
 #include "recording_status.h"
 #include "runtime/reaper.h"
 #include "trial/probes.h"
+#include "trial/trial_runner.h"
 
 namespace hb::trial {
 namespace {
@@ -38,8 +37,9 @@ TEST(TrialTrialRunner, PassesAndAlwaysRemovesTheContainer) {
   EXPECT_EQ(fake.calls.front(), "create localhost/hardbisect-bookworm:abc sys-admin");
   // Everything is staged before boot, so no daemon-reload is needed.
   EXPECT_EQ(fake.staged_files["early/demo.service"], "[Service]\nExecStart=/usr/local/bin/demo\n");
-  EXPECT_NE(fake.staged_files["early/demo.service.d/50-hardbisect.conf"].find("[Service]\nNoNewPrivileges=yes\n"),
-            std::string::npos);
+  EXPECT_NE(
+      fake.staged_files["early/demo.service.d/50-hardbisect.conf"].find("[Service]\nNoNewPrivileges=yes\n"),
+      std::string::npos);
   EXPECT_TRUE(fake.staged_files.count("files/usr/local/bin/demo"));
   EXPECT_TRUE(fake.staged_files.count("trial-driver"));
   EXPECT_EQ(fake.staged_files["workload"], "true");
@@ -170,8 +170,8 @@ TEST(TrialTrialRunner, RemoteHostGetsTheStageByCopyAndOneExec) {
   TrialRunner runner(fake, plan);
   TrialResult result = runner.run({directive("ProtectSystem", "strict")});
   EXPECT_EQ(result.verdict, Verdict::Fail) << result.reason;
-  std::vector<std::string> expected{"create localhost/hardbisect-bookworm:abc sys-admin", "cp fake1", "start fake1",
-                                    "exec fake1", "rm fake1"};
+  std::vector<std::string> expected{"create localhost/hardbisect-bookworm:abc sys-admin", "cp fake1",
+                                    "start fake1", "exec fake1", "rm fake1"};
   EXPECT_EQ(fake.calls, expected);
 }
 

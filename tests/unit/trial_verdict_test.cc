@@ -1,6 +1,6 @@
-#include "trial/verdict.h"
-
 #include <gtest/gtest.h>
+
+#include "trial/verdict.h"
 
 namespace hb::trial {
 namespace {
@@ -12,7 +12,7 @@ Evidence running_evidence() {
   e.start_rc = 0;
   e.workload_rc = 0;
   e.properties = {{"LoadState", "loaded"}, {"ActiveState", "active"}, {"SubState", "running"},
-                  {"Result", "success"},   {"NRestarts", "0"},       {"ExecMainStatus", "0"}};
+                  {"Result", "success"},   {"NRestarts", "0"},        {"ExecMainStatus", "0"}};
   return e;
 }
 
@@ -127,9 +127,11 @@ TEST(TrialVerdict, DeprecationWarningIsANoteNotARejection) {
   e.complete = true;
   e.start_rc = 0;
   e.workload_rc = 0;
-  e.properties = {{"LoadState", "loaded"}, {"ActiveState", "active"}, {"Result", "success"}, {"NRestarts", "0"}};
+  e.properties = {
+      {"LoadState", "loaded"}, {"ActiveState", "active"}, {"Result", "success"}, {"NRestarts", "0"}};
   e.sections["pid1_dropin"] =
-      "/etc/systemd/system/x.service.d/50-hardbisect.conf:8: Unit uses MemoryLimit=; please use MemoryMax= instead.";
+      "/etc/systemd/system/x.service.d/50-hardbisect.conf:8: Unit uses MemoryLimit=; please use MemoryMax= "
+      "instead.";
   Judgement j = judge(e, {}, {}, {}, "x.service");
   EXPECT_EQ(j.verdict, Verdict::Pass);
   ASSERT_EQ(j.notes.size(), 1u);

@@ -1,6 +1,6 @@
-#include "util/edit_distance.h"
-
 #include <gtest/gtest.h>
+
+#include "util/edit_distance.h"
 
 namespace hb::util {
 

@@ -1,13 +1,12 @@
-#include "util/files.h"
-
 #include <gtest/gtest.h>
-
-#include <filesystem>
 #include <sys/stat.h>
-#include <thread>
 #include <unistd.h>
 
+#include <filesystem>
+#include <thread>
+
 #include "util/error.h"
+#include "util/files.h"
 
 namespace hb::util {
 namespace {

@@ -1,6 +1,6 @@
-#include "util/json.h"
-
 #include <gtest/gtest.h>
+
+#include "util/json.h"
 
 namespace hb::util {
 namespace {

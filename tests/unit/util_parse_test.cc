@@ -1,7 +1,6 @@
-#include "util/parse.h"
-
 #include <gtest/gtest.h>
 
+#include "util/parse.h"
 #include "util/strings.h"
 
 namespace hb::util {
