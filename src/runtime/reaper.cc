@@ -61,6 +61,10 @@ void Reaper::forget(ContainerRuntime* runtime) {
     it = it->first == runtime ? m_live.erase(it) : std::next(it);
 }
 
+void Reaper::begin_stage() {
+  while (!begin_create()) std::this_thread::sleep_for(std::chrono::hours(1));
+}
+
 bool Reaper::begin_create() {
   std::lock_guard lock(m_mutex);
   if (m_closing) return false;

@@ -33,6 +33,11 @@ class Reaper {
   // container then). end_create tracks the new container, or removes it at
   // once when shutdown began while podman was creating it.
   bool begin_create();
+  // Around making a stage folder: counted like a create, so shutdown()
+  // removes it; once shutdown began the calling thread parks until the
+  // process exits (a new trial would only leave a folder behind).
+  void begin_stage();
+  void end_stage() { end_create(nullptr, {}); }
   // A runtime going away: its containers can no longer be removed through it.
   void forget(ContainerRuntime* runtime);
   void end_create(ContainerRuntime* runtime, const std::string& id);

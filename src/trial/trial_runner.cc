@@ -39,7 +39,10 @@ class Staging {
  public:
   Staging() {
     std::string pattern = (fs::temp_directory_path() / (runtime::stage_prefix() + "XXXXXX")).string();
-    if (!mkdtemp(pattern.data())) throw InfraError("cannot create a temporary directory");
+    runtime::Reaper::instance().begin_stage();
+    char* made = mkdtemp(pattern.data());
+    runtime::Reaper::instance().end_stage();
+    if (!made) throw InfraError("cannot create a temporary directory");
     m_root = pattern;
     fs::permissions(m_root, fs::perms(0755));
     // tree/ mirrors the container's paths, for `podman cp` to a remote host.
