@@ -175,6 +175,21 @@ void verified(DrillDownResult& out, const ElementOracle& oracle, std::vector<opt
 }
 
 // SystemCallFilter= down to single calls (see drill_down.h).
+// The calls the culprit keeps from the service, sorted: those a deny list
+// names, or those an allow list does not let through.
+std::vector<std::string> calls_kept_out(const options::Directive& culprit, bool deny) {
+  std::vector<std::string> elements;
+  if (deny) {
+    const std::set<std::string> named = syscalls_named(culprit.value);
+    return {named.begin(), named.end()};
+  }
+  for (const auto& call : options::expand_syscall_group("@known").value_or(std::vector<std::string>{}))
+    if (!options::syscall_filter_allows(culprit.value, call)) elements.push_back(call);
+  std::sort(elements.begin(), elements.end());
+  elements.erase(std::unique(elements.begin(), elements.end()), elements.end());
+  return elements;
+}
+
 std::optional<DrillDownResult> drill_down_syscalls(trial::TrialRunner& runner,
                                                    const std::vector<options::Directive>& base,
                                                    const options::Directive& culprit,
@@ -184,16 +199,7 @@ std::optional<DrillDownResult> drill_down_syscalls(trial::TrialRunner& runner,
   out.original = culprit;
   out.allow_list = !deny;
   out.reallow = deny;
-  std::vector<std::string> elements;  // calls the culprit keeps from the service
-  if (deny) {
-    const std::set<std::string> named = syscalls_named(culprit.value);
-    elements.assign(named.begin(), named.end());
-  } else {
-    for (const auto& call : options::expand_syscall_group("@known").value_or(std::vector<std::string>{}))
-      if (!options::syscall_filter_allows(culprit.value, call)) elements.push_back(call);
-    std::sort(elements.begin(), elements.end());
-    elements.erase(std::unique(elements.begin(), elements.end()), elements.end());
-  }
+  const std::vector<std::string> elements = calls_kept_out(culprit, deny);
   if (elements.empty()) return std::nullopt;
   // The culprit's lines with `calls` let through.
   auto fix_for = [culprit, deny](const std::vector<std::string>& calls) {

@@ -42,9 +42,8 @@ VerifyOutcome judge_verify(const scenario::Scenario& scenario, const search::Sea
   }
   if (result.status != search::SearchStatus::Found)
     outcome.verdict = VerifyVerdict::Undecided;
-  else if (outcome.found != outcome.expected)
-    outcome.verdict = VerifyVerdict::Wrong;
-  else if (outcome.expected_removal && outcome.found_removal != *outcome.expected_removal)
+  else if (outcome.found != outcome.expected ||
+           (outcome.expected_removal && outcome.found_removal != *outcome.expected_removal))
     outcome.verdict = VerifyVerdict::Wrong;
   else
     outcome.verdict = VerifyVerdict::Ok;

@@ -164,6 +164,22 @@ SearchExposures search_exposures(const SearchReportInput& in) {
   return e;
 }
 
+namespace {
+// Every trial, one line each, with its exposure and cache mark.
+std::string trial_log(const SearchReportInput& in) {
+  const search::SearchResult& r = in.result;
+  std::string text = "\ntrial log:\n";
+  for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
+    text += format_progress(in.scenario, r.trials[i], in.trials[i].result);
+    if (in.trials[i].result.exposure)
+      text += fmt::format("  [exposure {:.1f}]", *in.trials[i].result.exposure);
+    if (in.trials[i].cached) text += "  [cached]";
+    text += "\n";
+  }
+  return text;
+}
+}  // namespace
+
 ReportCell cell_from_search(const SearchReportInput& in, const std::string& options_label) {
   const search::SearchResult& r = in.result;
   ReportCell cell;
@@ -237,15 +253,7 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
   }
   for (const auto& u : r.unresolved)
     text += fmt::format("unresolved trial {}: {}\n", u.trial + 1, with_option_names(u.reason, in.scenario));
-  text += "\ntrial log:\n";
-  for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
-    text += format_progress(in.scenario, r.trials[i], in.trials[i].result);
-    if (in.trials[i].result.exposure)
-      text += fmt::format("  [exposure {:.1f}]", *in.trials[i].result.exposure);
-    if (in.trials[i].cached) text += "  [cached]";
-    text += "\n";
-  }
-  cell.evidence = text;
+  cell.evidence = text + trial_log(in);
   return cell;
 }
 

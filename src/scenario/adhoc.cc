@@ -131,23 +131,16 @@ std::string duration_text(std::chrono::milliseconds duration) {
   return ms % 1000 == 0 ? std::to_string(ms / 1000) + "s" : std::to_string(ms) + "ms";
 }
 
-std::vector<std::string> apply_flags(Scenario& s, const AdhocFlags& flags) {
-  auto given = [&](const char* flag) { return flags.given.count(flag) > 0; };
-  auto stated = [](const std::string& what, const std::string& value, const char* flag,
+namespace {
+std::string stated(const std::string& what, const std::string& value, const char* flag,
                    const std::string& was) {
-    return what + ": " + value + " (from " + flag + "; the scenario says " + was + ")";
-  };
-  const std::string file = s.loc.file.empty() ? "the scenario file" : s.loc.file;
-  for (const char* flag : {Flag::kUnit, Flag::kUnitFile}) {
-    if (given(flag))
-      throw UserError(std::string(flag) + " does not apply with a scenario file: " + file +
-                          " names its service (service.unit)",
-                      "edit service.unit / service.unit_file in " + file +
-                          ", or leave the file out and describe the service with --unit, --unit-file and "
-                          "--workload");
-  }
-  std::vector<std::string> lines;
+  return what + ": " + value + " (from " + flag + "; the scenario says " + was + ")";
+}
 
+// --image, --base and --packages over a scenario file: override or refuse.
+void apply_image_flags(Scenario& s, const AdhocFlags& flags, const std::string& file,
+                       std::vector<std::string>& lines) {
+  auto given = [&](const char* flag) { return flags.given.count(flag) > 0; };
   if (given(Flag::kImage)) {
     check_image_name(flags.image);
     if (!s.image.packages.empty())
@@ -182,6 +175,23 @@ std::vector<std::string> apply_flags(Scenario& s, const AdhocFlags& flags) {
     lines.push_back(stated("packages", listed(packages), Flag::kPackages, listed(s.image.packages)));
     s.image.packages = std::move(packages);
   }
+}
+}  // namespace
+
+std::vector<std::string> apply_flags(Scenario& s, const AdhocFlags& flags) {
+  auto given = [&](const char* flag) { return flags.given.count(flag) > 0; };
+  const std::string file = s.loc.file.empty() ? "the scenario file" : s.loc.file;
+  for (const char* flag : {Flag::kUnit, Flag::kUnitFile}) {
+    if (given(flag))
+      throw UserError(std::string(flag) + " does not apply with a scenario file: " + file +
+                          " names its service (service.unit)",
+                      "edit service.unit / service.unit_file in " + file +
+                          ", or leave the file out and describe the service with --unit, --unit-file and "
+                          "--workload");
+  }
+  std::vector<std::string> lines;
+
+  apply_image_flags(s, flags, file, lines);
   if (given(Flag::kWorkload)) {
     if (util::trim(flags.workload).empty())
       throw UserError(std::string(Flag::kWorkload) + " is empty",

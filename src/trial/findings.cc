@@ -61,9 +61,7 @@ Ignored classify(const std::string& message, const options::Directive* d) {
   std::smatch m;
   if (std::regex_search(message, m, unknown_key)) return {{}, true};
   std::string part;
-  if (std::regex_search(message, m, not_known))
-    part = m[1].str();
-  else if (std::regex_search(message, m, after_ignoring))
+  if (std::regex_search(message, m, not_known) || std::regex_search(message, m, after_ignoring))
     part = m[1].str();
   // A part is an element only when it is one word of a longer value
   // ("Failed to parse protect system value, ignoring: bogus" is the whole line).
