@@ -11,6 +11,7 @@
 #include "report/json_report.h"
 #include "report/junit.h"
 #include "report/markdown.h"
+#include "report/status_printer.h"
 #include "report/terminal.h"
 #include "scenario/template.h"
 #include "util/files.h"
@@ -27,18 +28,6 @@ std::string lower(std::string text) {
 
 std::string joined(const std::vector<std::string>& names, const char* separator) {
   return util::join(names, separator);
-}
-
-const char* verdict_upper(search::Verdict v) {
-  switch (v) {
-    case search::Verdict::Pass:
-      return "PASS";
-    case search::Verdict::Fail:
-      return "FAIL";
-    case search::Verdict::Unresolved:
-      return "UNRESOLVED";
-  }
-  return "?";
 }
 
 // The first trial of `phase` whose verdict is `verdict` (any verdict when
