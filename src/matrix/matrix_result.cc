@@ -271,7 +271,12 @@ report::ReportSet report_set(const MatrixResult& result) {
   if (!result.source.empty() && result.source != "flags") set.title += " from " + result.source;
   if (result.shard.count > 1)
     set.title += fmt::format(" (shard {}/{})", result.shard.index, result.shard.count);
-  for (const auto& cell : result.cells) set.cells.push_back(cell.cell);
+  // The overview: scenarios as rows, each options source's bases as columns.
+  for (const auto& cell : result.cells) {
+    set.cells.push_back(cell.cell);
+    set.cells.back().place =
+        report::ReportCell::Place{cell.cell.scenario, cell.cell.options_label, cell.base};
+  }
   return set;
 }
 

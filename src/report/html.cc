@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "report/junit.h"
+#include "report/trial_grid.h"
 #include "util/strings.h"
 
 namespace hb::report {
@@ -43,7 +44,7 @@ code {{ font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monosp
   background: #eff1f3; padding: 1px 4px; border-radius: 4px; }}
 ul.culprits {{ margin: 0; padding-left: 18px; }}
 .image {{ color: #59636e; font-size: 12px; }}
-tr.evidence-row td {{ border-top: none; padding: 2px 10px 6px 10px; font-size: 13px; }}
+tr.evidence-row > td {{ border-top: none; padding: 2px 10px 6px 10px; font-size: 13px; }}
 details summary {{ cursor: pointer; color: #0969da; }}
 details .reason {{ margin: 8px 0; }}
 pre {{ font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 12px;
@@ -52,7 +53,8 @@ pre {{ font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospa
 footer {{ margin-top: 16px; color: #59636e; font-size: 12px; }}
 )",
                      fmt::arg("pass", kHtmlPassColour), fmt::arg("fail", kHtmlFailColour),
-                     fmt::arg("unresolved", kHtmlUnresolvedColour), fmt::arg("skipped", kHtmlSkippedColour));
+                     fmt::arg("unresolved", kHtmlUnresolvedColour), fmt::arg("skipped", kHtmlSkippedColour)) +
+         pictures_style();
 }
 
 std::string culprits_html(const ReportCell& cell) {
@@ -68,9 +70,9 @@ std::string culprits_html(const ReportCell& cell) {
 // big matrix keeps every cell folded.
 constexpr size_t kOpenDetailsUpTo = 5;
 
-std::string details_html(const ReportCell& cell, bool open) {
+std::string details_html(const ReportCell& cell, bool open, const std::string& pictures) {
   std::string html = open ? "<details open>" : "<details>";
-  html += "<summary>evidence</summary>";
+  html += "<summary>evidence</summary>" + pictures;
   if (!cell.reason.empty()) html += "<div class=\"reason\">" + esc(cell.reason) + "</div>";
   if (!cell.safe.empty()) {
     std::string safe;
@@ -104,6 +106,45 @@ std::string findings_html(const ReportCell& cell) {
   return html + "</ul></div>";
 }
 
+std::string cell_anchor(size_t index) { return fmt::format("cell-{}", index + 1); }
+
+// The search's grid, the exposure bars and the table of trials the grid's
+// rows link to.
+std::string pictures_html(const ReportCell& cell, size_t index) {
+  std::string html;
+  bool bars = std::any_of(cell.exposure_bars.begin(), cell.exposure_bars.end(),
+                          [](const ExposureBar& bar) { return bar.exposure.has_value(); });
+  if (cell.grid || bars) {
+    html += "<div class=\"pictures\">";
+    if (cell.grid) html += trial_grid_html(*cell.grid, cell_anchor(index));
+    if (bars) html += exposure_bars_html(cell.exposure_bars);
+    html += "</div>\n";
+  }
+  if (cell.grid && !cell.grid->trials.empty())
+    html += "<h3>Trials</h3>\n" + trial_table_html(*cell.grid, cell_anchor(index));
+  return html;
+}
+
+// The matrix overview: one square per cell, linking to its row below.
+std::string overview_html(const ReportSet& set) {
+  std::vector<OverviewCell> squares;
+  for (size_t i = 0; i < set.cells.size(); ++i) {
+    const ReportCell& cell = set.cells[i];
+    if (!cell.place) continue;
+    std::string v = verdict_class(cell.verdict);
+    std::string title = cell.place->row + " · " + cell.place->group + " · " + cell.place->column + ": " +
+                        (cell.regression ? "REGRESSION" : upper(v));
+    if (!cell.culprits.empty())
+      title += ", culprits " + sets_text(cell.culprits);
+    else if (v != "pass" && !cell.reason.empty())
+      title += ": " + cell.reason;
+    squares.push_back({cell.place->row, cell.place->group, cell.place->column, v, cell.regression,
+                       static_cast<int>(cell.culprits.size()), cell_anchor(i), title});
+  }
+  if (squares.empty()) return "";
+  return matrix_overview_html(squares);
+}
+
 }  // namespace
 
 std::string html_page(const ReportSet& set) {
@@ -128,17 +169,19 @@ std::string html_page(const ReportSet& set) {
   html += util::join(shown, " ");
   html += fmt::format(" · {} trials in {:.1f} s</p>\n", trials, seconds);
 
+  html += overview_html(set);
   html +=
       "<table>\n<thead><tr><th>Cell</th><th>Verdict</th><th>Culprits</th><th>Exposure</th>"
       "<th>Trials</th><th>Time</th></tr></thead>\n<tbody>\n";
-  for (const auto& cell : set.cells) {
+  for (size_t i = 0; i < set.cells.size(); ++i) {
+    const ReportCell& cell = set.cells[i];
     std::string v = verdict_class(cell.verdict);
     std::vector<std::string> places;
     if (!cell.options_label.empty()) places.push_back(esc(cell.options_label));
     if (!cell.image.empty()) places.push_back("<code>" + esc(cell.image) + "</code>");
     std::string where = util::join(places, " · ");
     html += fmt::format("<tr class=\"{}\">", v);
-    html += "<td><strong>" + esc(cell.name) + "</strong>" +
+    html += fmt::format("<td id=\"{}\"><strong>", cell_anchor(i)) + esc(cell.name) + "</strong>" +
             (where.empty() ? "" : "<div class=\"image\">" + where + "</div>") + "</td>";
     html += "<td class=\"verdict\">" + upper(v) +
             (cell.regression ? "<span class=\"regression\">regression</span>" : "") + "</td>";
@@ -149,9 +192,11 @@ std::string html_page(const ReportSet& set) {
         fmt::format("<td class=\"num\">{}</td><td class=\"num\">{:.1f} s</td>", cell.trials, cell.seconds);
     html += "</tr>\n";
     // The evidence spans the table under its cell's row.
-    bool open = v != "pass" && v != "skipped" && set.cells.size() <= kOpenDetailsUpTo;
+    const bool small = set.cells.size() <= kOpenDetailsUpTo;
+    bool open = v != "pass" && v != "skipped" && small;
     html += "<tr class=\"evidence-row\"><td colspan=\"6\">" +
-            (cell.findings.empty() ? "" : findings_html(cell)) + details_html(cell, open) + "</td></tr>\n";
+            (cell.findings.empty() ? "" : findings_html(cell)) + (small ? pictures_html(cell, i) : "") +
+            details_html(cell, open, small ? "" : pictures_html(cell, i)) + "</td></tr>\n";
   }
   html += "</tbody>\n</table>\n";
   html +=

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <filesystem>
 #include <sstream>
 
@@ -169,6 +170,40 @@ std::string trial_log(const SearchReportInput& in) {
 }
 }  // namespace
 
+TrialGrid trial_grid(const SearchReportInput& in) {
+  const search::SearchResult& r = in.result;
+  TrialGrid grid;
+  for (const auto& item : in.scenario.options) grid.options.push_back(item.name);
+  for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
+    const search::TrialRecord& record = r.trials[i];
+    const trial::TrialResult& result = in.trials[i].result;
+    GridTrial row;
+    row.number = static_cast<int>(i) + 1;
+    row.phase = search::phase_name(record.phase);
+    row.verdict = verdict_class(verdict_upper(record.outcome.verdict));
+    row.applied = record.options;
+    row.reason = with_option_names(record.outcome.reason, in.scenario);
+    row.seconds = std::chrono::duration<double>(result.elapsed).count();
+    row.exposure = result.exposure;
+    row.cached = in.trials[i].cached;
+    grid.trials.push_back(std::move(row));
+  }
+  for (const auto& set : r.culprits) grid.culprits.insert(set.begin(), set.end());
+  grid.removed.insert(r.removal.begin(), r.removal.end());
+  return grid;
+}
+
+namespace {
+// The grid of every trial; the bars of the baseline, the full template and
+// (when something was removed) the safe one.
+void add_pictures(ReportCell& cell, const SearchReportInput& in, const SearchExposures& exposures) {
+  cell.grid = trial_grid(in);
+  cell.exposure_bars = {{"baseline", exposures.baseline}, {"full template", exposures.full}};
+  if (in.result.status == search::SearchStatus::Found)
+    cell.exposure_bars.push_back({"safe template", exposures.safe});
+}
+}  // namespace
+
 ReportCell cell_from_search(const SearchReportInput& in, const std::string& options_label) {
   const search::SearchResult& r = in.result;
   ReportCell cell;
@@ -182,6 +217,7 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
 
   SearchExposures exposures = search_exposures(in);
   cell.exposure_before = exposures.baseline;
+  add_pictures(cell, in, exposures);
   switch (r.status) {
     case search::SearchStatus::Found: {
       cell.verdict = "fail";

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "report/search_report.h"
+#include "report/trial_grid.h"
 #include "trial/findings.h"
 
 namespace hb::report {
@@ -27,6 +28,16 @@ struct ReportCell {
   bool regression = false;  // a cell that passed in the previous run and fails now
   // Lines systemd ignores in whole or part, with the lines to paste instead.
   std::vector<trial::Finding> findings;
+  // The HTML report's pictures: the search as trials x options and the
+  // exposure bars (baseline, full template, safe template). Empty = not drawn.
+  std::optional<TrialGrid> grid;
+  std::vector<ExposureBar> exposure_bars;
+  // Where the cell sits in a matrix overview (scenario, options, base);
+  // nullopt = the report has no overview.
+  struct Place {
+    std::string row, group, column;
+  };
+  std::optional<Place> place;
 };
 
 // A whole report: what it is about, and its cells in display order.
@@ -67,7 +78,12 @@ SearchExposures search_exposures(const SearchReportInput& input);
 // Found = fail with the culprits and the safe drop-in; NothingBreaks = pass;
 // anything else = unresolved. The evidence holds the failing trials' reasons
 // and journal excerpts, then the trial log.
+// Its grid holds every trial; its bars the baseline, full and safe exposures.
 ReportCell cell_from_search(const SearchReportInput& input, const std::string& options_label);
+
+// The search as the grid draws it: the scenario's option lines as columns,
+// every trial as a row, the culprit sets' and the removal's options marked.
+TrialGrid trial_grid(const SearchReportInput& input);
 
 // "hardened.conf (15 options)" for a scenario whose options came from a
 // template, else "8 options".

@@ -86,6 +86,31 @@ TEST(ReportCell, FromAFoundSearch) {
   EXPECT_THAT(cell.evidence, HasSubstr("trial log:\n[  1] baseline"));
   EXPECT_THAT(cell.evidence, HasSubstr("[exposure 6.4]"));
 
+  // The grid: the option lines as columns, every trial as a row.
+  ASSERT_TRUE(cell.grid.has_value());
+  const TrialGrid& grid = *cell.grid;
+  EXPECT_THAT(grid.options, ElementsAre("NoNewPrivileges=yes", "ProtectSystem=strict", "PrivateTmp=yes"));
+  ASSERT_EQ(grid.trials.size(), 4u);
+  EXPECT_EQ(grid.trials[0].phase, "baseline");
+  EXPECT_EQ(grid.trials[1].phase, "full");
+  EXPECT_EQ(grid.trials[1].verdict, "fail");
+  EXPECT_THAT(grid.trials[1].applied, ElementsAre(0, 1, 2));
+  EXPECT_EQ(grid.trials[1].reason, "exit status 1");
+  EXPECT_EQ(grid.trials[2].number, 3);
+  EXPECT_THAT(grid.trials[2].applied, ElementsAre(1));
+  EXPECT_EQ(grid.trials[3].phase, "safe");
+  EXPECT_EQ(grid.trials[3].verdict, "pass");
+  EXPECT_EQ(grid.trials[3].exposure, 6.4);
+  EXPECT_DOUBLE_EQ(grid.trials[3].seconds, 1.5);
+  EXPECT_EQ(grid.culprits, (std::set<int>{1}));
+  EXPECT_EQ(grid.removed, (std::set<int>{1}));
+  ASSERT_EQ(cell.exposure_bars.size(), 3u);
+  EXPECT_EQ(cell.exposure_bars[0].label, "baseline");
+  EXPECT_EQ(cell.exposure_bars[0].exposure, 9.6);
+  EXPECT_EQ(cell.exposure_bars[1].exposure, 5.1);
+  EXPECT_EQ(cell.exposure_bars[2].label, "safe template");
+  EXPECT_EQ(cell.exposure_bars[2].exposure, 6.4);
+
   SearchExposures e = search_exposures(f.input());
   EXPECT_EQ(e.baseline, 9.6);
   EXPECT_EQ(e.full, 5.1);
@@ -106,6 +131,9 @@ TEST(ReportCell, NothingBreaksIsAPassWithTheTemplatesExposure) {
   EXPECT_TRUE(cell.safe.empty());
   EXPECT_EQ(exposure_text(cell.exposure_before), "n/a");
   EXPECT_EQ(exposure_text(cell.exposure_after), "4.0");
+  // Nothing removed: no safe template bar.
+  ASSERT_EQ(cell.exposure_bars.size(), 2u);
+  EXPECT_EQ(cell.exposure_bars[1].label, "full template");
 }
 
 TEST(ReportCell, UnresolvedShowsTheTrialThatDecided) {
