@@ -42,6 +42,8 @@ json cell_to_json(const CellResult& c) {
       {"previous_verdict", c.previous_verdict.empty() ? json(nullptr) : json(c.previous_verdict)},
       {"evidence", r.evidence},
       {"findings", report::findings_to_json(r.findings)},
+      {"trial_grid", r.grid ? report::grid_to_json(*r.grid) : json(nullptr)},
+      {"exposure_bars", report::bars_to_json(r.exposure_bars)},
   };
 }
 
@@ -71,6 +73,8 @@ CellResult cell_from_json(const json& j) {
   c.previous_verdict = previous.is_string() ? previous.get<std::string>() : "";
   r.evidence = j.value("evidence", "");
   r.findings = report::findings_from_json(j.value("findings", json::array()));
+  r.grid = report::grid_from_json(j.value("trial_grid", json(nullptr)));
+  r.exposure_bars = report::bars_from_json(j.value("exposure_bars", json::array()));
   return c;
 }
 

@@ -98,6 +98,63 @@ std::vector<trial::Finding> findings_from_json(const nlohmann::json& json) {
   return findings;
 }
 
+nlohmann::json grid_to_json(const TrialGrid& grid) {
+  nlohmann::json trials = nlohmann::json::array();
+  for (const auto& t : grid.trials)
+    trials.push_back({{"number", t.number},
+                      {"phase", t.phase},
+                      {"verdict", t.verdict},
+                      {"applied", t.applied},
+                      {"reason", t.reason},
+                      {"seconds", t.seconds},
+                      {"exposure", util::json_or_null(t.exposure)},
+                      {"cached", t.cached}});
+  return {
+      {"options", grid.options}, {"culprits", grid.culprits}, {"removed", grid.removed}, {"trials", trials}};
+}
+
+std::optional<TrialGrid> grid_from_json(const nlohmann::json& json) {
+  if (!json.is_object()) return std::nullopt;
+  try {
+    TrialGrid grid;
+    grid.options = json.at("options").get<std::vector<std::string>>();
+    grid.culprits = json.value("culprits", std::set<int>{});
+    grid.removed = json.value("removed", std::set<int>{});
+    for (const auto& j : json.at("trials")) {
+      GridTrial t;
+      t.number = j.at("number").get<int>();
+      t.phase = j.value("phase", "");
+      t.verdict = j.value("verdict", "");
+      t.applied = j.value("applied", std::vector<int>{});
+      t.reason = j.value("reason", "");
+      t.seconds = j.value("seconds", 0.0);
+      t.exposure = util::optional_number<double>(j.value("exposure", nlohmann::json(nullptr)));
+      t.cached = j.value("cached", false);
+      grid.trials.push_back(std::move(t));
+    }
+    return grid;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+nlohmann::json bars_to_json(const std::vector<ExposureBar>& bars) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& bar : bars)
+    out.push_back({{"label", bar.label}, {"exposure", util::json_or_null(bar.exposure)}});
+  return out;
+}
+
+std::vector<ExposureBar> bars_from_json(const nlohmann::json& json) {
+  std::vector<ExposureBar> bars;
+  if (!json.is_array()) return bars;
+  for (const auto& j : json)
+    if (j.is_object() && j.contains("label") && j["label"].is_string())
+      bars.push_back({j["label"].get<std::string>(),
+                      util::optional_number<double>(j.value("exposure", nlohmann::json(nullptr)))});
+  return bars;
+}
+
 nlohmann::json report_envelope(const std::string& command) {
   return {{"tool", "hardbisect"}, {"version", HARDBISECT_VERSION}, {"command", command}};
 }

@@ -252,7 +252,7 @@ std::string pictures_style() {
   return R"(
 h2 { font-size: 17px; margin: 20px 0 8px 0; }
 h3 { font-size: 15px; margin: 14px 0 6px 0; }
-.legend { display: flex; flex-wrap: wrap; gap: 14px; margin: 4px 0 8px 0; color: #59636e; font-size: 12px; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 4px 0 8px 0; color: #59636e; font-size: 12px; }
 .legend span { display: inline-flex; align-items: center; gap: 5px; }
 .swatch { display: inline-block; width: 13px; height: 13px; border-radius: 3px; }
 .swatch.on.pass, .swatch.square-pass { background: var(--pass); }
@@ -290,7 +290,7 @@ table.trial-grid td.result { padding-left: 8px; white-space: nowrap; font-size: 
 .mark.unresolved { background: var(--unresolved); } .mark.skipped { background: var(--skipped); }
 .cached { color: #59636e; font-size: 11px; }
 .pictures { display: flex; flex-wrap: wrap; gap: 8px 32px; align-items: flex-start; }
-.search-picture { width: min-content; }
+.search-picture { width: min-content; min-width: 470px; }
 .search-picture h3 { white-space: nowrap; }
 table.trial-table { width: auto; font-size: 12.5px; margin-top: 6px; }
 table.trial-table td, table.trial-table th { padding: 2px 8px; }

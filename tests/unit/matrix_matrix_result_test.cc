@@ -124,7 +124,27 @@ TEST(MatrixResult, JsonRoundTripAndReportSet) {
   MatrixResult result = run(all, Shard{2, 3});
   result.cells.front().cell.exposure_before = 9.2;
   result.cells.front().cached_trials = 3;
+  // The pictures travel with the cell, so a merged report draws them too.
+  report::TrialGrid grid{{"A=1", "B=<2>"}, {{1, "baseline", "pass", {}, "", 1.5, 9.6, false}}, {1}, {1}};
+  grid.trials.push_back({2, "full", "fail", {0, 1}, "exit 1", 2.0, std::nullopt, true});
+  result.cells.front().cell.grid = grid;
+  result.cells.front().cell.exposure_bars = {{"baseline", 9.6}, {"full template", std::nullopt}};
   nlohmann::json json = to_json(result);
+  EXPECT_EQ(json["cells"][0]["trial_grid"]["trials"][1]["applied"], nlohmann::json({0, 1}));
+  EXPECT_EQ(json["cells"][0]["exposure_bars"][1]["exposure"], nullptr);
+  EXPECT_EQ(json["cells"][1]["trial_grid"], nullptr);
+  MatrixResult back = from_json(json, "x");
+  ASSERT_TRUE(back.cells.front().cell.grid.has_value());
+  EXPECT_EQ(back.cells.front().cell.grid->options, grid.options);
+  EXPECT_EQ(back.cells.front().cell.grid->culprits, grid.culprits);
+  EXPECT_EQ(back.cells.front().cell.grid->trials[1].reason, "exit 1");
+  EXPECT_TRUE(back.cells.front().cell.grid->trials[1].cached);
+  EXPECT_EQ(back.cells.front().cell.exposure_bars[0].exposure, 9.6);
+  EXPECT_FALSE(back.cells[1].cell.grid.has_value());
+  // An unreadable grid is left out, not an error.
+  json["cells"][0]["trial_grid"] = {{"options", 3}};
+  EXPECT_FALSE(from_json(json, "x").cells.front().cell.grid.has_value());
+  json = to_json(result);
   EXPECT_EQ(json["command"], "matrix");
   EXPECT_EQ(json["shard"]["index"], 2);
   EXPECT_EQ(to_json(from_json(json, "x")), json);
