@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "scenario/validate.h"
 #include "util/error.h"
 
 namespace hb::cli {
@@ -31,9 +32,13 @@ Action setup_image(CLI::App& app) {
   auto releases = std::make_shared<std::vector<std::string>>();
   auto packages = std::make_shared<std::vector<std::string>>();
   auto rebuild = std::make_shared<bool>(false);
+  auto containerfile = std::make_shared<std::string>();
   build->add_option("release", *releases, "Debian releases: bookworm (systemd 252), trixie (systemd 257)")
       ->required();
   build->add_option("--packages", *packages, "Extra Debian packages, comma-separated (a derived image)");
+  build->add_option("--containerfile", *containerfile,
+                    "Your Containerfile (FROM hardbisect-base), built on the base (and packages) of each "
+                    "release; its folder is the build context");
   build->add_flag("--rebuild", *rebuild, "Build again even when an image with the same recipe exists");
   CLI::App* list = app.add_subcommand("list", "List the images hardbisect built, with their recipes");
 
@@ -44,10 +49,13 @@ Action setup_image(CLI::App& app) {
         image::ImageRequest request;
         request.release = release;
         request.packages = split_packages(*packages);
+        if (!containerfile->empty())
+          request.containerfile = scenario::check_containerfile_path(*containerfile, "--containerfile");
         image::ImageRecipe recipe = context.images().recipe(request);
         bool had = context.images().exists(recipe);
         std::string name = context.images().ensure(request, *rebuild);
         std::cout << name << (had && !*rebuild ? "  (cached: same recipe)" : "  (built)") << "\n";
+        std::cout.flush();
       }
       return 0;
     }

@@ -11,6 +11,7 @@
 #include "matrix/matrix_runner.h"
 #include "matrix/matrix_spec.h"
 #include "report/report_cell.h"
+#include "scenario/validate.h"
 #include "util/error.h"
 #include "util/files.h"
 #include "util/strings.h"
@@ -25,6 +26,7 @@ struct MatrixOptions {
   std::vector<std::string> templates;
   std::vector<std::string> bases;
   std::string shard;
+  std::string containerfile;
   std::string previous;
   std::string json_path;
   search::SearchConfig config;
@@ -73,6 +75,11 @@ matrix::MatrixSpec spec_of(const MatrixOptions& o, std::vector<std::string>& ove
     replaced("bases", o.bases, "--base", spec.bases);
     spec.bases = o.bases;
   }
+  if (!o.containerfile.empty()) {
+    spec.containerfile = scenario::check_containerfile_path(o.containerfile, "--containerfile");
+    overrides.push_back("containerfile: " + spec.containerfile +
+                        " (from --containerfile; every cell's image)");
+  }
   return spec;
 }
 
@@ -89,6 +96,7 @@ Action setup_matrix(CLI::App& app) {
       "(repeatable; replaces the file's templates and option sets)");
   app.add_option("--base", o->bases, "Base images, e.g. bookworm,trixie (replaces the file's bases)")
       ->delimiter(',');
+  add_containerfile_flag(app, o->containerfile);
   app.add_option("--shard", o->shard,
                  "Run shard i of N of the cells (i/N), for N CI runners; join with report merge");
   app.add_option("--previous", o->previous,

@@ -66,13 +66,20 @@ void check_versions(const std::vector<scenario::OptionItem>& items, const std::s
 
 // "ok (...)" for a valid scenario or template (its warnings in `warnings`);
 // throws UserError otherwise.
-std::string check_scenario(const std::string& file, std::vector<std::string>& warnings) {
+std::string check_scenario(const std::string& file, std::vector<std::string>& warnings,
+                           image::ImageBuilder& images) {
   scenario::Scenario s = scenario::load_scenario_file(file);
   if (s.image.name.empty()) check_versions(s.options, s.image.base);
   warnings = s.warnings;
   std::string image = s.image.name.empty() ? fmt::format("{}, systemd {}", s.image.base,
                                                          image::systemd_version_of(s.image.base))
                                            : "image " + s.image.name + ", systemd version not checked";
+  if (!s.image.containerfile.empty()) {
+    // Its FROM lines and COPY sources, without building.
+    image::ImageRecipe recipe = images.recipe(image::request_of(s.image));
+    image += fmt::format("; Containerfile {} with {} context entries, image {}", s.image.containerfile,
+                         recipe.context_files, recipe.name);
+  }
   return fmt::format("ok (scenario {}: {}, {} option(s); {})", s.name, s.service.unit, s.options.size(),
                      image);
 }
@@ -127,7 +134,7 @@ Action setup_validate(CLI::App& app) {
                  "Check templates' directive names for these releases' systemd (default: the bases of the "
                  "scenarios given, else bookworm)")
       ->delimiter(',');
-  return [o](Context&) {
+  return [o](Context& context) {
     std::vector<std::string> files = files_of(o->paths);
     if (files.empty()) throw UserError("no scenario or template found in " + util::join(o->paths, ", "));
     std::vector<std::string> bases = template_bases(*o, files);
@@ -135,8 +142,8 @@ Action setup_validate(CLI::App& app) {
     for (const auto& file : files) {
       std::vector<std::string> warnings;
       try {
-        std::string verdict =
-            is_scenario_file(file) ? check_scenario(file, warnings) : check_template(file, bases, warnings);
+        std::string verdict = is_scenario_file(file) ? check_scenario(file, warnings, context.images())
+                                                     : check_template(file, bases, warnings);
         std::cout << file << ": " << verdict << "\n";
       } catch (const UserError& error) {
         std::cout << error_line(file, error) << "\n";

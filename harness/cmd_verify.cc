@@ -25,6 +25,7 @@ namespace {
 
 struct VerifyOptions {
   std::vector<std::string> paths;
+  std::string containerfile;
   search::SearchConfig config;
   std::string json_path;
   report::ReportPaths reports;
@@ -54,8 +55,8 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& paths) {
 }
 
 // The scenarios that state expect_culprits; the others are skipped with a line.
-std::vector<scenario::Scenario> verifiable_scenarios(Context& context,
-                                                     const std::vector<std::string>& paths) {
+std::vector<scenario::Scenario> verifiable_scenarios(Context& context, const std::vector<std::string>& paths,
+                                                     const std::string& containerfile) {
   std::vector<scenario::Scenario> scenarios;
   for (const auto& file : scenario_files(paths.empty() ? std::vector<std::string>{"scenarios"} : paths)) {
     scenario::Scenario s = scenario::load_scenario_file(file);
@@ -63,6 +64,7 @@ std::vector<scenario::Scenario> verifiable_scenarios(Context& context,
       context.log("skipping " + file + ": no expect_culprits");
       continue;
     }
+    for (const auto& line : apply_containerfile_flag(s, containerfile)) context.log(s.name + ": " + line);
     scenarios.push_back(std::move(s));
   }
   if (scenarios.empty())
@@ -136,12 +138,13 @@ Action setup_verify(CLI::App& app) {
   auto o = std::make_shared<VerifyOptions>();
   app.add_option("scenarios", o->paths, "Scenario files or folders (default: scenarios/)");
   add_search_flags(app, o->config);
+  add_containerfile_flag(app, o->containerfile);
   app.add_option("--json", o->json_path, "Write the results to FILE");
   add_report_flags(app, o->reports);
   return [o, &app](Context& context) {
     check_output_flags(app);
     check_strategy(o->config.strategy);
-    std::vector<scenario::Scenario> scenarios = verifiable_scenarios(context, o->paths);
+    std::vector<scenario::Scenario> scenarios = verifiable_scenarios(context, o->paths, o->containerfile);
     if (context.flags().dry_run) return dry_run_one_trial(context, scenarios.front());
     context.require_podman();
     std::unique_ptr<job::ResultCache> cache = open_result_cache(context);

@@ -84,6 +84,7 @@ void add_adhoc_flags(CLI::App& app, scenario::AdhocFlags& flags) {
   app.add_option("--base", flags.base, "Debian release of the image: bookworm or trixie");
   app.add_option("--image", flags.image, "Use this existing image instead of building one");
   app.add_option("--packages", flags.packages, "Debian packages to add to the image, comma-separated");
+  add_containerfile_flag(app, flags.containerfile);
   app.add_option("--unit", flags.unit, "The unit under test, e.g. nginx.service");
   app.add_option("--unit-file", flags.unit_file,
                  "Install this unit file (else the unit must be in the image)");
@@ -95,6 +96,20 @@ void add_adhoc_flags(CLI::App& app, scenario::AdhocFlags& flags) {
   app.add_option("--privilege", flags.privilege, "auto, minimal, sys-admin or privileged");
 }
 
+void add_containerfile_flag(CLI::App& app, std::string& path) {
+  app.add_option(scenario::AdhocFlagNames::kContainerfile, path,
+                 "Build the trial image from this Containerfile (its folder is the build context); it must "
+                 "start FROM hardbisect-base, which becomes the base image of the chosen release");
+}
+
+std::vector<std::string> apply_containerfile_flag(scenario::Scenario& scenario, const std::string& path) {
+  if (path.empty()) return {};
+  scenario::AdhocFlags flags;
+  flags.containerfile = path;
+  flags.given.insert(scenario::AdhocFlagNames::kContainerfile);
+  return scenario::apply_flags(scenario, flags);
+}
+
 bool has_adhoc_flags(const scenario::AdhocFlags& flags) {
   return !flags.unit.empty() || !flags.workload.empty() || !flags.unit_file.empty();
 }
@@ -102,8 +117,8 @@ bool has_adhoc_flags(const scenario::AdhocFlags& flags) {
 void note_given_flags(const CLI::App& app, scenario::AdhocFlags& flags) {
   using Flag = scenario::AdhocFlagNames;
   for (const char* name :
-       {Flag::kBase, Flag::kImage, Flag::kPackages, Flag::kUnit, Flag::kUnitFile, Flag::kWorkload,
-        Flag::kWorkloadTimeout, Flag::kTemplate, Flag::kOption, Flag::kPrivilege}) {
+       {Flag::kBase, Flag::kImage, Flag::kPackages, Flag::kContainerfile, Flag::kUnit, Flag::kUnitFile,
+        Flag::kWorkload, Flag::kWorkloadTimeout, Flag::kTemplate, Flag::kOption, Flag::kPrivilege}) {
     const CLI::Option* option = app.get_option_no_throw(name);
     if (option && option->count() > 0) flags.given.insert(name);
   }

@@ -32,6 +32,10 @@ std::unique_ptr<job::ResultCache> open_result_cache(const Context& context);
 // The ad-hoc scenario flags of run, bisect and check (--unit, --workload...).
 void add_adhoc_flags(CLI::App& app, scenario::AdhocFlags& flags);
 bool has_adhoc_flags(const scenario::AdhocFlags& flags);
+// --containerfile alone, for verify and matrix (the ad-hoc group has it too),
+// and applied over one scenario (scenario::apply_flags): its override line.
+void add_containerfile_flag(CLI::App& app, std::string& path);
+std::vector<std::string> apply_containerfile_flag(scenario::Scenario& scenario, const std::string& path);
 // Records in flags.given which of the ad-hoc flags `app` parsed (called
 // first thing in the action: over a scenario file only those count).
 void note_given_flags(const CLI::App& app, scenario::AdhocFlags& flags);

@@ -3,14 +3,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
 
+#include "image/build_context.h"
+#include "image/containerfile.h"
+#include "scenario/validate.h"
 #include "util/edit_distance.h"
 #include "util/error.h"
+#include "util/files.h"
 #include "util/strings.h"
 
 namespace fs = std::filesystem;
@@ -34,6 +39,12 @@ std::string tail(const std::string& text, size_t max_lines) {
   for (size_t i = lines.size() > max_lines ? lines.size() - max_lines : 0; i < lines.size(); ++i)
     out += "  " + lines[i] + "\n";
   return out;
+}
+
+std::string read_containerfile(const std::string& path) {
+  return scenario::read_text_file(
+      path, "Containerfile", "image.containerfile",
+      "image.containerfile (or --containerfile) names the file with your build steps");
 }
 
 struct TempDir {
@@ -111,7 +122,21 @@ ImageRecipe ImageBuilder::base_recipe(const std::string& release) const {
   return recipe;
 }
 
+ImageRequest request_of(const scenario::ImageSpec& spec) {
+  ImageRequest request;
+  request.release = spec.base;
+  request.packages = spec.packages;
+  request.containerfile = spec.containerfile;
+  request.context = spec.context;
+  return request;
+}
+
 ImageRecipe ImageBuilder::recipe(const ImageRequest& request) const {
+  ImageRecipe from = packages_recipe(request);
+  return request.containerfile.empty() ? from : containerfile_recipe(request, from);
+}
+
+ImageRecipe ImageBuilder::packages_recipe(const ImageRequest& request) const {
   ImageRecipe base = base_recipe(request.release);
   if (request.packages.empty()) return base;
   static const std::regex valid_package("[a-z0-9][a-z0-9+.-]+");
@@ -138,12 +163,54 @@ bool ImageBuilder::exists(const ImageRecipe& recipe) {
 }
 
 std::string ImageBuilder::ensure(const ImageRequest& request, bool rebuild) {
-  ImageRecipe wanted = recipe(request);
+  // Every recipe first: a wrong Containerfile fails before anything builds.
   ImageRecipe base = base_recipe(request.release);
-  bool derived = !wanted.base_name.empty();
-  if ((rebuild && !derived) || !exists(base)) build_base(base);
-  if (derived && (rebuild || !exists(wanted))) build_derived(wanted);
+  ImageRecipe packaged = packages_recipe(request);  // the base itself without packages
+  bool own = !request.containerfile.empty();
+  ImageRecipe wanted = own ? containerfile_recipe(request, packaged) : packaged;
+  // `rebuild` builds the wanted image again, not what it stands on.
+  if (!exists(base) || (rebuild && wanted.name == base.name)) build_base(base);
+  if (packaged.name != base.name && (!exists(packaged) || (rebuild && wanted.name == packaged.name)))
+    build_derived(packaged);
+  if (!own) return wanted.name;
+  if (rebuild || !exists(wanted))
+    build_containerfile(wanted);
+  else
+    m_log(fmt::format("image {}: the same Containerfile and build context ({} files) as when it was built",
+                      wanted.name, wanted.context_files));
   return wanted.name;
+}
+
+ImageRecipe ImageBuilder::containerfile_recipe(const ImageRequest& request, const ImageRecipe& from) const {
+  ImageRecipe recipe;
+  recipe.release = request.release;
+  recipe.packages = from.base_name.empty() ? std::vector<std::string>{} : from.packages;
+  recipe.base_name = from.name;
+  recipe.containerfile = fs::absolute(request.containerfile).lexically_normal().string();
+  fs::path folder = fs::path(recipe.containerfile).parent_path();
+  recipe.context =
+      request.context.empty() ? folder.string() : fs::absolute(request.context).lexically_normal().string();
+  std::string text = read_containerfile(recipe.containerfile);
+  BuildContext context = read_build_context(recipe.context, "the build context of " + recipe.containerfile);
+  recipe.build_text = prepare_containerfile(text, recipe.containerfile, from.name, context);
+  recipe.context_files = context.entries.size();
+  recipe.hash = stable_hash(fmt::format("v{}\ncontainerfile\n{}\n{}\n{}\n", kRecipeVersion, from.hash,
+                                        stable_hash(text), context.hash));
+  std::string slug;
+  for (char c : folder.filename().string()) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::isalnum(static_cast<unsigned char>(c)) || ((c == '-' || c == '.' || c == '_') && !slug.empty()))
+      slug += c;
+  }
+  recipe.name = fmt::format("localhost/hardbisect-{}-cf-{}:{}", request.release, slug.empty() ? "user" : slug,
+                            recipe.hash.substr(0, 12));
+  recipe.build_text += fmt::format(
+      "# Added by hardbisect: the trial containers boot systemd as root.\n"
+      "USER root\n"
+      "CMD [\"/sbin/init\"]\n"
+      "LABEL io.hardbisect.recipe={} io.hardbisect.containerfile=\"{}\"\n",
+      recipe.hash, fs::path(recipe.containerfile).filename().string());
+  return recipe;
 }
 
 void ImageBuilder::build_base(const ImageRecipe& recipe) {
@@ -213,6 +280,48 @@ void ImageBuilder::build_derived(const ImageRecipe& recipe) {
         "apt inside the build needs the Debian mirror; see the output above");
   }
   m_log("built " + recipe.name);
+}
+
+namespace {
+bool mirror_unreachable(const std::string& output) {
+  for (const char* sign : {"Temporary failure resolving", "Could not resolve", "Failed to fetch",
+                           "Unable to connect to", "Network is unreachable"})
+    if (output.find(sign) != std::string::npos) return true;
+  return false;
+}
+}  // namespace
+
+void ImageBuilder::build_containerfile(const ImageRecipe& recipe) {
+  m_log(fmt::format("building image {} FROM {} with the steps of {} (context {}, {} files)...", recipe.name,
+                    recipe.base_name, recipe.containerfile, recipe.context, recipe.context_files));
+  TempDir temp;
+  std::string file = (temp.path / "Containerfile").string();
+  util::write_file_atomically(file, recipe.build_text);
+  runtime::ProcessResult built = m_runtime.build_containerfile(
+      runtime::BuildSpec{file, recipe.context, recipe.name}, std::chrono::minutes(30));
+  if (built.ok()) {
+    m_log("built " + recipe.name);
+    return;
+  }
+  std::string output = built.out + built.err;
+  if (built.not_found || built.timed_out || built.signal != 0)
+    throw InfraError(
+        "podman build of " + recipe.name + " did not finish (" + built.summary() + "):\n" + tail(output, 15),
+        "run `hardbisect doctor`; nothing was kept (layer caching is off for these builds)");
+  if (mirror_unreachable(output))
+    throw InfraError(
+        "the build of " + recipe.containerfile + " could not reach a package mirror:\n" + tail(output, 10),
+        "apt inside the build needs the Debian mirror; check the network and run again");
+  if (output.find("building at STEP") == std::string::npos)
+    throw InfraError(
+        "podman build of " + recipe.name + " failed (" + built.summary() + "):\n" + tail(output, 15),
+        "run `hardbisect doctor`");
+  int line = failing_step_line(output, parse_containerfile(read_containerfile(recipe.containerfile)));
+  std::string where = recipe.containerfile + (line > 0 ? ":" + std::to_string(line) : "");
+  throw UserError(
+      fmt::format("{}: a step of your Containerfile failed ({}); the last lines of the build:\n{}", where,
+                  built.summary(), tail(output, 12)),
+      "fix the step and run again; nothing was left behind (no image, no build container)");
 }
 
 }  // namespace hb::image

@@ -2,19 +2,28 @@
 // Builds the trial images from Debian packages (no registry is reachable):
 // a base rootfs per release with mmdebstrap + `podman import`, and derived
 // images with `podman build` FROM it adding packages. Images are named by a
-// hash of their recipe, so the same recipe is never built twice.
+// hash of their recipe, so the same recipe is never built twice. A user's
+// Containerfile (image/containerfile.h) builds FROM the base (or the
+// packages image when packages are asked for too), its hash covering that
+// image's recipe, the Containerfile and every file of its build context.
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "runtime/container_runtime.h"
+#include "scenario/scenario.h"
 
 namespace hb::image {
 
 struct ImageRequest {
   std::string release = "bookworm";
   std::vector<std::string> packages;  // extra packages (derived image); empty = base
+  std::string containerfile;          // the user's Containerfile (a path); empty = none
+  std::string context;                // its build context; empty = the Containerfile's folder
 };
+
+// The request for the image a scenario describes (not image.name).
+ImageRequest request_of(const scenario::ImageSpec& spec);
 
 struct ImageRecipe {
   std::string name;  // localhost/hardbisect-bookworm:0123456789ab
@@ -22,6 +31,12 @@ struct ImageRecipe {
   std::string release;
   std::string base_name;              // for derived images: the base they build FROM
   std::vector<std::string> packages;  // sorted, unique
+  // Containerfile images: the user's file, its context and the text built
+  // (every FROM hardbisect-base replaced by base_name).
+  std::string containerfile;
+  std::string context;
+  std::string build_text;
+  size_t context_files = 0;
 };
 
 const std::vector<std::string>& known_releases();    // bookworm, trixie
@@ -51,6 +66,9 @@ class ImageBuilder {
  private:
   void build_base(const ImageRecipe& recipe);
   void build_derived(const ImageRecipe& recipe);
+  void build_containerfile(const ImageRecipe& recipe);
+  ImageRecipe packages_recipe(const ImageRequest& request) const;
+  ImageRecipe containerfile_recipe(const ImageRequest& request, const ImageRecipe& from) const;
   std::vector<std::string> base_packages() const;
 
   runtime::ContainerRuntime& m_runtime;

@@ -103,10 +103,7 @@ PreparedScenario prepare_scenario(const scenario::Scenario& scenario, image::Ima
           "image '" + plan.image + "' does not exist",
           "build it first, or describe it with image.base and image.packages so hardbisect builds it");
   } else {
-    image::ImageRequest request;
-    request.release = scenario.image.base;
-    request.packages = scenario.image.packages;
-    plan.image = images.ensure(request);
+    plan.image = images.ensure(image::request_of(scenario.image));
   }
   plan.privilege = prepared.privilege.level;
   plan.privilege_auto = !scenario.privilege.has_value();

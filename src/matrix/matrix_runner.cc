@@ -78,15 +78,15 @@ std::map<std::string, std::string> build_images(image::ImageBuilder& images,
   for (const auto& cell : cells) {
     image::ImageRequest request;
     try {
-      scenario::Scenario s = cell_scenario(cell);
-      request.release = s.image.base;
-      request.packages = s.image.packages;
+      request = image::request_of(cell_scenario(cell).image);
     } catch (const UserError& e) {
       failed_cells[cell.id] = e.what();
       continue;
     }
     std::string key = request.release;
     for (const auto& package : request.packages) key += "," + package;
+    if (!request.containerfile.empty())
+      key += ",containerfile " + request.containerfile + " " + request.context;
     if (!done.count(key)) {
       done[key] = true;
       try {

@@ -234,7 +234,8 @@ std::vector<MatrixCell> expand_cells(const MatrixSpec& spec) {
       for (const auto& source : sources) {
         if (source.kind == OptionsSource::Kind::Own && loaded.options.empty()) continue;
         for (const auto& base : spec.bases) {
-          MatrixCell cell{name + "/" + source.label + "/" + base, file, name, source, base};
+          MatrixCell cell{
+              name + "/" + source.label + "/" + base, file, name, source, base, spec.containerfile};
           if (!excluded(spec.exclude, cell)) cells.push_back(std::move(cell));
         }
       }
@@ -286,6 +287,10 @@ scenario::Scenario cell_scenario(const MatrixCell& cell) {
     s.expect_culprits.clear();
   }
   s.image.base = cell.base;
+  if (!cell.containerfile.empty()) {
+    s.image.containerfile = cell.containerfile;
+    s.image.context.clear();  // the Containerfile's folder
+  }
   return s;
 }
 

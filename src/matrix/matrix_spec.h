@@ -25,7 +25,8 @@ struct MatrixCell {
   std::string scenario_file;
   std::string scenario_name;
   OptionsSource options;
-  std::string base;  // Debian release of the image
+  std::string base;           // Debian release of the image
+  std::string containerfile;  // --containerfile over the scenario's image; empty = its own
 };
 
 // Excludes a cell when every field given matches (empty = any).
@@ -40,6 +41,9 @@ struct MatrixSpec {
   std::vector<std::pair<std::string, std::vector<std::string>>> option_sets;  // name, lines
   std::vector<std::string> bases{"bookworm"};
   std::vector<Exclusion> exclude;
+  // --containerfile (resolved): every cell's image is built from it on the
+  // cell's base; empty = each scenario's own image.
+  std::string containerfile;
 };
 
 // Reads a matrix YAML; paths in it are relative to its folder. UserError

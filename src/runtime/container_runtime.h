@@ -32,6 +32,15 @@ struct ContainerSpec {
   Argv command{"/sbin/init"};
 };
 
+// `podman build` of a user's Containerfile (image/containerfile.h): the file
+// lives outside the context, and layer caching is off so that neither a
+// finished nor a failed build leaves intermediate images behind.
+struct BuildSpec {
+  std::string containerfile;
+  std::string context_dir;
+  std::string name;
+};
+
 struct ImageInfo {
   std::string id;
   std::map<std::string, std::string> labels;
@@ -69,6 +78,7 @@ class ContainerRuntime {
   // `podman build -t NAME CONTEXT` (Containerfile inside the context).
   virtual ProcessResult build_image(const std::string& context_dir, const std::string& name,
                                     std::chrono::milliseconds timeout) = 0;
+  virtual ProcessResult build_containerfile(const BuildSpec& spec, std::chrono::milliseconds timeout) = 0;
   virtual ProcessResult remove_image(const std::string& name) = 0;
 };
 

@@ -168,6 +168,17 @@ ProcessResult PodmanRuntime::build_image(const std::string& context_dir, const s
   return m_runner.run(argv, timeout);
 }
 
+ProcessResult PodmanRuntime::build_containerfile(const BuildSpec& spec, std::chrono::milliseconds timeout) {
+  Argv argv = podman({"build", "--runtime", m_flags.oci_runtime, "--layers=false", "--force-rm"});
+  for (const auto& ulimit : m_flags.ulimits) {
+    argv.push_back("--ulimit");
+    argv.push_back(ulimit);
+  }
+  argv.insert(argv.end(), {"--label", std::string(kLabel) + "=1", "-f", spec.containerfile, "-t", spec.name,
+                           spec.context_dir});
+  return m_runner.run(argv, timeout);
+}
+
 ProcessResult PodmanRuntime::remove_image(const std::string& name) {
   return m_runner.run(podman({"rmi", "-f", name}), kShortCall);
 }

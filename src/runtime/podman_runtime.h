@@ -37,6 +37,7 @@ class PodmanRuntime : public ContainerRuntime {
                              const std::vector<std::string>& changes) override;
   ProcessResult build_image(const std::string& context_dir, const std::string& name,
                             std::chrono::milliseconds timeout) override;
+  ProcessResult build_containerfile(const BuildSpec& spec, std::chrono::milliseconds timeout) override;
   ProcessResult remove_image(const std::string& name) override;
 
   // The argv of `podman create` for a spec (also shown by --dry-run).

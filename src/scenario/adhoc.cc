@@ -88,6 +88,12 @@ Scenario scenario_from_flags(const AdhocFlags& flags) {
     }
     s.image.name = flags.image;
   }
+  if (!flags.containerfile.empty()) {
+    if (!s.image.name.empty())
+      throw UserError(std::string(Flag::kImage) + " and " + Flag::kContainerfile + " exclude each other",
+                      "hardbisect builds the Containerfile FROM its base image of --base; leave --image out");
+    s.image.containerfile = check_containerfile_path(flags.containerfile, Flag::kContainerfile);
+  }
   s.privilege = parse_privilege(flags.privilege, Flag::kPrivilege);
 
   if (!flags.unit.empty()) {
@@ -174,6 +180,18 @@ void apply_image_flags(Scenario& s, const AdhocFlags& flags, const std::string& 
     };
     lines.push_back(stated("packages", listed(packages), Flag::kPackages, listed(s.image.packages)));
     s.image.packages = std::move(packages);
+  }
+  if (given(Flag::kContainerfile)) {
+    if (!s.image.name.empty())
+      throw UserError(std::string(Flag::kContainerfile) + " does not apply: the trials run the image " +
+                          s.image.name +
+                          (given(Flag::kImage) ? " (--image)" : " (image.name in " + file + ")"),
+                      "leave --containerfile out, or remove image.name so hardbisect builds the image");
+    std::string path = check_containerfile_path(flags.containerfile, Flag::kContainerfile);
+    lines.push_back(stated("containerfile", path + " (its folder is the build context)", Flag::kContainerfile,
+                           s.image.containerfile.empty() ? "none" : s.image.containerfile));
+    s.image.containerfile = path;
+    s.image.context.clear();
   }
 }
 }  // namespace

@@ -18,6 +18,7 @@ struct AdhocFlagNames {
   static constexpr const char* kBase = "--base";
   static constexpr const char* kImage = "--image";
   static constexpr const char* kPackages = "--packages";
+  static constexpr const char* kContainerfile = "--containerfile";
   static constexpr const char* kUnit = "--unit";
   static constexpr const char* kUnitFile = "--unit-file";
   static constexpr const char* kWorkload = "--workload";
@@ -31,6 +32,7 @@ struct AdhocFlags {
   std::string base = "bookworm";      // --base: Debian release of the base image
   std::string image;                  // --image: an already-built image (no --packages then)
   std::vector<std::string> packages;  // --packages, repeatable; each may be "a,b,c"
+  std::string containerfile;          // --containerfile: the user's build steps FROM hardbisect-base
   std::string unit;                   // --unit; empty = the file name of --unit-file
   std::string unit_file;              // --unit-file: path of a unit file to install; empty = in image
   std::string workload;               // --workload: shell line run in the container (required)
@@ -48,14 +50,13 @@ struct AdhocFlags {
 Scenario scenario_from_flags(const AdhocFlags& flags);
 
 // Applies the given flags (flags.given) over a scenario loaded from a file.
-// --base, --image, --packages, --workload, --workload-timeout, --privilege
-// replace the file's value; --option and --template together replace its
-// option list (--option lines first, as in scenario_from_flags; its
-// expect_culprits no longer apply and are cleared). Returns one line per
-// flag for the run's header: "base: trixie (from --base; the scenario says
-// bookworm)". --unit and --unit-file are refused (the file names its
-// service), and so is a flag that contradicts the file (--base with an
-// image.name): UserError naming the flag, with the reason and the fix.
+// --base, --image, --packages, --containerfile (its folder is the build
+// context), --workload, --workload-timeout, --privilege replace the file's value; --option and --template
+// together replace its option list (--option lines first, as in scenario_from_flags; its expect_culprits no
+// longer apply and are cleared). Returns one line per flag for the run's header: "base: trixie (from --base;
+// the scenario says bookworm)". --unit and --unit-file are refused (the file names its service), and so is a
+// flag that contradicts the file (--base with an image.name): UserError naming the flag, with the reason and
+// the fix.
 std::vector<std::string> apply_flags(Scenario& scenario, const AdhocFlags& flags);
 
 // "30s", "1500ms": a duration as the scenario format writes it.

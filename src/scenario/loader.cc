@@ -298,7 +298,7 @@ class YamlLoader {
 
   void load_image(const Field& field, ImageSpec& image) const {
     expect_map(field.value, where(field), "image", "image: {base: bookworm, packages: [curl]}");
-    auto keys = fields(field.value, "image", {"base", "packages", "name"});
+    auto keys = fields(field.value, "image", {"base", "packages", "name", "containerfile", "context"});
     if (const Field* f = find(keys, "base")) {
       image.base = string_of(*f, "image.base");
       check_base(image.base, where(*f));
@@ -329,6 +329,26 @@ class YamlLoader {
              "into your own image instead, or drop 'name'");
       }
     }
+    load_containerfile(keys, image);
+  }
+
+  // image.containerfile and image.context: checked here (they exist); the
+  // Containerfile's content when the image is built (image/containerfile.h).
+  void load_containerfile(const std::vector<Field>& keys, ImageSpec& image) const {
+    const Field* file = find(keys, "containerfile");
+    const Field* context = find(keys, "context");
+    if (context && !file)
+      fail(where(context->key_node), "'image.context' without 'image.containerfile'",
+           "the context is the folder a Containerfile builds in: add containerfile: PATH, or drop context");
+    if (!file) return;
+    if (!image.name.empty())
+      fail(where(file->key_node), "'image.name' and 'image.containerfile' exclude each other",
+           "hardbisect builds the Containerfile FROM its base image of 'base'; drop 'name'");
+    image.containerfile =
+        check_containerfile_path(resolve(nonempty_string_of(*file, "image.containerfile")), where(*file));
+    if (context)
+      image.context =
+          check_context_path(resolve(nonempty_string_of(*context, "image.context")), where(*context));
   }
 
   void load_container(const Field& field, Scenario& s) const {

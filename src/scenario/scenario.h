@@ -32,6 +32,10 @@ struct ImageSpec {
   std::string base = "bookworm";      // Debian release of the base image
   std::vector<std::string> packages;  // extra Debian packages of the derived image
   std::string name;                   // an explicit, already-built image (overrides base/packages)
+  // The user's own service: a Containerfile (resolved path) built FROM the
+  // base of `base` (with `packages` when given) by image::ImageBuilder.
+  std::string containerfile;
+  std::string context;  // its build context (resolved); empty = the Containerfile's folder
 };
 
 struct FileSpec {

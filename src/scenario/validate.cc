@@ -321,4 +321,21 @@ std::string read_text_file(const std::string& path, const std::string& what, con
   return text;
 }
 
+std::string check_containerfile_path(const std::string& path, const std::string& where) {
+  read_text_file(
+      path, "Containerfile", where,
+      "give the path of the Containerfile with your service's build steps (relative to the scenario "
+      "file for image.containerfile, to the current folder for --containerfile)");
+  return std::filesystem::absolute(path).lexically_normal().string();
+}
+
+std::string check_context_path(const std::string& path, const std::string& where) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(path, error))
+    fail(where, "build context '" + path + "' is not an existing folder",
+         "image.context names the folder the Containerfile's COPY lines read from (relative to the scenario "
+         "file); leave it out to use the Containerfile's folder");
+  return std::filesystem::absolute(path).lexically_normal().string();
+}
+
 }  // namespace hb::scenario

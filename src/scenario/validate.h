@@ -71,6 +71,12 @@ std::string read_text_file(const std::string& path, const std::string& what, con
                            const std::string& missing_hint = {}, size_t limit = kMaxTextFile,
                            Content content = Content::Text);
 
+// A Containerfile path (image.containerfile, --containerfile): an existing
+// readable text file; returns it absolute and normal. The context: an
+// existing folder. UserError at `where` with the fix otherwise.
+std::string check_containerfile_path(const std::string& path, const std::string& where);
+std::string check_context_path(const std::string& path, const std::string& where);
+
 // Where `text` is not UTF-8 text: "a NUL byte at offset 12"; empty when it is.
 std::string binary_reason(std::string_view text);
 

@@ -175,6 +175,19 @@ class FakeRuntime : public runtime::ContainerRuntime {
     std::lock_guard lock(m_mutex);  // parallel trials (--jobs) share the fake
     return ok();
   }
+  // A user's Containerfile build: recorded with the text built (the file is
+  // gone after the build); `build_failure` answers instead when set.
+  std::vector<std::pair<runtime::BuildSpec, std::string>> containerfile_builds;
+  std::optional<runtime::ProcessResult> build_failure;
+  runtime::ProcessResult build_containerfile(const runtime::BuildSpec& spec,
+                                             std::chrono::milliseconds) override {
+    std::lock_guard lock(m_mutex);
+    std::ifstream in(spec.containerfile);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    containerfile_builds.emplace_back(spec, text);
+    calls.push_back("build " + spec.name);
+    return build_failure ? *build_failure : ok();
+  }
   runtime::ProcessResult remove_image(const std::string&) override { return ok(); }
 
  private:

@@ -268,7 +268,7 @@ TEST(ScenarioLoader, RefusesUnknownKeysAtEveryLevel) {
 TEST(ScenarioLoader, ListsKnownKeysWhenNothingIsClose) {
   UserError e = load_error(kMinimal + "image: {colour: blue}\n");
   EXPECT_STREQ(e.what(), "demo.yaml:5:9: unknown key 'colour' in image");
-  EXPECT_EQ(e.hint(), "known keys here: base, packages, name");
+  EXPECT_EQ(e.hint(), "known keys here: base, packages, name, containerfile, context");
 }
 
 TEST(ScenarioLoader, RefusesDuplicateKeys) {
