@@ -83,7 +83,14 @@ mark main_pid; echo "${pid:-0}"
 if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -d "/proc/$pid" ]; then
   mark main_status; cat "/proc/$pid/status" 2>&1
   mark main_mountinfo; cat "/proc/$pid/mountinfo" 2>&1
-  mark main_ns; for n in /proc/$pid/ns/*; do echo "$(basename "$n") $(readlink "$n")"; done
+  # Another user's namespace links need CAP_SYS_PTRACE, which the container's
+  # root lacks: read them as the service's own user then (same uids, no caps).
+  uid=$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status"); gid=$(awk '/^Gid:/ { print $2 }' "/proc/$pid/status")
+  mark main_ns; for n in /proc/$pid/ns/*; do
+    l=$(readlink "$n" 2>/dev/null) ||
+      l=$(setpriv --reuid="$uid" --regid="$gid" --clear-groups readlink "$n" 2>/dev/null)
+    echo "$(basename "$n") $l"
+  done
   mark main_cgroup; cat "/proc/$pid/cgroup" 2>&1
   mark main_user; ps -o user= -p "$pid" 2>&1
   mark main_limits
