@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <regex>
 #include <set>
 
@@ -139,11 +140,43 @@ bool ImageBuilder::exists(const ImageRecipe& recipe) {
 
 std::string ImageBuilder::ensure(const ImageRequest& request, bool rebuild) {
   ImageRecipe wanted = recipe(request);
+  auto on_every_host = [&] {
+    return std::all_of(m_hosts.begin(), m_hosts.end(), [&](const ImageHost& host) {
+      return host.runtime->inspect_image(wanted.name).has_value();
+    });
+  };
+  if (!m_hosts.empty() && !rebuild && on_every_host()) return wanted.name;
   ImageRecipe base = base_recipe(request.release);
   bool derived = !wanted.base_name.empty();
   if ((rebuild && !derived) || !exists(base)) build_base(base);
   if (derived && (rebuild || !exists(wanted))) build_derived(wanted);
+  if (!m_hosts.empty()) send_to_hosts(wanted.name);
   return wanted.name;
+}
+
+int ImageBuilder::send_to_hosts(const std::string& name) {
+  std::unique_ptr<TempDir> temp;
+  int sent = 0;
+  for (const auto& host : m_hosts) {
+    if (host.runtime->inspect_image(name)) continue;
+    std::string tarball;
+    if (!temp) {
+      temp = std::make_unique<TempDir>();
+      tarball = (temp->path / "image.tar").string();
+      runtime::ProcessResult saved = m_runtime.save_image(name, tarball);
+      if (!saved.ok())
+        throw InfraError("podman save " + name + " failed: " + saved.summary(), "run `hardbisect doctor`");
+    }
+    tarball = (temp->path / "image.tar").string();
+    m_log(fmt::format("sending image {} to connection {} (podman save | podman --connection {} load)...",
+                      name, host.name, host.name));
+    runtime::ProcessResult loaded = host.runtime->load_image(tarball);
+    if (!loaded.ok() || !host.runtime->inspect_image(name))
+      throw InfraError("cannot load image " + name + " on connection " + host.name + ": " + loaded.summary(),
+                       "check the host with `hardbisect --connection " + host.name + " doctor`");
+    ++sent;
+  }
+  return sent;
 }
 
 void ImageBuilder::build_base(const ImageRecipe& recipe) {
