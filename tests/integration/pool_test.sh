@@ -67,8 +67,8 @@ expect_grep "hint: did you mean '$TAG-(a|b)'" "$WORK/unknown.out" "suggests a kn
 run_hb "$WORK/run-local.out" run "$S/quickstart.yaml" --json "$WORK/run-local.json"
 run_hb "$WORK/run-pool.out" "${POOL[@]}" run "$S/quickstart.yaml" --json "$WORK/run-pool.json"
 expect_code 1 "run on the pool" "$WORK/run-pool.out"
-if [[ $(jq -c '[.verdict, [.trials[].verdict]]' "$WORK/run-local.json") == \
-      $(jq -c '[.verdict, [.trials[].verdict]]' "$WORK/run-pool.json") ]]; then pass "run: pool == local"
+if [[ "$(jq -c '[.verdict, [.trials[].verdict]]' "$WORK/run-local.json")" == \
+      "$(jq -c '[.verdict, [.trials[].verdict]]' "$WORK/run-pool.json")" ]]; then pass "run: pool == local"
 else fail "run: pool and local differ"; cat "$WORK/run-pool.out" >&2; fi
 
 # bisect, 4 trials at a time over both hosts.
@@ -80,9 +80,9 @@ expect_code 1 "bisect on the pool" "$WORK/bisect-pool.out"
 expect_grep "Podman hosts: $TAG-a \([0-9] at a time" "$WORK/bisect-pool.out" "each host's share is printed"
 expect_grep "containers per host: $TAG-a [1-9][0-9]*, $TAG-b [1-9][0-9]*" "$WORK/bisect-pool.out" \
   "both hosts ran trials"
-if [[ $(answer "$WORK/bisect-local.json") == $(answer "$WORK/bisect-pool.json") ]]; then
+if [[ "$(answer "$WORK/bisect-local.json")" == "$(answer "$WORK/bisect-pool.json")" ]]; then
   pass "bisect: pool == local ($(answer "$WORK/bisect-pool.json"))"
-else fail "bisect: pool $(answer "$WORK/bisect-pool.json") != local $(answer "$WORK/bisect-local.json")"; fi
+else fail "bisect: pool $(answer "$WORK/bisect-pool.json") != local $(answer "$WORK/bisect-local.json")"; tail -5 "$WORK/bisect-local.out" >&2; fi
 expect_none_left "after run and bisect"
 
 # A small matrix: one template x bookworm over quickstart and protect-system-writer.
@@ -92,8 +92,8 @@ matrix=(matrix --scenario "$S/quickstart.yaml" --scenario "$S/protect-system-wri
 run_hb "$WORK/matrix-local.out" "${matrix[@]}" --jobs 2 --json "$WORK/matrix-local.json"
 run_hb "$WORK/matrix-pool.out" "${POOL[@]}" "${matrix[@]}" --json "$WORK/matrix-pool.json"
 expect_code 1 "matrix on the pool" "$WORK/matrix-pool.out"
-if [[ $(rows "$WORK/matrix-local.json") == $(rows "$WORK/matrix-pool.json") ]]; then pass "matrix: pool == local"
-else fail "matrix: pool and local differ"; diff <(rows "$WORK/matrix-local.json") <(rows "$WORK/matrix-pool.json") >&2; fi
+if [[ "$(rows "$WORK/matrix-local.json")" == "$(rows "$WORK/matrix-pool.json")" ]]; then pass "matrix: pool == local"
+else fail "matrix: pool and local differ"; diff <(rows "$WORK/matrix-local.json") <(rows "$WORK/matrix-pool.json") >&2; tail -5 "$WORK/matrix-local.out" >&2; fi
 expect_none_left "after the matrix"
 
 # hb-b dies in the middle of a bisection: reported, its trials go to hb-a, same answer.
@@ -105,8 +105,8 @@ wait $bisect_pid
 code=$?
 expect_code 1 "bisect with hb-b lost" "$WORK/lost.out"
 expect_grep "connection $TAG-b was lost .*its trials go to $TAG-a" "$WORK/lost.out" "the lost host is reported"
-if [[ $(answer "$WORK/bisect-local.json") == $(answer "$WORK/lost.json") ]]; then pass "bisect with a lost host: same answer"
-else fail "bisect with a lost host: $(answer "$WORK/lost.json")"; cat "$WORK/lost.out" >&2; fi
+if [[ "$(answer "$WORK/bisect-local.json")" == "$(answer "$WORK/lost.json")" ]]; then pass "bisect with a lost host: same answer"
+else fail "bisect with a lost host: $(answer "$WORK/lost.json") != $(answer "$WORK/bisect-local.json")"; cat "$WORK/lost.out" >&2; fi
 expect_no_containers "after the lost host (hb-a)"
 # Back again: what the dead run left there goes with gc.
 start_b
