@@ -7,6 +7,11 @@
 # whether the answers match. The load average is printed: the machine may
 # be shared.
 #   tests/bench/pool_wall.sh [build/hardbisect] [--jobs N] [SCENARIO...]   (default: scenarios/, --jobs 2)
+# Measured 2026-11-30 (2 cores shared with 5 other builds/tests, load ~17),
+# quickstart + two-culprits + protect-system-writer, --jobs 2: this host
+# 98.1 s, 2 services 113.9 s (17 + 17 containers), answers match. Both
+# services share this machine's 2 cores, so the pool only adds the remote
+# path's cost (podman cp + exec); separate hosts add their cores.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 HB=$(realpath "${1:-build/hardbisect}")
