@@ -1,6 +1,7 @@
 // hardbisect doctor: can this host run trials, and with which flags.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <map>
 
@@ -145,7 +146,14 @@ int print_host_report(const runtime::DoctorReport& report) {
   const runtime::HostFlags& flags = report.flags;
   std::string ulimits;
   for (const auto& u : flags.ulimits) ulimits += " --ulimit " + u;
-  std::cout << "\ncontainer flags: --runtime " << flags.oci_runtime << ulimits << "\n";
+  if (report.connection.empty())
+    std::cout << "\ncontainer flags: --runtime " << flags.oci_runtime << ulimits << "\n";
+  else
+    std::cout << "\ncontainer flags:" << ulimits << " (the OCI runtime is the service's)\n";
+  if (!report.containers_conf.empty())
+    std::cout << "\nput in /etc/containers/containers.conf on the host of connection " << report.connection
+              << ", then restart its Podman service:\n\n"
+              << report.containers_conf;
   std::cout << "privilege levels:\n"
             << "  minimal     (no extra flags)             NoNewPrivileges, SystemCallFilter, capabilities,\n"
             << "                                           RestrictAddressFamilies, User=, UMask=...\n"
@@ -154,12 +162,32 @@ int print_host_report(const runtime::DoctorReport& report) {
             << "  privileged  --privileged --cgroupns=private  + MemoryMax/TasksMax/IPAddressDeny (cgroup "
                "limits, BPF)\n"
             << "hardbisect picks the least level that enforces a scenario's options.\n";
+  std::string host = report.connection.empty() ? "this host" : "connection " + report.connection;
   if (!report.can_run_trials()) {
-    std::cout << "\ntrials cannot run on this host: fix the FAIL lines above\n";
+    std::cout << "\ntrials cannot run on " << host << ": fix the FAIL lines above\n";
     return static_cast<int>(kExitInfra);
   }
-  std::cout << "\ntrials can run on this host\n";
+  std::cout << "\ntrials can run on " << host << "\n";
   return static_cast<int>(kExitOk);
+}
+
+// doctor --connection NAME (each one of a pool): the remote hosts, each
+// with its boot test; the image is sent there first when it is built here.
+int remote_doctor(Context& context, const std::string& image) {
+  runtime::PoolRuntime& pool = *context.pool();
+  try {
+    if (!image.empty() && context.images().has_image(image)) context.images().send_to_hosts(image);
+  } catch (const UserError& e) {  // a host that does not answer: its report says so
+    std::cout << "could not send " << image << ": " << e.what() << "\n";
+  }
+  int code = static_cast<int>(kExitOk);
+  for (size_t i = 0; i < pool.size(); ++i) {
+    std::string uri = context.connection_uri(pool.name(i));
+    std::cout << (i ? "\n" : "") << "== connection " << pool.name(i) << " (" << uri << ")\n";
+    int host_code = print_host_report(runtime::run_remote_doctor(context.pool_host(i), uri, image));
+    code = std::max(code, host_code);
+  }
+  return code;
 }
 
 }  // namespace
@@ -187,6 +215,7 @@ Action setup_doctor(CLI::App& app) {
     }
     std::string image;
     if (!*skip_boot) image = context.images().base_recipe(*release).name;
+    if (context.pool()) return remote_doctor(context, image);
     return print_host_report(
         runtime::run_doctor(context.runtime(), context.facts(), context.host_flags(), image));
   };

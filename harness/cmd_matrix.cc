@@ -140,6 +140,7 @@ Action setup_matrix(CLI::App& app) {
     auto started = std::chrono::steady_clock::now();
     if (!cells.empty()) {
       context.require_podman();
+      o->config.jobs = pool_jobs(context, o->config.jobs);
       std::unique_ptr<job::ResultCache> cache = open_result_cache(context);
       std::map<std::string, std::string> image_errors =
           matrix::build_images(context.images(), cells, context.log_status());

@@ -40,7 +40,8 @@ job::PreparedScenario prepare_run(Context& context, const LoadedScenario& loaded
   context.require_podman();
   job::PreparedScenario prepared = job::prepare_scenario(scenario, context.images(), job::new_run_id());
   // This host's kernel log only tells about containers that run here.
-  prepared.plan.host_kernel_log = context.host_flags().connection.empty();
+  prepared.plan.host_kernel_log = context.runtime().kernel_log_here();
+  if (!prepared.plan.host_kernel_log) prepared.plan.kernel_log_unreachable = job::kRemoteKernelLog;
   prepared.plan.local_host = context.host_flags().connection.empty();
   // The header is progress, as a bisection's (dropped with -q); warnings stay.
   context.status().info(fmt::format("hardbisect run: {} on {}", scenario.service.unit, prepared.plan.image));

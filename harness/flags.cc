@@ -37,7 +37,20 @@ CacheFlags& cache_flags() {
   static CacheFlags flags;
   return flags;
 }
+// Every subcommand's --jobs, to tell a given value from the default (only
+// the subcommand that runs has parsed one).
+std::vector<const CLI::Option*>& jobs_options() {
+  static std::vector<const CLI::Option*> options;
+  return options;
+}
 }  // namespace
+
+int pool_jobs(Context& context, int jobs) {
+  bool given = std::any_of(jobs_options().begin(), jobs_options().end(),
+                           [](const CLI::Option* option) { return option->count() > 0; });
+  if (given || !context.pool()) return jobs;
+  return context.pool()->capacity();
+}
 
 void add_cache_flags(CLI::App& app) {
   app.add_option("--cache-dir", cache_flags().dir,
@@ -64,10 +77,11 @@ void add_search_flags(CLI::App& app, search::SearchConfig& config) {
                  "Cap on the runs of one option set when flaky (default 30)");
   app.add_option("--max-trials", config.max_trials, "Stop after this many trials (0 = no limit)");
   config.jobs = default_jobs();
-  app.add_option(
-         "--jobs,-j", config.jobs,
-         "Trials in parallel containers when a set runs several times (default: from cores and memory)")
-      ->check(CLI::Range(1, 64));
+  jobs_options().push_back(
+      app.add_option("--jobs,-j", config.jobs,
+                     "Trials in parallel containers when a set runs several times (default: from cores and "
+                     "memory; with --connection, the hosts' shares added up)")
+          ->check(CLI::Range(1, 64)));
   add_cache_flags(app);
 }
 
@@ -184,7 +198,9 @@ void write_report_files(const report::ReportSet& set, const report::ReportPaths&
 job::BisectRunner bisect_runner(Context& context, const search::SearchConfig& config,
                                 const job::ResultCache* cache) {
   return [&context, config, cache](const scenario::Scenario& scenario) {
-    return job::run_bisect_job(context.runtime(), context.images(), scenario, config, context.status(), cache,
+    search::SearchConfig pooled = config;
+    pooled.jobs = pool_jobs(context, config.jobs);
+    return job::run_bisect_job(context.runtime(), context.images(), scenario, pooled, context.status(), cache,
                                context.host_flags().connection.empty());
   };
 }

@@ -17,6 +17,9 @@ namespace hb::cli {
 
 // Parallel trials: from cores and memory, 1 to 8.
 int default_jobs();
+// Without --jobs, a pool of hosts (--connection) runs as many trials at once
+// as its hosts' shares add up to (known after require_podman); else `jobs`.
+int pool_jobs(Context& context, int jobs);
 
 // --strategy, --confidence, --max-repeats, --max-trials, --jobs, and the
 // cache flags.

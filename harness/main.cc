@@ -104,8 +104,12 @@ int run_cli(int argc, char** argv) {
   app.add_flag(
       "--dry-run", flags.dry_run,
       "Print the podman commands of one trial (the first the command would run) and exit 0; nothing runs");
-  app.add_option("--connection", flags.connection,
-                 "Run containers on a remote Podman host (podman --connection NAME)");
+  app.add_option(
+         "--connection", flags.connections,
+         "Run containers on a remote Podman host (podman --connection NAME); repeat it (or a,b) for a "
+         "pool: each host takes a share from its cores and memory (default: $HARDBISECT_CONNECTION)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("-q,--quiet", flags.quiet, "No progress lines on stderr");
 
   std::vector<std::pair<CLI::App*, Action>> actions;

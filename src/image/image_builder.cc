@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <regex>
 #include <set>
 
@@ -168,16 +169,22 @@ std::string ImageBuilder::ensure(const ImageRequest& request, bool rebuild) {
   ImageRecipe packaged = packages_recipe(request);  // the base itself without packages
   bool own = !request.containerfile.empty();
   ImageRecipe wanted = own ? containerfile_recipe(request, packaged) : packaged;
+  auto on_every_host = [&] {
+    return std::all_of(m_hosts.begin(), m_hosts.end(), [&](const ImageHost& host) {
+      return host.runtime->inspect_image(wanted.name).has_value();
+    });
+  };
+  if (!m_hosts.empty() && !rebuild && on_every_host()) return wanted.name;
   // `rebuild` builds the wanted image again, not what it stands on.
   if (!exists(base) || (rebuild && wanted.name == base.name)) build_base(base);
   if (packaged.name != base.name && (!exists(packaged) || (rebuild && wanted.name == packaged.name)))
     build_derived(packaged);
-  if (!own) return wanted.name;
-  if (rebuild || !exists(wanted))
+  if (own && (rebuild || !exists(wanted)))
     build_containerfile(wanted);
-  else
+  else if (own)
     m_log(fmt::format("image {}: the same Containerfile and build context ({} files) as when it was built",
                       wanted.name, wanted.context_files));
+  if (!m_hosts.empty()) send_to_hosts(wanted.name);
   return wanted.name;
 }
 
@@ -211,6 +218,31 @@ ImageRecipe ImageBuilder::containerfile_recipe(const ImageRequest& request, cons
       "LABEL io.hardbisect.recipe={} io.hardbisect.containerfile=\"{}\"\n",
       recipe.hash, fs::path(recipe.containerfile).filename().string());
   return recipe;
+}
+
+int ImageBuilder::send_to_hosts(const std::string& name) {
+  std::unique_ptr<TempDir> temp;
+  int sent = 0;
+  for (const auto& host : m_hosts) {
+    if (host.runtime->inspect_image(name)) continue;
+    std::string tarball;
+    if (!temp) {
+      temp = std::make_unique<TempDir>();
+      tarball = (temp->path / "image.tar").string();
+      runtime::ProcessResult saved = m_runtime.save_image(name, tarball);
+      if (!saved.ok())
+        throw InfraError("podman save " + name + " failed: " + saved.summary(), "run `hardbisect doctor`");
+    }
+    tarball = (temp->path / "image.tar").string();
+    m_log(fmt::format("sending image {} to connection {} (podman save | podman --connection {} load)...",
+                      name, host.name, host.name));
+    runtime::ProcessResult loaded = host.runtime->load_image(tarball);
+    if (!loaded.ok() || !host.runtime->inspect_image(name))
+      throw InfraError("cannot load image " + name + " on connection " + host.name + ": " + loaded.summary(),
+                       "check the host with `hardbisect --connection " + host.name + " doctor`");
+    ++sent;
+  }
+  return sent;
 }
 
 void ImageBuilder::build_base(const ImageRecipe& recipe) {

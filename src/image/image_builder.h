@@ -45,6 +45,12 @@ int systemd_version_of(const std::string& release);  // 252, 257; 0 when unknown
 // Stable 64-bit FNV-1a, as 16 hex digits (recipe hashes, cache keys).
 std::string stable_hash(const std::string& text);
 
+// A remote Podman host the images must reach (a --connection).
+struct ImageHost {
+  std::string name;  // the connection's name
+  runtime::ContainerRuntime* runtime = nullptr;
+};
+
 class ImageBuilder {
  public:
   using Log = std::function<void(const std::string&)>;
@@ -59,7 +65,16 @@ class ImageBuilder {
 
   // Builds what is missing (base first), returns the image name.
   // `rebuild` forces a new build even when an image with the hash exists.
+  // With hosts, the image is built here and sent to each host that lacks
+  // an image of that name (the name carries the recipe hash), with
+  // `podman save` and `podman --connection H load`; nothing is built here
+  // when every host has it already.
   std::string ensure(const ImageRequest& request, bool rebuild = false);
+  // The remote hosts the images must reach; none = only this host.
+  void set_hosts(std::vector<ImageHost> hosts) { m_hosts = std::move(hosts); }
+  // Sends the image `name` (present here) to the hosts that lack it;
+  // returns how many it was sent to.
+  int send_to_hosts(const std::string& name);
   bool exists(const ImageRecipe& recipe);
   bool has_image(const std::string& name) { return m_runtime.inspect_image(name).has_value(); }
 
@@ -75,6 +90,7 @@ class ImageBuilder {
   runtime::ProcessRunner& m_runner;
   std::string m_images_dir;
   Log m_log;
+  std::vector<ImageHost> m_hosts;
 };
 
 // Where images/ lives: $HARDBISECT_IMAGES_DIR, else the source tree's images/.

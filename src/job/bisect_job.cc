@@ -16,13 +16,14 @@ namespace hb::job {
 namespace {
 // The plan for this host: the kernel log and background removal only where
 // the containers run here.
-PreparedScenario prepare_for_host(const scenario::Scenario& scenario, image::ImageBuilder& images,
-                                  bool local_host) {
+PreparedScenario prepare_for_host(runtime::ContainerRuntime& runtime, const scenario::Scenario& scenario,
+                                  image::ImageBuilder& images, bool local_host) {
   if (scenario.options.empty())
     throw UserError("the scenario " + scenario.name + " has no options to bisect",
                     "add options: or a template:");
   PreparedScenario prepared = prepare_scenario(scenario, images, new_run_id());
-  prepared.plan.host_kernel_log = local_host;
+  prepared.plan.host_kernel_log = local_host || runtime.kernel_log_here();
+  if (!prepared.plan.host_kernel_log) prepared.plan.kernel_log_unreachable = kRemoteKernelLog;
   if (!local_host) prepared.plan.remove_in_background = false;
   prepared.plan.local_host = local_host;
   return prepared;
@@ -43,7 +44,7 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
                          const scenario::Scenario& scenario, search::SearchConfig config, Status& status,
                          const ResultCache* cache, bool local_host) {
   BisectJob job;
-  job.prepared = prepare_for_host(scenario, images, local_host);
+  job.prepared = prepare_for_host(runtime, scenario, images, local_host);
   status.job_started(JobStarted{{},
                                 config.strategy,
                                 scenario.service.unit,

@@ -38,6 +38,12 @@ PreparedScenario prepare_scenario(const scenario::Scenario& scenario, image::Ima
 
 std::string new_run_id();
 
+// Why a remote host's seccomp and OOM kills are not read from its kernel
+// log (trial::kKernelLogUnreachable).
+inline constexpr const char* kRemoteKernelLog =
+    "the remote host's kernel log is not reachable from here (only a unix-socket connection runs on this "
+    "machine's kernel)";
+
 // Hang bounds learned from a passing baseline, for the bounds the scenario
 // did not set: kHangFactor times what the baseline took, at least kHangFloor,
 // never above the configured bound. A hung workload then costs seconds, not

@@ -80,6 +80,31 @@ class ContainerRuntime {
                                     std::chrono::milliseconds timeout) = 0;
   virtual ProcessResult build_containerfile(const BuildSpec& spec, std::chrono::milliseconds timeout) = 0;
   virtual ProcessResult remove_image(const std::string& name) = 0;
+  // `podman save` to a file and `podman load` from one: how an image built
+  // here reaches a remote host (same image id there).
+  virtual ProcessResult save_image(const std::string& name, const std::string& tarball) {
+    return unsupported("save " + name + " " + tarball);
+  }
+  virtual ProcessResult load_image(const std::string& tarball) { return unsupported("load " + tarball); }
+
+  // The containers run on this machine's kernel: its log (/dev/kmsg) holds
+  // their seccomp and OOM kills.
+  virtual bool kernel_log_here() { return true; }
+
+  // A pool of hosts (runtime/pool_runtime.h): true when the host of `id`
+  // was lost and another host can run the trial again.
+  virtual bool host_lost(const std::string& id) {
+    (void)id;
+    return false;
+  }
+
+ protected:
+  static ProcessResult unsupported(const std::string& what) {
+    ProcessResult result;
+    result.exit_code = 125;
+    result.err = "not supported by this runtime: " + what;
+    return result;
+  }
 };
 
 }  // namespace hb::runtime

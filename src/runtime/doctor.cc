@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "runtime/connection.h"
 #include "util/error.h"
 #include "util/parse.h"
 #include "util/strings.h"
@@ -191,11 +192,82 @@ void check_boot(ContainerRuntime& runtime, const std::string& image, Checks& che
   }
 }
 
+// The remote service's runtime against its cgroups; the containers.conf fix when needed.
+void check_remote_runtime(const PodmanInfo& info, DoctorReport& report, Checks& checks) {
+  bool v1 = info.cgroup_version != "v2";
+  if (info.oci_runtime == "crun" && v1) {
+    report.containers_conf = containers_conf_runtime("runc");
+    checks.add(
+        S::Fail, "OCI runtime",
+        "the service uses crun, which refuses cgroup v1 hosts, and a remote client cannot pass --runtime",
+        "on the host: apt-get install runc, put the lines below in /etc/containers/containers.conf "
+        "and restart its Podman service (or start it as `podman --runtime runc system service`)");
+    return;
+  }
+  checks.add(S::Ok, "OCI runtime",
+             info.oci_runtime + " (the service's own: a remote client cannot pass --runtime)");
+}
+
+// Cgroups, rlimits, privileges, capacity and the kernel log of a remote host.
+void check_remote_host(const PodmanInfo& info, const std::string& uri, const HostFlags& flags,
+                       Checks& checks) {
+  checks.add(S::Ok, "cgroup layout",
+             info.cgroup_version == "v2"
+                 ? std::string("v2: memory and pids limits enforceable with --cgroupns=private")
+                 : "v1: memory and pids limits only enforceable with --privileged --cgroupns=private");
+  checks.add(
+      S::Ok, "rlimits",
+      fmt::format("containers get --ulimit {} --ulimit {}; the service's own hard limits decide (the boot "
+                  "test shows it)",
+                  flags.ulimits.at(0), flags.ulimits.at(1)));
+  if (info.rootless)
+    checks.add(S::Warn, "privileges",
+               "a rootless service: SYS_ADMIN and --privileged stay in its user namespace",
+               "run the Podman service as root on that host; trials that need more are reported UNRESOLVED");
+  else
+    checks.add(S::Ok, "privileges", "a rootful service: --cap-add SYS_ADMIN and --privileged available");
+  checks.add(S::Ok, "capacity",
+             fmt::format("{} cores, {:.1f} GiB: {} trials at a time", info.cpus,
+                         static_cast<double>(info.mem_total) / (1024.0 * 1024 * 1024),
+                         host_slots(info.cpus, info.mem_total)));
+  if (same_kernel(uri))
+    checks.add(S::Ok, "kernel log", "a unix socket: this machine's kernel, seccomp and OOM kills read here");
+  else
+    checks.add(S::Warn, "kernel log",
+               "not reachable from here: seccomp and OOM explanations come from the container's journal",
+               "nothing to fix; run hardbisect on that host when an explanation needs the kernel's record");
+}
+
 }  // namespace
+
+DoctorReport run_remote_doctor(PodmanRuntime& host, const std::string& uri, const std::string& smoke_image) {
+  DoctorReport report;
+  report.flags = host.flags();
+  report.connection = host.flags().connection;
+  Checks checks(report);
+  ProcessResult answered = host.info();
+  std::optional<PodmanInfo> info = answered.ok() ? parse_podman_info(answered.out) : std::nullopt;
+  if (!info) {
+    checks.add(S::Fail, "podman service", uri + " does not answer: " + answered.summary(),
+               "start it on the host: `podman --runtime runc system service --time=0 " + uri +
+                   "` (or systemctl enable --now podman.socket)");
+    return report;
+  }
+  checks.add(
+      S::Ok, "podman service",
+      fmt::format("{} on {} (kernel {}, storage {})", uri, info->hostname, info->kernel, info->graph_root));
+  check_remote_runtime(*info, report, checks);
+  if (!report.containers_conf.empty()) return report;  // no container would start
+  check_remote_host(*info, uri, report.flags, checks);
+  if (!smoke_image.empty()) check_boot(host, smoke_image, checks);
+  return report;
+}
 
 DoctorReport run_doctor(ContainerRuntime& runtime, const HostFacts& facts, const HostFlags& flags,
                         const std::string& smoke_image) {
-  DoctorReport report{facts, flags, {}};
+  DoctorReport report;
+  report.facts = facts;
+  report.flags = flags;
   Checks checks(report);
   if (!check_podman(runtime, checks)) return report;
   check_host(facts, flags, checks);

@@ -40,6 +40,10 @@ struct DoctorReport {
   HostFacts facts;
   HostFlags flags;
   std::vector<DoctorCheck> checks;
+  // A remote host (--connection): its name, and the lines its
+  // containers.conf needs (empty when none).
+  std::string connection;
+  std::string containers_conf;
   bool can_run_trials() const;
 };
 
@@ -47,5 +51,13 @@ struct DoctorReport {
 // and present) a real boot of systemd in a container with the chosen flags.
 DoctorReport run_doctor(ContainerRuntime& runtime, const HostFacts& facts, const HostFlags& flags,
                         const std::string& smoke_image);
+
+// A remote host (a connection at `uri`): what its service's `podman info`
+// says (OCI runtime, cgroups, rootless or not, cores and memory), whether
+// its kernel log is reachable from here, and a boot test with `smoke_image`
+// (when present there). A remote client cannot pass --runtime: when the
+// service's runtime would refuse the host's cgroups, the report says what
+// to put in the host's containers.conf.
+DoctorReport run_remote_doctor(PodmanRuntime& host, const std::string& uri, const std::string& smoke_image);
 
 }  // namespace hb::runtime

@@ -29,9 +29,13 @@ ProcessResult PodmanRuntime::version() {
 }
 
 Argv PodmanRuntime::create_argv(const ContainerSpec& spec) const {
-  Argv argv =
-      podman({"create", "--systemd=always", "--runtime", m_flags.oci_runtime, "--network", "none", "--label",
-              std::string(kLabel) + "=1", "--label", std::string(kOwnerLabel) + "=" + current_owner()});
+  Argv argv = podman({"create", "--systemd=always"});
+  // A remote client has no --runtime (Podman 4.3): the service's own
+  // runtime is used there (`podman --runtime runc system service`, or
+  // [engine] runtime in the host's containers.conf; the doctor checks it).
+  if (m_flags.connection.empty()) argv.insert(argv.end(), {"--runtime", m_flags.oci_runtime});
+  argv.insert(argv.end(), {"--network", "none", "--label", std::string(kLabel) + "=1", "--label",
+                           std::string(kOwnerLabel) + "=" + current_owner()});
   for (const auto& [key, value] : spec.labels) {
     argv.push_back("--label");
     argv.push_back(key + "=" + value);
@@ -159,7 +163,8 @@ ProcessResult PodmanRuntime::import_image(const std::string& tarball, const std:
 
 ProcessResult PodmanRuntime::build_image(const std::string& context_dir, const std::string& name,
                                          std::chrono::milliseconds timeout) {
-  Argv argv = podman({"build", "--runtime", m_flags.oci_runtime});
+  Argv argv = podman({"build"});
+  if (m_flags.connection.empty()) argv.insert(argv.end(), {"--runtime", m_flags.oci_runtime});
   for (const auto& ulimit : m_flags.ulimits) {
     argv.push_back("--ulimit");
     argv.push_back(ulimit);
@@ -182,5 +187,16 @@ ProcessResult PodmanRuntime::build_containerfile(const BuildSpec& spec, std::chr
 ProcessResult PodmanRuntime::remove_image(const std::string& name) {
   return m_runner.run(podman({"rmi", "-f", name}), kShortCall);
 }
+
+ProcessResult PodmanRuntime::save_image(const std::string& name, const std::string& tarball) {
+  return m_runner.run(podman({"save", "-o", tarball, name}), std::chrono::minutes(10));
+}
+
+ProcessResult PodmanRuntime::load_image(const std::string& tarball) {
+  // A remote client uploads the file to its service.
+  return m_runner.run(podman({"load", "-i", tarball}), std::chrono::minutes(20));
+}
+
+ProcessResult PodmanRuntime::info() { return m_runner.run(podman({"info", "--format", "json"}), kShortCall); }
 
 }  // namespace hb::runtime

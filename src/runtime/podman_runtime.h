@@ -39,6 +39,12 @@ class PodmanRuntime : public ContainerRuntime {
                             std::chrono::milliseconds timeout) override;
   ProcessResult build_containerfile(const BuildSpec& spec, std::chrono::milliseconds timeout) override;
   ProcessResult remove_image(const std::string& name) override;
+  // A connection may be anywhere; a pool of them knows (PoolRuntime).
+  bool kernel_log_here() override { return m_flags.connection.empty(); }
+  ProcessResult save_image(const std::string& name, const std::string& tarball) override;
+  ProcessResult load_image(const std::string& tarball) override;
+  // `podman info --format json` (of the service, for a connection).
+  ProcessResult info();
 
   // The argv of `podman create` for a spec (also shown by --dry-run).
   Argv create_argv(const ContainerSpec& spec) const;

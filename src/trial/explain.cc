@@ -609,10 +609,20 @@ std::vector<std::string> kernel_lines(const Evidence& e) {
 }
 
 std::string explain_failure(const Evidence& evidence, const std::vector<Directive>& applied) {
+  const std::string& unreachable = evidence.section(kKernelLogUnreachable);
+  bool no_kernel = !unreachable.empty() && kernel_lines(evidence).empty();
   for (auto explain : {explain_seccomp, explain_namespace, explain_oom, explain_paths}) {
     std::string text = explain(evidence, applied);
-    if (!text.empty()) return text;
+    if (text.empty()) continue;
+    if (no_kernel && (explain == explain_seccomp || explain == explain_oom))
+      text += " (" + unreachable + ": from the container's journal)";
+    return text;
   }
+  if (no_kernel && (killed_by(evidence, 31) || killed_by(evidence, 9)))
+    return fmt::format(
+        "the main process was killed by {}; {}, so the kernel's record of the kill (seccomp or "
+        "OOM) could not be read",
+        killed_by(evidence, 31) ? "SIGSYS" : "SIGKILL", unreachable);
   return {};
 }
 

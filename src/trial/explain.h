@@ -36,10 +36,16 @@ std::optional<SeccompRecord> parse_seccomp_record(std::string_view line);
 // read by the trial runner from this host's /dev/kmsg), without duplicates.
 std::vector<std::string> kernel_lines(const Evidence& evidence);
 
+// Evidence section set when the containers' kernel log is not reachable
+// from here (a remote host's): its text says why.
+inline constexpr const char* kKernelLogUnreachable = "kernel_log_unreachable";
+
 // One line saying why the trial failed and what to change, e.g.
 // "sed killed by SIGSYS on fchown: SystemCallFilter=~@chown denies it; add
 // SystemCallFilter=@chown (or only fchown)". Empty when the evidence shows
-// nothing more specific than the verdict's reason.
+// nothing more specific than the verdict's reason. Without the host's kernel
+// log (kKernelLogUnreachable), a seccomp or OOM explanation says it comes
+// from the container's journal alone, and a kill it cannot explain says why.
 std::string explain_failure(const Evidence& evidence, const std::vector<options::Directive>& applied);
 
 }  // namespace hb::trial

@@ -37,6 +37,9 @@ struct TrialPlan {
   // the stage is copied in with `podman cp` and the evidence read with one
   // `podman exec`.
   bool local_host = true;
+  // Not empty when the containers' kernel log is not reachable from here
+  // (a remote host's): why, for explanations that would read it.
+  std::string kernel_log_unreachable;
   // How long past its own bounds the driver may take to report.
   std::chrono::milliseconds watchdog_slack{std::chrono::seconds(30)};
 };

@@ -296,25 +296,37 @@ TrialRunner::TrialRunner(runtime::ContainerRuntime& runtime, TrialPlan plan, Enf
 TrialResult TrialRunner::run(const std::vector<options::Directive>& directives) {
   auto started_at = std::chrono::steady_clock::now();
   TrialResult result;
-  result.applied = directives;
-  const std::string nonce = make_nonce();
-  // The container lives until run() returns: removed after the verdict.
-  Booted booted = boot(m_runtime, m_plan, stage(m_plan, directives, nonce));
-  if (!booted.failure) booted.failure = collect_evidence(m_runtime, m_plan, booted, nonce, result);
-  if (booted.failure) {
-    mark_harness_failure(*booted.failure, result);
-  } else {
-    judge_trial(m_plan, result);
-    // Lines systemd ignores are findings: from here on the trial is what
-    // systemd made of the drop-in, as it would be on a real host.
-    result.findings = find_ignored_lines(result.evidence, directives);
-    std::vector<options::Directive> read = as_systemd_reads(directives, result.findings);
-    probe_enforcement(m_check, read, result);
-    explain_trial(read, result);
+  // A pool's host lost mid-trial says nothing about the service: the trial
+  // runs again on another host (the pool reported the loss).
+  for (int attempt = 0;; ++attempt) {
+    result = TrialResult{};
+    if (!run_once(directives, result) || attempt >= kMaxHostRetries) break;
   }
   result.elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_at);
   return result;
+}
+
+bool TrialRunner::run_once(const std::vector<options::Directive>& directives, TrialResult& result) {
+  result.applied = directives;
+  const std::string nonce = make_nonce();
+  // The container lives until run_once() returns: removed after the verdict.
+  Booted booted = boot(m_runtime, m_plan, stage(m_plan, directives, nonce));
+  if (!booted.failure) booted.failure = collect_evidence(m_runtime, m_plan, booted, nonce, result);
+  if (!m_plan.kernel_log_unreachable.empty())
+    result.evidence.sections[kKernelLogUnreachable] = m_plan.kernel_log_unreachable;
+  if (booted.failure) {
+    mark_harness_failure(*booted.failure, result);
+    return booted.container && m_runtime.host_lost(booted.container->id());
+  }
+  judge_trial(m_plan, result);
+  // Lines systemd ignores are findings: from here on the trial is what
+  // systemd made of the drop-in, as it would be on a real host.
+  result.findings = find_ignored_lines(result.evidence, directives);
+  std::vector<options::Directive> read = as_systemd_reads(directives, result.findings);
+  probe_enforcement(m_check, read, result);
+  explain_trial(read, result);
+  return false;
 }
 
 }  // namespace hb::trial

@@ -23,6 +23,10 @@ class TrialRunner {
   }
 
  private:
+  // How often a trial runs again when its host was lost (a pool of hosts).
+  static constexpr int kMaxHostRetries = 3;
+  // One attempt; true when it failed because its host was lost.
+  bool run_once(const std::vector<options::Directive>& directives, TrialResult& result);
   runtime::ContainerRuntime& m_runtime;
   TrialPlan m_plan;
   EnforcementCheck m_check;

@@ -32,6 +32,8 @@ class FakeRuntime : public runtime::ContainerRuntime {
   // The systemd in the container: 0 = one that reads every line of the
   // catalogue; 252 or 257 = ignores what that version ignores (systemd_reads).
   int systemd_version = 0;
+  // Container ids are id_prefix + a counter (a pool of fakes needs them apart).
+  std::string id_prefix = "fake";
 
   runtime::ProcessResult ok(std::string out = {}) {
     runtime::ProcessResult r;
@@ -50,7 +52,7 @@ class FakeRuntime : public runtime::ContainerRuntime {
       r.err = "Error: image not known";
       return r;
     }
-    std::string id = "fake" + std::to_string(++m_next);
+    std::string id = id_prefix + std::to_string(++m_next);
     m_privilege[id] = spec.privilege;
     for (const auto& mount : spec.mounts) m_mounts[id][mount.container_path] = mount.host_path;
     return ok(id);

@@ -49,6 +49,40 @@ TEST(RuntimePodmanRuntime, CreateUsesHostFlagsAndPrivilege) {
   EXPECT_TRUE(contains_sequence(privileged, {"--privileged", "--cgroupns=private"}));
 }
 
+// Podman 4.3's remote client has no --runtime ("unknown flag: --runtime",
+// exit 125): a connection's containers use the service's runtime.
+TEST(RuntimePodmanRuntime, RemoteCreateAndBuildLeaveTheRuntimeToTheService) {
+  RecordingRunner runner;
+  HostFlags flags;
+  flags.connection = "hb-a";
+  PodmanRuntime remote(runner, flags);
+  ContainerSpec spec;
+  spec.image = "localhost/img:1";
+  Argv argv = remote.create_argv(spec);
+  EXPECT_TRUE(contains_sequence(argv, {"podman", "--connection", "hb-a", "create"}));
+  EXPECT_FALSE(contains_sequence(argv, {"--runtime"}));
+  EXPECT_TRUE(contains_sequence(argv, {"--ulimit", "nofile=4096:4096"}));
+  remote.build_image("/tmp/ctx", "localhost/img:2", std::chrono::seconds(1));
+  EXPECT_FALSE(contains_sequence(runner.seen.at(0), {"--runtime"}));
+  EXPECT_FALSE(remote.kernel_log_here());
+
+  PodmanRuntime local(runner, HostFlags{});
+  EXPECT_TRUE(contains_sequence(local.create_argv(spec), {"--runtime", "runc"}));
+  EXPECT_TRUE(local.kernel_log_here());
+}
+
+TEST(RuntimePodmanRuntime, ImagesTravelBySaveAndLoad) {
+  RecordingRunner runner;
+  HostFlags flags;
+  flags.connection = "hb-b";
+  PodmanRuntime remote(runner, flags);
+  PodmanRuntime local(runner, HostFlags{});
+  local.save_image("localhost/img:1", "/tmp/x/image.tar");
+  remote.load_image("/tmp/x/image.tar");
+  EXPECT_EQ(runner.seen.at(0), (Argv{"podman", "save", "-o", "/tmp/x/image.tar", "localhost/img:1"}));
+  EXPECT_EQ(runner.seen.at(1), (Argv{"podman", "--connection", "hb-b", "load", "-i", "/tmp/x/image.tar"}));
+}
+
 TEST(RuntimePodmanRuntime, RemoteConnectionComesFirst) {
   RecordingRunner runner;
   HostFlags flags;
