@@ -37,6 +37,10 @@ struct TrialPlan {
   // the stage is copied in with `podman cp` and the evidence read with one
   // `podman exec`.
   bool local_host = true;
+  // Create and start the container, then remove it: no wait for evidence,
+  // no verdict (UNRESOLVED, "stopped after start"). What --dry-run runs
+  // through the dry-run printer: the commands of one trial, and no others.
+  bool stop_after_start = false;
   // How long past its own bounds the driver may take to report.
   std::chrono::milliseconds watchdog_slack{std::chrono::seconds(30)};
 };

@@ -300,17 +300,21 @@ TrialResult TrialRunner::run(const std::vector<options::Directive>& directives) 
   const std::string nonce = make_nonce();
   // The container lives until run() returns: removed after the verdict.
   Booted booted = boot(m_runtime, m_plan, stage(m_plan, directives, nonce));
-  if (!booted.failure) booted.failure = collect_evidence(m_runtime, m_plan, booted, nonce, result);
-  if (booted.failure) {
-    mark_harness_failure(*booted.failure, result);
+  if (!booted.failure && m_plan.stop_after_start) {
+    result.reason = "stopped after start (the plan asks for no evidence)";  // UNRESOLVED: nothing judged
   } else {
-    judge_trial(m_plan, result);
-    // Lines systemd ignores are findings: from here on the trial is what
-    // systemd made of the drop-in, as it would be on a real host.
-    result.findings = find_ignored_lines(result.evidence, directives);
-    std::vector<options::Directive> read = as_systemd_reads(directives, result.findings);
-    probe_enforcement(m_check, read, result);
-    explain_trial(read, result);
+    if (!booted.failure) booted.failure = collect_evidence(m_runtime, m_plan, booted, nonce, result);
+    if (booted.failure) {
+      mark_harness_failure(*booted.failure, result);
+    } else {
+      judge_trial(m_plan, result);
+      // Lines systemd ignores are findings: from here on the trial is what
+      // systemd made of the drop-in, as it would be on a real host.
+      result.findings = find_ignored_lines(result.evidence, directives);
+      std::vector<options::Directive> read = as_systemd_reads(directives, result.findings);
+      probe_enforcement(m_check, read, result);
+      explain_trial(read, result);
+    }
   }
   result.elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_at);

@@ -172,6 +172,7 @@ if command -v podman >/dev/null; then
   expect_grep 'base: trixie \(from --base; the scenario says bookworm\)' "$WORK/dry.out" \
     "--base trixie over a scenario: stated in the header"
   expect_grep 'nothing ran' "$WORK/dry.out" "--dry-run: says nothing ran"
+  if grep -q '^+ podman .*logs ' "$WORK/dry.out"; then fail "--dry-run printed a podman logs"; else pass "--dry-run: stops after start, no podman logs"; fi
   if [[ ! -e $WORK/dry.json ]]; then pass "--dry-run: no report of trials that did not run"; else fail "--dry-run wrote a report"; fi
 fi
 finish

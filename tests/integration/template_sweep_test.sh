@@ -6,10 +6,12 @@
 # whole set) or because systemd ignored a line (that is a finding). One
 # `run` per prefix (baseline + the prefix), SWEEP_JOBS at a time; `run` keeps
 # no result cache, so every trial is real.
+#   template_sweep_test.sh HB SRC [BASE]   (BASE: bookworm, the default, or trixie;
+#   template_sweep_trixie_test.sh runs it on trixie)
 source "$(dirname "$0")/../lib.sh"
 require_podman
 JOBS=${SWEEP_JOBS:-3}
-BASE=${SWEEP_BASE:-bookworm}
+BASE=${3:-${SWEEP_BASE:-bookworm}}  # the base: third argument, or $SWEEP_BASE
 started=$(date +%s)
 
 cat >"$WORK/sweep-idle.service" <<'UNIT'
