@@ -27,7 +27,7 @@ run_hb "$WORK/eperm.out" bisect --base bookworm --unit own.service --unit-file "
   --option 'SystemCallFilter=~@chown' --drill-down --no-cache --json "$WORK/eperm.json"
 expect_code 1 "errno filter: culprit found" "$WORK/eperm.out"
 expect_grep 'diagnostic trial .* names fchownat' "$WORK/eperm.out" "the diagnostic SystemCallLog= trial names the call"
-expect_grep '^drill-down: SystemCallFilter=~@chown -> re-allow fchownat (verified): .*SystemCallFilter=fchownat$' \
+expect_grep '^drill-down: SystemCallFilter=~@chown -> re-allow fchownat \(verified\): .*SystemCallFilter=fchownat$' \
   "$WORK/eperm.out" "errno filter: re-allow the one logged call"
 expect_grep '"SystemCallFilter=fchownat"' "$WORK/eperm.json" "errno filter: the fix line in the JSON report"
 expect_no_containers "after the drill-down"
