@@ -94,5 +94,9 @@ seed=$(ls "$WORK"/out/seed-000-debugging.*.json | sort | tail -n 1)
 expect_grep '"line": "SystemCallFilter=~ptrace ~process_vm_readv ~process_vm_writev"' "$seed" \
   "seed 000: the ignored SystemCallFilter= line is a finding"
 expect_grep '"SystemCallFilter=~process_vm_writev"' "$seed" "seed 000: the corrected lines, one ~name per line"
+expect_grep '^verdict: PASS: the service works with the options as systemd reads them; systemd ignored' \
+  "${seed%.json}.out" "seed 000: run says what systemd ignored, not 'every option applied and enforced'"
+expect_grep '^  ignored: SystemCallFilter=~ptrace ~process_vm_readv ~process_vm_writev' "${seed%.json}.out" \
+  "seed 000: run names the ignored line"
 expect_no_containers "template sweep"
 finish
