@@ -11,20 +11,33 @@
 #include "search/search.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/json.h"
 
 namespace hb::cli {
 
 namespace {
 
+// Each drill-down with its fix: the lines that replace the culprit, ready
+// to paste, and the trial that verified them with its exposure.
 nlohmann::json drill_down_json(const std::vector<job::DrillDownResult>& drilled) {
   nlohmann::json json = nlohmann::json::array();
-  for (const auto& d : drilled)
+  for (const auto& d : drilled) {
+    const bool found = d.search.status == search::SearchStatus::Found;
+    std::vector<std::string> fix;
+    if (found)
+      for (const auto& line : d.fix) fix.push_back(line.line());
     json.push_back({{"option", d.original.line()},
                     {"status", search::status_name(d.search.status)},
-                    {"relaxed", d.search.status == search::SearchStatus::Found ? d.relaxed.line() : ""},
+                    {"relaxed", found ? d.relaxed.line() : ""},
                     {"changed", d.changed},
                     {"allow_list", d.allow_list},
+                    {"reallow", d.reallow},
+                    {"fix", fix},
+                    {"verified", found && d.verified_trial >= 0},
+                    {"exposure", util::json_or_null(d.exposure)},
+                    {"summary", found ? d.summary() : d.search.message},
                     {"trials", d.search.trial_count}});
+  }
   return json;
 }
 

@@ -9,6 +9,7 @@
 #include "job/plan.h"
 #include "report/json_report.h"
 #include "report/terminal.h"
+#include "trial/findings.h"
 #include "trial/probes.h"
 #include "util/error.h"
 #include "util/files.h"
@@ -78,6 +79,19 @@ std::optional<int> baseline_step(Context& context, trial::TrialRunner& runner, R
   return out.finish("unresolved", exit_for_unresolved(baseline));
 }
 
+// "every option applied and enforced" only when systemd ignored nothing;
+// else what it ignored, and that the rest was applied and enforced.
+std::string pass_verdict(const trial::TrialResult& full) {
+  if (full.findings.empty())
+    return "verdict: PASS: the service works with every option applied and enforced\n";
+  std::string text = fmt::format(
+      "verdict: PASS: the service works with the options as systemd reads them; systemd ignored {} line(s) "
+      "in whole or part (the rest applied and enforced):\n",
+      full.findings.size());
+  for (const auto& finding : full.findings) text += "  ignored: " + trial::finding_headline(finding) + "\n";
+  return text;
+}
+
 int full_set_step(Context& context, const scenario::Scenario& scenario, trial::TrialRunner& runner,
                   RunReport& out, const trial::TrialResult& baseline) {
   context.log(fmt::format("trial 2/2: full set ({} options)...", scenario.options.size()));
@@ -88,7 +102,7 @@ int full_set_step(Context& context, const scenario::Scenario& scenario, trial::T
   std::cout << report::format_exposure(baseline, full);
   switch (full.verdict) {
     case search::Verdict::Pass:
-      std::cout << "verdict: PASS: the service works with every option applied and enforced\n";
+      std::cout << pass_verdict(full);
       return out.finish("pass", kExitOk);
     case search::Verdict::Fail:
       std::cout << "verdict: FAIL: the full set breaks the service; `hardbisect bisect` finds which option\n";

@@ -16,6 +16,8 @@
 #include "scenario/loader.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/json.h"
+#include "util/strings.h"
 
 namespace fs = std::filesystem;
 
@@ -72,6 +74,29 @@ std::vector<scenario::Scenario> verifiable_scenarios(Context& context, const std
   return scenarios;
 }
 
+// Scenarios side by side must not build one image twice at once: every
+// image they need is built (or found) first, one after another.
+void ensure_images(Context& context, const std::vector<scenario::Scenario>& scenarios) {
+  for (const auto& s : scenarios) {
+    if (!s.image.name.empty()) continue;
+    image::ImageRequest request;
+    request.release = s.image.base;
+    request.packages = s.image.packages;
+    context.images().ensure(request);
+  }
+}
+
+std::string names_or_none(const std::vector<std::string>& names) {
+  return names.empty() ? "(none)" : util::join(names, ", ");
+}
+
+// "removes A, B (expected A, B)"; the expected part only when the scenario states expect_removal.
+std::string removal_text(const job::VerifyOutcome& outcome) {
+  std::string text = "removes " + names_or_none(outcome.found_removal);
+  if (outcome.expected_removal) text += " (expected " + names_or_none(*outcome.expected_removal) + ")";
+  return text;
+}
+
 // One or two summary rows: the verdict and what was found; what was expected when it differs.
 std::vector<std::string> summary_rows(const scenario::Scenario& s, const job::VerifyResult& r) {
   const search::SearchResult& result = r.job.result;
@@ -80,9 +105,10 @@ std::vector<std::string> summary_rows(const scenario::Scenario& s, const job::Ve
                                                       result.failure_rate, result.confidence)
                                         : "";
   std::string cached = r.job.cached_count ? fmt::format(" ({} cached)", r.job.cached_count) : "";
-  std::vector<std::string> rows{fmt::format(
-      "{:<10} {:<28} {:>4} trials{} {:>6.1f} s  found {}{}", job::verify_verdict_name(outcome.verdict),
-      s.name, result.trial_count, cached, r.job.wall_seconds, sets_text_or_none(outcome.found), confidence)};
+  std::vector<std::string> rows{
+      fmt::format("{:<10} {:<28} {:>4} trials{} {:>6.1f} s  found {}{}; {}",
+                  job::verify_verdict_name(outcome.verdict), s.name, result.trial_count, cached,
+                  r.job.wall_seconds, sets_text_or_none(outcome.found), confidence, removal_text(outcome))};
   if (outcome.verdict != job::VerifyVerdict::Ok)
     rows.push_back(fmt::format("{:<10} {:<28} expected {} ({})", "", "", sets_text_or_none(outcome.expected),
                                report::summary_message(report::search_report_input(s, r.job))));
@@ -93,8 +119,8 @@ report::ReportCell result_cell(const scenario::Scenario& s, const job::VerifyRes
   report::ReportCell cell =
       report::cell_from_search(report::search_report_input(s, r.job), report::options_label(s));
   cell.verdict = job::verify_report_verdict(r.outcome.verdict);
-  cell.reason = fmt::format("found {}, expected {}: {}", sets_text_or_none(r.outcome.found),
-                            sets_text_or_none(r.outcome.expected),
+  cell.reason = fmt::format("found {}, expected {}; {}: {}", sets_text_or_none(r.outcome.found),
+                            sets_text_or_none(r.outcome.expected), removal_text(r.outcome),
                             report::summary_message(report::search_report_input(s, r.job)));
   return cell;
 }
@@ -107,6 +133,8 @@ nlohmann::json result_json(const scenario::Scenario& s, const job::VerifyResult&
           {"status", search::status_name(result.status)},
           {"expected", r.outcome.expected},
           {"found", r.outcome.found},
+          {"removal", r.outcome.found_removal},
+          {"expected_removal", util::json_or_null(r.outcome.expected_removal)},
           {"trials", result.trial_count},
           {"cached_trials", r.job.cached_count},
           {"wall_seconds", r.job.wall_seconds},
@@ -139,6 +167,8 @@ Action setup_verify(CLI::App& app) {
   app.add_option("scenarios", o->paths, "Scenario files or folders (default: scenarios/)");
   add_search_flags(app, o->config);
   add_containerfile_flag(app, o->containerfile);
+  app.get_option("--jobs")->description(
+      "Scenarios side by side, each one's progress printed when it ends (default: from cores and memory)");
   app.add_option("--json", o->json_path, "Write the results to FILE");
   add_report_flags(app, o->reports);
   return [o, &app](Context& context) {
@@ -148,10 +178,15 @@ Action setup_verify(CLI::App& app) {
     if (context.flags().dry_run) return dry_run_one_trial(context, scenarios.front());
     context.require_podman();
     std::unique_ptr<job::ResultCache> cache = open_result_cache(context);
-    job::VerifyRun run = job::run_verify(scenarios, bisect_runner(context, o->config, cache.get()),
-                                         [&](const scenario::Scenario& s) {
-                                           context.status().info("\n== " + s.name + " (" + s.loc.file + ")");
-                                         });
+    if (o->config.jobs > 1 && scenarios.size() > 1) ensure_images(context, scenarios);
+    const search::SearchConfig config = o->config;
+    const bool local_host = context.host_flags().connection.empty();
+    job::VerifyBisect bisect = [&](const scenario::Scenario& s, int jobs, job::Status& status) {
+      search::SearchConfig c = config;
+      c.jobs = jobs;
+      return job::run_bisect_job(context.runtime(), context.images(), s, c, status, cache.get(), local_host);
+    };
+    job::VerifyRun run = job::run_verify(scenarios, bisect, o->config.jobs, context.status());
     report_verify(*o, scenarios, run);
     return run.exit_code;
   };

@@ -7,7 +7,9 @@
 #include <iostream>
 #include <thread>
 
+#include "image/image_builder.h"
 #include "job/plan.h"
+#include "options/catalogue.h"
 #include "options/privilege.h"
 #include "scenario/loader.h"
 #include "trial/trial_runner.h"
@@ -154,6 +156,21 @@ LoadedScenario load_scenario_or_flags(const std::string& path, const scenario::A
 void report_loaded(job::Status& status, const LoadedScenario& loaded) {
   for (const auto& line : loaded.overrides) status.info(line);
   for (const auto& line : loaded.scenario.warnings) status.warning(line);
+  for (const auto& line : unknown_to_base(loaded.scenario)) status.warning(line);
+}
+
+std::vector<std::string> unknown_to_base(const scenario::Scenario& scenario) {
+  std::vector<std::string> lines;
+  const int version = scenario.image.name.empty() ? image::systemd_version_of(scenario.image.base) : 0;
+  if (version == 0) return lines;  // an image of its own: its systemd is read by the trials
+  for (const auto& item : scenario.options)
+    for (const auto& directive : item.directives)
+      if (auto error = options::check_known(directive.key, version))
+        lines.push_back(fmt::format(
+            "{}{}: {} (base {}): systemd ignores the line, as a host with it would; "
+            "the trials go on and report it as a finding",
+            item.loc.file.empty() ? "" : item.loc.str() + ": ", item.name, *error, scenario.image.base));
+  return lines;
 }
 
 void check_output_flags(const CLI::App& app) {
@@ -170,11 +187,9 @@ int dry_run_one_trial(Context& context, const scenario::Scenario& scenario) {
   trial::TrialPlan plan = prepared.plan;
   plan.host_kernel_log = false;
   plan.local_host = context.host_flags().connection.empty();
-  // Evidence never comes from a container that was not started: no wait for
-  // it (these bounds only reach the driver's config in the stage, which the
-  // printed commands mount but nobody reads), and `podman rm` in the foreground.
-  plan.timeouts.boot = plan.timeouts.start = plan.workload.timeout = plan.watchdog_slack =
-      std::chrono::milliseconds(0);
+  // Evidence never comes from a container that was not started: the trial
+  // stops after `podman start`, and `podman rm` runs in the foreground.
+  plan.stop_after_start = true;
   plan.remove_in_background = false;
   context.status().info(
       fmt::format("dry run: the podman commands of one trial of {} (its baseline, no options), "

@@ -54,7 +54,13 @@ struct LoadedScenario {
 LoadedScenario load_scenario_or_flags(const std::string& path, const scenario::AdhocFlags& flags);
 // The overrides as header lines (progress: dropped with -q), the scenario's
 // warnings as warnings.
+// Also warns of each line the base's systemd does not know (unknown_to_base).
 void report_loaded(job::Status& status, const LoadedScenario& loaded);
+// options::check_known for the systemd of the scenario's base, as `validate`
+// does: one warning line per directive that systemd does not know (or no
+// longer knows), a finding of the trials, never a reason to stop. Empty for
+// an image of its own (its version is not known before it runs).
+std::vector<std::string> unknown_to_base(const scenario::Scenario& scenario);
 
 // Every output flag (--json, --safe-out, --junit, --markdown, --html) that
 // `app` parsed, checked with util::check_writable before anything runs: a

@@ -37,6 +37,8 @@ class ElementOracle : public search::Oracle {
     results.push_back(m_runner.run(directives));
     return results.back();
   }
+  // The search over another list of elements maps its sets through `lines_of`.
+  void set_lines(LinesOf lines_of) { m_lines_of = std::move(lines_of); }
   std::vector<trial::TrialResult> results;
 
  private:
@@ -55,6 +57,41 @@ std::optional<std::string> sigsys_syscall(const trial::TrialResult& result) {
       return name;
   }
   return std::nullopt;
+}
+
+// seccomp's SECCOMP_RET_LOG, the action SystemCallLog= installs.
+constexpr std::string_view kSeccompLogCode = "0x7ffc0000";
+
+// The calls among `elements` (sorted) a trial's SystemCallLog= logged: the
+// kernel's records of the LOG action (sig=0).
+std::vector<std::string> logged_syscalls(const trial::TrialResult& result,
+                                         const std::vector<std::string>& elements) {
+  std::set<std::string> logged;
+  for (const auto& line : trial::kernel_lines(result.evidence)) {
+    auto record = trial::parse_seccomp_record(line);
+    if (!record || record->signal != 0 || record->code != kSeccompLogCode || record->syscall < 0) continue;
+    auto name = record->arch ? options::syscall_name(record->syscall, *record->arch)
+                             : options::syscall_name(record->syscall);
+    if (name && std::binary_search(elements.begin(), elements.end(), *name)) logged.insert(*name);
+  }
+  return {logged.begin(), logged.end()};
+}
+
+// The progress of a drill-down's search: one TrialFinished per trial,
+// labelled with the elements it kept (`noun` when more than three), joined
+// to the oracle's result (its trials from `offset` on are the search's).
+std::function<void(const search::TrialRecord&)> drill_progress(const ElementOracle& oracle,
+                                                               const std::vector<std::string>& elements,
+                                                               size_t offset, const char* noun,
+                                                               Status& status) {
+  return [&oracle, elements, offset, noun, &status](const search::TrialRecord& record) {
+    std::string label = record.options.size() <= 3 ? "" : fmt::format("{} {}", record.options.size(), noun);
+    if (label.empty())
+      for (int i : record.options) label += (label.empty() ? "" : ", ") + elements[static_cast<size_t>(i)];
+    size_t at = offset + static_cast<size_t>(record.index);
+    const trial::TrialResult* result = at < oracle.results.size() ? &oracle.results[at] : nullptr;
+    status.trial_finished(TrialFinished{{}, record, result, false, label.empty() ? "(none)" : label, true});
+  };
 }
 
 // The single calls a SystemCallFilter= value names, groups expanded.
@@ -190,10 +227,89 @@ std::vector<std::string> calls_kept_out(const options::Directive& culprit, bool 
   return elements;
 }
 
+// The culprit's lines with `calls` let through: a deny list keeps its line
+// and re-allows them with a later line; an allow list adds them.
+std::vector<options::Directive> syscall_fix(const options::Directive& culprit, bool deny,
+                                            const std::vector<std::string>& calls) {
+  std::vector<options::Directive> lines{culprit};
+  if (calls.empty()) return lines;
+  if (deny) {
+    lines.push_back(options::Directive{culprit.section, culprit.key, joined(calls)});
+  } else {
+    lines.back().value += " " + joined(calls);
+  }
+  return lines;
+}
+
+// Over `calls` (sorted): an option applied = that call stays disallowed.
+LinesOf syscall_lines(const options::Directive& culprit, bool deny, const std::vector<std::string>& calls) {
+  return [culprit, deny, calls](const search::OptionSet& set) {
+    std::vector<std::string> through;
+    for (size_t i = 0; i < calls.size(); ++i)
+      if (!std::binary_search(set.begin(), set.end(), static_cast<int>(i))) through.push_back(calls[i]);
+    return syscall_fix(culprit, deny, through);
+  };
+}
+
+// The service failed without a SIGSYS: the filter returns an errno
+// (SystemCallErrorNumber=, "name:EPERM"), and nothing is logged. One
+// diagnostic trial without the culprit and with `SystemCallLog=` for the
+// calls it keeps out names the calls the service makes among them (systemd
+// >= 247; an older one ignores the line and nothing is named).
+std::vector<std::string> diagnose_errno_denials(ElementOracle& oracle, const options::Directive& culprit,
+                                                const std::vector<std::string>& elements, Status& status) {
+  const options::Directive log{culprit.section, "SystemCallLog", joined(elements)};
+  const trial::TrialResult& result = oracle.run_lines({log});
+  std::vector<std::string> logged = logged_syscalls(result, elements);
+  std::vector<std::string> named;
+  for (const auto& call : logged) {
+    std::vector<std::string> groups = options::groups_containing(call);
+    named.push_back(groups.empty() ? call : call + " (" + util::join(groups, " ") + ")");
+  }
+  status.info(fmt::format(
+      "no SIGSYS: the filter returns an errno; a diagnostic trial logging the {} call(s) it keeps out "
+      "(SystemCallLog=, without the culprit) {}",
+      elements.size(),
+      logged.empty() ? "named none: every call is searched" : "names " + util::join(named, ", ")));
+  return logged;
+}
+
+// The fewest of `calls` (sorted) to let through, by the search engine; the
+// oracle's trials so far are not the search's.
+void search_syscalls(ElementOracle& oracle, const options::Directive& culprit, bool deny,
+                     const std::vector<std::string>& calls, search::SearchConfig config, Status& status,
+                     DrillDownResult& out) {
+  const size_t before = oracle.results.size();
+  const LinesOf lines_of = syscall_lines(culprit, deny, calls);
+  oracle.set_lines(lines_of);
+  config.weights.clear();
+  config.keys = calls;
+  config.on_trial = drill_progress(oracle, calls, before, "call(s) kept out", status);
+  config.jobs = 1;
+  out.search = search::run_search(oracle, static_cast<int>(calls.size()), config);
+  out.search.trial_count += static_cast<int>(before);
+  out.trials = oracle.results;
+  if (out.search.status != search::SearchStatus::Found) return;
+  for (int i : out.search.removal) out.changed.push_back(calls[static_cast<size_t>(i)]);
+  const int safe = out.search.safe_trial >= 0 ? static_cast<int>(before) + out.search.safe_trial : -1;
+  verified(out, oracle, lines_of(out.search.safe_set), safe);
+}
+
+// Found: the oracle's last trial let `through` out and passed, verifying the fix.
+void found_by_last(const ElementOracle& oracle, const options::Directive& culprit, bool deny,
+                   const std::vector<std::string>& through, const std::string& why, DrillDownResult& out) {
+  out.changed = through;
+  out.search.status = search::SearchStatus::Found;
+  out.search.message = why + joined(through);
+  out.search.trial_count = static_cast<int>(oracle.results.size());
+  verified(out, oracle, syscall_fix(culprit, deny, through), static_cast<int>(oracle.results.size()) - 1);
+  out.trials = oracle.results;
+}
+
 std::optional<DrillDownResult> drill_down_syscalls(trial::TrialRunner& runner,
                                                    const std::vector<options::Directive>& base,
                                                    const options::Directive& culprit,
-                                                   search::SearchConfig config, Status& status) {
+                                                   const search::SearchConfig& config, Status& status) {
   const bool deny = options::is_deny_list(culprit.value);
   DrillDownResult out;
   out.original = culprit;
@@ -201,31 +317,13 @@ std::optional<DrillDownResult> drill_down_syscalls(trial::TrialRunner& runner,
   out.reallow = deny;
   const std::vector<std::string> elements = calls_kept_out(culprit, deny);
   if (elements.empty()) return std::nullopt;
-  // The culprit's lines with `calls` let through.
-  auto fix_for = [culprit, deny](const std::vector<std::string>& calls) {
-    std::vector<options::Directive> lines{culprit};
-    if (calls.empty()) return lines;
-    if (deny) {
-      lines.push_back(options::Directive{culprit.section, culprit.key, joined(calls)});
-    } else {
-      lines.back().value += " " + joined(calls);
-    }
-    return lines;
-  };
-  // An option applied = that call stays disallowed.
-  LinesOf lines_of = [elements, fix_for](const search::OptionSet& set) {
-    std::vector<std::string> through;
-    for (size_t i = 0; i < elements.size(); ++i)
-      if (!std::binary_search(set.begin(), set.end(), static_cast<int>(i))) through.push_back(elements[i]);
-    return fix_for(through);
-  };
   status.info(fmt::format("drill-down into {} ({} system call(s) it {})", culprit.line(), elements.size(),
                           deny ? "denies" : "does not allow"));
-  ElementOracle oracle(runner, base, lines_of);
+  ElementOracle oracle(runner, base, syscall_lines(culprit, deny, elements));
 
   // Start from the call the SIGSYS names; follow the next SIGSYS a few times.
   std::vector<std::string> through;
-  const trial::TrialResult* last = &oracle.run_lines(fix_for(through));
+  const trial::TrialResult* last = &oracle.run_lines(syscall_fix(culprit, deny, through));
   constexpr int kMaxFollowed = 8;
   for (int step = 0; step < kMaxFollowed && last->verdict == trial::Verdict::Fail; ++step) {
     auto call = sigsys_syscall(*last);
@@ -233,37 +331,29 @@ std::optional<DrillDownResult> drill_down_syscalls(trial::TrialRunner& runner,
         std::find(through.begin(), through.end(), *call) != through.end())
       break;
     through.push_back(*call);
-    last = &oracle.run_lines(fix_for(through));
+    last = &oracle.run_lines(syscall_fix(culprit, deny, through));
   }
   if (last->verdict == trial::Verdict::Pass && !through.empty()) {
-    out.changed = through;
-    out.search.status = search::SearchStatus::Found;
-    out.search.message = "let through what SIGSYS named: " + joined(through);
-    out.search.trial_count = static_cast<int>(oracle.results.size());
-    verified(out, oracle, fix_for(through), static_cast<int>(oracle.results.size()) - 1);
-    out.trials = oracle.results;
+    found_by_last(oracle, culprit, deny, through, "let through what SIGSYS named: ", out);
     return out;
   }
-  // No SIGSYS to follow (an errno filter, no record): search every call.
-  const size_t before = oracle.results.size();
-  config.weights.clear();
-  config.keys = elements;
-  config.on_trial = [&](const search::TrialRecord& record) {
-    std::string label =
-        record.options.size() <= 3 ? "" : fmt::format("{} call(s) kept out", record.options.size());
-    if (label.empty())
-      for (int i : record.options) label += (label.empty() ? "" : ", ") + elements[static_cast<size_t>(i)];
-    size_t at = before + static_cast<size_t>(record.index);
-    const trial::TrialResult* result = at < oracle.results.size() ? &oracle.results[at] : nullptr;
-    status.trial_finished(TrialFinished{{}, record, result, false, label.empty() ? "(none)" : label, true});
-  };
-  config.jobs = 1;
-  out.search = search::run_search(oracle, static_cast<int>(elements.size()), config);
-  out.trials = oracle.results;
-  if (out.search.status != search::SearchStatus::Found) return out;
-  for (int i : out.search.removal) out.changed.push_back(elements[static_cast<size_t>(i)]);
-  const int safe = out.search.safe_trial >= 0 ? static_cast<int>(before) + out.search.safe_trial : -1;
-  verified(out, oracle, lines_of(out.search.safe_set), safe);
+  if (last->verdict == trial::Verdict::Fail && through.empty() && !sigsys_syscall(*last)) {
+    // An errno filter: the calls the diagnostic trial logged, all let
+    // through, usually pass; then the fewest of them (one: done).
+    std::vector<std::string> logged = diagnose_errno_denials(oracle, culprit, elements, status);
+    if (logged.size() == 1 &&
+        oracle.run_lines(syscall_fix(culprit, deny, logged)).verdict == trial::Verdict::Pass) {
+      found_by_last(oracle, culprit, deny, logged, "let through what SystemCallLog= named: ", out);
+      return out;
+    }
+    if (logged.size() > 1) {
+      search_syscalls(oracle, culprit, deny, logged, config, status, out);
+      if (out.search.status == search::SearchStatus::Found) return out;
+      out = DrillDownResult{culprit, {}, !deny, deny};
+    }
+  }
+  // Nothing named the calls: search every one.
+  search_syscalls(oracle, culprit, deny, elements, config, status, out);
   return out;
 }
 
@@ -320,14 +410,7 @@ std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner,
     return lines;
   };
   ElementOracle oracle(runner, base, lines_of);
-  config.on_trial = [&](const search::TrialRecord& record) {
-    std::string label = record.options.size() <= 3 ? "" : fmt::format("{} element(s)", record.options.size());
-    if (label.empty())
-      for (int i : record.options) label += (label.empty() ? "" : ", ") + elements[static_cast<size_t>(i)];
-    size_t at = static_cast<size_t>(record.index);
-    const trial::TrialResult* result = at < oracle.results.size() ? &oracle.results[at] : nullptr;
-    status.trial_finished(TrialFinished{{}, record, result, false, label.empty() ? "(none)" : label, true});
-  };
+  config.on_trial = drill_progress(oracle, elements, 0, "element(s)", status);
   config.jobs = 1;
   out.search = search::run_search(oracle, static_cast<int>(elements.size()), config);
   out.trials = oracle.results;

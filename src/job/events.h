@@ -3,7 +3,10 @@
 // the oracle and the drill-down call a Status; report/status_printer.h is the
 // one printer that turns the calls into terminal lines (and honours -q).
 // Nothing below report/ formats progress.
+#include <deque>
+#include <mutex>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "options/privilege.h"
@@ -80,6 +83,45 @@ class ScopedStatus : public Status {
  private:
   Status& m_target;
   std::string m_scope;
+};
+
+// Keeps every event, to hand them on later in one block (`verify --jobs`
+// runs scenarios side by side: each one's progress reaches the printer
+// whole, when the scenario ends, never mixed line by line with another's).
+// Trial results are copied, so the replayed events point at live data.
+class BufferedStatus : public Status {
+ public:
+  void job_started(const JobStarted& event) override {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_events.emplace_back(event);
+  }
+  void trial_finished(const TrialFinished& event) override {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    TrialFinished e = event;
+    if (e.result) e.result = &m_results.emplace_back(*e.result);
+    m_events.emplace_back(e);
+  }
+  void message(const Message& event) override {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_events.emplace_back(event);
+  }
+  // Every event kept, in the order heard, to `target`.
+  void replay(Status& target) const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    for (const auto& event : m_events) {
+      if (const auto* started = std::get_if<JobStarted>(&event))
+        target.job_started(*started);
+      else if (const auto* finished = std::get_if<TrialFinished>(&event))
+        target.trial_finished(*finished);
+      else
+        target.message(std::get<Message>(event));
+    }
+  }
+
+ private:
+  mutable std::mutex m_mutex;
+  std::vector<std::variant<JobStarted, TrialFinished, Message>> m_events;
+  std::deque<trial::TrialResult> m_results;  // stable addresses
 };
 
 // Drops everything (tests, internal trials nobody watches).

@@ -1,6 +1,12 @@
 #include "job/verify_job.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
 
 #include "util/error.h"
 
@@ -74,15 +80,71 @@ int verify_exit_code(const VerifyCounts& counts) {
   return kExitOk;
 }
 
-VerifyRun run_verify(const std::vector<scenario::Scenario>& scenarios, const BisectRunner& bisect,
-                     const VerifyStarted& started) {
+namespace {
+
+std::string header(const scenario::Scenario& s) { return "\n== " + s.name + " (" + s.loc.file + ")"; }
+
+// Scenarios side by side: each worker takes the next scenario, runs it into
+// a buffer and hands the buffer to `status` whole when it ends.
+std::vector<BisectJob> run_side_by_side(const std::vector<scenario::Scenario>& scenarios,
+                                        const VerifyBisect& bisect, int jobs, Status& status) {
+  const size_t count = scenarios.size();
+  const int threads = std::clamp<int>(jobs, 1, static_cast<int>(count));
+  const int per_scenario = std::max(1, jobs / threads);
+  status.info(
+      fmt::format("{} scenarios, {} side by side ({} parallel trial(s) each); each one's progress "
+                  "is printed when it ends",
+                  count, threads, per_scenario));
+  std::vector<BisectJob> jobs_done(count);
+  std::atomic<size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex error_mutex, print_mutex;  // print_mutex: one block at a time
+  std::exception_ptr error;
+  auto work = [&] {
+    for (size_t i = next++; i < count && !stop; i = next++) {
+      {
+        std::lock_guard<std::mutex> lock(print_mutex);
+        status.info(fmt::format("started {} ({}/{})", scenarios[i].name, i + 1, count));
+      }
+      BufferedStatus buffer;
+      buffer.info(header(scenarios[i]));
+      try {
+        jobs_done[i] = bisect(scenarios[i], per_scenario, buffer);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+        stop = true;
+      }
+      std::lock_guard<std::mutex> lock(print_mutex);
+      buffer.replay(status);
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) workers.emplace_back(work);
+  for (auto& worker : workers) worker.join();
+  if (error) std::rethrow_exception(error);
+  return jobs_done;
+}
+
+}  // namespace
+
+VerifyRun run_verify(const std::vector<scenario::Scenario>& scenarios, const VerifyBisect& bisect, int jobs,
+                     Status& status) {
+  std::vector<BisectJob> jobs_done;
+  if (jobs > 1 && scenarios.size() > 1) {
+    jobs_done = run_side_by_side(scenarios, bisect, jobs, status);
+  } else {
+    for (const auto& s : scenarios) {
+      status.info(header(s));
+      jobs_done.push_back(bisect(s, std::max(1, jobs), status));
+    }
+  }
   VerifyRun run;
   std::vector<VerifyOutcome> outcomes;
-  for (const auto& s : scenarios) {
-    if (started) started(s);
+  for (size_t i = 0; i < scenarios.size(); ++i) {
     VerifyResult result;
-    result.job = bisect(s);
-    result.outcome = judge_verify(s, result.job.result);
+    result.job = std::move(jobs_done[i]);
+    result.outcome = judge_verify(scenarios[i], result.job.result);
     outcomes.push_back(result.outcome);
     run.results.push_back(std::move(result));
   }

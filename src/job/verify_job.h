@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "job/bisect_job.h"
+#include "job/events.h"
 #include "scenario/scenario.h"
 #include "search/search.h"
 
@@ -57,11 +58,18 @@ struct VerifyRun {
   int exit_code = 0;
 };
 
-// Called before each scenario's bisection (the CLI prints a header there).
-using VerifyStarted = std::function<void(const scenario::Scenario&)>;
+// One bisection of a scenario with `jobs` parallel trials, its progress
+// told to `status`: run_bisect_job bound to a runtime, or a fake in tests.
+using VerifyBisect = std::function<BisectJob(const scenario::Scenario& scenario, int jobs, Status& status)>;
 
-// Bisects each scenario through `bisect` and compares its answer.
-VerifyRun run_verify(const std::vector<scenario::Scenario>& scenarios, const BisectRunner& bisect,
-                     const VerifyStarted& started = {});
+// Bisects each scenario through `bisect` and compares its answer. With
+// jobs > 1 and several scenarios, up to `jobs` scenarios run side by side
+// (jobs / side-by-side trials each); each one's progress reaches `status`
+// in one block when it ends (a "== name" header, then its events), and one
+// line says when each starts. Results stay in the order of `scenarios`, and
+// each search is the one --jobs 1 runs when jobs <= the scenario count.
+// An exception in one scenario starts no further one and is rethrown.
+VerifyRun run_verify(const std::vector<scenario::Scenario>& scenarios, const VerifyBisect& bisect, int jobs,
+                     Status& status);
 
 }  // namespace hb::job

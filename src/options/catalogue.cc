@@ -456,15 +456,23 @@ constexpr Interaction kInteractions[] = {
      "DynamicUser=yes implies PrivateTmp=yes: /tmp must be private"},
     {"PrivateTmp", "DynamicUser", Effect::Narrows, "DynamicUser=yes implies it whatever its own value"},
     {"PrivateDevices", "DeviceAllow", Effect::Narrows,
-     "DeviceAllow= adds nodes to the private /dev: the probe checks that /dev is private, not what it holds"},
+     "DeviceAllow= widens the DevicePolicy=closed it implies (a cgroup setting) and adds no node to the "
+     "private /dev: the probe (a /dev of its own, CAP_MKNOD and CAP_SYS_RAWIO dropped) reads the same"},
+    {"PrivateDevices", "PrivateUsers", Effect::Narrows,
+     "under PrivateUsers= the bounding set starts full; systemd still drops CAP_MKNOD and CAP_SYS_RAWIO"},
     {"CapabilityBoundingSet", "PrivateUsers", Effect::Narrows,
-     "under PrivateUsers= the capabilities hold only in the service's user namespace; CapBnd is read the "
-     "same"},
+     "under PrivateUsers= the service's bounding set starts full (held only in its user namespace): "
+     "measured against every capability, not PID 1's set"},
     {"AmbientCapabilities", "PrivateUsers", Effect::Narrows,
-     "under PrivateUsers= the capabilities hold only in the service's user namespace; CapAmb is read the "
-     "same"},
+     "ambient capabilities are measured against the service's own bounding set, which PrivateUsers= "
+     "starts full"},
+    {"AmbientCapabilities", "PrivateDevices", Effect::Narrows,
+     "PrivateDevices= drops CAP_MKNOD and CAP_SYS_RAWIO from the bounding set: no ambient capability "
+     "outlives it (measured against the service's own bounding set)"},
+    {"AmbientCapabilities", "CapabilityBoundingSet", Effect::Narrows,
+     "no ambient capability outside the bounding set (measured against the service's own)"},
     {"User", "PrivateUsers", Effect::Narrows,
-     "PrivateUsers= maps the user inside; the probe reads the user as PID 1's namespace sees it"},
+     "PrivateUsers= maps the service's user 1:1; the probe reads the user as PID 1's namespace sees it"},
 };
 
 std::span<const DirectiveInfo> all_directives() { return kDirectives; }

@@ -136,7 +136,7 @@ enum class Effect {
   Hides,    // `other` hides paths (inaccessible, an empty tmpfs, absent): they count as read-only
   Exempts,  // `other` keeps the paths it names writable: not judged read-only
   Implies,  // `directive` implies `other`'s setting: probed through what it implies
-  Narrows,  // `other` changes what the probe can read, not whether it holds (documented only)
+  Narrows,  // `other` changes what the probe must measure against (PrivateUsers= and the bounding set)
 };
 struct Interaction {
   std::string_view directive;  // whose probe is affected

@@ -105,6 +105,7 @@ if [ -n "$pid" ] && [ "$pid" != 0 ] && [ -d "/proc/$pid" ]; then
 fi
 mark pid1_status; cat /proc/1/status
 mark pid1_ns; for n in /proc/1/ns/*; do echo "$(basename "$n") $(readlink "$n")"; done
+mark pid1_mountinfo; cat /proc/1/mountinfo
 
 # 5. Exposure as systemd rates it (about 20-60 ms); last, so it cannot
 # disturb what was observed above.

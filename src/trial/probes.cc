@@ -64,7 +64,8 @@ struct Mount {
   std::string mountpoint;
   std::string options;  // per-mount options (ro/rw first)
   std::string fstype;
-  std::string super;  // super options ("rw,subset=pid" for a /proc of ProcSubset=pid)
+  std::string super;   // super options ("rw,subset=pid" for a /proc of ProcSubset=pid)
+  std::string device;  // "MAJ:MIN" of the file system: a new tmpfs has a new one
 };
 
 // One line of /proc/PID/mountinfo:
@@ -76,12 +77,15 @@ std::optional<Mount> parse_mount(std::string_view line) {
   if (!util::parse_unsigned(fields[0]) || !util::parse_unsigned(fields[1]) || !fields[4].starts_with('/'))
     return std::nullopt;
   std::string super = dash + 3 < fields.end() ? *(dash + 3) : std::string();
-  return Mount{fields[3], fields[4], fields[5], *(dash + 1), super};
+  return Mount{fields[3], fields[4], fields[5], *(dash + 1), super, fields[2]};
 }
 
-Reading<std::vector<Mount>> main_mounts(const Evidence& e) {
-  const std::string& text = e.section("main_mountinfo");
-  if (util::trim(text).empty()) return unreadable<std::vector<Mount>>("the service's mountinfo is missing");
+// The mounts of a mountinfo section ("main_mountinfo": the service's,
+// "pid1_mountinfo": PID 1's).
+Reading<std::vector<Mount>> mounts_of(const Evidence& e, const std::string& section) {
+  const std::string& text = e.section(section);
+  const std::string whose = section == "main_mountinfo" ? "the service's" : "PID 1's";
+  if (util::trim(text).empty()) return unreadable<std::vector<Mount>>(whose + " mountinfo is missing");
   std::vector<Mount> mounts;
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
@@ -92,6 +96,8 @@ Reading<std::vector<Mount>> main_mounts(const Evidence& e) {
   }
   return {std::move(mounts), {}};
 }
+
+Reading<std::vector<Mount>> main_mounts(const Evidence& e) { return mounts_of(e, "main_mountinfo"); }
 
 // The mount that decides what `path` looks like: the last one at the
 // longest mountpoint that is a prefix of path.
@@ -245,11 +251,30 @@ unsigned long long listed_capabilities(const std::string& value) {
   return listed;
 }
 
+// Whether another applied directive of `key` with `effect` on this one is on (not "no"/"false"/empty).
+bool other_on(const ProbeInput& in, std::string_view key, options::Effect effect) {
+  for (const auto* other : in.others(key, effect))
+    if (!off(other->value)) return true;
+  return false;
+}
+
+// What the capability sets are measured against. The bounding set: PID 1's,
+// or under PrivateUsers= every capability (a new user namespace starts with
+// the full bounding set, held only inside it; systemd then drops what the
+// unit drops). The ambient set: the service's own bounding set, since no
+// ambient capability outlives it (CapabilityBoundingSet=, PrivateDevices=,
+// ProtectClock= and PrivateUsers= all shape it).
+Reading<unsigned long long> capability_reference(const ProbeInput& in, bool ambient) {
+  if (ambient) return status_number(in.e, "main_status", "CapBnd", 16);
+  if (other_on(in, "PrivateUsers", options::Effect::Narrows)) return {~0ULL, {}};
+  return status_number(in.e, "pid1_status", "CapBnd", 16);
+}
+
 Failure capabilities(const ProbeInput& in, bool ambient) {
   const std::string& value = in.d.value;
   auto have = status_number(in.e, "main_status", ambient ? "CapAmb" : "CapBnd", 16);
   if (!have.value) return in.fail(have.problem);
-  auto bounding = status_number(in.e, "pid1_status", "CapBnd", 16);
+  auto bounding = capability_reference(in, ambient);
   if (!bounding.value) return in.fail(bounding.problem);
   bool deny = !value.empty() && value[0] == '~';
   unsigned long long listed = listed_capabilities(value);
@@ -378,8 +403,31 @@ Failure private_tmp(const ProbeInput& in) {
   return std::nullopt;
 }
 
+// PrivateDevices=yes: a mount namespace of its own with a /dev of its own
+// (a new tmpfs, not PID 1's: only API pseudo devices in it), and CAP_MKNOD
+// and CAP_SYS_RAWIO out of the bounding set, whatever CapabilityBoundingSet=
+// says and under PrivateUsers= too (systemd drops them from the unit's set).
+// DeviceAllow= widens the DevicePolicy=closed it implies (a cgroup setting)
+// and adds no node: the probe reads the same with or without it.
 Failure private_devices(const ProbeInput& in) {
-  return options::is_true(in.d.value) ? own_namespace(in, "mnt") : std::nullopt;
+  if (!options::is_true(in.d.value)) return std::nullopt;
+  if (auto failure = own_namespace(in, "mnt")) return failure;
+  auto mine = main_mounts(in.e);
+  if (!mine.value) return in.fail(mine.problem);
+  auto init = mounts_of(in.e, "pid1_mountinfo");
+  if (!init.value) return in.fail(init.problem);
+  const Mount* dev = covering_mount(*mine.value, "/dev");
+  const Mount* shared = covering_mount(*init.value, "/dev");
+  if (!dev || dev->mountpoint != "/dev" || (shared && shared->device == dev->device))
+    return in.fail("the service's /dev is PID 1's, not a private one");
+  auto bounding = status_number(in.e, "main_status", "CapBnd", 16);
+  if (!bounding.value) return in.fail(bounding.problem);
+  constexpr unsigned long long kRawDevices = (1ULL << 27) | (1ULL << 17);  // CAP_MKNOD, CAP_SYS_RAWIO
+  if (*bounding.value & kRawDevices)
+    return in.fail(
+        "the service may still make or reach device nodes (CAP_MKNOD or CAP_SYS_RAWIO in its "
+        "bounding set)");
+  return std::nullopt;
 }
 
 // Every option of this probe needs a mount namespace, whatever its value.
@@ -467,7 +515,9 @@ constexpr ProbeEntry kProbes[] = {
     {Probe::NamespaceIpc, [](const ProbeInput& in) { return namespace_of(in, "ipc"); }},
     {Probe::NamespaceNet, [](const ProbeInput& in) { return namespace_of(in, "net"); }},
     {Probe::NamespacePid, [](const ProbeInput& in) { return namespace_of(in, "pid"); }},
-    {Probe::NamespaceUser, [](const ProbeInput& in) { return namespace_of(in, "user"); }},
+    // PrivateUsers=self/identity/full (257) make a user namespace too, not only yes.
+    {Probe::NamespaceUser,
+     [](const ProbeInput& in) { return off(in.d.value) ? std::nullopt : own_namespace(in, "user"); }},
     {Probe::NamespaceUts, [](const ProbeInput& in) { return namespace_of(in, "uts"); }},
     {Probe::CgroupMemory, [](const ProbeInput& in) { return cgroup_limit(in, "memory"); }},
     {Probe::CgroupPids, [](const ProbeInput& in) { return cgroup_limit(in, "pids"); }},

@@ -40,6 +40,10 @@ struct TrialPlan {
   // Not empty when the containers' kernel log is not reachable from here
   // (a remote host's): why, for explanations that would read it.
   std::string kernel_log_unreachable;
+  // Create and start the container, then remove it: no wait for evidence,
+  // no verdict (UNRESOLVED, "stopped after start"). What --dry-run runs
+  // through the dry-run printer: the commands of one trial, and no others.
+  bool stop_after_start = false;
   // How long past its own bounds the driver may take to report.
   std::chrono::milliseconds watchdog_slack{std::chrono::seconds(30)};
 };

@@ -312,6 +312,10 @@ bool TrialRunner::run_once(const std::vector<options::Directive>& directives, Tr
   const std::string nonce = make_nonce();
   // The container lives until run_once() returns: removed after the verdict.
   Booted booted = boot(m_runtime, m_plan, stage(m_plan, directives, nonce));
+  if (!booted.failure && m_plan.stop_after_start) {
+    result.reason = "stopped after start (the plan asks for no evidence)";  // UNRESOLVED: nothing judged
+    return false;
+  }
   if (!booted.failure) booted.failure = collect_evidence(m_runtime, m_plan, booted, nonce, result);
   if (!m_plan.kernel_log_unreachable.empty())
     result.evidence.sections[kKernelLogUnreachable] = m_plan.kernel_log_unreachable;

@@ -172,6 +172,14 @@ if command -v podman >/dev/null; then
   expect_grep 'base: trixie \(from --base; the scenario says bookworm\)' "$WORK/dry.out" \
     "--base trixie over a scenario: stated in the header"
   expect_grep 'nothing ran' "$WORK/dry.out" "--dry-run: says nothing ran"
+  if grep -q '^+ podman .*logs ' "$WORK/dry.out"; then fail "--dry-run printed a podman logs"; else pass "--dry-run: stops after start, no podman logs"; fi
   if [[ ! -e $WORK/dry.json ]]; then pass "--dry-run: no report of trials that did not run"; else fail "--dry-run wrote a report"; fi
+  # A key the base's systemd does not know: a warning (a finding of the trials), not an error.
+  printf '[Service]\nExecStart=/bin/sleep infinity\n' >"$WORK/idle.service"
+  run_hb "$WORK/dry-known.out" --dry-run run --base bookworm --unit idle.service --unit-file "$WORK/idle.service" \
+    --workload true --option PrivatePIDs=yes
+  expect_code 0 "--dry-run run with PrivatePIDs=yes on bookworm" "$WORK/dry-known.out"
+  expect_grep '^warning: .*PrivatePIDs= needs systemd 257 .*base bookworm.*finding' "$WORK/dry-known.out" \
+    "run: a key the base's systemd does not know is a warning, checked as validate does"
 fi
 finish

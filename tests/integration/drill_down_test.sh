@@ -10,5 +10,25 @@ expect_code 1 "culprit found" "$WORK/dd.out"
 expect_grep '^drill-down: SystemCallFilter=.* -> add fchown: SystemCallFilter=.* fchown$' "$WORK/dd.out" \
   "smallest relaxation: add the one syscall fchown"
 expect_grep '"relaxed": "SystemCallFilter=.* fchown"' "$WORK/dd.json" "drill-down in the JSON report"
+expect_grep '"fix": \[' "$WORK/dd.json" "the fix lines in the JSON report"
+expect_grep '"verified": true' "$WORK/dd.json" "the fix verified by a trial, in the JSON report"
+
+# An errno filter (SystemCallErrorNumber=EPERM): chown fails with EPERM, no
+# SIGSYS, nothing logged. A diagnostic trial with SystemCallLog= names the
+# call (fchownat), and re-allowing that one call is the verified fix.
+cat >"$WORK/own.service" <<'UNIT'
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'touch /run/owned && chown www-data /run/owned'
+UNIT
+run_hb "$WORK/eperm.out" bisect --base bookworm --unit own.service --unit-file "$WORK/own.service" \
+  --workload 'systemctl is-active own.service' --option NoNewPrivileges=yes --option SystemCallErrorNumber=EPERM \
+  --option 'SystemCallFilter=~@chown' --drill-down --no-cache --json "$WORK/eperm.json"
+expect_code 1 "errno filter: culprit found" "$WORK/eperm.out"
+expect_grep 'diagnostic trial .* names fchownat' "$WORK/eperm.out" "the diagnostic SystemCallLog= trial names the call"
+expect_grep '^drill-down: SystemCallFilter=~@chown -> re-allow fchownat \(verified\): .*SystemCallFilter=fchownat$' \
+  "$WORK/eperm.out" "errno filter: re-allow the one logged call"
+expect_grep '"SystemCallFilter=fchownat"' "$WORK/eperm.json" "errno filter: the fix line in the JSON report"
 expect_no_containers "after the drill-down"
 finish

@@ -6,10 +6,12 @@
 # whole set) or because systemd ignored a line (that is a finding). One
 # `run` per prefix (baseline + the prefix), SWEEP_JOBS at a time; `run` keeps
 # no result cache, so every trial is real.
+#   template_sweep_test.sh HB SRC [BASE]   (BASE: bookworm, the default, or trixie;
+#   template_sweep_trixie_test.sh runs it on trixie)
 source "$(dirname "$0")/../lib.sh"
 require_podman
 JOBS=${SWEEP_JOBS:-3}
-BASE=${SWEEP_BASE:-bookworm}
+BASE=${3:-${SWEEP_BASE:-bookworm}}  # the base: third argument, or $SWEEP_BASE
 started=$(date +%s)
 
 cat >"$WORK/sweep-idle.service" <<'UNIT'
@@ -92,5 +94,9 @@ seed=$(ls "$WORK"/out/seed-000-debugging.*.json | sort | tail -n 1)
 expect_grep '"line": "SystemCallFilter=~ptrace ~process_vm_readv ~process_vm_writev"' "$seed" \
   "seed 000: the ignored SystemCallFilter= line is a finding"
 expect_grep '"SystemCallFilter=~process_vm_writev"' "$seed" "seed 000: the corrected lines, one ~name per line"
+expect_grep '^verdict: PASS: the service works with the options as systemd reads them; systemd ignored' \
+  "${seed%.json}.out" "seed 000: run says what systemd ignored, not 'every option applied and enforced'"
+expect_grep '^  ignored: SystemCallFilter=~ptrace ~process_vm_readv ~process_vm_writev' "${seed%.json}.out" \
+  "seed 000: run names the ignored line"
 expect_no_containers "template sweep"
 finish

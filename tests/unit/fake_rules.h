@@ -318,6 +318,10 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
     }
     if (probe == "private_tmp" && truthy(v))
       mount("/tmp", false, "/systemd-private-0f3a-demo.service-Xk2/tmp");
+    if (d.key == "PrivateDevices" && truthy(v)) {
+      mount("/dev", false);                        // a new tmpfs: a device of its own
+      bounding &= ~((1ULL << 27) | (1ULL << 17));  // CAP_MKNOD, CAP_SYS_RAWIO
+    }
     bool mount_ns = probe == "readonly_paths" || probe == "hidden_paths" || probe == "private_tmp" ||
                     probe == "private_devices" || probe == "namespace:mnt";
     if (mount_ns && !off(v)) own_ns.insert("mnt");
@@ -350,6 +354,16 @@ inline std::map<std::string, std::string> process_state(const std::vector<option
                  "\n";
   }
   s["main_mountinfo"] = mountinfo;
+  // PID 1 has the container's first mounts (/, /proc, /dev, /sys), same devices.
+  std::string pid1_mountinfo;
+  for (size_t i = 0; i < 4; ++i)
+    pid1_mountinfo += std::to_string(21 + i) + " 20 0:" + std::to_string(21 + i) + " / " + mounts[i].point +
+                      " rw,relatime - " +
+                      (!mounts[i].fs.empty() ? mounts[i].fs
+                       : i == 0              ? "overlay overlay rw"
+                                             : "tmpfs tmpfs rw") +
+                      "\n";
+  s["pid1_mountinfo"] = pid1_mountinfo;
   std::string pid1_ns, main_ns;
   const std::vector<std::pair<std::string, long>> kinds{
       {"cgroup", 4026531835}, {"ipc", 4026531839},  {"mnt", 4026531841}, {"net", 4026531840},
@@ -514,6 +528,33 @@ inline Rule killed_by_sigsys_unless_allowed(const std::string& syscall) {
     std::vector<std::string> values;
     for (const auto* d : c.in_effect_with_key("SystemCallFilter")) values.push_back(d->value);
     if (!options::syscall_filter_lines_allow(values, syscall)) return outcome::killed_by_sigsys(syscall);
+    return std::nullopt;
+  });
+}
+
+// The service calls `syscall`; while the SystemCallFilter= lines in effect
+// do not let it through, the call fails with an errno
+// (SystemCallErrorNumber=EPERM): the service fails, nothing is killed and
+// nothing logged. When it is let through and a SystemCallLog= in effect
+// names it, the kernel log holds seccomp's LOG record (sig=0), as on a real
+// host (measured: code=0x7ffc0000).
+inline Rule denied_with_errno_unless_allowed(const std::string& syscall) {
+  auto nr = options::syscall_number(syscall);
+  if (!nr) fake_detail::complain("libseccomp does not know the syscall " + syscall);
+  return Rule([syscall, nr](const FakeContainer& c) -> std::optional<FakeTrial> {
+    std::vector<std::string> values;
+    for (const auto* d : c.in_effect_with_key("SystemCallFilter")) values.push_back(d->value);
+    if (!options::syscall_filter_lines_allow(values, syscall))
+      return outcome::service_fails(syscall + ": Operation not permitted");
+    for (const auto* d : c.in_effect_with_key("SystemCallLog")) {
+      if (!nr || !options::syscall_filter_allows(d->value, syscall)) continue;
+      FakeTrial t;
+      t.kernel =
+          "audit: type=1326 audit(1700000000.123:43): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=42 "
+          "comm=\"demo\" exe=\"/usr/local/bin/demo\" sig=0 syscall=" +
+          std::to_string(*nr) + " compat=0 ip=0x7f0000001234 code=0x7ffc0000";
+      return t;
+    }
     return std::nullopt;
   });
 }

@@ -134,6 +134,7 @@ class FakeRuntime : public runtime::ContainerRuntime {
           mark(name, state[name]);
       mark("pid1_status", state["pid1_status"]);
       mark("pid1_ns", state["pid1_ns"]);
+      mark("pid1_mountinfo", state["pid1_mountinfo"]);
     }
     if (t.complete) mark("end", "");
     std::ofstream(out_dir + "/evidence") << out;

@@ -3,6 +3,7 @@
 #include "fake_runtime.h"
 #include "job/drill_down.h"
 #include "options/syscall_groups.h"
+#include "recording_status.h"
 
 namespace hb::job {
 namespace {
@@ -88,6 +89,38 @@ TEST(JobDrillDown, DenyListWithoutASigsysSearchesSingleSyscalls) {
   EXPECT_EQ(result->fix[1].line(), "SystemCallFilter=fchown");
   ASSERT_GE(result->verified_trial, 0);
   EXPECT_EQ(result->trials.at(static_cast<size_t>(result->verified_trial)).verdict, trial::Verdict::Pass);
+  // No record to start from: every call of @chown is searched; every trial counts.
+  EXPECT_GT(result->trials.size(), 3u);
+  EXPECT_EQ(result->search.trial_count, static_cast<int>(result->trials.size()));
+}
+
+// An errno filter (SystemCallErrorNumber=EPERM): no SIGSYS, nothing logged.
+// One diagnostic trial with SystemCallLog= for the calls the culprit denies
+// names fchown; the drill-down starts there: re-allowing it passes at once,
+// instead of a search over the 50-odd calls of @chown @privileged.
+TEST(JobDrillDown, ErrnoDenialsAreNamedByADiagnosticSystemCallLogTrial) {
+  FakeRuntime fake;
+  fake.rule = rules::denied_with_errno_unless_allowed("fchown");
+  trial::TrialRunner runner(fake, plan());
+  options::Directive culprit{"Service", "SystemCallFilter", "~@chown @privileged"};
+  hb::testing::RecordingStatus status;
+  auto result = drill_down(runner, {{"Service", "SystemCallErrorNumber", "EPERM"}}, culprit, {}, status);
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->search.status, search::SearchStatus::Found) << result->search.message;
+  EXPECT_EQ(result->changed, std::vector<std::string>{"fchown"});
+  ASSERT_EQ(result->fix.size(), 2u);
+  EXPECT_EQ(result->fix[1].line(), "SystemCallFilter=fchown");
+  ASSERT_GE(result->verified_trial, 0);
+  EXPECT_EQ(result->trials.at(static_cast<size_t>(result->verified_trial)).verdict, trial::Verdict::Pass);
+  // The culprit as is (fails), the diagnostic (logs fchown), fchown re-allowed (passes).
+  ASSERT_EQ(result->trials.size(), 3u);
+  ASSERT_EQ(fake.dropins.size(), 3u);
+  EXPECT_NE(fake.dropins[1].find("SystemCallLog="), std::string::npos);
+  EXPECT_EQ(fake.dropins[1].find("SystemCallFilter="), std::string::npos);  // without the culprit
+  EXPECT_NE(fake.dropins[1].find("SystemCallErrorNumber=EPERM"), std::string::npos);
+  bool named = false;
+  for (const auto& m : status.messages) named |= m.text.find("names fchown (@chown") != std::string::npos;
+  EXPECT_TRUE(named);
 }
 
 TEST(JobDrillDown, SyscallFilterLinesMergeAsSystemdDoes) {

@@ -1,8 +1,17 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <sstream>
+#include <thread>
 
+#include "fake_runtime.h"
+#include "image/image_builder.h"
+#include "job/check_job.h"
 #include "job/verify_job.h"
+#include "recording_status.h"
+#include "runtime/process.h"
+#include "runtime/reaper.h"
 #include "scenario/loader.h"
 #include "util/error.h"
 
@@ -134,15 +143,17 @@ TEST(JobVerifyJob, WrongBeatsUndecidedBeatsOk) {
 TEST(JobVerifyJob, RunVerifyBisectsEachScenarioInOrder) {
   std::vector<scenario::Scenario> scenarios{demo("right", {{"A=yes"}}), demo("wrong", {{"A=yes"}}),
                                             demo("stuck", {{"A=yes"}})};
-  BisectRunner bisect = [](const scenario::Scenario& s) {
+  std::vector<std::string> started;
+  VerifyBisect bisect = [&](const scenario::Scenario& s, int jobs, Status&) {
+    started.push_back(s.name);
+    EXPECT_EQ(jobs, 1);
     BisectJob job;
     job.result = found({{s.name == "wrong" ? 4 : 0}});
     if (s.name == "stuck") job.result.status = search::SearchStatus::Unresolved;
     return job;
   };
-  std::vector<std::string> started;
-  VerifyRun run =
-      run_verify(scenarios, bisect, [&](const scenario::Scenario& s) { started.push_back(s.name); });
+  hb::testing::RecordingStatus status;
+  VerifyRun run = run_verify(scenarios, bisect, 1, status);
   EXPECT_EQ(started, (std::vector<std::string>{"right", "wrong", "stuck"}));
   ASSERT_EQ(run.results.size(), 3u);
   EXPECT_EQ(run.results[0].outcome.verdict, VerifyVerdict::Ok);
@@ -151,8 +162,129 @@ TEST(JobVerifyJob, RunVerifyBisectsEachScenarioInOrder) {
   EXPECT_EQ(run.results[2].outcome.verdict, VerifyVerdict::Undecided);
   EXPECT_EQ(run.counts.ok, 1);
   EXPECT_EQ(run.exit_code, kExitCulprit);
-  EXPECT_EQ(run_verify({scenarios[0], scenarios[2]}, bisect).exit_code, kExitUnresolved);
-  EXPECT_EQ(run_verify({scenarios[0]}, bisect).exit_code, kExitOk);
+  EXPECT_EQ(run_verify({scenarios[0], scenarios[2]}, bisect, 1, status).exit_code, kExitUnresolved);
+  EXPECT_EQ(run_verify({scenarios[0]}, bisect, 1, status).exit_code, kExitOk);
+}
+
+// A scenario on the fake runtime whose service fails under `culprit`, with
+// `options` as its template.
+scenario::Scenario on_fake(const std::string& name, const std::string& options, const std::string& culprit) {
+  scenario::Scenario s;
+  s.name = name;
+  s.loc.file = name + ".yaml";
+  s.image.name = "localhost/hardbisect-test:1";
+  s.service.unit = "demo.service";
+  s.service.unit_file = "[Service]\nExecStart=/bin/sleep infinity\n";
+  s.workload.command = "true";
+  s.privilege = options::Privilege::SysAdmin;
+  s = with_template(s, scenario::parse_template_string("[Service]\n" + options, name + ".conf"),
+                    name + ".conf");
+  s.expect_culprits = {{culprit}};
+  return s;
+}
+
+struct FakeVerify {
+  hb::testing::FakeRuntime fake;
+  std::ostringstream dry;
+  runtime::DryRunProcessRunner process{dry};
+  image::ImageBuilder images{fake, process, image::default_images_dir(), [](const std::string&) {}};
+  std::atomic<int> running{0}, most_at_once{0};
+  VerifyBisect bisect = [this](const scenario::Scenario& s, int jobs, Status& status) {
+    int now = ++running;
+    for (int seen = most_at_once; now > seen && !most_at_once.compare_exchange_weak(seen, now);) {
+    }
+    search::SearchConfig config;
+    config.jobs = jobs;
+    BisectJob job = run_bisect_job(fake, images, s, config, status, nullptr, false);
+    --running;
+    return job;
+  };
+};
+
+// Side by side (--jobs 2) on the fake runtime: the same verdicts, culprits,
+// removals and trial counts as one at a time, in the scenarios' order; each
+// scenario's progress arrives as one block after its header, never mixed.
+TEST(JobVerifyJob, SideBySideGivesTheSameAnswersInTheSameOrderAsOneAtATime) {
+  FakeVerify one, two;
+  auto rule = hb::testing::rules::first_of({hb::testing::rules::fails_if("ProtectSystem=strict"),
+                                            hb::testing::rules::fails_if("PrivateTmp=yes"),
+                                            hb::testing::rules::fails_if("LockPersonality=yes")});
+  one.fake.rule = two.fake.rule = rule;
+  std::vector<scenario::Scenario> scenarios{
+      on_fake("strict", "NoNewPrivileges=yes\nProtectSystem=strict\nRestrictRealtime=yes\n",
+              "ProtectSystem=strict"),
+      on_fake("tmp", "PrivateTmp=yes\nNoNewPrivileges=yes\nRestrictSUIDSGID=yes\nProtectClock=yes\n",
+              "PrivateTmp=yes"),
+      on_fake("wrong", "RestrictRealtime=yes\nLockPersonality=yes\n", "RestrictRealtime=yes"),
+      on_fake("personality", "LockPersonality=yes\nRestrictSUIDSGID=yes\n", "LockPersonality=yes")};
+  hb::testing::RecordingStatus serial_status, parallel_status;
+  VerifyRun serial = run_verify(scenarios, one.bisect, 1, serial_status);
+  VerifyRun parallel = run_verify(scenarios, two.bisect, 2, parallel_status);
+  EXPECT_EQ(one.most_at_once, 1);
+  EXPECT_EQ(two.most_at_once, 2);
+  ASSERT_EQ(parallel.results.size(), scenarios.size());
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    SCOPED_TRACE(scenarios[i].name);
+    EXPECT_EQ(parallel.results[i].outcome.verdict, serial.results[i].outcome.verdict);
+    EXPECT_EQ(parallel.results[i].outcome.found, serial.results[i].outcome.found);
+    EXPECT_EQ(parallel.results[i].outcome.found_removal, serial.results[i].outcome.found_removal);
+    EXPECT_EQ(parallel.results[i].job.result.trial_count, serial.results[i].job.result.trial_count);
+  }
+  EXPECT_EQ(serial.results[2].outcome.verdict, VerifyVerdict::Wrong);
+  EXPECT_EQ(parallel.counts.ok, 3);
+  EXPECT_EQ(parallel.exit_code, serial.exit_code);
+  // One header per scenario, every trial told once.
+  size_t headers = 0;
+  for (const auto& line : parallel_status.lines) headers += line.rfind("\n== ", 0) == 0;
+  EXPECT_EQ(headers, scenarios.size());
+  size_t trials = 0;
+  for (const auto& r : parallel.results) trials += r.job.result.trial_count;
+  EXPECT_EQ(parallel_status.trials.size(), serial_status.trials.size());
+  EXPECT_EQ(parallel_status.trials.size(), trials);
+  runtime::Reaper::instance().drain();
+}
+
+// The blocks of one side-by-side run: each header is followed by exactly its
+// scenario's events, told while it ran.
+TEST(JobVerifyJob, SideBySideProgressComesInOneBlockPerScenario) {
+  std::vector<scenario::Scenario> scenarios{demo("a", {{"A=yes"}}), demo("b", {{"A=yes"}}),
+                                            demo("c", {{"A=yes"}})};
+  VerifyBisect bisect = [](const scenario::Scenario& s, int jobs, Status& status) {
+    EXPECT_EQ(jobs, 1);
+    for (int i = 0; i < 3; ++i) {
+      status.info(s.name + " step " + std::to_string(i));
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    BisectJob job;
+    job.result = found({{0}});
+    return job;
+  };
+  hb::testing::RecordingStatus status;
+  VerifyRun run = run_verify(scenarios, bisect, 2, status);
+  EXPECT_EQ(run.counts.ok, 3);
+  std::vector<std::string> blocks;
+  for (const auto& line : status.lines)
+    if (line.rfind("started", 0) != 0 && line.find(" side by side") == std::string::npos)
+      blocks.push_back(line);
+  ASSERT_EQ(blocks.size(), 12u);
+  for (size_t b = 0; b < 3; ++b) {
+    std::string name = blocks[b * 4].substr(4, 1);
+    EXPECT_EQ(blocks[b * 4], "\n== " + name + " (" + ")");
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(blocks[b * 4 + 1 + i], name + " step " + std::to_string(i));
+  }
+}
+
+// An error in one scenario (an image that cannot be built...) reaches the caller.
+TEST(JobVerifyJob, SideBySideRethrowsAScenariosError) {
+  std::vector<scenario::Scenario> scenarios{demo("a", {{"A=yes"}}), demo("b", {{"A=yes"}})};
+  VerifyBisect bisect = [](const scenario::Scenario& s, int, Status&) -> BisectJob {
+    if (s.name == "b") throw UserError("no image", "build it");
+    BisectJob job;
+    job.result = found({{0}});
+    return job;
+  };
+  hb::testing::RecordingStatus status;
+  EXPECT_THROW(run_verify(scenarios, bisect, 2, status), UserError);
 }
 
 }  // namespace

@@ -147,6 +147,67 @@ TEST(TrialProbesContext, DynamicUserIsProbedThroughWhatItImplies) {
   EXPECT_NE(no_strict->find("implies ProtectSystem=strict"), std::string::npos) << *no_strict;
 }
 
+// Measured (bookworm, sys-admin): under PrivateUsers=yes the service's
+// bounding set starts full in its own user namespace, wider than PID 1's;
+// CapabilityBoundingSet=~CAP_NET_RAW was reported "not enforced" against
+// PID 1's set. Against every capability it is judged by what it dropped.
+TEST(TrialProbesContext, PrivateUsersMeasuresTheBoundingSetAgainstEveryCapability) {
+  Evidence e = with_mounts(kRealContext);
+  // Full (41 capabilities) minus CAP_NET_RAW (13), CAP_MKNOD (27), CAP_SYS_RAWIO (17).
+  e.sections["main_status"] = "CapBnd:\t000001fff7fddfff\nCapAmb:\t0000000000000000";
+  e.sections["pid1_status"] = "CapBnd:\t00000000a82425fb";  // podman's default set + SYS_ADMIN
+  e.sections["main_ns"] = "mnt mnt:[4026532001]\nuser user:[4026532009]\n";
+  e.sections["pid1_ns"] = "mnt mnt:[4026531841]\nuser user:[4026531837]\n";
+  options::Directive caps = d("CapabilityBoundingSet", "~CAP_NET_RAW");
+  options::Directive users = d("PrivateUsers", "yes");
+  EXPECT_FALSE(probe_directive(caps, {caps, users}, e));
+  EXPECT_FALSE(probe_directive(users, {caps, users}, e));
+  // Without PrivateUsers= the same set is wider than PID 1's: not enforced.
+  EXPECT_TRUE(probe_directive(caps, {caps}, e));
+  // Under PrivateUsers= a capability the line drops and the service holds is still caught.
+  e.sections["main_status"] = "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000";
+  auto held = probe_directive(caps, {caps, users}, e);
+  ASSERT_TRUE(held);
+  EXPECT_NE(held->find("0x2000"), std::string::npos) << *held;
+  // PrivateUsers=identity (systemd 257) makes a user namespace as well; probed, not trusted.
+  e.sections["main_ns"] = "mnt mnt:[4026532001]\nuser user:[4026531837]\n";
+  EXPECT_TRUE(probe_directive(d("PrivateUsers", "identity"), {d("PrivateUsers", "identity")}, e));
+  EXPECT_FALSE(probe_directive(d("PrivateUsers", "no"), {d("PrivateUsers", "no")}, e));
+}
+
+// PrivateDevices=yes: a /dev of its own (the measured one: a new 4 MiB
+// tmpfs) and CAP_MKNOD/CAP_SYS_RAWIO dropped; DeviceAllow= beside it changes
+// nothing the probe reads; PID 1's /dev or a kept CAP_MKNOD is not enforced.
+TEST(TrialProbesContext, PrivateDevicesWithDeviceAllowIsAPrivateDevAndNoRawDevices) {
+  Evidence e = with_mounts(kRealContext);
+  e.sections["pid1_mountinfo"] =
+      "300 1 0:47 / / rw,relatime - overlay overlay rw,lowerdir=/l\n"
+      "301 300 0:5 / /dev rw,nosuid - tmpfs tmpfs rw,size=65536k,mode=755\n";
+  options::Directive devices = d("PrivateDevices", "yes");
+  const std::vector<options::Directive> set{devices, d("DeviceAllow", "/dev/fuse rw")};
+  EXPECT_FALSE(probe_directive(devices, set, e));
+  EXPECT_FALSE(probe_directive(devices, {devices}, e));
+  Evidence shared = e;
+  shared.sections["pid1_mountinfo"] =
+      "300 1 0:47 / / rw,relatime - overlay overlay rw,lowerdir=/l\n"
+      "301 300 0:79 / /dev rw,nosuid - tmpfs tmpfs rw,size=4096k\n";
+  auto same_dev = probe_directive(devices, set, shared);
+  ASSERT_TRUE(same_dev);
+  EXPECT_NE(same_dev->find("/dev is PID 1's"), std::string::npos) << *same_dev;
+  Evidence mknod = e;
+  mknod.sections["main_status"] = "CapBnd:\t0000000008000000";
+  auto raw = probe_directive(devices, set, mknod);
+  ASSERT_TRUE(raw);
+  EXPECT_NE(raw->find("CAP_MKNOD"), std::string::npos) << *raw;
+  // AmbientCapabilities=CAP_SYS_RAWIO beside PrivateDevices=yes: systemd drops it
+  // from the bounding set, so no ambient one outlives it: judged against that set.
+  options::Directive ambient = d("AmbientCapabilities", "CAP_SYS_RAWIO CAP_CHOWN");
+  e.sections["main_status"] = "CapBnd:\t0000000000000001\nCapAmb:\t0000000000000001";
+  EXPECT_FALSE(probe_directive(ambient, {ambient, devices}, e));
+  e.sections["main_status"] = "CapBnd:\t0000000000000001\nCapAmb:\t0000000000000000";
+  EXPECT_TRUE(probe_directive(ambient, {ambient, devices}, e));
+}
+
 TEST(TrialProbesContext, TheCatalogueNamesEveryInteractionTheProbesUse) {
   for (const auto& i : options::interactions()) {
     EXPECT_TRUE(options::find_directive(i.directive)) << i.directive;
@@ -156,6 +217,7 @@ TEST(TrialProbesContext, TheCatalogueNamesEveryInteractionTheProbesUse) {
   EXPECT_EQ(options::interactions_of("ProtectKernelTunables", "ProcSubset").size(), 1u);
   EXPECT_FALSE(options::interactions_of("PrivateDevices", "DeviceAllow").empty());
   EXPECT_FALSE(options::interactions_of("CapabilityBoundingSet", "PrivateUsers").empty());
+  EXPECT_FALSE(options::interactions_of("AmbientCapabilities", "PrivateDevices").empty());
   // Not an interaction: the hiding directive must be one the catalogue lists.
   EXPECT_TRUE(options::interactions_of("ProtectKernelTunables", "ReadWritePaths").empty());
 }
@@ -177,6 +239,9 @@ TEST(TrialProbesContext, OnTheFakeRuntimeTheSetIsJudgedAsAWhole) {
       runner.run({d("ProcSubset", "pid"), d("ProtectKernelTunables", "yes"), d("InaccessiblePaths", "/srv"),
                   d("ReadOnlyPaths", "/srv/www"), d("ProtectSystem", "strict"), d("ReadWritePaths", "/var"),
                   d("PrivateDevices", "yes"), d("ProtectHome", "tmpfs")});
+  EXPECT_EQ(result.verdict, Verdict::Pass) << result.reason;
+  result = runner.run(
+      {d("PrivateDevices", "yes"), d("CapabilityBoundingSet", "~CAP_NET_RAW"), d("PrivateUsers", "yes")});
   EXPECT_EQ(result.verdict, Verdict::Pass) << result.reason;
   // A /proc/sys systemd left writable is still caught, ProcSubset=pid or not.
   fake.rule = [](const std::string&) {

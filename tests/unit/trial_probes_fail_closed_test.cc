@@ -27,7 +27,11 @@ Evidence enforced() {
       "102 100 0:52 /tmp/systemd-private-1234-demo.service-abc/tmp /tmp rw,nosuid - tmpfs tmpfs rw\n"
       "103 100 0:53 / /home ro shared:5 - tmpfs tmpfs ro\n"
       "104 100 0:54 / /root ro - tmpfs tmpfs ro\n"
-      "105 100 0:55 / /srv ro - tmpfs tmpfs ro\n";
+      "105 100 0:55 / /srv ro - tmpfs tmpfs ro\n"
+      "106 100 0:56 / /dev ro,nosuid,noexec - tmpfs tmpfs rw,size=4096k,nr_inodes=65536,mode=755\n";
+  e.sections["pid1_mountinfo"] =
+      "20 1 0:40 / / rw,relatime - overlay overlay rw\n"
+      "21 20 0:41 / /dev rw,nosuid - tmpfs tmpfs rw,size=65536k,mode=755\n";
   const char* kinds[] = {"ipc", "mnt", "net", "pid", "user", "uts"};
   std::string main_ns, pid1_ns;
   for (const char* kind : kinds) {
@@ -161,6 +165,10 @@ TEST(TrialProbesFailClosed, PrivateTmp) {
 
 TEST(TrialProbesFailClosed, PrivateDevicesAndMountNamespace) {
   expect_not_enforced(d("PrivateDevices", "yes"), with("main_ns", ""), "main_ns is missing");
+  expect_not_enforced(d("PrivateDevices", "yes"), with("pid1_mountinfo", ""), "PID 1's mountinfo is missing");
+  expect_not_enforced(d("PrivateDevices", "yes"), with("pid1_mountinfo", "21 20 0:41 /dev\n"),
+                      "mountinfo: unreadable line");
+  expect_not_enforced(d("PrivateDevices", "yes"), with_status_field("CapBnd", "CapBnd:\tzz"), "CapBnd");
   expect_not_enforced(d("PrivateMounts", "yes"), with("pid1_ns", "mnt 4026531840\n"),
                       "pid1_ns: unreadable line");
 }

@@ -50,6 +50,20 @@ TEST(TrialTrialRunner, PassesAndAlwaysRemovesTheContainer) {
   }
 }
 
+// A plan that stops after start (--dry-run): create, start, rm and nothing
+// else: no wait for evidence, no `podman logs`, no verdict.
+TEST(TrialTrialRunner, StopAfterStartCreatesStartsAndRemovesOnly) {
+  FakeRuntime fake;
+  TrialPlan plan = demo_plan();
+  plan.stop_after_start = true;
+  TrialResult result = TrialRunner(fake, plan).run({directive("NoNewPrivileges", "yes")});
+  EXPECT_EQ(result.verdict, Verdict::Unresolved);
+  EXPECT_NE(result.reason.find("stopped after start"), std::string::npos) << result.reason;
+  EXPECT_EQ(fake.calls, (std::vector<std::string>{"create localhost/hardbisect-bookworm:abc sys-admin",
+                                                  "start fake1", "rm fake1"}));
+  runtime::Reaper::instance().drain();
+}
+
 TEST(TrialTrialRunner, UnitSectionGoesToUnit) {
   FakeRuntime fake;
   TrialRunner runner(fake, demo_plan());
