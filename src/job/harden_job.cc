@@ -231,6 +231,12 @@ std::optional<LineChange> Relaxer::drill(const Lines& base, const options::Direc
   inner.on_trial = nullptr;
   inner.weights.clear();
   inner.weigh = nullptr;
+  if (!m_job.search.result.flaky) {
+    // The service's failures were deterministic: one run of a set says it;
+    // the drop-in is verified together at the end anyway.
+    inner.confirm_runs = 0;
+    inner.deterministic_after = 1;
+  }
   auto result = drill_down(m_runner, base, line, inner, m_status);
   if (!result) return std::nullopt;
   const int first = m_job.trial_count() + 1;
@@ -313,6 +319,21 @@ BaseCheck verify(Relaxer& relaxer, const Lines& dropin, int runs, const std::str
   return check;
 }
 
+// A service that sets its own umask (nginx: 0000) undoes UMask=, whose probe
+// then fails every trial with it: not tested, with why.
+void set_aside_own_umask(HardenTemplate& tmpl, const trial::Evidence& baseline) {
+  std::string umask;
+  for (const auto& line : split(baseline.section("main_status"), '\n'))
+    if (line.starts_with("Umask:")) umask = std::string(util::trim(std::string_view(line).substr(6)));
+  if (umask.empty() || umask == "0022") return;  // systemd's default: the service keeps what it gets
+  auto at =
+      std::find_if(tmpl.lines.begin(), tmpl.lines.end(), [](const auto& d) { return d.key == "UMask"; });
+  if (at == tmpl.lines.end()) return;
+  tmpl.not_tested.push_back({at->line(), "the service sets its own umask (" + umask +
+                                             " in the baseline): UMask= is not in effect"});
+  tmpl.lines.erase(at);
+}
+
 // The template for `scenario`: what the unit sets itself read from its unit
 // file and from a baseline trial's `systemd-analyze security` rows.
 HardenTemplate template_for(HardenJob& job, const scenario::Scenario& scenario, int version,
@@ -324,6 +345,7 @@ HardenTemplate template_for(HardenJob& job, const scenario::Scenario& scenario, 
   PreparedScenario prepared = prepare_here(with_lines(scenario, first.lines), images, local_host);
   trial::TrialRunner runner(runtime, prepared.plan, trial::check_enforcement);
   trial::TrialResult baseline = run_baseline(runner, status);
+  ++job.earlier_trials;
   if (baseline.verdict != trial::Verdict::Pass) {
     job.exit_code = baseline.verdict == trial::Verdict::Fail ? kExitUsage : kExitUnresolved;
     job.message = "the baseline (no hardening) does not pass: " + failure_text(baseline);
@@ -333,6 +355,7 @@ HardenTemplate template_for(HardenJob& job, const scenario::Scenario& scenario, 
   const std::set<std::string> rated = keys_rated_ok(baseline.evidence);
   set_by_unit.insert(rated.begin(), rated.end());
   HardenTemplate tmpl = build_template(version, privilege, set_by_unit);
+  set_aside_own_umask(tmpl, baseline.evidence);
   status.info(fmt::format("harden: {} strictest line(s) to search, {} left to the unit, {} not tested",
                           tmpl.lines.size(), tmpl.set_by_unit.size(), tmpl.not_tested.size()));
   return tmpl;
@@ -383,6 +406,46 @@ void verify_everywhere(HardenJob& job, Relaxer& relaxer, std::vector<Lines> slot
   }
 }
 
+// The lines the search's unresolved trials name as not in effect
+// ("not enforced: UMask=0077: the service's umask is 0000": the service sets
+// its own), moved to not_tested; false when there are none.
+bool set_aside_not_enforced(HardenJob& job) {
+  std::vector<options::Directive> kept;
+  for (const auto& line : job.tmpl.lines) {
+    const std::string needle = "not enforced: " + line.line() + ":";
+    std::string why;
+    for (const auto& u : job.search.result.unresolved)
+      if (size_t at = u.reason.find(needle); at != std::string::npos && why.empty())
+        why = "in the trials but not in effect for the service (" +
+              std::string(util::trim(u.reason.substr(at + needle.size()))) + ")";
+    if (why.empty())
+      kept.push_back(line);
+    else
+      job.tmpl.not_tested.push_back({line.line(), why});
+  }
+  if (kept.size() == job.tmpl.lines.size()) return false;
+  job.tmpl.lines = kept;
+  return true;
+}
+
+// The search; when it stays unresolved on lines that are applied but not in
+// effect, again without them (twice at most).
+void search_setting_aside(HardenJob& job, runtime::ContainerRuntime& runtime, image::ImageBuilder& images,
+                          const HardenConfig& config, Status& status, const ResultCache* cache,
+                          bool local_host) {
+  constexpr int kAttempts = 3;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    job.search = run_bisect_job(runtime, images, job.scenario, config.search, status, cache, local_host);
+    if (job.search.result.status != search::SearchStatus::Unresolved || attempt == kAttempts ||
+        !set_aside_not_enforced(job))
+      return;
+    job.earlier_trials += job.search.result.trial_count;
+    job.scenario = with_lines(job.scenario, job.tmpl.lines);
+    status.note(fmt::format("harden: searching again without what is not in effect ({} line(s) left)",
+                            job.tmpl.lines.size()));
+  }
+}
+
 }  // namespace
 
 HardenJob run_harden_job(runtime::ContainerRuntime& runtime, image::ImageBuilder& images,
@@ -408,7 +471,7 @@ HardenJob run_harden_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
     job.message = "nothing to harden: the unit sets every directive the template has, or none can be tested";
     return finish();
   }
-  job.search = run_bisect_job(runtime, images, job.scenario, config.search, status, cache, local_host);
+  search_setting_aside(job, runtime, images, config, status, cache, local_host);
   const search::SearchResult& result = job.search.result;
   if (result.status != search::SearchStatus::Found && result.status != search::SearchStatus::NothingBreaks) {
     job.exit_code = bisect_exit_code(job.search);

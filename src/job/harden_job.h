@@ -102,7 +102,10 @@ struct HardenJob {
   int exit_code = 0;
   std::string message;  // one line: the outcome
   double wall_seconds = 0;
+  int earlier_trials = 0;  // of searches run again without lines that were not in effect
+  // The last trial's number (the search's, then `extra`'s); all the trials run.
   int trial_count() const { return static_cast<int>(search.trials.size() + extra.size()); }
+  int total_trials() const { return earlier_trials + trial_count(); }
 };
 
 HardenJob run_harden_job(runtime::ContainerRuntime& runtime, image::ImageBuilder& images,

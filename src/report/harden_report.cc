@@ -66,7 +66,7 @@ std::string format_harden_summary(const job::HardenJob& job) {
   std::string out = fmt::format("harden: {}\n", job.message);
   out += fmt::format("exposure: {} -> {}   lines: {}   trials: {}   wall time: {:.1f} s\n",
                      exposure_or_na(job.exposure_before), exposure_or_na(job.exposure_after),
-                     job.dropin.size(), job.trial_count(), job.wall_seconds);
+                     job.dropin.size(), job.total_trials(), job.wall_seconds);
   for (const auto& change : job.changes) out += fmt::format("  {}: {}\n", change.original.line(), change.why);
   for (const auto& check : job.checks)
     out += fmt::format("  {}: {}/{} passing run(s){}\n", check.base.empty() ? "the image" : check.base,
@@ -87,7 +87,7 @@ nlohmann::json harden_to_json(const job::HardenJob& job) {
   for (const auto& d : job.dropin) json["lines"].push_back(d.line());
   json["exposure_before"] = job.exposure_before ? nlohmann::json(*job.exposure_before) : nlohmann::json();
   json["exposure_after"] = job.exposure_after ? nlohmann::json(*job.exposure_after) : nlohmann::json();
-  json["trials"] = job.trial_count();
+  json["trials"] = job.total_trials();
   json["wall_seconds"] = job.wall_seconds;
   json["changes"] = nlohmann::json::array();
   for (const auto& c : job.changes) {
@@ -129,7 +129,7 @@ ReportCell harden_cell(const job::HardenJob& job) {
   }
   cell.exposure_before = job.exposure_before;
   cell.exposure_after = job.exposure_after;
-  cell.trials = job.trial_count();
+  cell.trials = job.total_trials();
   cell.seconds = job.wall_seconds;
   return cell;
 }

@@ -251,6 +251,42 @@ TEST_F(HardenOnFake, NothingBreaksKeepsTheWholeTemplate) {
   EXPECT_TRUE(job.changes.empty());
 }
 
+// A line systemd applies but the service undoes (nginx sets its own umask):
+// the search cannot decide it; harden lists it as not tested and searches
+// again without it.
+TEST_F(HardenOnFake, ALineNotInEffectIsSetAsideAndTheSearchRunsAgain) {
+  fake.rule = rules::first_of({rules::not_enforced("UMask=0077"), rules::fails_if("PrivateNetwork=yes")});
+  HardenJob job = run();
+  ASSERT_EQ(job.exit_code, kExitOk) << job.message;
+  const NotTested* umask = not_tested(job.tmpl, "UMask=0077");
+  ASSERT_NE(umask, nullptr);
+  EXPECT_NE(umask->why.find("not in effect"), std::string::npos) << umask->why;
+  EXPECT_FALSE(has(lines_of(job.dropin), "UMask=0077"));
+  EXPECT_FALSE(has(lines_of(job.dropin), "PrivateNetwork=yes"));
+  EXPECT_TRUE(has(lines_of(job.dropin), "NoNewPrivileges=yes"));
+  EXPECT_GT(job.earlier_trials, 1);  // the baseline and the first search
+  EXPECT_EQ(job.total_trials(), job.earlier_trials + job.trial_count());
+}
+
+// nginx sets umask 0000 itself: UMask= is never seen in effect, so harden
+// leaves it out from the start (not tested, with why) instead of a search
+// that stays unresolved on it.
+TEST_F(HardenOnFake, AServiceWithItsOwnUmaskLeavesUMaskOut) {
+  fake.rule = [](const std::string& dropin) {
+    hb::testing::FakeTrial t;
+    if (dropin.find('=') == std::string::npos)  // the baseline
+      t.main_status = "Umask:\t0000\nNoNewPrivs:\t0\nSeccomp:\t0\nCapBnd:\t000001ffffffffff";
+    return t;
+  };
+  HardenJob job = run();
+  ASSERT_EQ(job.exit_code, kExitOk) << job.message;
+  const NotTested* umask = not_tested(job.tmpl, "UMask=0077");
+  ASSERT_NE(umask, nullptr);
+  EXPECT_EQ(umask->why, "the service sets its own umask (0000 in the baseline): UMask= is not in effect");
+  EXPECT_FALSE(has(lines_of(job.tmpl.lines), "UMask=0077"));
+  EXPECT_EQ(job.earlier_trials, 1);  // the baseline only: one search
+}
+
 TEST_F(HardenOnFake, ABaselineThatFailsIsExit2AndNothingIsSearched) {
   fake.rule = rules::start_fails_below(Privilege::Privileged);
   s.privilege = Privilege::SysAdmin;
