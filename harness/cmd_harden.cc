@@ -50,6 +50,7 @@ Action setup_harden(CLI::App& app) {
   add_harden_flags(app, *o);
   return [o, &app](Context& context) {
     check_output_flags(app);
+    if (!o->out_path.empty()) util::check_writable(o->out_path, "--out");
     check_strategy(o->config.search.strategy);
     note_given_flags(app, o->flags);
     if (!o->config.bases.empty()) o->flags.base = o->config.bases.front();
