@@ -17,6 +17,7 @@ Action setup_run(CLI::App& app);
 Action setup_bisect(CLI::App& app);
 Action setup_verify(CLI::App& app);
 Action setup_check(CLI::App& app);
+Action setup_harden(CLI::App& app);
 Action setup_gc(CLI::App& app);
 Action setup_matrix(CLI::App& app);
 Action setup_report(CLI::App& app);

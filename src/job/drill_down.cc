@@ -111,6 +111,14 @@ std::set<std::string> syscalls_named(const std::string& value) {
   return calls;
 }
 
+// The word that stands for an empty allow list ("none", "yes"), or "".
+std::string empty_allow_list(const options::Directive& d) {
+  std::string value(util::trim(d.value));
+  if (d.key == "RestrictAddressFamilies" && value == "none") return value;
+  if (d.key == "RestrictNamespaces" && options::is_true(value)) return value;
+  return "";
+}
+
 bool allow_list_key(const std::string& key) {
   return key == "SystemCallFilter" || key == "CapabilityBoundingSet" || key == "AmbientCapabilities" ||
          key == "RestrictAddressFamilies" || key == "RestrictNamespaces";
@@ -375,15 +383,19 @@ std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner,
   std::vector<std::string> elements;
   std::function<std::optional<std::string>(const search::OptionSet&)> value_of;
   if (out.allow_list) {
+    // "RestrictAddressFamilies=none", "RestrictNamespaces=yes": an empty
+    // allow list, written so when nothing is added.
+    const std::string empty_list = empty_allow_list(culprit);
+    if (!empty_list.empty()) listed.clear();
     std::set<std::string> have(listed.begin(), listed.end());
     for (const auto& candidate : allow_list_universe(culprit.key))
       if (!have.count(candidate)) elements.push_back(candidate);
     // An option applied = that candidate stays disallowed.
-    value_of = [listed, elements](const search::OptionSet& set) -> std::optional<std::string> {
+    value_of = [listed, elements, empty_list](const search::OptionSet& set) -> std::optional<std::string> {
       std::vector<std::string> allowed = listed;
       for (size_t i = 0; i < elements.size(); ++i)
         if (!std::binary_search(set.begin(), set.end(), static_cast<int>(i))) allowed.push_back(elements[i]);
-      return joined(allowed);
+      return allowed.empty() && !empty_list.empty() ? empty_list : joined(allowed);
     };
   } else {
     elements = listed;

@@ -643,6 +643,66 @@ Privilege least_requirement(std::span<const std::string> names) {
 
 namespace {
 
+// The strictest template (catalogue.h, StrictLine). Left out on purpose:
+// User= (names the service's user), the *Directory= and *Paths= lists (name
+// the service's paths; harden adds ReadWritePaths= only as a relaxation),
+// PrivatePIDs= (systemd 257 only, and not rated), resource limits (values
+// depend on the service), SocketBind*= and RestrictFileSystems= (need BPF
+// support this host's systemd or kernel lacks: listed as not tested).
+// clang-format off
+constexpr StrictLine kStrictest[] = {
+    {"DynamicUser", "yes"},
+    {"NoNewPrivileges", "yes"},
+    {"CapabilityBoundingSet", ""},
+    {"UMask", "0077"},
+    {"KeyringMode", "private"},
+    {"RemoveIPC", "yes"},
+    {"ProtectSystem", "strict"},
+    {"ProtectHome", "yes"},
+    {"PrivateTmp", "yes"},
+    {"PrivateMounts", "yes"},
+    {"ProtectProc", "invisible"},
+    {"ProcSubset", "pid"},
+    {"ProtectKernelTunables", "yes"},
+    {"ProtectKernelModules", "yes"},
+    {"ProtectKernelLogs", "yes"},
+    {"ProtectControlGroups", "yes"},
+    {"ProtectClock", "yes"},
+    {"ProtectHostname", "yes"},
+    {"PrivateDevices", "yes"},
+    {"DevicePolicy", "closed"},
+    {"PrivateUsers", "yes"},
+    {"PrivateIPC", "yes"},
+    {"PrivateNetwork", "yes"},
+    {"IPAddressDeny", "any"},
+    {"RestrictAddressFamilies", "none"},
+    {"RestrictNamespaces", "yes"},
+    {"LockPersonality", "yes"},
+    {"MemoryDenyWriteExecute", "yes"},
+    {"RestrictRealtime", "yes"},
+    {"RestrictSUIDSGID", "yes"},
+    {"SystemCallArchitectures", "native"},
+    {"SystemCallFilter", "@system-service"},
+    {"SystemCallFilter", "~@privileged @resources"},
+    {"SocketBindDeny", "any"},
+    {"RestrictFileSystems", "~@privileged-api"},
+};
+// clang-format on
+
+}  // namespace
+
+std::span<const StrictLine> strictest_lines() { return kStrictest; }
+
+std::vector<Directive> strictest_of(std::string_view key) {
+  std::vector<Directive> lines;
+  for (const auto& line : kStrictest)
+    if (line.key == key)
+      lines.push_back(Directive{std::string(section_of(key)), std::string(key), std::string(line.value)});
+  return lines;
+}
+
+namespace {
+
 // The probes' names, for `doctor --options`.
 // clang-format off
 constexpr std::pair<Probe, std::string_view> kProbeNames[] = {

@@ -184,6 +184,21 @@ std::string_view to_string(ValueKind kind);  // "bool", "path-list", ...
 // need none); what the doctor recommends for a scenario.
 Privilege least_requirement(std::span<const std::string> names);
 
+// The strictest value of a directive, for `harden`'s template: what
+// `systemd-analyze security` rates best (or, for a directive it does not
+// rate, the value that restricts most without naming anything of the
+// service's). A directive may have several lines (SystemCallFilter= allows
+// @system-service, then denies @privileged @resources on a later line).
+struct StrictLine {
+  std::string_view key;
+  std::string_view value;
+};
+// In template order: identity, file system, kernel, devices, network,
+// seccomp; every key is in the catalogue.
+std::span<const StrictLine> strictest_lines();
+// The strictest lines of one directive; empty when it has none.
+std::vector<Directive> strictest_of(std::string_view key);
+
 // One row of `hardbisect doctor --options`; the CLI formats the table.
 struct CatalogueRow {
   std::string name;

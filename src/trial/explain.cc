@@ -458,6 +458,20 @@ PathBlame path_blame(const PathError& error) {
                                error.error)};
 }
 
+}  // namespace
+
+std::vector<std::string> unwritable_paths(const Evidence& evidence) {
+  std::vector<std::string> paths;
+  for (const auto& error : path_errors(evidence)) {
+    PathBlame b = path_blame(error);
+    if (b.enoent || b.writable.empty()) continue;
+    if (std::find(paths.begin(), paths.end(), b.writable) == paths.end()) paths.push_back(b.writable);
+  }
+  return paths;
+}
+
+namespace {
+
 // Explicit path options first: they name the path or a folder above it.
 std::optional<std::string> blame_path_options(const PathBlame& b, const std::vector<Directive>& applied) {
   for (const auto& d : applied) {

@@ -40,6 +40,12 @@ std::vector<std::string> kernel_lines(const Evidence& evidence);
 // from here (a remote host's): its text says why.
 inline constexpr const char* kKernelLogUnreachable = "kernel_log_unreachable";
 
+// The folders a failing trial's service could not write (Read-only file
+// system, Permission denied, Operation not permitted in its journal): the
+// path, or its folder when the service was creating it. In journal order,
+// without duplicates; what `harden` adds to ReadWritePaths=.
+std::vector<std::string> unwritable_paths(const Evidence& evidence);
+
 // One line saying why the trial failed and what to change, e.g.
 // "sed killed by SIGSYS on fchown: SystemCallFilter=~@chown denies it; add
 // SystemCallFilter=@chown (or only fchown)". Empty when the evidence shows

@@ -17,6 +17,7 @@
 // or a directive the catalogue does not know.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <functional>
@@ -213,7 +214,15 @@ inline std::vector<options::Directive> systemd_reads(const std::string& dropin,
 // The state of the service's main process and of PID 1 that the enforcement
 // probes (src/trial/probes.cc) read, as the directives in effect make it.
 // Section name -> driver output.
-inline std::map<std::string, std::string> process_state(const std::vector<options::Directive>& in_effect) {
+inline std::map<std::string, std::string> process_state(const std::vector<options::Directive>& given) {
+  // As systemd does: DynamicUser=yes implies ProtectSystem=strict and PrivateTmp=yes.
+  std::vector<options::Directive> in_effect = given;
+  for (const auto& d : given)
+    if (d.key == "DynamicUser" && fake_detail::truthy(d.value)) {
+      in_effect.push_back({"Service", "ProtectSystem", "strict"});
+      in_effect.push_back({"Service", "PrivateTmp", "yes"});
+      break;
+    }
   using fake_detail::off;
   using fake_detail::truthy;
   using fake_detail::words;
@@ -585,6 +594,57 @@ inline Rule start_fails_below(options::Privilege needed) {
     t.journal =
         "(demo)[42]: demo.service: Failed at step USER spawning /usr/local/bin/demo: Operation not permitted";
     t.main_status = "";
+    return t;
+  });
+}
+
+// The service needs `capability` (as root): it fails when a
+// CapabilityBoundingSet= in effect leaves it out (allow lists merge; a
+// "~" list removes).
+inline Rule fails_without_capability(const std::string& capability) {
+  return Rule([capability](const FakeContainer& c) -> std::optional<FakeTrial> {
+    auto lines = c.in_effect_with_key("CapabilityBoundingSet");
+    if (lines.empty()) return std::nullopt;
+    bool allowed = false;
+    for (const auto* d : lines) {
+      const bool deny = options::is_deny_list(d->value);
+      const auto listed = fake_detail::words(deny ? d->value.substr(d->value.find('~') + 1) : d->value);
+      const bool named = std::find(listed.begin(), listed.end(), capability) != listed.end();
+      if (deny && named) allowed = false;
+      if (!deny && named) allowed = true;
+    }
+    if (allowed) return std::nullopt;
+    return outcome::service_fails("chown(\"/var/lib/demo\") failed (1: Operation not permitted), needs " +
+                                  capability);
+  });
+}
+
+// The service writes `path` (a file in a folder): under ProtectSystem=strict
+// in effect it fails with "Read-only file system" unless a ReadWritePaths=
+// in effect names the folder (with or without a "-").
+inline Rule writes_path(const std::string& path) {
+  return Rule([path](const FakeContainer& c) -> std::optional<FakeTrial> {
+    if (!c.in_effect("ProtectSystem=strict")) return std::nullopt;
+    const std::string folder = path.substr(0, path.rfind('/'));
+    for (const auto* d : c.in_effect_with_key("ReadWritePaths"))
+      for (const auto& w : fake_detail::words(d->value))
+        if (w == folder || w == "-" + folder) return std::nullopt;
+    FakeTrial t = outcome::service_fails("cannot write");
+    t.journal = "demo[42]: open() \"" + path + "\" failed (30: Read-only file system)\n" + t.journal;
+    return t;
+  });
+}
+
+// The workload talks to the service over localhost: IPAddressDeny=any in
+// effect breaks it unless IPAddressAllow= names localhost.
+inline Rule talks_over_localhost() {
+  return Rule([](const FakeContainer& c) -> std::optional<FakeTrial> {
+    if (!c.in_effect("IPAddressDeny=any")) return std::nullopt;
+    for (const auto* d : c.in_effect_with_key("IPAddressAllow"))
+      for (const auto& w : fake_detail::words(d->value))
+        if (w == "localhost" || w == "127.0.0.0/8") return std::nullopt;
+    FakeTrial t;
+    t.workload_rc = 7;  // curl: could not connect
     return t;
   });
 }
