@@ -4,6 +4,7 @@
 // verdict, answers from memory by monotonicity (a superset of a failing set
 // fails, a subset of a passing set passes), logs every oracle run and reports
 // progress. Strategies only see Predicate.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -23,6 +24,16 @@ class Predicate {
   virtual Verdict test(const OptionSet& set, Phase phase) = 0;
   // The verdict if it is already known, without running anything.
   virtual std::optional<Verdict> known(const OptionSet& set) const = 0;
+  // Questions independent of each other's answers, asked at once (a parallel
+  // oracle runs them side by side); the default asks them one by one.
+  virtual std::vector<Verdict> test_many(const std::vector<OptionSet>& sets, Phase phase) {
+    std::vector<Verdict> verdicts;
+    for (const auto& set : sets) verdicts.push_back(test(set, phase));
+    return verdicts;
+  }
+  // How many questions test_many() answers in the time of one; 1 = no gain
+  // in asking several (a search then asks only what it needs next).
+  virtual int parallelism() const { return 1; }
 };
 
 // A set failed although a superset of it had passed enough runs to be
@@ -55,7 +66,10 @@ class SetTester : public Predicate {
   std::optional<Verdict> known(const OptionSet& set) const override;
   // Same as test() for sets independent of each other: each round of runs
   // goes to the oracle as one batch.
-  std::vector<Verdict> test_many(const std::vector<OptionSet>& sets, Phase phase);
+  std::vector<Verdict> test_many(const std::vector<OptionSet>& sets, Phase phase) override;
+  // config.jobs while each set runs once (deterministic mode); 1 in flaky
+  // mode, where the repeats of one set already fill the jobs.
+  int parallelism() const override { return m_repeats == 1 ? std::max(1, m_config.jobs) : 1; }
 
   // One run, retried while UNRESOLVED up to the retry limit; no inference.
   Outcome run_once(const OptionSet& set, Phase phase);
@@ -79,6 +93,7 @@ class SetTester : public Predicate {
   int distinct_sets() const { return static_cast<int>(m_entries.size()); }
   const std::vector<TrialRecord>& log() const { return m_log; }
   int option_count() const { return m_option_count; }
+  const SearchConfig& config() const { return m_config; }
 
  private:
   using Mask = std::vector<std::uint64_t>;
