@@ -93,7 +93,7 @@ double gain(double mass, double fail, double noise) {
 // baseline, with the largest expected gain; sets in `skip` (unresolved) are
 // not chosen. "No option" is in every set, the baseline's too.
 std::optional<OptionSet> most_informative(const Belief& b, const OptionSet& failing,
-                                         const std::set<OptionSet>& skip) {
+                                          const std::set<OptionSet>& skip) {
   std::vector<std::size_t> order(failing.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
@@ -109,7 +109,8 @@ std::optional<OptionSet> most_informative(const Belief& b, const OptionSet& fail
   }
   auto make = [&](std::size_t k, bool complement) {
     OptionSet set;
-    for (std::size_t j = complement ? k : 0; j < (complement ? order.size() : k); ++j) set.push_back(failing[order[j]]);
+    for (std::size_t j = complement ? k : 0; j < (complement ? order.size() : k); ++j)
+      set.push_back(failing[order[j]]);
     return normalized(set);
   };
   double best = -1.0;
