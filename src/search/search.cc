@@ -146,6 +146,20 @@ class PassesWith : public Predicate {
     return bad;
   }
 
+  // Deterministic mode with parallel trials: the sets not known yet run once
+  // each, at once; each verdict then comes from memory as one at a time.
+  std::vector<Verdict> test_many(const std::vector<OptionSet>& sets, Phase phase) override {
+    std::vector<OptionSet> batch;
+    for (const auto& positions : sets) {
+      if (!known(positions)) batch.push_back(options(positions));
+    }
+    if (batch.size() > 1 && m_tester.repeats() == 1) {
+      m_tester.run_each(batch, std::vector<Phase>(batch.size(), Phase::Explain));
+    }
+    return Predicate::test_many(sets, phase);
+  }
+  int parallelism() const override { return m_tester.parallelism(); }
+
   std::optional<Verdict> known(const OptionSet& positions) const override {
     const SetStats s = m_tester.stats(options(positions));
     if (s.fails > 0) return Verdict::Pass;
@@ -273,13 +287,30 @@ class Engine {
     return true;
   }
 
+  // With parallel trials, the full set's first run goes with a run of the
+  // first half of the options, the first question a bisection of the full
+  // set asks in deterministic mode: a round saved when the full set fails
+  // once, one trial more otherwise. The answers stay the same (it is one
+  // more fact in the memory).
+  std::optional<Outcome> speculate_first_half() {
+    if (m_tester.parallelism() <= 1 || !m_strategy.finds_all() || m_option_count < 4) return std::nullopt;
+    const OptionSet half(m_universe.begin(), m_universe.begin() + m_option_count / 2);
+    return m_tester.run_each({m_universe, half}, {Phase::Full, Phase::Search}).front();
+  }
+
   // Sets aside the options that make the full set UNRESOLVED, then checks
   // that the rest fails and whether it fails every time.
   bool check_full() {
     m_universe = all_options(m_option_count);
+    std::optional<Outcome> speculated = speculate_first_half();
     Outcome first;
     for (;;) {
-      first = m_tester.run_once(m_universe, Phase::Full);
+      if (speculated && speculated->verdict != Verdict::Unresolved) {
+        first = *speculated;
+      } else {
+        first = m_tester.run_once(m_universe, Phase::Full);
+      }
+      speculated.reset();
       if (first.verdict != Verdict::Unresolved) break;
       UnresolvedPredicate predicate(m_tester);
       predicate.remember(m_universe, Verdict::Fail);
@@ -317,12 +348,13 @@ class Engine {
       const int needed =
           repeats_for_rate(m_config.min_failure_rate, m_config.confidence, m_config.max_repeats);
       int attempts = 0;
-      while (m_tester.stats(m_universe).fails == 0 && m_tester.stats(m_universe).passes < needed &&
-             attempts++ < 2 * needed + 2) {
+      while (m_tester.stats(m_universe).fails == 0 && m_tester.known(m_universe) != Verdict::Fail &&
+             m_tester.stats(m_universe).passes < needed && attempts++ < 2 * needed + 2) {
         m_tester.run_once(m_universe, Phase::Full);
       }
       const SetStats s = m_tester.stats(m_universe);
-      if (s.fails == 0) {
+      // A failure of a part of it (speculate_first_half) counts as the full set's.
+      if (s.fails == 0 && m_tester.known(m_universe) != Verdict::Fail) {
         if (s.passes < needed) {
           stop(SearchStatus::Unresolved, "the full set could not be decided often enough");
         } else if (!m_result.undecided.empty()) {

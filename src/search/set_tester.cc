@@ -94,6 +94,17 @@ std::vector<Outcome> SetTester::run_batch(const OptionSet& set, Phase phase, int
   return outcomes;
 }
 
+std::vector<Outcome> SetTester::run_each(const std::vector<OptionSet>& sets,
+                                         const std::vector<Phase>& phases) {
+  check_budget(static_cast<int>(sets.size()));
+  std::vector<Outcome> outcomes = m_oracle.test_many(sets);
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    const SetStats s = stats(sets[i]);
+    record(sets[i], phases.at(i), s.passes + s.fails + s.unresolved + 1, outcomes.at(i));
+  }
+  return outcomes;
+}
+
 void SetTester::run_several(const OptionSet& set, Phase phase, int count) {
   if (m_config.jobs <= 1 || count <= 1) {
     run_once(set, phase);

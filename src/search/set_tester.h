@@ -73,6 +73,9 @@ class SetTester : public Predicate {
 
   // One run, retried while UNRESOLVED up to the retry limit; no inference.
   Outcome run_once(const OptionSet& set, Phase phase);
+  // One run of each set, all at once (one oracle batch), each logged with
+  // its phase; no retry, no inference.
+  std::vector<Outcome> run_each(const std::vector<OptionSet>& sets, const std::vector<Phase>& phases);
   // Up to `count` runs of a set at once (config.jobs at most); for estimates.
   void run_several(const OptionSet& set, Phase phase, int count);
   // Runs `set` up to `runs` more times whatever memory says, stopping at its

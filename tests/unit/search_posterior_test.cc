@@ -1,9 +1,8 @@
-#include "search/posterior.h"
-
 #include <gtest/gtest.h>
 
 #include "search/fake_oracle.h"
 #include "search/option_set.h"
+#include "search/posterior.h"
 #include "search/search.h"
 
 namespace hb::search {
@@ -43,7 +42,8 @@ TEST(SearchPosterior, FindsAFlakyCulpritAndStatesItsConfidence) {
       EXPECT_GE(r.posterior, config.confidence) << "seed " << seed;
       // The culprit was seen failing alone, and the safe set passed its repeats.
       bool failed_alone = false;
-      for (const auto& t : r.trials) failed_alone |= t.options == OptionSet{5} && t.outcome.verdict == Verdict::Fail;
+      for (const auto& t : r.trials)
+        failed_alone |= t.options == OptionSet{5} && t.outcome.verdict == Verdict::Fail;
       EXPECT_TRUE(failed_alone) << "seed " << seed;
     }
   }
