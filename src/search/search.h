@@ -23,7 +23,11 @@
 // means "deterministic": each set is then run once. A flaky failure that
 // looked deterministic shows up later as a contradiction (a set fails
 // although a superset passed, the safe set fails, a culprit set's "all but
-// one" subset fails), and the engine then switches to flaky mode. Otherwise its failure rate p is
+// one" subset fails), and the engine then switches to flaky mode. In flaky
+// mode bisect weighs every run in a posterior (see "bisect" below): no
+// estimate up front, the baseline is one of its hypotheses, and the repeat
+// count r for the rest of the search follows from the runs with the culprit
+// it found. The other strategies: the failure rate p is
 // estimated from `estimate_runs` runs, and every set is run up to r times, stopping at its first failure,
 // where r is the smallest count with (1-p)^r <= 1-confidence in expectation over the uncertainty of p (Beta
 // posterior from the runs), and at most `max_repeats`. A set passes only after r passing runs. A failure is
