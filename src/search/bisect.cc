@@ -12,93 +12,91 @@
 namespace hb::search {
 namespace {
 
-// Up to `count` split points of (lo, hi) whose tests are not known to be
-// unresolved, spread evenly (count + 1 parts); one point is the one nearest
-// the middle. Sorted; empty when every point is unresolved.
-std::vector<int> pick_splits(int lo, int hi, int count, const std::set<int>& unresolved) {
-  std::vector<int> free;
+// The split point nearest the middle of (lo, hi) whose test is not known to
+// be unresolved; -1 when every one is.
+int pick_mid(int lo, int hi, const std::set<int>& unresolved) {
+  const int middle = lo + (hi - lo) / 2;
+  int best = -1;
   for (int m = lo + 1; m < hi; ++m) {
-    if (!unresolved.count(m)) free.push_back(m);
+    if (unresolved.count(m)) continue;
+    if (best < 0 || std::abs(m - middle) < std::abs(best - middle)) best = m;
   }
-  if (static_cast<int>(free.size()) <= count) return free;
-  std::vector<int> points;
-  for (int i = 1; i <= count; ++i) {
-    const int target = lo + (hi - lo) * i / (count + 1);
-    int best = -1;
-    for (int m : free) {
-      if (std::find(points.begin(), points.end(), m) != points.end()) continue;
-      if (best < 0 || std::abs(m - target) < std::abs(best - target)) best = m;
-    }
-    points.push_back(best);
-  }
-  std::sort(points.begin(), points.end());
-  return points;
-}
-
-// Two candidates a, b left with other options still in the prefix: try each
-// with the fixed options alone (both at once when the predicate runs several
-// questions side by side; a is preferred, as one at a time). In the common
-// case of a single culprit this test also confirms the result, saving a
-// trial on average; a pass is remembered and not run again.
-std::optional<OptionSet> try_alone(Predicate& predicate, const OptionSet& fixed, int a, int b) {
-  const std::vector<OptionSet> sets = {set_union(fixed, {a}), set_union(fixed, {b})};
-  if (predicate.parallelism() > 1) {
-    const std::vector<Verdict> verdicts = predicate.test_many(sets, Phase::Confirm);
-    for (std::size_t i = 0; i < sets.size(); ++i) {
-      if (verdicts[i] == Verdict::Fail) return sets[i];
-    }
-    return std::nullopt;
-  }
-  for (const auto& set : sets) {
-    if (predicate.test(set, Phase::Confirm) == Verdict::Fail) return set;
-  }
-  return std::nullopt;
+  return best;
 }
 
 struct Narrowed {
   int hi = 0;                        // prefix(hi - 1) good, prefix(hi) bad
-  std::optional<OptionSet> culprit;  // found early by try_alone
+  std::optional<OptionSet> culprit;  // found early, by a test alone
   std::string stuck;                 // when neither
 };
 
-// Binary search for the shortest bad prefix of `candidates`, given that
-// prefix(lo) is good and prefix(hi) bad. With a parallel predicate the range
-// is split into parallelism() + 1 parts whose split points are tested at
-// once: fewer rounds of questions, a few more questions.
-Narrowed narrow(Predicate& predicate, const OptionSet& fixed, const OptionSet& candidates, int lo, int hi) {
-  auto prefix = [&](int length) {
-    return set_union(fixed, OptionSet(candidates.begin(), candidates.begin() + length));
-  };
-  const int ways = predicate.parallelism();
-  std::set<int> unresolved;
-  while (hi - lo > 1) {
-    if (hi - lo == 2 && lo > 0) {
-      if (auto alone = try_alone(predicate, fixed, candidates[lo], candidates[lo + 1]))
-        return {hi, alone, {}};
-    }
-    const std::vector<int> points = pick_splits(lo, hi, ways, unresolved);
-    if (points.empty()) {
-      return {hi, std::nullopt,
-              "every trial that could narrow down the options " + std::to_string(candidates[lo]) + ".." +
-                  std::to_string(candidates[hi - 1]) + " was unresolved"};
-    }
-    std::vector<OptionSet> sets;
-    for (int m : points) sets.push_back(prefix(m));
-    const std::vector<Verdict> verdicts = points.size() > 1
-                                              ? predicate.test_many(sets, Phase::Search)
-                                              : std::vector<Verdict>{predicate.test(sets[0], Phase::Search)};
-    // Failures first: a pass above a failure is impossible in a monotone
-    // predicate (the tester throws Contradiction for it).
-    for (std::size_t i = 0; i < points.size(); ++i) {
-      if (verdicts[i] == Verdict::Fail) hi = std::min(hi, points[i]);
-      if (verdicts[i] == Verdict::Unresolved) unresolved.insert(points[i]);
-    }
-    for (std::size_t i = 0; i < points.size(); ++i) {
-      if (verdicts[i] == Verdict::Pass && points[i] < hi) lo = std::max(lo, points[i]);
-    }
+class Narrowing {
+ public:
+  Narrowing(Predicate& predicate, const OptionSet& fixed, const OptionSet& candidates)
+      : m_predicate(predicate), m_fixed(fixed), m_candidates(candidates) {}
+
+  OptionSet prefix(int length) const {
+    return set_union(m_fixed, OptionSet(m_candidates.begin(), m_candidates.begin() + length));
   }
-  return {hi, std::nullopt, {}};
-}
+  OptionSet alone(int index) const { return set_union(m_fixed, {m_candidates[index]}); }
+
+  // The question the loop below asks first for the range (lo, hi), if any:
+  // what a parallel predicate runs alongside, one step ahead.
+  std::optional<OptionSet> first_question(int lo, int hi) const {
+    if (hi - lo <= 1) return std::nullopt;
+    if (hi - lo == 2 && lo > 0) return alone(lo);
+    const int mid = pick_mid(lo, hi, m_unresolved);
+    if (mid < 0) return std::nullopt;
+    return prefix(mid);
+  }
+
+  // Binary search for the shortest bad prefix, given that prefix(lo) is good
+  // and prefix(hi) bad. Each question goes with the next question of each
+  // possible answer, the larger side first (SetTester::test_speculating): the
+  // questions and the answer are those of one trial at a time.
+  Narrowed run(int lo, int hi) {
+    while (hi - lo > 1) {
+      if (hi - lo == 2 && lo > 0) {
+        // Two candidates left, with other options still in the prefix: try
+        // each with the fixed options alone. In the common case of a single
+        // culprit this test also confirms the result, saving a trial on
+        // average; when it passes, it is remembered and not run again.
+        if (m_predicate.test_speculating(alone(lo), {alone(lo + 1)}, Phase::Confirm) == Verdict::Fail)
+          return {hi, alone(lo), {}};
+        if (m_predicate.test(alone(lo + 1), Phase::Confirm) == Verdict::Fail) return {hi, alone(lo + 1), {}};
+      }
+      const int mid = pick_mid(lo, hi, m_unresolved);
+      if (mid < 0) {
+        return {hi, std::nullopt,
+                "every trial that could narrow down the options " + std::to_string(m_candidates[lo]) + ".." +
+                    std::to_string(m_candidates[hi - 1]) + " was unresolved"};
+      }
+      std::vector<OptionSet> next;
+      for (auto [l, h] : mid - lo >= hi - mid ? std::vector<std::pair<int, int>>{{lo, mid}, {mid, hi}}
+                                              : std::vector<std::pair<int, int>>{{mid, hi}, {lo, mid}}) {
+        if (auto q = first_question(l, h)) next.push_back(std::move(*q));
+      }
+      switch (m_predicate.test_speculating(prefix(mid), next, Phase::Search)) {
+        case Verdict::Fail:
+          hi = mid;
+          break;
+        case Verdict::Pass:
+          lo = mid;
+          break;
+        case Verdict::Unresolved:
+          m_unresolved.insert(mid);
+          break;
+      }
+    }
+    return {hi, std::nullopt, {}};
+  }
+
+ private:
+  Predicate& m_predicate;
+  const OptionSet& m_fixed;
+  const OptionSet& m_candidates;
+  std::set<int> m_unresolved;
+};
 
 }  // namespace
 
@@ -117,7 +115,7 @@ CulpritSearch find_culprit_set(Predicate& predicate, OptionSet fixed, OptionSet 
         break;
       }
     }
-    const Narrowed narrowed = narrow(predicate, fixed, candidates, lo, hi);
+    const Narrowed narrowed = Narrowing(predicate, fixed, candidates).run(lo, hi);
     if (narrowed.culprit) return {narrowed.culprit, {}};
     if (!narrowed.stuck.empty()) return {std::nullopt, narrowed.stuck};
     hi = narrowed.hi;

@@ -146,20 +146,6 @@ class PassesWith : public Predicate {
     return bad;
   }
 
-  // Deterministic mode with parallel trials: the sets not known yet run once
-  // each, at once; each verdict then comes from memory as one at a time.
-  std::vector<Verdict> test_many(const std::vector<OptionSet>& sets, Phase phase) override {
-    std::vector<OptionSet> batch;
-    for (const auto& positions : sets) {
-      if (!known(positions)) batch.push_back(options(positions));
-    }
-    if (batch.size() > 1 && m_tester.repeats() == 1) {
-      m_tester.run_each(batch, std::vector<Phase>(batch.size(), Phase::Explain));
-    }
-    return Predicate::test_many(sets, phase);
-  }
-  int parallelism() const override { return m_tester.parallelism(); }
-
   std::optional<Verdict> known(const OptionSet& positions) const override {
     const SetStats s = m_tester.stats(options(positions));
     if (s.fails > 0) return Verdict::Pass;
@@ -289,28 +275,24 @@ class Engine {
 
   // With parallel trials, the full set's first run goes with a run of the
   // first half of the options, the first question a bisection of the full
-  // set asks in deterministic mode: a round saved when the full set fails
-  // once, one trial more otherwise. The answers stay the same (it is one
-  // more fact in the memory).
-  std::optional<Outcome> speculate_first_half() {
-    if (m_tester.parallelism() <= 1 || !m_strategy.finds_all() || m_option_count < 4) return std::nullopt;
-    const OptionSet half(m_universe.begin(), m_universe.begin() + m_option_count / 2);
-    return m_tester.run_each({m_universe, half}, {Phase::Full, Phase::Search}).front();
+  // set asks in deterministic mode (speculative: SetTester::
+  // test_speculating): a round saved when the full set fails, one trial more
+  // otherwise.
+  Outcome first_full_run() {
+    std::vector<OptionSet> next;
+    if (m_strategy.finds_all() && m_universe.size() >= 4) {
+      next.emplace_back(m_universe.begin(), m_universe.begin() + static_cast<long>(m_universe.size() / 2));
+    }
+    return m_tester.run_once_speculating(m_universe, next, Phase::Full);
   }
 
   // Sets aside the options that make the full set UNRESOLVED, then checks
   // that the rest fails and whether it fails every time.
   bool check_full() {
     m_universe = all_options(m_option_count);
-    std::optional<Outcome> speculated = speculate_first_half();
     Outcome first;
-    for (;;) {
-      if (speculated && speculated->verdict != Verdict::Unresolved) {
-        first = *speculated;
-      } else {
-        first = m_tester.run_once(m_universe, Phase::Full);
-      }
-      speculated.reset();
+    for (bool once = true;; once = false) {
+      first = once ? first_full_run() : m_tester.run_once(m_universe, Phase::Full);
       if (first.verdict != Verdict::Unresolved) break;
       UnresolvedPredicate predicate(m_tester);
       predicate.remember(m_universe, Verdict::Fail);
@@ -348,13 +330,12 @@ class Engine {
       const int needed =
           repeats_for_rate(m_config.min_failure_rate, m_config.confidence, m_config.max_repeats);
       int attempts = 0;
-      while (m_tester.stats(m_universe).fails == 0 && m_tester.known(m_universe) != Verdict::Fail &&
-             m_tester.stats(m_universe).passes < needed && attempts++ < 2 * needed + 2) {
+      while (m_tester.stats(m_universe).fails == 0 && m_tester.stats(m_universe).passes < needed &&
+             attempts++ < 2 * needed + 2) {
         m_tester.run_once(m_universe, Phase::Full);
       }
       const SetStats s = m_tester.stats(m_universe);
-      // A failure of a part of it (speculate_first_half) counts as the full set's.
-      if (s.fails == 0 && m_tester.known(m_universe) != Verdict::Fail) {
+      if (s.fails == 0) {
         if (s.passes < needed) {
           stop(SearchStatus::Unresolved, "the full set could not be decided often enough");
         } else if (!m_result.undecided.empty()) {
@@ -445,8 +426,7 @@ class Engine {
       for (std::size_t t = 0; t < transversals->size(); ++t) {
         const OptionSet& removal = (*transversals)[t];
         const OptionSet rest = set_minus(m_universe, removal);
-        prefetch_rests(*transversals, t);
-        const Verdict v = m_tester.test(rest, Phase::Safe);
+        const Verdict v = m_tester.test_speculating(rest, next_rests(*transversals, t + 1), Phase::Safe);
         if (v == Verdict::Unresolved) {
           all_decided = false;
           continue;
@@ -520,19 +500,15 @@ class Engine {
     m_tester.set_repeats(std::max(2, m_posterior_repeats));
   }
 
-  // With parallel trials, the next parallelism() remainders the loop in
-  // search() would test one by one (from `from` on, in its order) are tested
-  // at once; the loop then reads them from memory and decides as before.
-  void prefetch_rests(const std::vector<OptionSet>& transversals, std::size_t from) {
-    const int ways = m_tester.parallelism();
-    if (ways <= 1) return;
-    if (m_tester.known(set_minus(m_universe, transversals[from]))) return;
-    std::vector<OptionSet> batch;
-    for (std::size_t t = from; t < transversals.size() && static_cast<int>(batch.size()) < ways; ++t) {
-      OptionSet rest = set_minus(m_universe, transversals[t]);
-      if (!m_tester.known(rest)) batch.push_back(std::move(rest));
+  // The remainders the loop in search() tests after the one at `from` - 1,
+  // in its order, as far as parallel trials can run them alongside.
+  std::vector<OptionSet> next_rests(const std::vector<OptionSet>& transversals, std::size_t from) const {
+    std::vector<OptionSet> next;
+    for (std::size_t t = from;
+         t < transversals.size() && static_cast<int>(next.size()) < m_tester.parallelism(); ++t) {
+      next.push_back(set_minus(m_universe, transversals[t]));
     }
-    if (batch.size() > 1) m_tester.test_many(batch, Phase::Safe);
+    return next;
   }
 
   // Checks a culprit set as soon as it is found, before anything builds on

@@ -173,10 +173,12 @@ struct SearchConfig {
   int max_trials = 0;          // budget of oracle runs; 0 = unlimited
   // Trials that may go to the oracle at once (test_many): in flaky mode the
   // runs of one set (repeats, the failure-rate estimate); in deterministic
-  // mode the bisection splits its range into jobs + 1 parts and tests the
-  // split points at once, the two last candidates are tried alone at once,
-  // and the ways of removing the culprits found are checked jobs at a time.
-  // The answers are the same as one at a time; more trials, fewer rounds.
+  // mode each question of the bisection (and the full set's first run, and
+  // each way of removing the culprits found) goes with the questions that
+  // may come next, run speculatively (SetTester::test_speculating): a
+  // speculative run enters the memory only when the search asks for that
+  // set, so the questions asked and the answers are those of one trial at a
+  // time, even where failures are not monotone; more trials, fewer rounds.
   int jobs = 1;
   std::vector<double> weights;  // per option, empty = all 1; size must be n otherwise
   // Per option, a stable identity (the line's text) that breaks ties between

@@ -31,6 +31,12 @@ class Predicate {
     for (const auto& set : sets) verdicts.push_back(test(set, phase));
     return verdicts;
   }
+  // test(set), telling which sets may be asked next (a parallel tester runs
+  // them alongside, see SetTester::test_speculating); default: test(set).
+  virtual Verdict test_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase) {
+    (void)next;
+    return test(set, phase);
+  }
   // How many questions test_many() answers in the time of one; 1 = no gain
   // in asking several (a search then asks only what it needs next).
   virtual int parallelism() const { return 1; }
@@ -76,6 +82,15 @@ class SetTester : public Predicate {
   // One run of each set, all at once (one oracle batch), each logged with
   // its phase; no retry, no inference.
   std::vector<Outcome> run_each(const std::vector<OptionSet>& sets, const std::vector<Phase>& phases);
+  // test() / run_once() of `set`, and with parallel trials, in the same
+  // batch, runs of the sets the caller may ask next (`next`, up to
+  // parallelism() - 1 of them not known yet). Those speculative runs are
+  // logged when they run but stay out of the memory until the caller asks
+  // for that set (its run is then taken from them): every verdict and every
+  // inference is the one a search one trial at a time would see, so the
+  // answers are the same, even where failures are not monotone.
+  Verdict test_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase) override;
+  Outcome run_once_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase);
   // Up to `count` runs of a set at once (config.jobs at most); for estimates.
   void run_several(const OptionSet& set, Phase phase, int count);
   // Runs `set` up to `runs` more times whatever memory says, stopping at its
@@ -114,6 +129,11 @@ class SetTester : public Predicate {
   // `count` runs of one set through the oracle's batch (runs first_run...).
   std::vector<Outcome> run_batch(const OptionSet& set, Phase phase, int count, int first_run);
   void record(const OptionSet& set, Phase phase, int run, const Outcome& outcome);
+  void count(const OptionSet& set, const Outcome& outcome);
+  // Runs `set` and the speculative sets at once and returns the set's
+  // outcome; nullopt when there was nothing to speculate (nothing ran).
+  std::optional<Outcome> run_with_speculation(const OptionSet& set, const std::vector<OptionSet>& next,
+                                              Phase phase);
   void check_budget(int more) const;
   // Throws Contradiction when `failing` is inside a trusted pass.
   void check_contradiction(const OptionSet& failing) const;
@@ -124,6 +144,7 @@ class SetTester : public Predicate {
   int m_repeats = 1;
   std::vector<Entry> m_entries;
   std::vector<TrialRecord> m_log;
+  std::vector<std::pair<OptionSet, Outcome>> m_speculated;  // ran, not asked for yet
 };
 
 }  // namespace hb::search
