@@ -86,7 +86,7 @@ void SetTester::count(const OptionSet& set, const Outcome& outcome) {
 Outcome SetTester::run_raw(const OptionSet& set, Phase phase, int run) {
   for (auto it = m_speculated.begin(); it != m_speculated.end(); ++it) {
     if (it->first != set) continue;
-    const Outcome outcome = it->second;  // ran already, logged then
+    Outcome outcome = it->second;  // ran already, logged then
     m_speculated.erase(it);
     count(set, outcome);
     return outcome;

@@ -126,8 +126,8 @@ TEST(SearchJobs, NonMonotoneTemplatesGiveTheSameAnswerToo) {
     parallel.jobs = 2;
     const SearchResult a = run_search(one, n, SearchConfig{});
     const SearchResult b = run_search(two, n, parallel);
-    const std::string where = "seed " + std::to_string(seed) + " n=" + std::to_string(n) + " rules " +
-                              format_fake_rules(rules);
+    const std::string where =
+        "seed " + std::to_string(seed) + " n=" + std::to_string(n) + " rules " + format_fake_rules(rules);
     EXPECT_EQ(b.status, a.status) << where;
     EXPECT_EQ(b.culprits, a.culprits) << where;
     EXPECT_EQ(b.removal, a.removal) << where;
