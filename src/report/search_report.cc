@@ -158,6 +158,10 @@ std::string format_search_summary(const SearchReportInput& in) {
         "\nflaky: the full set failed {} of {} runs (p = {:.2f}); each passing set ran {} time(s); "
         "confidence per test {:.3f}\n",
         r.full_failures, r.full_runs, r.failure_rate, r.repeats, r.confidence);
+  if (r.flaky && r.posterior < 1.0)
+    text +=
+        fmt::format("flaky: the culprit found has posterior probability {:.3f} (confidence of the answer)\n",
+                    r.posterior);
   if (!in.findings.empty())
     text +=
         "\nfindings (lines systemd ignores in whole or part, here as on a real host; the search judged "
@@ -230,6 +234,7 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
       {"failure_rate", r.failure_rate},
       {"repeats", r.repeats},
       {"confidence", r.confidence},
+      {"posterior", r.posterior},
       {"notes", notes},
       {"unresolved", unresolved},
       {"trial_log", log},

@@ -1,9 +1,13 @@
 #include "search/bisect.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <set>
+#include <vector>
 
 #include "search/option_set.h"
+#include "search/posterior.h"
 
 namespace hb::search {
 namespace {
@@ -20,44 +24,59 @@ int pick_mid(int lo, int hi, const std::set<int>& unresolved) {
   return best;
 }
 
-}  // namespace
+struct Narrowed {
+  int hi = 0;                        // prefix(hi - 1) good, prefix(hi) bad
+  std::optional<OptionSet> culprit;  // found early, by a test alone
+  std::string stuck;                 // when neither
+};
 
-CulpritSearch find_culprit_set(Predicate& predicate, OptionSet fixed, OptionSet candidates) {
-  while (!candidates.empty()) {
-    auto prefix = [&](int length) {
-      return set_union(fixed, OptionSet(candidates.begin(), candidates.begin() + length));
-    };
-    // Invariant: prefix(lo) is good, prefix(hi) is bad. Earlier searches
-    // often already know longer good prefixes (free with monotonicity).
-    int lo = 0;
-    int hi = static_cast<int>(candidates.size());
-    for (int length = 1; length < hi; ++length) {
-      const auto k = predicate.known(prefix(length));
-      if (k == Verdict::Pass) lo = length;
-      if (k == Verdict::Fail) {
-        hi = length;
-        break;
-      }
-    }
-    std::set<int> unresolved;
+class Narrowing {
+ public:
+  Narrowing(Predicate& predicate, const OptionSet& fixed, const OptionSet& candidates)
+      : m_predicate(predicate), m_fixed(fixed), m_candidates(candidates) {}
+
+  OptionSet prefix(int length) const {
+    return set_union(m_fixed, OptionSet(m_candidates.begin(), m_candidates.begin() + length));
+  }
+  OptionSet alone(int index) const { return set_union(m_fixed, {m_candidates[index]}); }
+
+  // The question the loop below asks first for the range (lo, hi), if any:
+  // what a parallel predicate runs alongside, one step ahead.
+  std::optional<OptionSet> first_question(int lo, int hi) const {
+    if (hi - lo <= 1) return std::nullopt;
+    if (hi - lo == 2 && lo > 0) return alone(lo);
+    const int mid = pick_mid(lo, hi, m_unresolved);
+    if (mid < 0) return std::nullopt;
+    return prefix(mid);
+  }
+
+  // Binary search for the shortest bad prefix, given that prefix(lo) is good
+  // and prefix(hi) bad. Each question goes with the next question of each
+  // possible answer, the larger side first (SetTester::test_speculating): the
+  // questions and the answer are those of one trial at a time.
+  Narrowed run(int lo, int hi) {
     while (hi - lo > 1) {
       if (hi - lo == 2 && lo > 0) {
         // Two candidates left, with other options still in the prefix: try
         // each with the fixed options alone. In the common case of a single
         // culprit this test also confirms the result, saving a trial on
         // average; when it passes, it is remembered and not run again.
-        for (int index : {lo, lo + 1}) {
-          OptionSet alone = set_union(fixed, {candidates[index]});
-          if (predicate.test(alone, Phase::Confirm) == Verdict::Fail) return {alone, {}};
-        }
+        if (m_predicate.test_speculating(alone(lo), {alone(lo + 1)}, Phase::Confirm) == Verdict::Fail)
+          return {hi, alone(lo), {}};
+        if (m_predicate.test(alone(lo + 1), Phase::Confirm) == Verdict::Fail) return {hi, alone(lo + 1), {}};
       }
-      const int mid = pick_mid(lo, hi, unresolved);
+      const int mid = pick_mid(lo, hi, m_unresolved);
       if (mid < 0) {
-        return {std::nullopt, "every trial that could narrow down the options " +
-                                  std::to_string(candidates[lo]) + ".." + std::to_string(candidates[hi - 1]) +
-                                  " was unresolved"};
+        return {hi, std::nullopt,
+                "every trial that could narrow down the options " + std::to_string(m_candidates[lo]) + ".." +
+                    std::to_string(m_candidates[hi - 1]) + " was unresolved"};
       }
-      switch (predicate.test(prefix(mid), Phase::Search)) {
+      std::vector<OptionSet> next;
+      for (auto [l, h] : mid - lo >= hi - mid ? std::vector<std::pair<int, int>>{{lo, mid}, {mid, hi}}
+                                              : std::vector<std::pair<int, int>>{{mid, hi}, {lo, mid}}) {
+        if (auto q = first_question(l, h)) next.push_back(std::move(*q));
+      }
+      switch (m_predicate.test_speculating(prefix(mid), next, Phase::Search)) {
         case Verdict::Fail:
           hi = mid;
           break;
@@ -65,10 +84,41 @@ CulpritSearch find_culprit_set(Predicate& predicate, OptionSet fixed, OptionSet 
           lo = mid;
           break;
         case Verdict::Unresolved:
-          unresolved.insert(mid);
+          m_unresolved.insert(mid);
           break;
       }
     }
+    return {hi, std::nullopt, {}};
+  }
+
+ private:
+  Predicate& m_predicate;
+  const OptionSet& m_fixed;
+  const OptionSet& m_candidates;
+  std::set<int> m_unresolved;
+};
+
+}  // namespace
+
+CulpritSearch find_culprit_set(Predicate& predicate, OptionSet fixed, OptionSet candidates) {
+  while (!candidates.empty()) {
+    // Invariant: prefix(lo) is good, prefix(hi) is bad. Earlier searches
+    // often already know longer good prefixes (free with monotonicity).
+    int lo = 0;
+    int hi = static_cast<int>(candidates.size());
+    for (int length = 1; length < hi; ++length) {
+      const auto k =
+          predicate.known(set_union(fixed, OptionSet(candidates.begin(), candidates.begin() + length)));
+      if (k == Verdict::Pass) lo = length;
+      if (k == Verdict::Fail) {
+        hi = length;
+        break;
+      }
+    }
+    const Narrowed narrowed = Narrowing(predicate, fixed, candidates).run(lo, hi);
+    if (narrowed.culprit) return {narrowed.culprit, {}};
+    if (!narrowed.stuck.empty()) return {std::nullopt, narrowed.stuck};
+    hi = narrowed.hi;
     // prefix(hi - 1) is good and prefix(hi) bad: the last option of
     // prefix(hi) is needed, together with options before it, if any.
     fixed = set_union(fixed, {candidates[hi - 1]});
@@ -88,6 +138,26 @@ CulpritSearch find_culprit_set(Predicate& predicate, OptionSet fixed, OptionSet 
 }
 
 StrategyFind Bisect::find(SetTester& tester, const OptionSet& failing) {
+  if (tester.repeats() > 1) {
+    // Flaky mode: the posterior first, within about twice what repeated
+    // bisection would cost; repeated bisection when it does not settle.
+    const int levels = static_cast<int>(std::ceil(std::log2(failing.size() + 1.0)));
+    const int budget = 2 * tester.repeats() * (levels + 1);
+    const PosteriorFind found = find_by_posterior(tester, failing, tester.config().confidence, budget);
+    if (found.baseline) {
+      StrategyFind out{{}, "the baseline failed"};
+      out.flaky_baseline = true;
+      return out;
+    }
+    if (found.culprit) {
+      StrategyFind out{{{*found.culprit}}, {}};
+      out.by_posterior = true;
+      out.confidence = found.confidence;
+      out.culprit_fails = found.fails;
+      out.culprit_passes = found.passes;
+      return out;
+    }
+  }
   CulpritSearch found = find_culprit_set(tester, {}, failing);
   if (!found.culprit) return {{}, found.stuck};
   return {{*found.culprit}, {}};

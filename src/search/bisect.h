@@ -25,6 +25,7 @@ class Bisect : public Strategy {
  public:
   StrategyFind find(SetTester& tester, const OptionSet& failing) override;
   bool finds_all() const override { return true; }
+  bool weighs_runs() const override { return true; }
 };
 
 }  // namespace hb::search

@@ -105,7 +105,17 @@ bool FakeOracle::is_unresolved(const OptionSet& options) const {
                      [&](const FakeRule& r) { return r.unresolved && applies(r, options); });
 }
 
+std::vector<Outcome> FakeOracle::test_many(const std::vector<OptionSet>& sets) {
+  m_rounds += static_cast<int>((sets.size() + static_cast<std::size_t>(m_jobs) - 1) /
+                               static_cast<std::size_t>(m_jobs));
+  m_in_batch = true;
+  std::vector<Outcome> outcomes = Oracle::test_many(sets);
+  m_in_batch = false;
+  return outcomes;
+}
+
 Outcome FakeOracle::test(const OptionSet& options) {
+  if (!m_in_batch) ++m_rounds;
   m_calls.push_back(options);
   std::uniform_real_distribution<double> coin(0.0, 1.0);
   for (const auto& rule : m_rules) {

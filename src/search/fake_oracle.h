@@ -35,6 +35,14 @@ class FakeOracle : public Oracle {
 
   // Unresolved rules win over failing rules (the trial could not be judged).
   Outcome test(const OptionSet& options) override;
+  // The same trials, in order; counted as rounds of `jobs` trials at once.
+  std::vector<Outcome> test_many(const std::vector<OptionSet>& sets) override;
+
+  // Models an oracle that runs `jobs` trials side by side: rounds() is then
+  // the number of sequential rounds of trials (wall time ~ rounds), a single
+  // test() being one round and a batch of k being ceil(k / jobs).
+  void set_jobs(int jobs) { m_jobs = jobs < 1 ? 1 : jobs; }
+  int rounds() const { return m_rounds; }
 
   // Ground truth ignoring probabilities: some failing rule applies.
   bool can_fail(const OptionSet& options) const;
@@ -49,6 +57,9 @@ class FakeOracle : public Oracle {
   std::vector<FakeRule> m_rules;
   std::mt19937_64 m_rng;
   std::vector<OptionSet> m_calls;
+  int m_jobs = 1;
+  int m_rounds = 0;
+  bool m_in_batch = false;
 };
 
 }  // namespace hb::search

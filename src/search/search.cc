@@ -186,7 +186,7 @@ class Engine {
 
   SearchResult run() {
     try {
-      if (check_baseline() && check_full() && (!m_flaky || recheck_baseline())) {
+      if (check_baseline() && check_full() && (!m_flaky || m_strategy.weighs_runs() || recheck_baseline())) {
         learn_weights();
         for (int restarts = 0;; ++restarts) {
           try {
@@ -202,7 +202,7 @@ class Engine {
               break;
             }
             on_contradiction(c);
-            if (!recheck_baseline()) break;
+            if (!m_strategy.weighs_runs() && !recheck_baseline()) break;
           }
         }
         explain_kept();
@@ -262,7 +262,7 @@ class Engine {
     for (int i = 0; i < runs; ++i) {
       const Outcome o = m_tester.run_once({}, Phase::Baseline);
       if (o.verdict == Verdict::Fail) {
-        stop(SearchStatus::FlakyBaseline, flaky_baseline_message());
+        blame_nothing();
         return false;
       }
       if (o.verdict == Verdict::Unresolved) {
@@ -273,13 +273,26 @@ class Engine {
     return true;
   }
 
+  // With parallel trials, the full set's first run goes with a run of the
+  // first half of the options, the first question a bisection of the full
+  // set asks in deterministic mode (speculative: SetTester::
+  // test_speculating): a round saved when the full set fails, one trial more
+  // otherwise.
+  Outcome first_full_run() {
+    std::vector<OptionSet> next;
+    if (m_strategy.finds_all() && m_universe.size() >= 4) {
+      next.emplace_back(m_universe.begin(), m_universe.begin() + static_cast<long>(m_universe.size() / 2));
+    }
+    return m_tester.run_once_speculating(m_universe, next, Phase::Full);
+  }
+
   // Sets aside the options that make the full set UNRESOLVED, then checks
   // that the rest fails and whether it fails every time.
   bool check_full() {
     m_universe = all_options(m_option_count);
     Outcome first;
-    for (;;) {
-      first = m_tester.run_once(m_universe, Phase::Full);
+    for (bool once = true;; once = false) {
+      first = once ? first_full_run() : m_tester.run_once(m_universe, Phase::Full);
       if (first.verdict != Verdict::Unresolved) break;
       UnresolvedPredicate predicate(m_tester);
       predicate.remember(m_universe, Verdict::Fail);
@@ -344,15 +357,17 @@ class Engine {
   // repeat count from every run pooled so far.
   void estimate() {
     int attempts = 0;
-    for (;;) {
+    while (!m_strategy.weighs_runs()) {
       const SetStats s = m_tester.stats(m_universe);
       if (s.passes + s.fails >= m_config.estimate_runs || attempts++ > 2 * m_config.estimate_runs) break;
       m_tester.run_several(m_universe, Phase::Full, m_config.estimate_runs - (s.passes + s.fails));
     }
-    update_repeats(m_tester.repeats());
+    update_repeats(std::max(2, m_tester.repeats()));
   }
 
   std::pair<int, int> pooled() const {
+    // The posterior's culprit runs estimate its own rate (use_posterior).
+    if (m_posterior_fails + m_posterior_passes > 0) return {m_posterior_fails, m_posterior_passes};
     const SetStats s = m_tester.stats(m_universe);
     return {s.fails + m_pool_fails, s.passes + m_pool_passes};
   }
@@ -408,9 +423,10 @@ class Engine {
       std::optional<OptionSet> chosen;
       bool all_decided = true;
       bool found_more = false;
-      for (const OptionSet& removal : *transversals) {
+      for (std::size_t t = 0; t < transversals->size(); ++t) {
+        const OptionSet& removal = (*transversals)[t];
         const OptionSet rest = set_minus(m_universe, removal);
-        const Verdict v = m_tester.test(rest, Phase::Safe);
+        const Verdict v = m_tester.test_speculating(rest, next_rests(*transversals, t + 1), Phase::Safe);
         if (v == Verdict::Unresolved) {
           all_decided = false;
           continue;
@@ -422,6 +438,10 @@ class Engine {
         }
         // `rest` contains no culprit set found so far and still fails.
         StrategyFind found = m_strategy.find(m_tester, rest);
+        if (found.flaky_baseline) {
+          blame_nothing();
+          return;
+        }
         if (found.culprits.empty()) {
           stop(SearchStatus::Unresolved,
                (m_culprits.empty() ? ""
@@ -431,13 +451,14 @@ class Engine {
           report_partial();
           return;
         }
+        if (found.by_posterior) use_posterior(found);
         for (const auto& c : found.culprits) {
           if (std::find(m_culprits.begin(), m_culprits.end(), c) != m_culprits.end()) {
             stop(SearchStatus::Unresolved, "the search found " + format_set(c) + " again; giving up");
             report_partial();
             return;
           }
-          if (!verify_culprit(c)) return;
+          if (!found.by_posterior && !verify_culprit(c)) return;
           add_culprit(c);
         }
         if (m_culprits.size() > kMaxCulpritSets) {
@@ -461,6 +482,35 @@ class Engine {
     }
   }
 
+  // A culprit found by the posterior (flaky mode, posterior.h): its
+  // probability is the answer's confidence, and the runs with it estimate
+  // its own failure rate better than the full set's runs (which add up every
+  // culprit's): the repeat count that checks the rest follows from them,
+  // never lower than another culprit's found so far. Its "all but one"
+  // subset, the baseline, is not rerun: its runs are in the posterior.
+  void use_posterior(const StrategyFind& found) {
+    m_posterior_confidence = std::min(m_posterior_confidence, found.confidence);
+    const int r =
+        repeats_for(found.culprit_fails, found.culprit_passes, m_config.confidence, m_config.max_repeats);
+    if (r >= m_posterior_repeats) {  // the culprit with the lowest rate sets the repeats
+      m_posterior_repeats = r;
+      m_posterior_fails = found.culprit_fails;
+      m_posterior_passes = found.culprit_passes;
+    }
+    m_tester.set_repeats(std::max(2, m_posterior_repeats));
+  }
+
+  // The remainders the loop in search() tests after the one at `from` - 1,
+  // in its order, as far as parallel trials can run them alongside.
+  std::vector<OptionSet> next_rests(const std::vector<OptionSet>& transversals, std::size_t from) const {
+    std::vector<OptionSet> next;
+    for (std::size_t t = from;
+         t < transversals.size() && static_cast<int>(next.size()) < m_tester.parallelism(); ++t) {
+      next.push_back(set_minus(m_universe, transversals[t]));
+    }
+    return next;
+  }
+
   // Checks a culprit set as soon as it is found, before anything builds on
   // it. It rests on one failure of the set and on passes of its subsets.
   // Deterministic mode: run it again (a pass contradicts the failure: the
@@ -471,7 +521,13 @@ class Engine {
   // the baseline. False (status set) when the baseline turns out flaky.
   bool verify_culprit(const OptionSet& culprit) {
     if (!m_flaky) {
-      if (m_config.confirm_runs <= 0) return true;
+      // The first culprit set, a single option that failed alone, is the
+      // answer, flaky or not, unless the baseline is flaky (then the safe set
+      // fails at the baseline's rate). A set of several is where a flaky
+      // failure that looked deterministic shows (the bisection took a pass
+      // of a set with the culprit for a pass), and one more culprit set after
+      // the first is where a flaky baseline does.
+      if (m_config.confirm_runs <= 0 || (culprit.size() < 2 && m_culprits.empty())) return true;
       while (m_tester.stats(culprit).fails < 1 + m_config.confirm_runs) {
         const Outcome o = m_tester.rerun_failing(culprit, Phase::Confirm);
         if (o.verdict == Verdict::Unresolved) {
@@ -496,6 +552,19 @@ class Engine {
   }
 
   void report_partial() { m_result.culprits = m_culprits; }
+
+  // The baseline failed after an answer was reported (a search restarted
+  // after a contradiction): no option is blamed.
+  void blame_nothing() {
+    stop(SearchStatus::FlakyBaseline, flaky_baseline_message());
+    m_result.culprits.clear();
+    m_result.removal.clear();
+    m_result.removals.clear();
+    m_result.restored.clear();
+    m_result.safe_set.clear();
+    m_result.safe_trial = -1;
+    m_result.maximal = false;
+  }
 
   void report(const OptionSet& removal, bool all_decided) {
     const OptionSet safe = set_minus(m_universe, removal);
@@ -675,12 +744,16 @@ class Engine {
     m_result.full_runs = full.passes + full.fails;
     m_result.full_failures = full.fails;
     m_result.failure_rate = m_result.full_runs ? double(full.fails) / m_result.full_runs : 0.0;
+    if (m_posterior_fails + m_posterior_passes > 0) {
+      m_result.failure_rate = double(m_posterior_fails) / (m_posterior_fails + m_posterior_passes);
+    }
     m_result.flaky = m_flaky;
     m_result.repeats = m_tester.repeats();
     if (m_flaky) {
       const auto [fails, passes] = pooled();
       m_result.confidence = 1.0 - miss_probability(fails, passes, m_tester.repeats());
     }
+    m_result.posterior = m_posterior_confidence;
     m_result.weights = m_weights;
     if (m_result.message.empty()) m_result.message = status_name(m_result.status);
   }
@@ -695,7 +768,11 @@ class Engine {
   OptionSet m_universe;
   std::vector<OptionSet> m_culprits;
   bool m_flaky = false;
-  bool m_baseline_rechecked = false;  // in flaky mode, for single-option culprits
+  bool m_baseline_rechecked = false;    // in flaky mode, for single-option culprits
+  double m_posterior_confidence = 1.0;  // lowest posterior of a culprit it found
+  int m_posterior_repeats = 1;
+  int m_posterior_fails = 0;  // runs with the culprit that sets the repeats
+  int m_posterior_passes = 0;
   int m_pool_fails = 0;
   int m_pool_passes = 0;
 };

@@ -19,10 +19,15 @@
 //     instead of "fail"), set aside as undecided, and the search continues
 //     on the rest.
 //
-// Flakiness. The full set is run twice; two failures mean "deterministic":
-// each set is then run once, and as soon as a culprit set is found it is run
-// once more (confirm_runs) and so is each of its "all but one" subsets, so
-// that a flaky failure that looked deterministic shows up as a contradiction. Otherwise its failure rate p is
+// Flakiness. The full set is run once (deterministic_after); a failure there
+// means "deterministic": each set is then run once. A flaky failure that
+// looked deterministic shows up later as a contradiction (a set fails
+// although a superset passed, the safe set fails, a culprit set's "all but
+// one" subset fails), and the engine then switches to flaky mode. In flaky
+// mode bisect weighs every run in a posterior (see "bisect" below): no
+// estimate up front, the baseline is one of its hypotheses, and the repeat
+// count r for the rest of the search follows from the runs with the culprit
+// it found. The other strategies: the failure rate p is
 // estimated from `estimate_runs` runs, and every set is run up to r times, stopping at its first failure,
 // where r is the smallest count with (1-p)^r <= 1-confidence in expectation over the uncertainty of p (Beta
 // posterior from the runs), and at most `max_repeats`. A set passes only after r passing runs. A failure is
@@ -33,6 +38,32 @@
 // estimate, pooling the contradicting runs) and searches again, reusing every
 // failure it saw.
 //
+// What each trial outside the bisection buys in deterministic mode (one
+// culprit among n: about log2(n) + 3.5 trials in all, with the culprit at a
+// random place; tests/bench/search_trials.sh):
+//   - the baseline: the precondition (a failing baseline is not a hardening
+//     problem) and the hang bounds the job learns from it;
+//   - one run of the full set: the precondition (something breaks), the
+//     exposure the weights are learned from, and the first failure the
+//     bisection narrows down;
+//   - the culprit alone (merged with the last bisection step when two
+//     candidates are left): that the set is a culprit on its own;
+//   - the safe set: the template without the removal passes, which also
+//     proves that no other culprit set is left (bisect's completeness), and
+//     catches a flaky failure whose culprit the bisection missed;
+//   - confirm_runs (1): a rerun of each culprit set of two or more options
+//     (and of a line the context step adds back beside a failing subset).
+//     A flaky failure that looked deterministic misleads the bisection into
+//     such sets (a pass of a set with the culprit taken for a pass), and the
+//     rerun passes with probability 1 - p, p its failure rate: a
+//     contradiction, and flaky mode takes over. A single option that failed
+//     alone needs no rerun: it can fail (the baseline passed), which is the
+//     answer, flaky or not; a pair costs one trial more;
+//   - deterministic_after > 1: more runs of the full set up front; each
+//     costs a trial in every search and catches a flaky full set with
+//     probability 1 - p. Off by default: the rerun above catches what it
+//     would, where it matters (SearchFlaky.*, SearchPreconditions.*).
+//
 // UNRESOLVED runs count as neither pass nor fail. A run is retried
 // `unresolved_retries` times; a set that stays unresolved is skipped where the
 // strategy can work around it, otherwise the status is Unresolved. Every
@@ -41,7 +72,12 @@
 // Strategies (strategy_names()):
 //   - "bisect" (default): adaptive binary search over prefixes of the ordered
 //     options finds one culprit set in about |set| * log2(n) trials; each
-//     culprit set is confirmed by a run of exactly that set. Then every
+//     culprit set is confirmed by a run of exactly that set. In flaky mode a
+//     posterior over which option is the culprit (posterior.h) chooses each
+//     next set for its expected information and stops when the most likely
+//     option holds with `confidence` (SearchResult::posterior) and has failed
+//     alone; repeated bisection takes over when it does not settle (a set
+//     that only fails together). Then every
 //     minimal way of removing one option from each culprit set found so far
 //     is tried; a failing remainder is searched again. It stops when every
 //     such remainder passes, which proves that ALL culprit sets were found
@@ -125,18 +161,24 @@ struct SearchConfig {
   double min_failure_rate = 0.3;
   // Consecutive failures of the full set that make the engine assume the
   // failure is deterministic and run each set once; 0 = always estimate.
-  int deterministic_after = 2;
-  // In deterministic mode, extra runs of each culprit set when found: a pass
-  // there contradicts the earlier failure and switches to flaky mode (this is
-  // how a flaky culprit or a flaky baseline that looked deterministic is
-  // caught). 0 saves a trial per culprit set when failures are known to be
-  // deterministic.
+  // Each run more costs a trial and catches a flaky full set with
+  // probability 1 - p.
+  int deterministic_after = 1;
+  // In deterministic mode, extra runs of each culprit set of two or more
+  // options when found (and of a line the context step adds back beside a
+  // failing subset): a pass there contradicts the earlier failure and
+  // switches to flaky mode. See "What each trial ... buys" above.
   int confirm_runs = 1;
   int unresolved_retries = 1;  // extra runs of a set whose run was UNRESOLVED
   int max_trials = 0;          // budget of oracle runs; 0 = unlimited
-  // Runs of the same set that may go to the oracle at once (test_many) when a
-  // set must be run several times (flaky mode, the failure-rate estimate);
-  // the verdicts are the same as one at a time, the wall time shorter.
+  // Trials that may go to the oracle at once (test_many): in flaky mode the
+  // runs of one set (repeats, the failure-rate estimate); in deterministic
+  // mode each question of the bisection (and the full set's first run, and
+  // each way of removing the culprits found) goes with the questions that
+  // may come next, run speculatively (SetTester::test_speculating): a
+  // speculative run enters the memory only when the search asks for that
+  // set, so the questions asked and the answers are those of one trial at a
+  // time, even where failures are not monotone; more trials, fewer rounds.
   int jobs = 1;
   std::vector<double> weights;  // per option, empty = all 1; size must be n otherwise
   // Per option, a stable identity (the line's text) that breaks ties between
@@ -208,12 +250,16 @@ struct SearchResult {
   int distinct_sets = 0;            // distinct option sets run
   std::vector<UnresolvedTrial> unresolved;
 
-  bool flaky = false;         // false: full set failed twice, sets run once
-  double failure_rate = 1.0;  // estimated from the full set's runs
+  bool flaky = false;  // false: full set failed twice, sets run once
+  double failure_rate =
+      1.0;  // estimated from the full set's runs (the posterior's culprit's runs when found so)
   int full_runs = 0;
   int full_failures = 0;
-  int repeats = 1;                 // runs per passing set
-  double confidence = 1.0;         // probability a failing set was caught by a test; 1 when deterministic
+  int repeats = 1;          // runs per passing set
+  double confidence = 1.0;  // probability a failing set was caught by a test; 1 when deterministic
+  // Flaky mode, bisect: the lowest posterior probability of a culprit set the
+  // posterior search found (posterior.h); 1 when none was found that way.
+  double posterior = 1.0;
   std::vector<std::string> notes;  // contradictions, caps, choices made
 };
 

@@ -63,6 +63,12 @@ void SetTester::check_budget(int more) const {
 }
 
 void SetTester::record(const OptionSet& set, Phase phase, int run, const Outcome& outcome) {
+  count(set, outcome);
+  m_log.push_back(TrialRecord{run_count(), phase, set, outcome, run});
+  if (m_config.on_trial) m_config.on_trial(m_log.back());
+}
+
+void SetTester::count(const OptionSet& set, const Outcome& outcome) {
   SetStats& s = entry(set).stats;
   switch (outcome.verdict) {
     case Verdict::Pass:
@@ -75,11 +81,16 @@ void SetTester::record(const OptionSet& set, Phase phase, int run, const Outcome
       ++s.unresolved;
       break;
   }
-  m_log.push_back(TrialRecord{run_count(), phase, set, outcome, run});
-  if (m_config.on_trial) m_config.on_trial(m_log.back());
 }
 
 Outcome SetTester::run_raw(const OptionSet& set, Phase phase, int run) {
+  for (auto it = m_speculated.begin(); it != m_speculated.end(); ++it) {
+    if (it->first != set) continue;
+    Outcome outcome = it->second;  // ran already, logged then
+    m_speculated.erase(it);
+    count(set, outcome);
+    return outcome;
+  }
   check_budget(1);
   Outcome outcome = m_oracle.test(set);
   record(set, phase, run, outcome);
@@ -92,6 +103,59 @@ std::vector<Outcome> SetTester::run_batch(const OptionSet& set, Phase phase, int
       m_oracle.test_many(std::vector<OptionSet>(static_cast<std::size_t>(count), set));
   for (int i = 0; i < count; ++i) record(set, phase, first_run + i, outcomes[static_cast<std::size_t>(i)]);
   return outcomes;
+}
+
+std::vector<Outcome> SetTester::run_each(const std::vector<OptionSet>& sets,
+                                         const std::vector<Phase>& phases) {
+  check_budget(static_cast<int>(sets.size()));
+  std::vector<Outcome> outcomes = m_oracle.test_many(sets);
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    const SetStats s = stats(sets[i]);
+    record(sets[i], phases.at(i), s.passes + s.fails + s.unresolved + 1, outcomes.at(i));
+  }
+  return outcomes;
+}
+
+std::optional<Outcome> SetTester::run_with_speculation(const OptionSet& set,
+                                                       const std::vector<OptionSet>& next, Phase phase) {
+  const auto speculated = [&](const OptionSet& s) {
+    return std::any_of(m_speculated.begin(), m_speculated.end(), [&](const auto& p) { return p.first == s; });
+  };
+  if (parallelism() <= 1 || speculated(set)) return std::nullopt;
+  std::vector<OptionSet> batch = {set};
+  for (const auto& s : next) {
+    if (static_cast<int>(batch.size()) >= parallelism()) break;
+    if (known(s) || speculated(s) || std::find(batch.begin(), batch.end(), s) != batch.end()) continue;
+    batch.push_back(s);
+  }
+  if (batch.size() < 2) return std::nullopt;
+  check_budget(static_cast<int>(batch.size()));
+  const std::vector<Outcome> outcomes = m_oracle.test_many(batch);
+  const SetStats before = stats(set);
+  record(set, phase, before.passes + before.fails + before.unresolved + 1, outcomes.at(0));
+  for (std::size_t i = 1; i < batch.size(); ++i) {
+    m_log.push_back(TrialRecord{run_count(), phase, batch[i], outcomes.at(i), stats(batch[i]).passes + 1});
+    if (m_config.on_trial) m_config.on_trial(m_log.back());
+    m_speculated.emplace_back(batch[i], outcomes.at(i));
+  }
+  return outcomes.at(0);
+}
+
+Verdict SetTester::test_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase) {
+  if (known(set)) return test(set, phase);
+  const std::optional<Outcome> outcome = run_with_speculation(set, next, phase);
+  if (outcome && outcome->verdict == Verdict::Fail) {
+    check_contradiction(set);
+    return Verdict::Fail;
+  }
+  return test(set, phase);  // a pass is known now; an unresolved run is retried as usual
+}
+
+Outcome SetTester::run_once_speculating(const OptionSet& set, const std::vector<OptionSet>& next,
+                                        Phase phase) {
+  const std::optional<Outcome> outcome = run_with_speculation(set, next, phase);
+  if (!outcome || outcome->verdict == Verdict::Unresolved) return run_once(set, phase);
+  return *outcome;
 }
 
 void SetTester::run_several(const OptionSet& set, Phase phase, int count) {

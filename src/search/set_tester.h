@@ -4,6 +4,7 @@
 // verdict, answers from memory by monotonicity (a superset of a failing set
 // fails, a subset of a passing set passes), logs every oracle run and reports
 // progress. Strategies only see Predicate.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -23,6 +24,22 @@ class Predicate {
   virtual Verdict test(const OptionSet& set, Phase phase) = 0;
   // The verdict if it is already known, without running anything.
   virtual std::optional<Verdict> known(const OptionSet& set) const = 0;
+  // Questions independent of each other's answers, asked at once (a parallel
+  // oracle runs them side by side); the default asks them one by one.
+  virtual std::vector<Verdict> test_many(const std::vector<OptionSet>& sets, Phase phase) {
+    std::vector<Verdict> verdicts;
+    for (const auto& set : sets) verdicts.push_back(test(set, phase));
+    return verdicts;
+  }
+  // test(set), telling which sets may be asked next (a parallel tester runs
+  // them alongside, see SetTester::test_speculating); default: test(set).
+  virtual Verdict test_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase) {
+    (void)next;
+    return test(set, phase);
+  }
+  // How many questions test_many() answers in the time of one; 1 = no gain
+  // in asking several (a search then asks only what it needs next).
+  virtual int parallelism() const { return 1; }
 };
 
 // A set failed although a superset of it had passed enough runs to be
@@ -55,10 +72,25 @@ class SetTester : public Predicate {
   std::optional<Verdict> known(const OptionSet& set) const override;
   // Same as test() for sets independent of each other: each round of runs
   // goes to the oracle as one batch.
-  std::vector<Verdict> test_many(const std::vector<OptionSet>& sets, Phase phase);
+  std::vector<Verdict> test_many(const std::vector<OptionSet>& sets, Phase phase) override;
+  // config.jobs while each set runs once (deterministic mode); 1 in flaky
+  // mode, where the repeats of one set already fill the jobs.
+  int parallelism() const override { return m_repeats == 1 ? std::max(1, m_config.jobs) : 1; }
 
   // One run, retried while UNRESOLVED up to the retry limit; no inference.
   Outcome run_once(const OptionSet& set, Phase phase);
+  // One run of each set, all at once (one oracle batch), each logged with
+  // its phase; no retry, no inference.
+  std::vector<Outcome> run_each(const std::vector<OptionSet>& sets, const std::vector<Phase>& phases);
+  // test() / run_once() of `set`, and with parallel trials, in the same
+  // batch, runs of the sets the caller may ask next (`next`, up to
+  // parallelism() - 1 of them not known yet). Those speculative runs are
+  // logged when they run but stay out of the memory until the caller asks
+  // for that set (its run is then taken from them): every verdict and every
+  // inference is the one a search one trial at a time would see, so the
+  // answers are the same, even where failures are not monotone.
+  Verdict test_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase) override;
+  Outcome run_once_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase);
   // Up to `count` runs of a set at once (config.jobs at most); for estimates.
   void run_several(const OptionSet& set, Phase phase, int count);
   // Runs `set` up to `runs` more times whatever memory says, stopping at its
@@ -79,6 +111,7 @@ class SetTester : public Predicate {
   int distinct_sets() const { return static_cast<int>(m_entries.size()); }
   const std::vector<TrialRecord>& log() const { return m_log; }
   int option_count() const { return m_option_count; }
+  const SearchConfig& config() const { return m_config; }
 
  private:
   using Mask = std::vector<std::uint64_t>;
@@ -96,6 +129,11 @@ class SetTester : public Predicate {
   // `count` runs of one set through the oracle's batch (runs first_run...).
   std::vector<Outcome> run_batch(const OptionSet& set, Phase phase, int count, int first_run);
   void record(const OptionSet& set, Phase phase, int run, const Outcome& outcome);
+  void count(const OptionSet& set, const Outcome& outcome);
+  // Runs `set` and the speculative sets at once and returns the set's
+  // outcome; nullopt when there was nothing to speculate (nothing ran).
+  std::optional<Outcome> run_with_speculation(const OptionSet& set, const std::vector<OptionSet>& next,
+                                              Phase phase);
   void check_budget(int more) const;
   // Throws Contradiction when `failing` is inside a trusted pass.
   void check_contradiction(const OptionSet& failing) const;
@@ -106,6 +144,7 @@ class SetTester : public Predicate {
   int m_repeats = 1;
   std::vector<Entry> m_entries;
   std::vector<TrialRecord> m_log;
+  std::vector<std::pair<OptionSet, Outcome>> m_speculated;  // ran, not asked for yet
 };
 
 }  // namespace hb::search

@@ -14,6 +14,13 @@ namespace hb::search {
 struct StrategyFind {
   std::vector<OptionSet> culprits;  // minimal failing sets found, each seen failing
   std::string stuck;                // why nothing was found, when `culprits` is empty
+  // Found by a posterior (flaky mode, posterior.h): its probability, and the
+  // decided runs of sets with the culprit (for the failure-rate estimate).
+  bool by_posterior = false;
+  bool flaky_baseline = false;  // the baseline failed during the search: blame no option
+  double confidence = 1.0;
+  int culprit_fails = 0;
+  int culprit_passes = 0;
 };
 
 class Strategy {
@@ -24,6 +31,11 @@ class Strategy {
   // True when the engine must prove that every culprit set was found, not
   // just enough of them for the template to pass.
   virtual bool finds_all() const { return false; }
+  // True when, in flaky mode, the strategy weighs the runs itself, the
+  // baseline's and the full set's among them (bisect's posterior): the
+  // engine then neither estimates the failure rate from extra runs of the
+  // full set nor reruns the baseline up front.
+  virtual bool weighs_runs() const { return false; }
 };
 
 // nullptr for an unknown name.

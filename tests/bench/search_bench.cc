@@ -1,7 +1,9 @@
 // Trial counts of each search strategy on fake oracles: one culprit, two
 // independent culprits, one pair that only fails together, and one culprit
-// failing 30% of the time (confidence 0.95). Averaged over seeds, with the
-// culprits at random positions. Then non-monotone templates (a line that
+// failing 30% of the time (confidence 0.95; 200 seeds at least). Averaged
+// over seeds, with the culprits at random positions, next to the
+// information bound; then bisect with one and two trials at once (mean
+// sequential rounds, FakeOracle::set_jobs). Then non-monotone templates (a line that
 // fails unless a relaxation is applied, as IPAddressDeny= beside
 // IPAddressAllow=): the trials of the context step (search.h, step 2) and of
 // the explain step (step 3), against the same search without them. Prints a
@@ -33,6 +35,7 @@ struct Cell {
   double runs = 0;  // mean oracle runs
   int worst = 0;
   double correct = 0;  // share of seeds with the exact answer
+  double rounds = 0;   // mean sequential rounds of the oracle (jobs at a time)
 };
 
 std::vector<FakeRule> make_rules(const Scenario& s, int n, std::mt19937_64& rng) {
@@ -98,17 +101,26 @@ ContextCell measure_context(const Scenario& s, int n, int seeds) {
   return cell;
 }
 
-Cell measure(const std::string& strategy, const Scenario& s, int n, int seeds, int confirm_runs) {
+struct Run {
+  std::string strategy = "bisect";
+  int confirm_runs = SearchConfig{}.confirm_runs;
+  int jobs = 1;
+};
+
+Cell measure(const Run& how, const Scenario& s, int n, int seeds) {
   Cell cell;
   for (int seed = 1; seed <= seeds; ++seed) {
     std::mt19937_64 rng(seed * 7919 + n);
     const auto rules = make_rules(s, n, rng);
     FakeOracle oracle(rules, seed);
+    oracle.set_jobs(how.jobs);
     SearchConfig config;
-    config.strategy = strategy;
-    config.confirm_runs = confirm_runs;
+    config.strategy = how.strategy;
+    config.confirm_runs = how.confirm_runs;
+    config.jobs = how.jobs;
     const SearchResult r = run_search(oracle, n, config);
     cell.runs += r.trial_count;
+    cell.rounds += oracle.rounds();
     cell.worst = std::max(cell.worst, r.trial_count);
     std::vector<OptionSet> truth;
     for (const auto& rule : rules) truth.push_back(rule.options);
@@ -116,14 +128,28 @@ Cell measure(const std::string& strategy, const Scenario& s, int n, int seeds, i
     cell.correct += r.status == SearchStatus::Found && r.culprits == truth && !oracle.can_fail(r.safe_set);
   }
   cell.runs /= seeds;
+  cell.rounds /= seeds;
   cell.correct /= seeds;
   return cell;
+}
+
+// Capacity in bits per trial of the Z-channel of a flaky test: a set with
+// the culprit fails with probability p, a set without it always passes.
+double z_capacity(double p) { return std::log2(1.0 + p * std::pow(1.0 - p, (1.0 - p) / p)); }
+
+// Information bound in trials: log2 of the number of answers the scenario
+// allows (which option, which two options), divided by the bits one trial
+// can give (1 when deterministic, the Z-channel's capacity when flaky).
+double information_bound(const Scenario& s, int n) {
+  const double answers = s.culprits == 1 ? n : n * (n - 1) / 2.0;
+  return std::log2(answers) / (s.probability < 1.0 ? z_capacity(s.probability) : 1.0);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   const int seeds = argc > 1 ? std::atoi(argv[1]) : 50;
+  const int flaky_seeds = std::max(seeds, 200);
   const std::vector<Scenario> scenarios = {
       {"1 culprit", 1, false, 1.0},
       {"2 independent", 2, false, 1.0},
@@ -131,33 +157,61 @@ int main(int argc, char** argv) {
       {"1 culprit @30%", 1, false, 0.3},
   };
   const std::vector<int> sizes = {8, 16, 32, 64};
-  std::printf("hardbisect search benchmark: oracle runs (trials) per search, mean over %d seeds\n", seeds);
   std::printf(
-      "(worst case in brackets; 'ok' = share of seeds with the exact culprit sets and a safe set that\n");
+      "hardbisect search benchmark: oracle runs (trials) per search, mean over %d seeds (%d for the\n", seeds,
+      flaky_seeds);
   std::printf(
-      " really passes; runs include baseline, full-set runs, confirmations and the safe-set run)\n\n");
+      "flaky rows); worst case in brackets; 'bound' = information bound in trials (deterministic: log2 of\n");
+  std::printf(
+      "the number of possible answers; flaky: that over the Z-channel capacity, %.3f bit/trial at p=0.3);\n",
+      z_capacity(0.3));
+  std::printf(
+      "'ok' = share of seeds with the exact culprit sets and a safe set that really passes; runs include\n");
+  std::printf(
+      "the baseline, full-set runs, confirmations and the safe-set run; 'rounds' (jobs=2 rows) = mean\n");
+  std::printf("sequential rounds of trials with two trials at once (wall time ~ rounds)\n\n");
   std::printf("%-22s %-15s", "strategy", "scenario");
-  for (int n : sizes) std::printf(" | n=%-2d runs [max]   ok", n);
+  for (int n : sizes) std::printf(" | n=%-2d runs [max] bound   ok", n);
   std::printf("\n");
-  auto row = [&](const std::string& label, const std::string& strategy, int confirm_runs) {
+  auto row = [&](const std::string& label, const Run& how) {
     for (const auto& s : scenarios) {
       std::printf("%-22s %-15s", label.c_str(), s.name);
       for (int n : sizes) {
-        const Cell c = measure(strategy, s, n, seeds, confirm_runs);
-        std::printf(" | %7.1f [%4d] %4.0f%%", c.runs, c.worst, 100 * c.correct);
+        const Cell c = measure(how, s, n, s.probability < 1.0 ? flaky_seeds : seeds);
+        std::printf(" | %7.1f [%4d] %5.1f %4.0f%%", c.runs, c.worst, information_bound(s, n),
+                    100 * c.correct);
       }
       std::printf("\n");
     }
   };
-  for (const auto& name : strategy_names()) row(name, name, SearchConfig{}.confirm_runs);
-  row("bisect confirm_runs=0", "bisect", 0);
+  for (const auto& name : strategy_names()) row(name, Run{name});
+  row("bisect confirm_runs=0", Run{"bisect", 0});
   std::printf("\n%-38s", "target: 1 culprit, ceil(log2 n)+3");
-  for (int n : sizes) std::printf(" | %7d %16s", static_cast<int>(std::ceil(std::log2(n))) + 3, "");
-  std::printf("\n%-38s", "target: 2 independent, 2(log2 n+1)");
-  for (int n : sizes) std::printf(" | %7.0f %16s", 2 * (std::log2(n) + 1), "");
+  for (int n : sizes) std::printf(" | %7d %20s", static_cast<int>(std::ceil(std::log2(n))) + 3, "");
+  std::printf("\n%-38s", "target: 1 culprit @30%, n=16");
+  for (int n : sizes) std::printf(" | %7s %20s", n == 16 ? "55" : "", "");
   std::printf("\n%-38s", "linear: n+2");
-  for (int n : sizes) std::printf(" | %7d %16s", n + 2, "");
+  for (int n : sizes) std::printf(" | %7d %20s", n + 2, "");
   std::printf("\n");
+
+  // Two trials at once: the same answers in fewer sequential rounds.
+  std::printf(
+      "\nbisect, --jobs 1 against --jobs 2: mean runs and mean sequential rounds (wall time ~ rounds)\n");
+  std::printf("%-22s %-15s", "strategy", "scenario");
+  for (int n : sizes) std::printf(" | n=%-2d runs rounds  ok", n);
+  std::printf("\n");
+  for (int jobs : {1, 2}) {
+    const std::string label = "bisect --jobs " + std::to_string(jobs);
+    for (const auto& s : scenarios) {
+      std::printf("%-22s %-15s", label.c_str(), s.name);
+      for (int n : sizes) {
+        const Cell c = measure(Run{"bisect", SearchConfig{}.confirm_runs, jobs}, s, n,
+                               s.probability < 1.0 ? flaky_seeds : seeds);
+        std::printf(" | %6.1f %6.1f %3.0f%%", c.runs, c.rounds, 100 * c.correct);
+      }
+      std::printf("\n");
+    }
+  }
 
   // Non-monotone templates: what the template's answer in context costs.
   const std::vector<Scenario> relaxed = {
