@@ -72,14 +72,18 @@ std::string file_digest(const fs::path& path, const std::string& shown) {
 class ContextReader {
  public:
   ContextReader(BuildContext& context, std::string what, IgnoreRules rules, bool has_negation)
-      : m_context(context), m_what(std::move(what)), m_rules(std::move(rules)), m_has_negation(has_negation) {}
+      : m_context(context),
+        m_what(std::move(what)),
+        m_rules(std::move(rules)),
+        m_has_negation(has_negation) {}
 
   void walk(const fs::path& dir, const std::string& prefix) {
     std::error_code error;
     fs::directory_iterator it(dir, error);
     if (error)
-      throw UserError(fmt::format("cannot read the folder {} of {}: {}", dir.string(), m_what, error.message()),
-                      "make it readable, or leave it out of the build with a .containerignore line");
+      throw UserError(
+          fmt::format("cannot read the folder {} of {}: {}", dir.string(), m_what, error.message()),
+          "make it readable, or leave it out of the build with a .containerignore line");
     std::vector<fs::directory_entry> children(it, fs::directory_iterator());
     std::sort(children.begin(), children.end());
     for (const auto& child : children) add(child, prefix + child.path().filename().string());
@@ -126,7 +130,7 @@ class ContextReader {
                     "to leave out in its .containerignore");
   }
 
- BuildContext& m_context;
+  BuildContext& m_context;
   std::string m_what;
   IgnoreRules m_rules;
   bool m_has_negation = false;
@@ -179,9 +183,10 @@ BuildContext read_build_context(const std::string& dir, const std::string& what)
   context.dir = dir;
   std::error_code error;
   if (!fs::exists(dir, error))
-    throw UserError(what + " " + dir + " does not exist",
-                    "set image.context to an existing folder (relative to the scenario file), or leave it out "
-                    "to use the Containerfile's folder");
+    throw UserError(
+        what + " " + dir + " does not exist",
+        "set image.context to an existing folder (relative to the scenario file), or leave it out "
+        "to use the Containerfile's folder");
   if (!fs::is_directory(dir, error))
     throw UserError(what + " " + dir + " is not a folder", "image.context names the folder podman builds in");
   std::string ignore_text;

@@ -39,10 +39,10 @@ struct ContextEntry {
 
 struct BuildContext {
   std::string dir;
-  std::string ignore_file;  // ".containerignore", ".dockerignore" or "" (none)
+  std::string ignore_file;            // ".containerignore", ".dockerignore" or "" (none)
   std::vector<ContextEntry> entries;  // sorted by path, ignored ones left out
   uint64_t bytes = 0;
-  std::string hash;  // over the entries
+  std::string hash;                                       // over the entries
   bool contains(const std::string& relative_path) const;  // a file or folder of the context
 };
 

@@ -102,9 +102,9 @@ class Checker {
     bool glob = source.find_first_of("*?[") != std::string::npos;
     if (!glob && !m_context.contains(relative))
       fail(copy.line,
-           fmt::format("{} {}: no such file or folder in the build context {}{}", copy.keyword, source,
-                       m_context.dir,
-                       m_context.ignore_file.empty() ? "" : " (or its " + m_context.ignore_file + " leaves it out)"),
+           fmt::format(
+               "{} {}: no such file or folder in the build context {}{}", copy.keyword, source, m_context.dir,
+               m_context.ignore_file.empty() ? "" : " (or its " + m_context.ignore_file + " leaves it out)"),
            "sources are relative to the build context (the Containerfile's folder unless image.context says "
            "otherwise)");
   }
@@ -140,8 +140,9 @@ std::vector<Instruction> parse_containerfile(const std::string& text) {
     if (continues) line = util::trim(line.substr(0, line.size() - 1));
     if (!open) {
       size_t space = line.find_first_of(" \t");
-      current = Instruction{static_cast<int>(i + 1), 0, upper(std::string(line.substr(0, space))),
-                            space == std::string_view::npos ? "" : std::string(util::trim(line.substr(space)))};
+      current =
+          Instruction{static_cast<int>(i + 1), 0, upper(std::string(line.substr(0, space))),
+                      space == std::string_view::npos ? "" : std::string(util::trim(line.substr(space)))};
     } else if (!line.empty()) {
       current.args += (current.args.empty() ? "" : " ") + std::string(line);
     }
@@ -169,8 +170,9 @@ std::string prepare_containerfile(const std::string& text, const std::string& fi
       seen_from = true;
       entrypoint = nullptr;
       std::string stage = checker.check_from(instruction);
-      std::string image = util::words(instruction.args)[0] == kBasePlaceholder ? from_image
-                                                                               : util::words(instruction.args)[0];
+      std::string image = util::words(instruction.args)[0] == kBasePlaceholder
+                              ? from_image
+                              : util::words(instruction.args)[0];
       lines[instruction.line - 1] = "FROM " + image + (stage.empty() ? "" : " AS " + stage);
       for (int l = instruction.line; l < instruction.last_line; ++l) lines[l] = "";
     } else if (keyword == "COPY" || keyword == "ADD") {
@@ -180,10 +182,11 @@ std::string prepare_containerfile(const std::string& text, const std::string& fi
     }
   }
   if (!seen_from)
-    throw UserError(file + ": no FROM line", std::string("start the Containerfile with `FROM ") +
-                                                 kBasePlaceholder + "`");
+    throw UserError(file + ": no FROM line",
+                    std::string("start the Containerfile with `FROM ") + kBasePlaceholder + "`");
   if (entrypoint)
-    checker.fail(entrypoint->line, "ENTRYPOINT in the final stage: the trial containers boot systemd (/sbin/init)",
+    checker.fail(entrypoint->line,
+                 "ENTRYPOINT in the final stage: the trial containers boot systemd (/sbin/init)",
                  "remove it, and start your program from its unit's ExecStart=");
   return util::join(lines, "\n") + "\n";
 }

@@ -14,8 +14,8 @@ inline constexpr const char* kBasePlaceholder = "hardbisect-base";
 
 // One instruction: continuation lines joined, comments dropped.
 struct Instruction {
-  int line = 0;       // 1-based line where it starts
-  int last_line = 0;  // where its continuations end
+  int line = 0;         // 1-based line where it starts
+  int last_line = 0;    // where its continuations end
   std::string keyword;  // upper case: FROM, RUN, COPY...
   std::string args;     // the rest, continuations joined with a space
 };

@@ -106,9 +106,8 @@ class ContainerfileTest : public ::testing::Test {
   fs::path m_root, m_dir;
   ImageStore m_store;
   NoProcesses m_processes;
-  ImageBuilder m_images{m_store, m_processes, default_images_dir(), [this](const std::string& line) {
-                          m_log.push_back(line);
-                        }};
+  ImageBuilder m_images{m_store, m_processes, default_images_dir(),
+                        [this](const std::string& line) { m_log.push_back(line); }};
   std::vector<std::string> m_log;
 };
 
@@ -226,7 +225,8 @@ TEST_F(ContainerfileTest, SourcesOutsideOrMissingFromTheContextAreRefused) {
   std::ofstream(m_root / "secret.txt") << "x\n";
   write("Containerfile", "FROM hardbisect-base\nCOPY ../secret.txt /etc/\n");
   UserError outside = error_of([&] { m_images.recipe(request()); });
-  EXPECT_THAT(outside.what(), HasSubstr("Containerfile:2: COPY ../secret.txt reaches outside the build context"));
+  EXPECT_THAT(outside.what(),
+              HasSubstr("Containerfile:2: COPY ../secret.txt reaches outside the build context"));
   EXPECT_THAT(outside.hint(), HasSubstr("image.context"));
 
   write("Containerfile", "FROM hardbisect-base\nADD [\"missing.conf\", \"/etc/\"]\n");
@@ -287,7 +287,8 @@ TEST_F(ContainerfileTest, AFailingStepIsTheUsersErrorWithItsLineAndTheLastLines)
   runtime::ProcessResult failed;
   failed.exit_code = 1;
   failed.out = "[1/2] STEP 3/3: RUN gcc -o /src/app /src/app.c\napp.c:1: error: expected ';'\n";
-  failed.err = "Error: building at STEP \"RUN gcc -o /src/app /src/app.c\": while running runtime: exit status 1\n";
+  failed.err =
+      "Error: building at STEP \"RUN gcc -o /src/app /src/app.c\": while running runtime: exit status 1\n";
   m_store.build_failure = failed;
   UserError e = error_of([&] { m_images.ensure(request()); });
   EXPECT_EQ(e.exit_code(), kExitUsage);
@@ -300,8 +301,9 @@ TEST_F(ContainerfileTest, AFailingStepIsTheUsersErrorWithItsLineAndTheLastLines)
 TEST_F(ContainerfileTest, AnUnreachableMirrorIsTheEnvironmentsError) {
   runtime::ProcessResult failed;
   failed.exit_code = 100;
-  failed.out = "Err:1 http://deb.debian.org/debian bookworm InRelease\n  Temporary failure resolving "
-               "'deb.debian.org'\n";
+  failed.out =
+      "Err:1 http://deb.debian.org/debian bookworm InRelease\n  Temporary failure resolving "
+      "'deb.debian.org'\n";
   failed.err = "Error: building at STEP \"RUN apt-get update\": while running runtime: exit status 100\n";
   m_store.build_failure = failed;
   UserError e = error_of([&] { m_images.ensure(request()); });
@@ -337,7 +339,8 @@ TEST(ContainerfileScenario, TheLoaderResolvesThePathsAgainstTheScenarioFile) {
   UserError missing = load_error("  containerfile: svc/Nope\n");
   EXPECT_THAT(missing.what(), HasSubstr("s.yaml:4:18: Containerfile"));
   EXPECT_THAT(missing.what(), HasSubstr("does not exist"));
-  EXPECT_THAT(load_error("  context: svc\n").what(), HasSubstr("'image.context' without 'image.containerfile'"));
+  EXPECT_THAT(load_error("  context: svc\n").what(),
+              HasSubstr("'image.context' without 'image.containerfile'"));
   EXPECT_THAT(load_error("  name: localhost/x:1\n  containerfile: svc/Containerfile\n").what(),
               HasSubstr("exclude each other"));
   EXPECT_THAT(load_error("  containerfile: svc/Containerfile\n  context: svc/none\n").what(),
