@@ -15,33 +15,7 @@
 
 namespace hb::cli {
 
-namespace {
-
-// Each drill-down with its fix: the lines that replace the culprit, ready
-// to paste, and the trial that verified them with its exposure.
-nlohmann::json drill_down_json(const std::vector<job::DrillDownResult>& drilled) {
-  nlohmann::json json = nlohmann::json::array();
-  for (const auto& d : drilled) {
-    const bool found = d.search.status == search::SearchStatus::Found;
-    std::vector<std::string> fix;
-    if (found)
-      for (const auto& line : d.fix) fix.push_back(line.line());
-    json.push_back({{"option", d.original.line()},
-                    {"status", search::status_name(d.search.status)},
-                    {"relaxed", found ? d.relaxed.line() : ""},
-                    {"changed", d.changed},
-                    {"allow_list", d.allow_list},
-                    {"reallow", d.reallow},
-                    {"fix", fix},
-                    {"verified", found && d.verified_trial >= 0},
-                    {"exposure", util::json_or_null(d.exposure)},
-                    {"summary", found ? d.summary() : d.search.message},
-                    {"trials", d.search.trial_count}});
-  }
-  return json;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Action setup_bisect(CLI::App& app) {
   auto path = std::make_shared<std::string>();
@@ -57,10 +31,7 @@ Action setup_bisect(CLI::App& app) {
   auto reports = std::make_shared<report::ReportPaths>();
   add_report_flags(app, *reports);
   auto drill = std::make_shared<bool>(false);
-  app.add_flag(
-      "--drill-down", *drill,
-      "For a culprit that is a list (SystemCallFilter, CapabilityBoundingSet, paths...), find the smallest "
-      "relaxation that passes");
+  add_drill_down_flag(app, *drill);
   return [=, &app](Context& context) {
     check_output_flags(app);
     check_strategy(config->strategy);

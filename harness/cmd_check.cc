@@ -31,6 +31,7 @@ struct CheckOptions {
   search::SearchConfig config;
   double threshold = 0;
   bool allow_ignored = false;
+  bool drill_down = false;
   std::string json_path;
   std::string safe_path;
   report::ReportPaths reports;
@@ -56,6 +57,7 @@ CLI::Option* add_check_flags(CLI::App& app, CheckOptions& o) {
   threshold->check(CLI::Range(0.0, 10.0));
   app.add_flag("--allow-ignored", o.allow_ignored,
                "Pass a template although systemd ignores some of its lines (they are still reported)");
+  add_drill_down_flag(app, o.drill_down);
   app.add_option("--json", o.json_path, "Write a machine-readable report to FILE");
   app.add_option("--safe-out", o.safe_path,
                  "Write the safe subset (a drop-in) to FILE when the template fails");
@@ -175,7 +177,8 @@ class CheckReport {
     m_json["results"] = nlohmann::json::array();
   }
 
-  void add(const scenario::Scenario& s, const job::CheckResult& r) {
+  void add(const scenario::Scenario& s, const job::CheckResult& r,
+           const std::vector<job::DrillDownResult>& drilled) {
     report::SearchReportInput input = report::search_report_input(s, r.job);
     report::ReportCell cell = report::cell_from_search(input, m_label);
     const std::string& note = r.outcome.threshold_note;
@@ -189,6 +192,7 @@ class CheckReport {
     result["check"] = job::check_verdict_name(r.outcome.verdict);
     result["threshold_note"] = note;
     result["findings_note"] = r.outcome.findings_note;
+    result["drill_down"] = drill_down_json(drilled);
     result["exposure"] = {{"baseline", optional_json(r.exposures.baseline)},
                           {"full", optional_json(r.exposures.full)},
                           {"safe", optional_json(r.exposures.safe)}};
@@ -226,7 +230,13 @@ int run_check_command(Context& context, const CheckOptions& o, bool has_threshol
   };
   hooks.finished = [&](const scenario::Scenario& s, const job::CheckResult& r) {
     print_result(o, s, r, cache.get());
-    report.add(s, r);
+    std::vector<job::DrillDownResult> drilled;
+    if (o.drill_down && r.job.result.status == search::SearchStatus::Found) {
+      std::cout << "\n";
+      drilled = job::drill_down_culprits(context.runtime(), r.job, s, o.config, context.status());
+      if (drilled.empty()) std::cout << "drill-down: no culprit is a single list-valued line\n";
+    }
+    report.add(s, r, drilled);
   };
   std::optional<double> threshold = has_threshold ? std::optional<double>(o.threshold) : std::nullopt;
   job::CheckRun run = job::run_check(scenarios, threshold, bisect_runner(context, o.config, cache.get()),

@@ -16,6 +16,7 @@
 #include "util/edit_distance.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/json.h"
 
 namespace hb::cli {
 
@@ -224,6 +225,35 @@ std::string cached_trials_line(const job::BisectJob& job, const job::ResultCache
   if (job.cached_count == 0 || !cache) return "";
   return fmt::format("{} of the {} trials served from the result cache in {} (--no-cache runs them again)\n",
                      job.cached_count, job.result.trial_count, cache->dir());
+}
+
+void add_drill_down_flag(CLI::App& app, bool& drill) {
+  app.add_flag(
+      "--drill-down", drill,
+      "For a culprit that is a list (SystemCallFilter, CapabilityBoundingSet, paths...), find the smallest "
+      "relaxation that passes");
+}
+
+nlohmann::json drill_down_json(const std::vector<job::DrillDownResult>& drilled) {
+  nlohmann::json json = nlohmann::json::array();
+  for (const auto& d : drilled) {
+    const bool found = d.search.status == search::SearchStatus::Found;
+    std::vector<std::string> fix;
+    if (found)
+      for (const auto& line : d.fix) fix.push_back(line.line());
+    json.push_back({{"option", d.original.line()},
+                    {"status", search::status_name(d.search.status)},
+                    {"relaxed", found ? d.relaxed.line() : ""},
+                    {"changed", d.changed},
+                    {"allow_list", d.allow_list},
+                    {"reallow", d.reallow},
+                    {"fix", fix},
+                    {"verified", found && d.verified_trial >= 0},
+                    {"exposure", util::json_or_null(d.exposure)},
+                    {"summary", found ? d.summary() : d.search.message},
+                    {"trials", d.search.trial_count}});
+  }
+  return json;
 }
 
 }  // namespace hb::cli

@@ -3,10 +3,12 @@
 // scenario, report files) and the helpers that read them.
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "context.h"
 #include "job/bisect_job.h"
+#include "job/drill_down.h"
 #include "job/result_cache.h"
 #include "report/report_cell.h"
 #include "scenario/adhoc.h"
@@ -81,6 +83,13 @@ void write_report_files(const report::ReportSet& set, const report::ReportPaths&
 // null), reporting to context.status(): what check and verify run.
 job::BisectRunner bisect_runner(Context& context, const search::SearchConfig& config,
                                 const job::ResultCache* cache);
+
+// --drill-down (bisect, check): each culprit that is one list-valued line
+// narrowed to its smallest verified relaxation.
+void add_drill_down_flag(CLI::App& app, bool& drill);
+// Each drill-down with its fix: the lines that replace the culprit, ready
+// to paste, and the trial that verified them with its exposure.
+nlohmann::json drill_down_json(const std::vector<job::DrillDownResult>& drilled);
 
 // "N of the M trials served from the result cache in DIR (...)\n", or "" when none was.
 std::string cached_trials_line(const job::BisectJob& job, const job::ResultCache* cache);

@@ -13,6 +13,21 @@ expect_grep '"relaxed": "SystemCallFilter=.* fchown"' "$WORK/dd.json" "drill-dow
 expect_grep '"fix": \[' "$WORK/dd.json" "the fix lines in the JSON report"
 expect_grep '"verified": true' "$WORK/dd.json" "the fix verified by a trial, in the JSON report"
 
+# check --drill-down: the same culprit, found by checking a template, gets
+# the same verified fix, in the output and in check's JSON.
+cat >"$WORK/sed.conf" <<'CONF'
+[Service]
+NoNewPrivileges=yes
+PrivateTmp=yes
+SystemCallFilter=@default @basic-io @file-system @io-event @process @signal ioctl umask
+CONF
+run_hb "$WORK/check.out" check "$WORK/sed.conf" --scenario "$SRC/scenarios/seccomp-sed.yaml" --drill-down \
+  --no-cache --json "$WORK/check.json"
+expect_code 1 "check: the template fails" "$WORK/check.out"
+expect_grep '^drill-down: SystemCallFilter=.* -> add fchown: SystemCallFilter=.* fchown$' "$WORK/check.out" \
+  "check --drill-down: add the one syscall fchown"
+expect_grep '"relaxed": "SystemCallFilter=.* fchown"' "$WORK/check.json" "check --drill-down: the fix in check's JSON"
+
 # An errno filter (SystemCallErrorNumber=EPERM): chown fails with EPERM, no
 # SIGSYS, nothing logged. A diagnostic trial with SystemCallLog= names the
 # call (fchownat), and re-allowing that one call is the verified fix.
