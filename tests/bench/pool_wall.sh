@@ -32,6 +32,11 @@ cleanup() {
     xargs -r podman --root "$BASE-b/root" --runroot "$BASE-b/runroot" rmi -f >/dev/null 2>&1
   podman system connection remove "$TAG-a" >/dev/null 2>&1
   podman system connection remove "$TAG-b" >/dev/null 2>&1
+  # Podman's exec helpers (conmon, --exit-delay 300) of the own storage's removed containers would
+  # run `podman --root ... container cleanup` minutes later and make the folder again: stop them.
+  pkill -f -- "$BASE-b/root/overlay-containers" 2>/dev/null
+  # The own storage's overlay folder stays mounted (podman mounts it on itself) after its service ends.
+  awk -v p="$BASE-b/" 'index($2, p) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
   rm -rf "$BASE-b" "$WORK"
 }
 trap cleanup EXIT
