@@ -39,49 +39,18 @@ timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no
   --screenshot="$shot" --window-size=1200,900 "file://$WORK/report.html" >"$WORK/chromium.out" 2>&1
 if [[ -s "$shot" ]]; then pass "chromium wrote a screenshot"; else fail "no screenshot"; sed 's/^/    /' "$WORK/chromium.out" >&2; finish; fi
 
-# Decodes the PNG (zlib + the five row filters) and counts pixels near the
-# report's verdict colours (src/report/html.h).
-"$python" - "$shot" >"$WORK/pixels.out" <<'PY'
-import struct, sys, zlib
-data = open(sys.argv[1], "rb").read()
-assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-pos, idat, width = 8, b"", 0
-while pos < len(data):
-    length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-    body = data[pos + 8:pos + 8 + length]
-    if kind == b"IHDR":
-        width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
-        assert depth == 8 and colour in (2, 6) and interlace == 0, (depth, colour, interlace)
-        channels = 3 if colour == 2 else 4
-    elif kind == b"IDAT":
-        idat += body
-    pos += 12 + length
-raw = zlib.decompress(idat)
-stride = width * channels
-rows, prev = [], bytearray(stride)
-for y in range(height):
-    f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-    for i in range(stride):
-        a = line[i - channels] if i >= channels else 0
-        b, c = prev[i], prev[i - channels] if i >= channels else 0
-        if f == 1: line[i] = (line[i] + a) & 255
-        elif f == 2: line[i] = (line[i] + b) & 255
-        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
-        elif f == 4:
-            p = a + b - c
-            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-    rows.append(line)
-    prev = line
-def near(px, hexcolour, tolerance=24):
-    target = bytes.fromhex(hexcolour[1:])
-    return all(abs(px[k] - target[k]) <= tolerance for k in range(3))
+# Decodes the PNG (tests/png.py) and counts pixels near the report's verdict
+# colours (src/report/html.h).
+"$python" - "$shot" "$SRC/tests" >"$WORK/pixels.out" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+from png import near, read_png
+width, height, rows = read_png(sys.argv[1])
 red = green = nonwhite = 0
 colours = set()
 for line in rows:
-    for x in range(0, stride, channels):
-        px = line[x:x + 3]
-        colours.add(bytes(px))
+    for px in line:
+        colours.add(px)
         if px[0] < 245 or px[1] < 245 or px[2] < 245: nonwhite += 1
         if near(px, "#cf222e"): red += 1
         if near(px, "#1a7f37"): green += 1
