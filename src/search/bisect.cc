@@ -30,25 +30,37 @@ struct Narrowed {
   std::string stuck;                 // when neither
 };
 
-class Narrowing {
+// The sets the narrowing asks about: the fixed options with a prefix of the
+// candidates, or with one candidate alone.
+class Questions {
  public:
-  Narrowing(Predicate& predicate, const OptionSet& fixed, const OptionSet& candidates)
-      : m_predicate(predicate), m_fixed(fixed), m_candidates(candidates) {}
+  Questions(const OptionSet& fixed, const OptionSet& candidates) : m_fixed(fixed), m_candidates(candidates) {}
 
   OptionSet prefix(int length) const {
     return set_union(m_fixed, OptionSet(m_candidates.begin(), m_candidates.begin() + length));
   }
   OptionSet alone(int index) const { return set_union(m_fixed, {m_candidates[index]}); }
+  int candidate(int index) const { return m_candidates[index]; }
 
-  // The question the loop below asks first for the range (lo, hi), if any:
+  // The question Narrowing::run asks first for the range (lo, hi), if any:
   // what a parallel predicate runs alongside, one step ahead.
-  std::optional<OptionSet> first_question(int lo, int hi) const {
+  std::optional<OptionSet> first(int lo, int hi, const std::set<int>& unresolved) const {
     if (hi - lo <= 1) return std::nullopt;
     if (hi - lo == 2 && lo > 0) return alone(lo);
-    const int mid = pick_mid(lo, hi, m_unresolved);
+    const int mid = pick_mid(lo, hi, unresolved);
     if (mid < 0) return std::nullopt;
     return prefix(mid);
   }
+
+ private:
+  const OptionSet& m_fixed;
+  const OptionSet& m_candidates;
+};
+
+class Narrowing : private Questions {
+ public:
+  Narrowing(Predicate& predicate, const OptionSet& fixed, const OptionSet& candidates)
+      : Questions(fixed, candidates), m_predicate(predicate) {}
 
   // Binary search for the shortest bad prefix, given that prefix(lo) is good
   // and prefix(hi) bad. Each question goes with the next question of each
@@ -68,13 +80,13 @@ class Narrowing {
       const int mid = pick_mid(lo, hi, m_unresolved);
       if (mid < 0) {
         return {hi, std::nullopt,
-                "every trial that could narrow down the options " + std::to_string(m_candidates[lo]) + ".." +
-                    std::to_string(m_candidates[hi - 1]) + " was unresolved"};
+                "every trial that could narrow down the options " + std::to_string(candidate(lo)) + ".." +
+                    std::to_string(candidate(hi - 1)) + " was unresolved"};
       }
       std::vector<OptionSet> next;
       for (auto [l, h] : mid - lo >= hi - mid ? std::vector<std::pair<int, int>>{{lo, mid}, {mid, hi}}
                                               : std::vector<std::pair<int, int>>{{mid, hi}, {lo, mid}}) {
-        if (auto q = first_question(l, h)) next.push_back(std::move(*q));
+        if (auto q = first(l, h, m_unresolved)) next.push_back(std::move(*q));
       }
       switch (m_predicate.test_speculating(prefix(mid), next, Phase::Search)) {
         case Verdict::Fail:
@@ -93,28 +105,39 @@ class Narrowing {
 
  private:
   Predicate& m_predicate;
-  const OptionSet& m_fixed;
-  const OptionSet& m_candidates;
   std::set<int> m_unresolved;
 };
 
+// Invariant of the narrowing: prefix(lo) is good, prefix(hi) is bad. Earlier
+// searches often already know longer good prefixes (free with monotonicity).
+std::pair<int, int> known_range(const Predicate& predicate, const OptionSet& fixed,
+                                const OptionSet& candidates) {
+  int lo = 0;
+  int hi = static_cast<int>(candidates.size());
+  for (int length = 1; length < hi; ++length) {
+    const auto k =
+        predicate.known(set_union(fixed, OptionSet(candidates.begin(), candidates.begin() + length)));
+    if (k == Verdict::Pass) lo = length;
+    if (k == Verdict::Fail) {
+      hi = length;
+      break;
+    }
+  }
+  return {lo, hi};
+}
+
 }  // namespace
+
+std::optional<OptionSet> first_culprit_question(const Predicate& predicate, const OptionSet& fixed,
+                                                const OptionSet& candidates) {
+  if (candidates.empty()) return std::nullopt;
+  const auto [lo, hi] = known_range(predicate, fixed, candidates);
+  return Questions(fixed, candidates).first(lo, hi, {});
+}
 
 CulpritSearch find_culprit_set(Predicate& predicate, OptionSet fixed, OptionSet candidates) {
   while (!candidates.empty()) {
-    // Invariant: prefix(lo) is good, prefix(hi) is bad. Earlier searches
-    // often already know longer good prefixes (free with monotonicity).
-    int lo = 0;
-    int hi = static_cast<int>(candidates.size());
-    for (int length = 1; length < hi; ++length) {
-      const auto k =
-          predicate.known(set_union(fixed, OptionSet(candidates.begin(), candidates.begin() + length)));
-      if (k == Verdict::Pass) lo = length;
-      if (k == Verdict::Fail) {
-        hi = length;
-        break;
-      }
-    }
+    auto [lo, hi] = known_range(predicate, fixed, candidates);
     const Narrowed narrowed = Narrowing(predicate, fixed, candidates).run(lo, hi);
     if (narrowed.culprit) return {narrowed.culprit, {}};
     if (!narrowed.stuck.empty()) return {std::nullopt, narrowed.stuck};
@@ -135,6 +158,11 @@ CulpritSearch find_culprit_set(Predicate& predicate, OptionSet fixed, OptionSet 
     }
   }
   return {fixed, {}};
+}
+
+std::optional<OptionSet> Bisect::first_question(const SetTester& tester, const OptionSet& failing) const {
+  if (tester.repeats() > 1) return std::nullopt;  // the posterior chooses
+  return first_culprit_question(tester, {}, failing);
 }
 
 StrategyFind Bisect::find(SetTester& tester, const OptionSet& failing) {

@@ -146,6 +146,20 @@ class PassesWith : public Predicate {
     return bad;
   }
 
+  // The next questions of the bisection go beside this one (one trial at a
+  // time sees the same answers, see SetTester::test_speculating).
+  Verdict test_speculating(const OptionSet& positions, const std::vector<OptionSet>& next,
+                           Phase phase) override {
+    if (auto k = known(positions)) return *k;
+    std::vector<OptionSet> sets;
+    for (const auto& n : next) {
+      if (!known(n)) sets.push_back(options(n));
+    }
+    m_tester.test_exact_speculating(options(positions), sets, Phase::Explain);
+    return test(positions, phase);
+  }
+  int parallelism() const override { return m_tester.parallelism(); }
+
   std::optional<Verdict> known(const OptionSet& positions) const override {
     const SetStats s = m_tester.stats(options(positions));
     if (s.fails > 0) return Verdict::Pass;
@@ -426,7 +440,9 @@ class Engine {
       for (std::size_t t = 0; t < transversals->size(); ++t) {
         const OptionSet& removal = (*transversals)[t];
         const OptionSet rest = set_minus(m_universe, removal);
-        const Verdict v = m_tester.test_speculating(rest, next_rests(*transversals, t + 1), Phase::Safe);
+        std::vector<OptionSet> next = next_rests(*transversals, t + 1);
+        if (auto q = m_strategy.first_question(m_tester, rest)) next.push_back(std::move(*q));
+        const Verdict v = m_tester.test_speculating(rest, next, Phase::Safe);
         if (v == Verdict::Unresolved) {
           all_decided = false;
           continue;
@@ -500,6 +516,19 @@ class Engine {
     m_tester.set_repeats(std::max(2, m_posterior_repeats));
   }
 
+  // The remainder the loop in search() tests first once `culprit` is added:
+  // what a confirmation of it runs beside.
+  std::vector<OptionSet> first_rest_with(const OptionSet& culprit) const {
+    if (m_tester.parallelism() <= 1) return {};
+    std::vector<OptionSet> culprits = m_culprits;
+    std::erase_if(culprits, [&](const OptionSet& c) { return is_subset_of(culprit, c); });
+    culprits.push_back(culprit);
+    std::sort(culprits.begin(), culprits.end());
+    const auto transversals = minimal_transversals(culprits, m_weights, 2048, m_rank);
+    if (!transversals || transversals->empty()) return {};
+    return {set_minus(m_universe, transversals->front())};
+  }
+
   // The remainders the loop in search() tests after the one at `from` - 1,
   // in its order, as far as parallel trials can run them alongside.
   std::vector<OptionSet> next_rests(const std::vector<OptionSet>& transversals, std::size_t from) const {
@@ -529,7 +558,7 @@ class Engine {
       // the first is where a flaky baseline does.
       if (m_config.confirm_runs <= 0 || (culprit.size() < 2 && m_culprits.empty())) return true;
       while (m_tester.stats(culprit).fails < 1 + m_config.confirm_runs) {
-        const Outcome o = m_tester.rerun_failing(culprit, Phase::Confirm);
+        const Outcome o = m_tester.rerun_failing(culprit, Phase::Confirm, first_rest_with(culprit));
         if (o.verdict == Verdict::Unresolved) {
           note("confirmation of " + format_set(culprit) + " was unresolved: " + o.reason);
           break;
@@ -653,30 +682,7 @@ class Engine {
       m_tester.set_repeats(std::max(
           repeats, repeats_for_rate(m_config.min_failure_rate, m_config.confidence, m_config.max_repeats)));
     }
-    if (m_config.context) {
-      std::vector<int> order = m_result.removal;
-      std::sort(order.begin(), order.end(), [&](int a, int b) {
-        if (weight(a) != weight(b)) return weight(a) > weight(b);
-        return m_rank[a] < m_rank[b];
-      });
-      std::map<int, OptionSet>
-          failed_beside;  // option -> the safe set it last failed (or stayed unresolved) with
-      for (bool added = true; added;) {
-        added = false;
-        for (int option : order) {
-          if (contains(safe, option)) continue;
-          if (auto it = failed_beside.find(option); it != failed_beside.end() && it->second == safe) continue;
-          const OptionSet with = set_union(safe, {option});
-          if (m_tester.test_exact(with, Phase::Context) == Verdict::Pass) {
-            confirm_restored(with);
-            safe = with;
-            added = true;
-          } else {
-            failed_beside[option] = safe;
-          }
-        }
-      }
-    }
+    if (m_config.context) add_back(safe);
     m_tester.set_repeats(repeats);
     m_result.context_trials = m_tester.run_count() - runs_before;
     m_result.restored = set_minus(safe, m_result.safe_set);
@@ -697,13 +703,66 @@ class Engine {
     if (m_result.status == SearchStatus::Found || !m_result.undecided.empty()) set_summary();
   }
 
+  // The loop of step 2: each removed option, most valuable first, added back
+  // to `safe` when the template still passes; rounds until none comes back.
+  // Each question goes with the questions that come next if it fails and if
+  // it passes (SetTester::test_exact_speculating).
+  void add_back(OptionSet& safe) {
+    std::vector<int> order = m_result.removal;
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+      if (weight(a) != weight(b)) return weight(a) > weight(b);
+      return m_rank[a] < m_rank[b];
+    });
+    std::map<int, OptionSet>
+        failed_beside;  // option -> the safe set it last failed (or stayed unresolved) with
+    const auto asked = [&](int option, const OptionSet& beside) {
+      if (contains(beside, option)) return false;
+      const auto it = failed_beside.find(option);
+      return it == failed_beside.end() || it->second != beside;
+    };
+    // The first question run after position `from` beside `beside`, going
+    // round to the start when the loop would (`wrap`); `skip` has just
+    // failed. A set that failed before is answered without a run.
+    const auto next_question = [&](std::size_t from, const OptionSet& beside, bool wrap,
+                                   int skip) -> std::vector<OptionSet> {
+      for (std::size_t k = from; k < order.size() + (wrap ? from : 0); ++k) {
+        const int o = order[k % order.size()];
+        if (o == skip || !asked(o, beside)) continue;
+        OptionSet question = set_union(beside, {o});
+        if (m_tester.stats(question).fails == 0) return {std::move(question)};
+      }
+      return {};
+    };
+    for (bool added = true; added;) {
+      added = false;
+      for (std::size_t i = 0; i < order.size(); ++i) {
+        const int option = order[i];
+        if (!asked(option, safe)) continue;
+        const OptionSet with = set_union(safe, {option});
+        const std::vector<OptionSet> if_passes = next_question(i + 1, with, true, -1);
+        std::vector<OptionSet> next = next_question(i + 1, safe, added, option);
+        next.insert(next.end(), if_passes.begin(), if_passes.end());
+        if (m_tester.test_exact_speculating(with, next, Phase::Context) == Verdict::Pass) {
+          confirm_restored(with, if_passes);
+          safe = with;
+          added = true;
+        } else {
+          failed_beside[option] = safe;
+        }
+      }
+    }
+  }
+
   // In deterministic mode one pass decides, but a pass where a subset was
   // seen failing is where a flaky failure hides (or a relaxation works):
-  // rerun it confirm_runs times; a failure there means flaky, restart.
-  void confirm_restored(const OptionSet& with) {
+  // rerun it confirm_runs times (beside `next`, the question that follows);
+  // a failure there means flaky, restart.
+  void confirm_restored(const OptionSet& with, const std::vector<OptionSet>& next) {
     if (m_flaky || m_tester.known(with) != Verdict::Fail) return;
     for (int i = 0; i < m_config.confirm_runs; ++i) {
-      if (m_tester.run_once(with, Phase::Context).verdict == Verdict::Fail) throw Contradiction(with, with);
+      if (m_tester.run_once_speculating(with, next, Phase::Context, true).verdict == Verdict::Fail) {
+        throw Contradiction(with, with);
+      }
     }
   }
 

@@ -173,9 +173,14 @@ struct SearchConfig {
   int max_trials = 0;          // budget of oracle runs; 0 = unlimited
   // Trials that may go to the oracle at once (test_many): in flaky mode the
   // runs of one set (repeats, the failure-rate estimate); in deterministic
-  // mode each question of the bisection (and the full set's first run, and
-  // each way of removing the culprits found) goes with the questions that
-  // may come next, run speculatively (SetTester::test_speculating): a
+  // mode each question goes with the questions that may come next, run
+  // speculatively (SetTester::test_speculating): the full set's first run
+  // and each bisection step with the next step of each answer, each safe
+  // set with the bisection's first question inside it, a culprit's rerun
+  // with the safe set that follows it, each add-back of the context step
+  // with the next add-back of each answer, the explain step's bisection one
+  // step ahead (tests/bench/search_trials.sh: the nginx-seed004 model takes
+  // 20 rounds instead of 31, SearchJobs.TheNginxTemplate...). A
   // speculative run enters the memory only when the search asks for that
   // set, so the questions asked and the answers are those of one trial at a
   // time, even where failures are not monotone; more trials, fewer rounds.

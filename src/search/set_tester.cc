@@ -85,8 +85,9 @@ void SetTester::count(const OptionSet& set, const Outcome& outcome) {
 
 Outcome SetTester::run_raw(const OptionSet& set, Phase phase, int run) {
   for (auto it = m_speculated.begin(); it != m_speculated.end(); ++it) {
-    if (it->first != set) continue;
-    Outcome outcome = it->second;  // ran already, logged then
+    if (it->set != set) continue;
+    Outcome outcome = it->outcome;  // ran already, logged then, under the phase that asks for it now
+    m_log.at(static_cast<std::size_t>(it->trial)).phase = phase;
     m_speculated.erase(it);
     count(set, outcome);
     return outcome;
@@ -116,16 +117,23 @@ std::vector<Outcome> SetTester::run_each(const std::vector<OptionSet>& sets,
   return outcomes;
 }
 
+bool SetTester::decided_exactly(const OptionSet& set) const {
+  const SetStats s = stats(set);
+  return s.fails > 0 || s.passes >= m_repeats;
+}
+
 std::optional<Outcome> SetTester::run_with_speculation(const OptionSet& set,
-                                                       const std::vector<OptionSet>& next, Phase phase) {
+                                                       const std::vector<OptionSet>& next, Phase phase,
+                                                       bool exact) {
   const auto speculated = [&](const OptionSet& s) {
-    return std::any_of(m_speculated.begin(), m_speculated.end(), [&](const auto& p) { return p.first == s; });
+    return std::any_of(m_speculated.begin(), m_speculated.end(), [&](const auto& p) { return p.set == s; });
   };
   if (parallelism() <= 1 || speculated(set)) return std::nullopt;
   std::vector<OptionSet> batch = {set};
   for (const auto& s : next) {
     if (static_cast<int>(batch.size()) >= parallelism()) break;
-    if (known(s) || speculated(s) || std::find(batch.begin(), batch.end(), s) != batch.end()) continue;
+    const bool decided = exact ? decided_exactly(s) : known(s).has_value();
+    if (decided || speculated(s) || std::find(batch.begin(), batch.end(), s) != batch.end()) continue;
     batch.push_back(s);
   }
   if (batch.size() < 2) return std::nullopt;
@@ -136,7 +144,7 @@ std::optional<Outcome> SetTester::run_with_speculation(const OptionSet& set,
   for (std::size_t i = 1; i < batch.size(); ++i) {
     m_log.push_back(TrialRecord{run_count(), phase, batch[i], outcomes.at(i), stats(batch[i]).passes + 1});
     if (m_config.on_trial) m_config.on_trial(m_log.back());
-    m_speculated.emplace_back(batch[i], outcomes.at(i));
+    m_speculated.push_back({batch[i], outcomes.at(i), m_log.back().index});
   }
   return outcomes.at(0);
 }
@@ -151,9 +159,9 @@ Verdict SetTester::test_speculating(const OptionSet& set, const std::vector<Opti
   return test(set, phase);  // a pass is known now; an unresolved run is retried as usual
 }
 
-Outcome SetTester::run_once_speculating(const OptionSet& set, const std::vector<OptionSet>& next,
-                                        Phase phase) {
-  const std::optional<Outcome> outcome = run_with_speculation(set, next, phase);
+Outcome SetTester::run_once_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase,
+                                        bool exact) {
+  const std::optional<Outcome> outcome = run_with_speculation(set, next, phase, exact);
   if (!outcome || outcome->verdict == Verdict::Unresolved) return run_once(set, phase);
   return *outcome;
 }
@@ -218,8 +226,14 @@ Verdict SetTester::test_exact(const OptionSet& set, Phase phase) {
   }
 }
 
-Outcome SetTester::rerun_failing(const OptionSet& set, Phase phase) {
-  Outcome outcome = run_once(set, phase);
+Verdict SetTester::test_exact_speculating(const OptionSet& set, const std::vector<OptionSet>& next,
+                                          Phase phase) {
+  if (m_repeats == 1 && !decided_exactly(set)) run_with_speculation(set, next, phase, true);
+  return test_exact(set, phase);
+}
+
+Outcome SetTester::rerun_failing(const OptionSet& set, Phase phase, const std::vector<OptionSet>& next) {
+  Outcome outcome = run_once_speculating(set, next, phase);
   if (outcome.verdict == Verdict::Pass && stats(set).fails > 0) throw Contradiction(set, set);
   return outcome;
 }

@@ -90,7 +90,8 @@ class SetTester : public Predicate {
   // inference is the one a search one trial at a time would see, so the
   // answers are the same, even where failures are not monotone.
   Verdict test_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase) override;
-  Outcome run_once_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase);
+  Outcome run_once_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase,
+                               bool exact = false);
   // Up to `count` runs of a set at once (config.jobs at most); for estimates.
   void run_several(const OptionSet& set, Phase phase, int count);
   // Runs `set` up to `runs` more times whatever memory says, stopping at its
@@ -101,8 +102,14 @@ class SetTester : public Predicate {
   // passes. For questions where failures are not monotone (the template's
   // context: does IPAddressDeny= pass beside IPAddressAllow=?).
   Verdict test_exact(const OptionSet& set, Phase phase);
-  // run_once() of a set seen failing; throws Contradiction when it passes.
-  Outcome rerun_failing(const OptionSet& set, Phase phase);
+  // test_exact(set), with the exact questions that may come next run
+  // speculatively beside it as in test_speculating (a set whose own runs
+  // already decide it is not run again; inference from other sets is not
+  // used, as test_exact would not use it).
+  Verdict test_exact_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase);
+  // run_once() of a set seen failing (beside the speculative `next`, see
+  // run_once_speculating); throws Contradiction when it passes.
+  Outcome rerun_failing(const OptionSet& set, Phase phase, const std::vector<OptionSet>& next = {});
 
   void set_repeats(int repeats) { m_repeats = repeats; }
   int repeats() const { return m_repeats; }
@@ -132,8 +139,11 @@ class SetTester : public Predicate {
   void count(const OptionSet& set, const Outcome& outcome);
   // Runs `set` and the speculative sets at once and returns the set's
   // outcome; nullopt when there was nothing to speculate (nothing ran).
+  // `exact`: skip only the sets whose own runs decide them (test_exact's
+  // questions), not those decided by inference.
   std::optional<Outcome> run_with_speculation(const OptionSet& set, const std::vector<OptionSet>& next,
-                                              Phase phase);
+                                              Phase phase, bool exact = false);
+  bool decided_exactly(const OptionSet& set) const;
   void check_budget(int more) const;
   // Throws Contradiction when `failing` is inside a trusted pass.
   void check_contradiction(const OptionSet& failing) const;
@@ -144,7 +154,12 @@ class SetTester : public Predicate {
   int m_repeats = 1;
   std::vector<Entry> m_entries;
   std::vector<TrialRecord> m_log;
-  std::vector<std::pair<OptionSet, Outcome>> m_speculated;  // ran, not asked for yet
+  struct Speculated {
+    OptionSet set;
+    Outcome outcome;
+    int trial = 0;  // its record in the log
+  };
+  std::vector<Speculated> m_speculated;  // ran, not asked for yet
 };
 
 }  // namespace hb::search

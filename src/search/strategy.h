@@ -3,6 +3,7 @@
 // known to fail. The engine owns preconditions, flakiness, the removal set and
 // the safe-set checks (search.cc).
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,14 @@ class Strategy {
   // engine then neither estimates the failure rate from extra runs of the
   // full set nor reruns the baseline up front.
   virtual bool weighs_runs() const { return false; }
+  // The first set find() would run for `failing`, if the strategy can tell
+  // (a parallel tester runs it beside the question whose failure leads to
+  // find()); nullopt by default.
+  virtual std::optional<OptionSet> first_question(const SetTester& tester, const OptionSet& failing) const {
+    (void)tester;
+    (void)failing;
+    return std::nullopt;
+  }
 };
 
 // nullptr for an unknown name.

@@ -236,6 +236,20 @@ int main(int argc, char** argv) {
     }
     std::printf("\n");
   }
+  // The real nginx-seed004 scenario as a rule table (its measured truth):
+  // ProtectSystem=strict (2) and CapabilityBoundingSet= (7) fail alone,
+  // ReadWritePaths= (4) fails unless StateDirectory= (5) and LogsDirectory=
+  // (6) are applied. The whole search with its context and explain steps.
+  std::printf("\nthe nginx-seed004 model (16 lines, \"2|7|4!5|4!6\"), all steps:\n");
+  for (int jobs : {1, 2}) {
+    FakeOracle oracle(parse_fake_rules("2|7|4!5|4!6"), 1);
+    oracle.set_jobs(jobs);
+    SearchConfig config;
+    config.jobs = jobs;
+    const SearchResult r = run_search(oracle, 16, config);
+    std::printf("  --jobs %d: %2d runs, %2d sequential rounds, removal %s, kept %zu culprit(s)\n", jobs,
+                r.trial_count, oracle.rounds(), format_set(r.removal).c_str(), r.kept.size());
+  }
   std::printf(
       "\nexpected: the context step costs about one trial per removed line (none for a single removed\n");
   std::printf("line: adding it back is the full set, already run); explain about log2 n per kept culprit.\n");
