@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include "options/catalogue.h"
 #include "options/syscall_groups.h"
@@ -30,33 +33,57 @@ class ElementOracle : public search::Oracle {
     trial::TrialResult result = run_lines(m_lines_of(set));
     return {result.verdict, result.reason};
   }
+  // Up to `jobs` trials side by side (the search's speculative and repeated
+  // runs), kept in `results` in the order of `sets`, as the search logs them.
+  std::vector<search::Outcome> test_many(const std::vector<search::OptionSet>& sets) override {
+    if (m_jobs <= 1 || sets.size() <= 1) return Oracle::test_many(sets);
+    std::vector<std::optional<trial::TrialResult>> ran(sets.size());
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> workers;
+    for (int t = 0; t < std::min<int>(m_jobs, static_cast<int>(sets.size())); ++t) {
+      workers.emplace_back([&] {
+        for (size_t i = next++; i < sets.size(); i = next++)
+          ran[i] = m_runner.run(directives(m_lines_of(sets[i])));
+      });
+    }
+    for (auto& worker : workers) worker.join();
+    std::vector<search::Outcome> outcomes;
+    for (auto& result : ran) {
+      results.push_back(std::move(*result));
+      outcomes.push_back({results.back().verdict, results.back().reason});
+    }
+    return outcomes;
+  }
   // One trial with these lines in place of the culprit; kept in `results`.
   const trial::TrialResult& run_lines(const std::vector<options::Directive>& lines) {
-    std::vector<options::Directive> directives = m_base;
-    directives.insert(directives.end(), lines.begin(), lines.end());
-    results.push_back(m_runner.run(directives));
+    results.push_back(m_runner.run(directives(lines)));
     return results.back();
   }
+  void set_jobs(int jobs) { m_jobs = jobs; }
   // The search over another list of elements maps its sets through `lines_of`.
   void set_lines(LinesOf lines_of) { m_lines_of = std::move(lines_of); }
   std::vector<trial::TrialResult> results;
 
  private:
+  std::vector<options::Directive> directives(const std::vector<options::Directive>& lines) const {
+    std::vector<options::Directive> all = m_base;
+    all.insert(all.end(), lines.begin(), lines.end());
+    return all;
+  }
+
   trial::TrialRunner& m_runner;
   std::vector<options::Directive> m_base;
   LinesOf m_lines_of;
+  int m_jobs = 1;
 };
 
-// The call a seccomp filter killed the service on, from the kernel's record.
+// The call a seccomp filter killed the service on, from the kernel's record
+// of a kill tied to this trial's service (trial::seccomp_kill).
 std::optional<std::string> sigsys_syscall(const trial::TrialResult& result) {
-  for (const auto& line : trial::kernel_lines(result.evidence)) {
-    auto record = trial::parse_seccomp_record(line);
-    if (!record || record->signal != 31 || record->syscall < 0) continue;
-    if (auto name = record->arch ? options::syscall_name(record->syscall, *record->arch)
-                                 : options::syscall_name(record->syscall))
-      return name;
-  }
-  return std::nullopt;
+  auto record = trial::seccomp_kill(result.evidence);
+  if (!record || record->syscall < 0) return std::nullopt;
+  return record->arch ? options::syscall_name(record->syscall, *record->arch)
+                      : options::syscall_name(record->syscall);
 }
 
 // seccomp's SECCOMP_RET_LOG, the action SystemCallLog= installs.
@@ -293,7 +320,7 @@ void search_syscalls(ElementOracle& oracle, const options::Directive& culprit, b
   config.weights.clear();
   config.keys = calls;
   config.on_trial = drill_progress(oracle, calls, before, "call(s) kept out", status);
-  config.jobs = 1;
+  oracle.set_jobs(config.jobs);
   out.search = search::run_search(oracle, static_cast<int>(calls.size()), config);
   out.search.trial_count += static_cast<int>(before);
   out.trials = oracle.results;
@@ -423,7 +450,7 @@ std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner,
   };
   ElementOracle oracle(runner, base, lines_of);
   config.on_trial = drill_progress(oracle, elements, 0, "element(s)", status);
-  config.jobs = 1;
+  oracle.set_jobs(config.jobs);
   out.search = search::run_search(oracle, static_cast<int>(elements.size()), config);
   out.trials = oracle.results;
   if (out.search.status != search::SearchStatus::Found) return out;

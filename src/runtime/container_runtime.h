@@ -3,6 +3,7 @@
 // the reaper only see this interface; PodmanRuntime drives real Podman, tests
 // use a FakeRuntime that simulates a systemd container.
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -58,6 +59,15 @@ class ContainerRuntime {
   // Copies the contents of host_dir into the container's root.
   virtual ProcessResult copy_in(const std::string& id, const std::string& host_dir) = 0;
   virtual ProcessResult start(const std::string& id) = 0;
+  // start(id) with the container's processes carrying `audit_uid` as their
+  // audit login uid (SpawnOptions::login_uid), where its kernel log is read
+  // here (kernel_log_here()); elsewhere, or when this process cannot set it,
+  // just start(id). True in `tagged` when they carry it.
+  virtual ProcessResult start_tagged(const std::string& id, std::uint32_t audit_uid, bool& tagged) {
+    (void)audit_uid;
+    tagged = false;
+    return start(id);
+  }
   virtual ProcessResult exec(const std::string& id, const Argv& argv, std::chrono::milliseconds timeout) = 0;
   virtual ProcessResult logs(const std::string& id) = 0;
   // Removes the container whatever its state; safe to call twice.

@@ -89,6 +89,12 @@ ProcessResult PodmanRuntime::start(const std::string& id) {
   return m_runner.run(podman({"start", id}), kShortCall);
 }
 
+ProcessResult PodmanRuntime::start_tagged(const std::string& id, std::uint32_t audit_uid, bool& tagged) {
+  tagged = m_flags.connection.empty() && login_uid_settable();
+  if (!tagged) return start(id);
+  return m_runner.run(podman({"start", id}), kShortCall, SpawnOptions{audit_uid});
+}
+
 ProcessResult PodmanRuntime::exec(const std::string& id, const Argv& argv,
                                   std::chrono::milliseconds timeout) {
   Argv full = podman({"exec", id});

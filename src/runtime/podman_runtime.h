@@ -27,6 +27,9 @@ class PodmanRuntime : public ContainerRuntime {
   ProcessResult create(const ContainerSpec& spec) override;
   ProcessResult copy_in(const std::string& id, const std::string& host_dir) override;
   ProcessResult start(const std::string& id) override;
+  // Tagged only without a connection: a Podman service starts the
+  // container itself, not as our child.
+  ProcessResult start_tagged(const std::string& id, std::uint32_t audit_uid, bool& tagged) override;
   ProcessResult exec(const std::string& id, const Argv& argv, std::chrono::milliseconds timeout) override;
   ProcessResult logs(const std::string& id) override;
   ProcessResult remove(const std::string& id) override;

@@ -168,6 +168,10 @@ ProcessResult PoolRuntime::start(const std::string& id) {
   return on_host(id, [&](ContainerRuntime& r) { return r.start(id); });
 }
 
+ProcessResult PoolRuntime::start_tagged(const std::string& id, std::uint32_t audit_uid, bool& tagged) {
+  return on_host(id, [&](ContainerRuntime& r) { return r.start_tagged(id, audit_uid, tagged); });
+}
+
 ProcessResult PoolRuntime::exec(const std::string& id, const Argv& argv, std::chrono::milliseconds timeout) {
   return on_host(id, [&](ContainerRuntime& r) { return r.exec(id, argv, timeout); });
 }

@@ -1,5 +1,6 @@
 #include "runtime/process.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <linux/close_range.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
+#include <cerrno>
 #include <future>
 #include <ostream>
 
@@ -26,7 +28,42 @@ struct CloseInheritedFds : bp::extend::handler {
     ::close_range(3, ~0U, 0);
   }
 };
+// Writes the login uid in the child before exec (open/write/close only:
+// async-signal-safe). Failing leaves the inherited one.
+struct SetLoginUid : bp::extend::handler {
+  explicit SetLoginUid(std::optional<std::uint32_t> uid) {
+    if (uid) text = std::to_string(*uid);
+  }
+  template <class Executor>
+  void on_exec_setup(Executor& /*executor*/) const {
+    if (text.empty()) return;
+    const int fd = ::open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    ssize_t ignored = ::write(fd, text.data(), text.size());
+    (void)ignored;
+    ::close(fd);
+  }
+  std::string text;
+};
 }  // namespace
+
+bool login_uid_settable() {
+  static const bool settable = [] {
+    const pid_t child = ::fork();
+    if (child < 0) return false;
+    if (child == 0) {
+      const int fd = ::open("/proc/self/loginuid", O_WRONLY | O_CLOEXEC);
+      const char text[] = "3000000000";
+      const bool ok = fd >= 0 && ::write(fd, text, sizeof text - 1) == static_cast<ssize_t>(sizeof text - 1);
+      ::_exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }();
+  return settable;
+}
 
 std::string ProcessResult::summary() const {
   if (not_found) return "program not found on PATH";
@@ -40,6 +77,11 @@ std::string ProcessResult::summary() const {
 }
 
 ProcessResult SystemProcessRunner::run(const Argv& argv, std::chrono::milliseconds timeout) {
+  return run(argv, timeout, SpawnOptions{});
+}
+
+ProcessResult SystemProcessRunner::run(const Argv& argv, std::chrono::milliseconds timeout,
+                                       const SpawnOptions& options) {
   ProcessResult result;
   if (argv.empty()) {
     result.not_found = true;
@@ -58,7 +100,7 @@ ProcessResult SystemProcessRunner::run(const Argv& argv, std::chrono::millisecon
   std::vector<std::string> args(argv.begin() + 1, argv.end());
   std::error_code launch_error;
   bp::child child(exe, bp::args(args), bp::std_in<bp::null, bp::std_out> out, bp::std_err > err,
-                  CloseInheritedFds{}, io, launch_error);
+                  SetLoginUid{options.login_uid}, CloseInheritedFds{}, io, launch_error);
   if (launch_error) {
     result.not_found = true;
     result.err = launch_error.message();

@@ -3,7 +3,9 @@
 // by a timeout. The seam below Podman: SystemProcessRunner runs for real
 // (Boost.Process), DryRunProcessRunner only prints the argv it would run.
 #include <chrono>
+#include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,17 +26,40 @@ struct ProcessResult {
   std::string summary() const;
 };
 
+// How a child starts, beyond its argv.
+struct SpawnOptions {
+  // The audit login uid the child (and every process it starts, a local
+  // container's included) carries: the kernel writes it as auid= in each
+  // seccomp record, which tells one trial's records from another's.
+  std::optional<std::uint32_t> login_uid;
+};
+
 class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;
   virtual ProcessResult run(const Argv& argv, std::chrono::milliseconds timeout) = 0;
+  // run(argv, timeout) started as `options` say; by default the options are
+  // not honoured (a fake, a dry run).
+  virtual ProcessResult run(const Argv& argv, std::chrono::milliseconds timeout,
+                            const SpawnOptions& options) {
+    (void)options;
+    return run(argv, timeout);
+  }
 };
 
 // Runs the program found on PATH; on timeout kills it (SIGKILL) and says so.
 class SystemProcessRunner : public ProcessRunner {
  public:
   ProcessResult run(const Argv& argv, std::chrono::milliseconds timeout) override;
+  // A login uid the child cannot take (no CAP_AUDIT_CONTROL, or the kernel
+  // makes it immutable) is left as it is.
+  ProcessResult run(const Argv& argv, std::chrono::milliseconds timeout,
+                    const SpawnOptions& options) override;
 };
+
+// Whether this process may give its children a login uid of their own
+// (SpawnOptions::login_uid): tried once in a forked child, then remembered.
+bool login_uid_settable();
 
 // Prints each argv (shell-quoted, for copy and paste) and pretends success,
 // answering a few queries so a dry run can go through a whole trial.

@@ -147,7 +147,15 @@ CulpritSearch find_culprit_set(Predicate& predicate, OptionSet fixed, OptionSet 
     fixed = set_union(fixed, {candidates[hi - 1]});
     candidates.resize(hi - 1);
     if (candidates.empty()) break;
-    switch (predicate.test(fixed, Phase::Confirm)) {
+    // Beside it: its rerun if a failure makes it the culprit, else the
+    // narrowing's next question if it passes.
+    std::vector<OptionSet> next;
+    if (predicate.reruns_culprit(fixed)) {
+      next.push_back(fixed);
+    } else if (auto q = first_culprit_question(predicate, fixed, candidates)) {
+      next.push_back(std::move(*q));
+    }
+    switch (predicate.test_speculating(fixed, next, Phase::Confirm)) {
       case Verdict::Fail:
         return {fixed, {}};
       case Verdict::Pass:

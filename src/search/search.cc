@@ -453,6 +453,7 @@ class Engine {
           break;
         }
         // `rest` contains no culprit set found so far and still fails.
+        m_tester.set_found_before(!m_culprits.empty());
         StrategyFind found = m_strategy.find(m_tester, rest);
         if (found.flaky_baseline) {
           blame_nothing();

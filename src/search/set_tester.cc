@@ -133,7 +133,8 @@ std::optional<Outcome> SetTester::run_with_speculation(const OptionSet& set,
   for (const auto& s : next) {
     if (static_cast<int>(batch.size()) >= parallelism()) break;
     const bool decided = exact ? decided_exactly(s) : known(s).has_value();
-    if (decided || speculated(s) || std::find(batch.begin(), batch.end(), s) != batch.end()) continue;
+    // `set` itself may come again: a second run of it, for its rerun.
+    if (decided || speculated(s) || std::find(batch.begin() + 1, batch.end(), s) != batch.end()) continue;
     batch.push_back(s);
   }
   if (batch.size() < 2) return std::nullopt;

@@ -40,6 +40,12 @@ class Predicate {
   // How many questions test_many() answers in the time of one; 1 = no gain
   // in asking several (a search then asks only what it needs next).
   virtual int parallelism() const { return 1; }
+  // Whether a culprit set found now is run once more as soon as it is found
+  // (search.h, confirm_runs): a speculating search runs it twice at once.
+  virtual bool reruns_culprit(const OptionSet& culprit) const {
+    (void)culprit;
+    return false;
+  }
 };
 
 // A set failed although a superset of it had passed enough runs to be
@@ -76,6 +82,12 @@ class SetTester : public Predicate {
   // config.jobs while each set runs once (deterministic mode); 1 in flaky
   // mode, where the repeats of one set already fill the jobs.
   int parallelism() const override { return m_repeats == 1 ? std::max(1, m_config.jobs) : 1; }
+  // The engine's rule (Engine::verify_culprit): in deterministic mode, a set
+  // of two or more options, or any culprit after the first.
+  bool reruns_culprit(const OptionSet& culprit) const override {
+    return m_repeats == 1 && m_config.confirm_runs > 0 && (culprit.size() >= 2 || m_found_before);
+  }
+  void set_found_before(bool found) { m_found_before = found; }
 
   // One run, retried while UNRESOLVED up to the retry limit; no inference.
   Outcome run_once(const OptionSet& set, Phase phase);
@@ -152,6 +164,7 @@ class SetTester : public Predicate {
   int m_option_count;
   const SearchConfig& m_config;
   int m_repeats = 1;
+  bool m_found_before = false;  // a culprit set was found before this search (reruns_culprit)
   std::vector<Entry> m_entries;
   std::vector<TrialRecord> m_log;
   struct Speculated {

@@ -151,6 +151,19 @@ std::vector<std::string> denying_elements(const std::string& value, const std::s
   return found;
 }
 
+}  // namespace
+
+std::optional<SeccompRecord> seccomp_kill(const Evidence& e) {
+  bool sigsys = killed_by(e, 31) || e.section("journal").find("status=31/SYS") != std::string::npos;
+  std::string code = e.property("ExecMainCode");
+  bool child_sigsys = (code == "exited" || code == "1") && e.property("ExecMainStatus") == "159";
+  auto record = choose_kill(e, sigsys || child_sigsys);
+  if (!record || record->signal != 31) return std::nullopt;
+  return record;
+}
+
+namespace {
+
 std::string explain_seccomp(const Evidence& e, const std::vector<Directive>& applied) {
   bool sigsys = killed_by(e, 31) || e.section("journal").find("status=31/SYS") != std::string::npos;
   // sh and other parents report a child killed by SIGSYS as exit 159 (128+31).
@@ -604,6 +617,10 @@ std::optional<SeccompRecord> parse_seccomp_record(std::string_view line) {
   if (line.find("type=1326") == std::string_view::npos) return std::nullopt;
   SeccompRecord record;
   if (auto pid = field(line, "pid")) record.pid = to_int(*pid).value_or(0);
+  if (auto auid = field(line, "auid")) {
+    const auto value = util::parse_unsigned(*auid);
+    if (value && *value < 4294967295ULL) record.auid = static_cast<std::uint32_t>(*value);
+  }
   record.comm = field(line, "comm").value_or("");
   record.exe = field(line, "exe").value_or("");
   if (auto sig = field(line, "sig")) record.signal = to_int(*sig).value_or(0);

@@ -21,6 +21,7 @@ namespace hb::trial {
 //  arch=c000003e syscall=93 compat=0 ip=0x7f... code=0x80000000".
 struct SeccompRecord {
   int pid = 0;
+  std::optional<std::uint32_t> auid;  // the process's audit login uid; nullopt when absent or unset
   std::string comm;
   std::string exe;
   int signal = 0;                     // 31 (SIGSYS) when the filter killed; 0 when it only logged
@@ -30,6 +31,12 @@ struct SeccompRecord {
 };
 // nullopt when the line is not a seccomp record.
 std::optional<SeccompRecord> parse_seccomp_record(std::string_view line);
+
+// The seccomp kill this trial's service suffered, from the kernel's records:
+// the main program's, else a program its journal names, else (only when the
+// unit surely died of SIGSYS) the last kill of the trial's window; nullopt
+// when no kill is tied to the service (another container's is ignored).
+std::optional<SeccompRecord> seccomp_kill(const Evidence& evidence);
 
 // The kernel lines of a trial: the container's own (section "kernel", only
 // filled in privileged containers) and the host's (section "host_kernel",

@@ -4,6 +4,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <sstream>
+
+#include "trial/explain.h"
+
 namespace hb::trial {
 
 std::unique_ptr<HostKernelLog> HostKernelLog::open_at_end() {
@@ -25,7 +32,47 @@ bool relevant_kernel_message(const std::string& message) {
   return false;
 }
 
-std::string HostKernelLog::read_new() {
+std::optional<bool> pid_in_container(int pid, const std::string& container_id, const std::string& proc_root) {
+  if (pid <= 0 || container_id.empty()) return std::nullopt;
+  std::ifstream file(proc_root + "/" + std::to_string(pid) + "/cgroup");
+  if (!file) return std::nullopt;
+  std::stringstream text;
+  text << file.rdbuf();
+  if (text.str().empty()) return std::nullopt;
+  return text.str().find(container_id) != std::string::npos;
+}
+
+std::uint32_t new_audit_tag() {
+  static std::mutex mutex;
+  static std::mt19937 rng{std::random_device{}()};
+  const std::lock_guard<std::mutex> lock(mutex);
+  return kAuditTagFirst + std::uniform_int_distribution<std::uint32_t>(0, kAuditTagCount - 1)(rng);
+}
+
+namespace {
+bool another_trials(const SeccompRecord& record, std::optional<std::uint32_t> audit_tag) {
+  if (!record.auid || *record.auid < kAuditTagFirst || *record.auid - kAuditTagFirst >= kAuditTagCount)
+    return false;
+  return *record.auid != audit_tag;
+}
+}  // namespace
+
+std::string own_kernel_messages(const std::string& messages, const std::string& container_id,
+                                std::optional<std::uint32_t> audit_tag, const std::string& proc_root) {
+  std::string kept;
+  std::istringstream lines(messages);
+  for (std::string line; std::getline(lines, line);) {
+    if (auto record = parse_seccomp_record(line);
+        record && (another_trials(*record, audit_tag) ||
+                   (!(audit_tag && record->auid == audit_tag) &&
+                    pid_in_container(record->pid, container_id, proc_root) == false)))
+      continue;
+    kept += line + "\n";
+  }
+  return kept;
+}
+
+std::string HostKernelLog::read_new(const std::string& container_id, std::optional<std::uint32_t> audit_tag) {
   // One record per read(): "PRIO,SEQ,USEC,FLAGS;message\n" then
   // continuation lines (" KEY=value") we do not need.
   std::string kept;
@@ -41,7 +88,7 @@ std::string HostKernelLog::read_new() {
     std::string message = record.substr(semicolon + 1, record.find('\n', semicolon) - semicolon - 1);
     if (relevant_kernel_message(message)) kept += message + "\n";
   }
-  return kept;
+  return own_kernel_messages(kept, container_id, audit_tag);
 }
 
 }  // namespace hb::trial

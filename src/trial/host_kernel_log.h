@@ -3,7 +3,9 @@
 // type=1326) and OOM kills of the trial's service are logged. Unprivileged
 // containers cannot read it, so the trial runner reads /dev/kmsg on the host
 // around the trial, when the containers run on this host.
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace hb::trial {
@@ -19,8 +21,13 @@ class HostKernelLog {
 
   // The messages logged since open (or the last call) that explain a
   // failure: seccomp records and OOM lines, one per line, without the
-  // record's prefix.
-  std::string read_new();
+  // record's prefix. Other containers run on this kernel too: a seccomp
+  // record of a process still alive in another cgroup than the container
+  // `container_id`'s is left out (one whose process is gone cannot be told
+  // apart and is kept; explain.h ties kills to the service by name).
+  // `audit_tag`: the login uid the container's processes carry (see
+  // new_audit_tag), when they do.
+  std::string read_new(const std::string& container_id, std::optional<std::uint32_t> audit_tag);
 
  private:
   explicit HostKernelLog(int fd) : m_fd(fd) {}
@@ -29,5 +36,26 @@ class HostKernelLog {
 
 // Whether a kernel message is worth keeping as evidence.
 bool relevant_kernel_message(const std::string& message);
+
+// Whether process `pid` runs in the container `container_id` (its cgroup, as
+// `proc_root`/PID/cgroup names it, contains the ID); nullopt when the process
+// is gone or the ID is empty.
+std::optional<bool> pid_in_container(int pid, const std::string& container_id,
+                                     const std::string& proc_root = "/proc");
+
+// Trials tag their containers' processes with an audit login uid from this
+// range (one per trial, drawn at random), so that a seccomp record's auid=
+// names the trial it belongs to, even once its process is gone.
+inline constexpr std::uint32_t kAuditTagFirst = 0xB0000000;
+inline constexpr std::uint32_t kAuditTagCount = 0x0FFFFFFF;
+std::uint32_t new_audit_tag();
+
+// Keeps the lines of `messages` not known to come from another container:
+// a seccomp record (type=1326) carrying another trial's audit tag (auid= in
+// the tag range but not `audit_tag`), or whose pid= is alive outside
+// `container_id`, is dropped.
+std::string own_kernel_messages(const std::string& messages, const std::string& container_id,
+                                std::optional<std::uint32_t> audit_tag,
+                                const std::string& proc_root = "/proc");
 
 }  // namespace hb::trial

@@ -183,6 +183,7 @@ class Container {
 struct Booted {
   std::unique_ptr<Container> container;  // null when `podman create` failed
   std::unique_ptr<HostKernelLog> kernel_log;
+  std::optional<std::uint32_t> audit_tag;  // the audit login uid its processes carry, when they do
   std::optional<HarnessFailure> failure;
 };
 
@@ -206,7 +207,10 @@ Booted boot(runtime::ContainerRuntime& runtime, const TrialPlan& plan, std::uniq
       return booted;
     }
   }
-  runtime::ProcessResult started = runtime.start(id);
+  bool tagged = false;
+  const std::uint32_t tag = new_audit_tag();
+  runtime::ProcessResult started = runtime.start_tagged(id, tag, tagged);
+  if (tagged) booted.audit_tag = tag;
   if (!started.ok()) booted.failure = HarnessFailure{"podman start failed", started};
   return booted;
 }
@@ -242,7 +246,9 @@ std::optional<HarnessFailure> collect_evidence(runtime::ContainerRuntime& runtim
       plan.timeouts.boot + plan.timeouts.start + plan.workload.timeout + plan.watchdog_slack);
   std::optional<std::string> output = wait_for_report(runtime, plan, *booted.container, watchdog);
   if (output) result.evidence = parse_evidence(*output, nonce, plan.workload.timeout.count());
-  if (booted.kernel_log) result.evidence.sections["host_kernel"] = booted.kernel_log->read_new();
+  if (booted.kernel_log)
+    result.evidence.sections["host_kernel"] =
+        booted.kernel_log->read_new(booted.container->id(), booted.audit_tag);
   result.exposure = result.evidence.exposure;
   if (output && result.evidence.complete) return std::nullopt;
   result.container_logs = runtime.logs(booted.container->id()).out;

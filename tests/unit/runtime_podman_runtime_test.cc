@@ -12,14 +12,48 @@ namespace {
 class RecordingRunner : public ProcessRunner {
  public:
   std::vector<Argv> seen;
+  std::vector<std::optional<std::uint32_t>> login_uids;  // per run, as spawned
   ProcessResult run(const Argv& argv, std::chrono::milliseconds) override {
     seen.push_back(argv);
+    login_uids.push_back(std::nullopt);
     ProcessResult r;
     r.exit_code = 0;
     r.out = "abc123\n";
     return r;
   }
+  ProcessResult run(const Argv& argv, std::chrono::milliseconds timeout,
+                    const SpawnOptions& options) override {
+    ProcessResult r = run(argv, timeout);
+    login_uids.back() = options.login_uid;
+    return r;
+  }
 };
+
+// A local container's processes are podman start's descendants: they carry
+// the audit tag given to it. A service's (a connection) are not.
+TEST(RuntimePodmanRuntime, StartTagsLocalContainersOnly) {
+  RecordingRunner runner;
+  HostFlags flags;
+  PodmanRuntime local(runner, flags);
+  bool tagged = false;
+  local.start_tagged("c1", 0xB0000001, tagged);
+  EXPECT_EQ(tagged, login_uid_settable());
+  EXPECT_EQ(runner.seen.back(), (Argv{"podman", "start", "c1"}));
+  if (tagged) EXPECT_EQ(runner.login_uids.back(), 0xB0000001u);
+  flags.connection = "hb-a";
+  PodmanRuntime remote(runner, flags);
+  remote.start_tagged("c2", 0xB0000002, tagged);
+  EXPECT_FALSE(tagged);
+  EXPECT_EQ(runner.login_uids.back(), std::nullopt);
+}
+
+TEST(RuntimeProcess, AChildCarriesTheLoginUidItWasGiven) {
+  if (!login_uid_settable()) GTEST_SKIP() << "no CAP_AUDIT_CONTROL here";
+  SystemProcessRunner runner;
+  ProcessResult r =
+      runner.run({"cat", "/proc/self/loginuid"}, std::chrono::seconds(10), SpawnOptions{0xB0000042});
+  EXPECT_EQ(r.out, std::to_string(0xB0000042u));
+}
 
 bool contains_sequence(const Argv& argv, const Argv& part) {
   return std::search(argv.begin(), argv.end(), part.begin(), part.end()) != argv.end();
