@@ -399,6 +399,12 @@ std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner,
                                           const options::Directive& culprit, search::SearchConfig config,
                                           Status& status) {
   if (!can_drill_down(culprit)) return std::nullopt;
+  // The elements of one list never relax each other (one more capability,
+  // address family, call or path only allows more): the answer is the
+  // hitting set already; the context and explain steps (search.h) would
+  // only add a failing trial per element.
+  config.context = false;
+  config.explain_kept = false;
   if (culprit.key == "SystemCallFilter") return drill_down_syscalls(runner, base, culprit, config, status);
   const options::DirectiveInfo& info = *options::find_directive(culprit.key);
   std::vector<std::string> listed = options::split_value(info, culprit.value);

@@ -138,7 +138,9 @@ std::optional<Judgement> unjudgeable(const Evidence& e, const scenario::Timeouts
                                      const std::string& unit) {
   if (e.boot_state.empty())
     return make(Verdict::Unresolved, Cause::Harness, "the trial driver printed no evidence");
-  if (e.boot_state != "running" && e.boot_state != "degraded")
+  // unit-starting: booted but for the unit's own start, which the boot
+  // pulled in and which hangs; its start bound judges it (driver_script).
+  if (e.boot_state != "running" && e.boot_state != "degraded" && e.boot_state != "unit-starting")
     return make(Verdict::Unresolved, Cause::Boot,
                 fmt::format("systemd in the container did not finish booting within {}s (state: {})",
                             timeouts.boot.count() / 1000, e.boot_state));

@@ -1,11 +1,10 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
-
-#include <unistd.h>
 
 #include "trial/explain.h"
 #include "trial/host_kernel_log.h"
@@ -17,9 +16,9 @@ namespace fs = std::filesystem;
 
 std::string audit(int pid, const std::string& comm, int syscall, std::uint32_t auid = 4294967295U) {
   return "audit: type=1326 audit(1795657377.141:4): auid=" + std::to_string(auid) +
-         " uid=0 gid=0 ses=4294967295 pid=" +
-         std::to_string(pid) + " comm=\"" + comm + "\" exe=\"/usr/sbin/" + comm +
-         "\" sig=0 arch=c000003e syscall=" + std::to_string(syscall) + " compat=0 ip=0x7f18 code=0x7ffc0000";
+         " uid=0 gid=0 ses=4294967295 pid=" + std::to_string(pid) + " comm=\"" + comm +
+         "\" exe=\"/usr/sbin/" + comm + "\" sig=0 arch=c000003e syscall=" + std::to_string(syscall) +
+         " compat=0 ip=0x7f18 code=0x7ffc0000";
 }
 
 // A /proc with the cgroup files of a few processes, as the host sees them.
@@ -53,8 +52,8 @@ TEST_F(FakeProc, RecordsOfAnotherLiveContainerAreLeftOut) {
   // Two trials of nginx side by side: the other container's logged calls
   // (pid 200) must not become this trial's (aaaa1111) explanation.
   const std::string oom = "Memory cgroup out of memory: Killed process 200 (nginx)";
-  const std::string messages =
-      audit(100, "nginx", 203) + "\n" + audit(200, "nginx", 39) + "\n" + audit(300, "nginx", 160) + "\n" + oom + "\n";
+  const std::string messages = audit(100, "nginx", 203) + "\n" + audit(200, "nginx", 39) + "\n" +
+                               audit(300, "nginx", 160) + "\n" + oom + "\n";
   const std::string kept = own_kernel_messages(messages, "aaaa1111", std::nullopt, root());
   EXPECT_NE(kept.find("pid=100 "), std::string::npos);
   EXPECT_EQ(kept.find("pid=200 "), std::string::npos);
@@ -67,12 +66,13 @@ TEST_F(FakeProc, AnotherTrialsTagLeavesItsRecordsOutEvenWhenItsProcessIsGone) {
   // the audit tag tells them apart.
   const std::uint32_t mine = kAuditTagFirst + 7;
   const std::uint32_t theirs = kAuditTagFirst + 8;
-  const std::string messages = audit(400, "nginx", 116, theirs) + "\n" + audit(401, "nginx", 203, mine) + "\n" +
-                               audit(402, "sed", 93, 1000) + "\n";
+  const std::string messages = audit(400, "nginx", 116, theirs) + "\n" + audit(401, "nginx", 203, mine) +
+                               "\n" + audit(402, "sed", 93, 1000) + "\n";
   const std::string kept = own_kernel_messages(messages, "aaaa1111", mine, root());
   EXPECT_EQ(kept.find("pid=400 "), std::string::npos);
   EXPECT_NE(kept.find("pid=401 "), std::string::npos);
-  EXPECT_NE(kept.find("pid=402 "), std::string::npos) << "a process with a login of its own: not a trial's tag";
+  EXPECT_NE(kept.find("pid=402 "), std::string::npos)
+      << "a process with a login of its own: not a trial's tag";
   // Untagged trials (a remote host, no CAP_AUDIT_CONTROL) still drop tagged ones.
   const std::string untagged = own_kernel_messages(messages, "aaaa1111", std::nullopt, root());
   EXPECT_EQ(untagged.find("pid=400 "), std::string::npos);

@@ -109,6 +109,23 @@ TEST(TrialVerdict, InfrastructureIsNeverTheServicesFault) {
   EXPECT_EQ(judge_default(e).verdict, Verdict::Unresolved);
 }
 
+// A packaged service enabled at boot whose start hangs under an option: the
+// boot waits on it alone (driver: "unit-starting"), and its start bound
+// judges the service, not the harness.
+TEST(TrialVerdict, AStartHangingTheBootIsTheServicesFailure) {
+  Evidence e = running_evidence();
+  e.boot_state = "unit-starting";
+  e.start_rc = 124;
+  e.workload_rc.reset();
+  e.properties["ActiveState"] = "activating";
+  e.properties["SubState"] = "start";
+  e.properties["Result"] = "success";
+  const Judgement j = judge_default(e);
+  EXPECT_EQ(j.verdict, Verdict::Fail) << j.reason;
+  e.boot_state = "starting";  // something else still booting: the container's fault
+  EXPECT_EQ(judge_default(e).verdict, Verdict::Unresolved);
+}
+
 TEST(TrialVerdict, DescribeExit) {
   EXPECT_EQ(describe_exit("exited", "203"), "203/EXEC");
   EXPECT_EQ(describe_exit("killed", "9"), "9/SIGKILL");
