@@ -630,12 +630,24 @@ std::optional<SeccompRecord> parse_seccomp_record(std::string_view line) {
   return record;
 }
 
+bool is_audit_tag(std::optional<std::uint32_t> auid) {
+  return auid && *auid >= kAuditTagFirst && *auid - kAuditTagFirst < kAuditTagCount;
+}
+
 std::vector<std::string> kernel_lines(const Evidence& e) {
+  const std::string& tag_text = e.section(kAuditTag);
+  const std::optional<unsigned long long> tag =
+      tag_text.empty() ? std::nullopt : util::parse_unsigned(util::trim(tag_text));
+  const auto own = [&](const std::string& line) {
+    const auto record = parse_seccomp_record(line);
+    if (!record) return true;
+    return tag ? record->auid && *record->auid == *tag : !is_audit_tag(record->auid);
+  };
   std::vector<std::string> all;
   std::set<std::string> seen;
   for (const char* section : {"kernel", "host_kernel"})
     for (auto& line : lines_of(e.section(section)))
-      if (seen.insert(line).second) all.push_back(std::move(line));
+      if (own(line) && seen.insert(line).second) all.push_back(std::move(line));
   return all;
 }
 

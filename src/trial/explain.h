@@ -38,9 +38,21 @@ std::optional<SeccompRecord> parse_seccomp_record(std::string_view line);
 // when no kill is tied to the service (another container's is ignored).
 std::optional<SeccompRecord> seccomp_kill(const Evidence& evidence);
 
+// Trials tag their containers' processes with an audit login uid from this
+// range (one per trial, drawn at random; evidence section kAuditTag), so a
+// seccomp record's auid= names the trial it belongs to, even once its
+// process is gone.
+inline constexpr std::uint32_t kAuditTagFirst = 0xB0000000;
+inline constexpr std::uint32_t kAuditTagCount = 0x0FFFFFFF;
+inline constexpr const char* kAuditTag = "audit_tag";
+bool is_audit_tag(std::optional<std::uint32_t> auid);
+
 // The kernel lines of a trial: the container's own (section "kernel", only
-// filled in privileged containers) and the host's (section "host_kernel",
-// read by the trial runner from this host's /dev/kmsg), without duplicates.
+// filled in privileged containers, the whole host log since boot) and the
+// host's (section "host_kernel", read by the trial runner from this host's
+// /dev/kmsg during the trial), without duplicates. Seccomp records of other
+// trials are left out: in a tagged trial every record but its own tag's, in
+// an untagged one every tagged record.
 std::vector<std::string> kernel_lines(const Evidence& evidence);
 
 // Evidence section set when the containers' kernel log is not reachable

@@ -51,9 +51,7 @@ std::uint32_t new_audit_tag() {
 
 namespace {
 bool another_trials(const SeccompRecord& record, std::optional<std::uint32_t> audit_tag) {
-  if (!record.auid || *record.auid < kAuditTagFirst || *record.auid - kAuditTagFirst >= kAuditTagCount)
-    return false;
-  return *record.auid != audit_tag;
+  return is_audit_tag(record.auid) && record.auid != audit_tag;
 }
 }  // namespace
 

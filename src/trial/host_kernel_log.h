@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "trial/explain.h"
+
 namespace hb::trial {
 
 class HostKernelLog {
@@ -43,11 +45,7 @@ bool relevant_kernel_message(const std::string& message);
 std::optional<bool> pid_in_container(int pid, const std::string& container_id,
                                      const std::string& proc_root = "/proc");
 
-// Trials tag their containers' processes with an audit login uid from this
-// range (one per trial, drawn at random), so that a seccomp record's auid=
-// names the trial it belongs to, even once its process is gone.
-inline constexpr std::uint32_t kAuditTagFirst = 0xB0000000;
-inline constexpr std::uint32_t kAuditTagCount = 0x0FFFFFFF;
+// A new audit tag (explain.h, kAuditTagFirst), drawn at random.
 std::uint32_t new_audit_tag();
 
 // Keeps the lines of `messages` not known to come from another container:

@@ -249,6 +249,7 @@ std::optional<HarnessFailure> collect_evidence(runtime::ContainerRuntime& runtim
   if (booted.kernel_log)
     result.evidence.sections["host_kernel"] =
         booted.kernel_log->read_new(booted.container->id(), booted.audit_tag);
+  if (booted.audit_tag) result.evidence.sections[kAuditTag] = std::to_string(*booted.audit_tag);
   result.exposure = result.evidence.exposure;
   if (output && result.evidence.complete) return std::nullopt;
   result.container_logs = runtime.logs(booted.container->id()).out;

@@ -95,6 +95,26 @@ TEST(HostKernelLog, ParsesTheAuditLoginUid) {
   EXPECT_EQ(parse_seccomp_record(audit(1, "sed", 93))->auid, std::nullopt) << "4294967295 is unset";
 }
 
+// A privileged container's own kernel section holds the whole host log
+// since boot: earlier trials' records, tagged or not, are not this trial's.
+TEST(HostKernelLog, KernelLinesKeepOnlyTheTrialsOwnRecords) {
+  const std::uint32_t mine = kAuditTagFirst + 11;
+  Evidence e;
+  e.sections["kernel"] = audit(10, "sshd", 116, kAuditTagFirst + 12) + "\n" + audit(11, "sshd", 116) + "\n" +
+                         "Memory cgroup out of memory: Killed process 9 (x)\n";
+  e.sections["host_kernel"] = audit(12, "sshd", 161, mine) + "\n";
+  e.sections[kAuditTag] = std::to_string(mine);
+  std::vector<std::string> lines = kernel_lines(e);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("out of memory"), std::string::npos);
+  EXPECT_NE(lines[1].find("pid=12 "), std::string::npos);
+  // Untagged (a remote host): every tagged record is another trial's.
+  e.sections.erase(kAuditTag);
+  lines = kernel_lines(e);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("pid=11 "), std::string::npos);
+}
+
 TEST(HostKernelLog, SeccompKillIsTheServicesNotAnotherPrograms) {
   Evidence e;
   e.properties = {{"Id", "nginx.service"}, {"ExecMainCode", "1"}, {"ExecMainStatus", "1"}};
