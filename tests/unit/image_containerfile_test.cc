@@ -16,6 +16,7 @@
 #include "image/image_builder.h"
 #include "scenario/adhoc.h"
 #include "scenario/loader.h"
+#include "user_error.h"
 #include "util/error.h"
 
 namespace hb::image {
@@ -25,15 +26,7 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-UserError error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected a UserError";
-  return UserError("<none>");
-}
+using hb::testing::error_of;
 
 // Images exist only once built (or listed), so ensure() builds what is missing.
 class ImageStore : public testing::FakeRuntime {

@@ -21,6 +21,17 @@ trial::TrialPlan plan() {
   return p;
 }
 
+// A drill-down that found `call` to let through: two fix lines (the culprit
+// kept, then `SystemCallFilter=call`), verified by a passing trial.
+void expect_verified_reallow(const DrillDownResult& result, const std::string& call) {
+  ASSERT_EQ(result.search.status, search::SearchStatus::Found) << result.search.message;
+  EXPECT_EQ(result.changed, std::vector<std::string>{call});
+  ASSERT_EQ(result.fix.size(), 2u);
+  EXPECT_EQ(result.fix[1].line(), "SystemCallFilter=" + call);
+  ASSERT_GE(result.verified_trial, 0);
+  EXPECT_EQ(result.trials.at(static_cast<size_t>(result.verified_trial)).verdict, trial::Verdict::Pass);
+}
+
 // sed needs fchown: the fewest calls to add is fchown itself, not a group
 // that holds it, found from the SIGSYS and verified by a passing trial.
 TEST(JobDrillDown, AllowListAddsTheSyscallTheSigsysNames) {
@@ -83,12 +94,7 @@ TEST(JobDrillDown, DenyListWithoutASigsysSearchesSingleSyscalls) {
   options::Directive culprit{"Service", "SystemCallFilter", "~@chown"};
   auto result = drill_down(runner, {}, culprit, {}, silent);
   ASSERT_TRUE(result);
-  ASSERT_EQ(result->search.status, search::SearchStatus::Found) << result->search.message;
-  EXPECT_EQ(result->changed, std::vector<std::string>{"fchown"});
-  ASSERT_EQ(result->fix.size(), 2u);
-  EXPECT_EQ(result->fix[1].line(), "SystemCallFilter=fchown");
-  ASSERT_GE(result->verified_trial, 0);
-  EXPECT_EQ(result->trials.at(static_cast<size_t>(result->verified_trial)).verdict, trial::Verdict::Pass);
+  expect_verified_reallow(*result, "fchown");
   // No record to start from: every call of @chown is searched; every trial counts.
   EXPECT_GT(result->trials.size(), 3u);
   EXPECT_EQ(result->search.trial_count, static_cast<int>(result->trials.size()));
@@ -106,12 +112,7 @@ TEST(JobDrillDown, ErrnoDenialsAreNamedByADiagnosticSystemCallLogTrial) {
   hb::testing::RecordingStatus status;
   auto result = drill_down(runner, {{"Service", "SystemCallErrorNumber", "EPERM"}}, culprit, {}, status);
   ASSERT_TRUE(result);
-  ASSERT_EQ(result->search.status, search::SearchStatus::Found) << result->search.message;
-  EXPECT_EQ(result->changed, std::vector<std::string>{"fchown"});
-  ASSERT_EQ(result->fix.size(), 2u);
-  EXPECT_EQ(result->fix[1].line(), "SystemCallFilter=fchown");
-  ASSERT_GE(result->verified_trial, 0);
-  EXPECT_EQ(result->trials.at(static_cast<size_t>(result->verified_trial)).verdict, trial::Verdict::Pass);
+  expect_verified_reallow(*result, "fchown");
   // The culprit as is (fails), the diagnostic (logs fchown), fchown re-allowed (passes).
   ASSERT_EQ(result->trials.size(), 3u);
   ASSERT_EQ(fake.dropins.size(), 3u);

@@ -8,6 +8,7 @@
 
 #include "scenario/adhoc.h"
 #include "scenario/loader.h"
+#include "user_error.h"
 #include "util/error.h"
 
 namespace hb::scenario {
@@ -16,15 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-UserError error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected a UserError";
-  return UserError("<none>");
-}
+using hb::testing::error_of;
 
 AdhocFlags minimal_flags() {
   AdhocFlags flags;

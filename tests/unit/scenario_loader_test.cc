@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "scenario/loader.h"
+#include "user_error.h"
 #include "util/error.h"
 
 namespace hb::scenario {
@@ -16,16 +17,7 @@ namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 using ::testing::HasSubstr;
 
-// Runs `f` and returns the UserError it throws (fails the test otherwise).
-UserError error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected a UserError";
-  return UserError("<none>");
-}
+using hb::testing::error_of;
 
 UserError load_error(const std::string& yaml, const std::string& filename = "demo.yaml") {
   return error_of([&] { load_scenario_string(yaml, filename); });

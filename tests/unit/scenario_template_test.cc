@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "scenario/template.h"
+#include "user_error.h"
 #include "util/error.h"
 
 namespace hb::scenario {
@@ -13,15 +14,7 @@ namespace {
 using options::Directive;
 using ::testing::HasSubstr;
 
-UserError error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "expected a UserError";
-  return UserError("<none>");
-}
+using hb::testing::error_of;
 
 UserError parse_error(const std::string& text) {
   return error_of([&] { parse_template_string(text, "t.conf"); });
