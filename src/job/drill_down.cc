@@ -3,16 +3,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <optional>
 #include <set>
-#include <thread>
 
 #include "options/catalogue.h"
 #include "options/syscall_groups.h"
 #include "options/syscalls.h"
 #include "trial/explain.h"
 #include "trial/probes.h"
+#include "util/parallel.h"
 #include "util/strings.h"
 
 namespace hb::job {
@@ -38,15 +37,8 @@ class ElementOracle : public search::Oracle {
   std::vector<search::Outcome> test_many(const std::vector<search::OptionSet>& sets) override {
     if (m_jobs <= 1 || sets.size() <= 1) return Oracle::test_many(sets);
     std::vector<std::optional<trial::TrialResult>> ran(sets.size());
-    std::atomic<size_t> next{0};
-    std::vector<std::thread> workers;
-    for (int t = 0; t < std::min<int>(m_jobs, static_cast<int>(sets.size())); ++t) {
-      workers.emplace_back([&] {
-        for (size_t i = next++; i < sets.size(); i = next++)
-          ran[i] = m_runner.run(directives(m_lines_of(sets[i])));
-      });
-    }
-    for (auto& worker : workers) worker.join();
+    util::for_each_index(sets.size(), m_jobs,
+                         [&](size_t i) { ran[i] = m_runner.run(directives(m_lines_of(sets[i]))); });
     std::vector<search::Outcome> outcomes;
     for (auto& result : ran) {
       results.push_back(std::move(*result));

@@ -1,10 +1,8 @@
 #include "job/trial_oracle.h"
 
-#include <atomic>
-#include <thread>
-
 #include "job/plan.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 namespace hb::job {
 
@@ -97,18 +95,8 @@ std::vector<search::Outcome> TrialOracle::test_many(const std::vector<search::Op
     from_cache[i] = results[i].has_value();
     if (!from_cache[i]) misses.push_back(i);
   }
-  std::atomic<size_t> next{0};
-  std::vector<std::thread> workers;
-  int threads = std::min<int>(m_jobs, static_cast<int>(misses.size()));
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      for (size_t m = next++; m < misses.size(); m = next++) {
-        size_t i = misses[m];
-        results[i] = m_runner.run(keys[i].directives);
-      }
-    });
-  }
-  for (auto& worker : workers) worker.join();
+  util::for_each_index(misses.size(), m_jobs,
+                       [&](size_t m) { results[misses[m]] = m_runner.run(keys[misses[m]].directives); });
   std::vector<search::Outcome> outcomes;
   for (size_t i = 0; i < sets.size(); ++i) {
     if (!from_cache[i]) remember(keys[i], *results[i]);

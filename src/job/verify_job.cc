@@ -3,12 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <exception>
 #include <mutex>
-#include <thread>
 
 #include "util/error.h"
+#include "util/parallel.h"
 
 namespace hb::job {
 
@@ -96,33 +95,27 @@ std::vector<BisectJob> run_side_by_side(const std::vector<scenario::Scenario>& s
                   "is printed when it ends",
                   count, threads, per_scenario));
   std::vector<BisectJob> jobs_done(count);
-  std::atomic<size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::mutex error_mutex, print_mutex;  // print_mutex: one block at a time
-  std::exception_ptr error;
-  auto work = [&] {
-    for (size_t i = next++; i < count && !stop; i = next++) {
-      {
-        std::lock_guard<std::mutex> lock(print_mutex);
-        status.info(fmt::format("started {} ({}/{})", scenarios[i].name, i + 1, count));
-      }
-      BufferedStatus buffer;
-      buffer.info(header(scenarios[i]));
-      try {
-        jobs_done[i] = bisect(scenarios[i], per_scenario, buffer);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = std::current_exception();
-        stop = true;
-      }
+  std::mutex print_mutex;  // one block at a time
+  // The first error stops new scenarios and is rethrown once all have ended.
+  util::for_each_index(count, threads, [&](size_t i) {
+    {
+      std::lock_guard<std::mutex> lock(print_mutex);
+      status.info(fmt::format("started {} ({}/{})", scenarios[i].name, i + 1, count));
+    }
+    BufferedStatus buffer;
+    buffer.info(header(scenarios[i]));
+    std::exception_ptr failed;
+    try {
+      jobs_done[i] = bisect(scenarios[i], per_scenario, buffer);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    {
       std::lock_guard<std::mutex> lock(print_mutex);
       buffer.replay(status);
     }
-  };
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) workers.emplace_back(work);
-  for (auto& worker : workers) worker.join();
-  if (error) std::rethrow_exception(error);
+    if (failed) std::rethrow_exception(failed);
+  });
   return jobs_done;
 }
 

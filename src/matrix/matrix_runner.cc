@@ -2,15 +2,14 @@
 
 #include <fmt/format.h>
 
-#include <atomic>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include "job/bisect_job.h"
 #include "report/report_cell.h"
 #include "report/search_report.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 namespace hb::matrix {
 
@@ -20,30 +19,20 @@ std::vector<CellResult> run_cells(const std::vector<MatrixCell>& cells, int jobs
   if (cells.empty()) return results;
   int threads = std::clamp<int>(jobs, 1, static_cast<int>(cells.size()));
   int per_cell = std::max(1, jobs / threads);
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < cells.size(); i = next++) {
-      const MatrixCell& cell = cells[i];
-      job::ScopedStatus cell_status(status, cell.id);
-      cell_status.info(fmt::format("cell {}/{} starts", i + 1, cells.size()));
-      try {
-        results[i] = runner(cell, per_cell, cell_status);
-      } catch (const UserError& e) {
-        results[i] =
-            error_cell(cell, std::string(e.what()) + (e.hint().empty() ? "" : " (hint: " + e.hint() + ")"));
-      } catch (const std::exception& e) {
-        results[i] = error_cell(cell, std::string("internal error: ") + e.what());
-      }
-      cell_status.info(fmt::format("cell {}/{} done: {}", i + 1, cells.size(), results[i].cell.verdict));
+  util::for_each_index(cells.size(), threads, [&](size_t i) {
+    const MatrixCell& cell = cells[i];
+    job::ScopedStatus cell_status(status, cell.id);
+    cell_status.info(fmt::format("cell {}/{} starts", i + 1, cells.size()));
+    try {
+      results[i] = runner(cell, per_cell, cell_status);
+    } catch (const UserError& e) {
+      results[i] =
+          error_cell(cell, std::string(e.what()) + (e.hint().empty() ? "" : " (hint: " + e.hint() + ")"));
+    } catch (const std::exception& e) {
+      results[i] = error_cell(cell, std::string("internal error: ") + e.what());
     }
-  };
-  if (threads == 1) {
-    work();
-  } else {
-    std::vector<std::thread> workers;
-    for (int t = 0; t < threads; ++t) workers.emplace_back(work);
-    for (auto& worker : workers) worker.join();
-  }
+    cell_status.info(fmt::format("cell {}/{} done: {}", i + 1, cells.size(), results[i].cell.verdict));
+  });
   return results;
 }
 
