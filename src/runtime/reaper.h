@@ -33,9 +33,11 @@ class Reaper {
   // container then). end_create tracks the new container, or removes it at
   // once when shutdown began while podman was creating it.
   bool begin_create();
-  // Around making a stage folder: counted like a create, so shutdown()
-  // removes it; once shutdown began the calling thread parks until the
-  // process exits (a new trial would only leave a folder behind).
+  // Around making and writing a stage folder (StageWindow): counted like a
+  // create, so shutdown() waits for it and then removes it (a write after
+  // that sweep would make the folder again); once shutdown began the calling
+  // thread parks until the process exits (a new trial would only leave a
+  // folder behind).
   void begin_stage();
   void end_stage() { end_create(nullptr, {}); }
   // A runtime going away: its containers can no longer be removed through it.
@@ -64,5 +66,14 @@ enum class Garbage {
 // label io.hardbisect.run=RUN). Returns the ids removed.
 std::vector<std::string> collect_garbage(ContainerRuntime& runtime, Garbage what,
                                          const std::string& run_id = {});
+
+// Reaper::begin_stage() for as long as it lives.
+class StageWindow {
+ public:
+  StageWindow() { Reaper::instance().begin_stage(); }
+  ~StageWindow() { Reaper::instance().end_stage(); }
+  StageWindow(const StageWindow&) = delete;
+  StageWindow& operator=(const StageWindow&) = delete;
+};
 
 }  // namespace hb::runtime

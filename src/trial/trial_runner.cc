@@ -39,9 +39,7 @@ class Staging {
  public:
   Staging() {
     std::string pattern = (fs::temp_directory_path() / (runtime::stage_prefix() + "XXXXXX")).string();
-    runtime::Reaper::instance().begin_stage();
     char* made = mkdtemp(pattern.data());
-    runtime::Reaper::instance().end_stage();
     if (!made) throw InfraError("cannot create a temporary directory");
     m_root = pattern;
     fs::permissions(m_root, fs::perms(0755));
@@ -121,6 +119,10 @@ struct HarnessFailure {
 std::unique_ptr<Staging> stage(const TrialPlan& plan, const std::vector<options::Directive>& directives,
                                const std::string& nonce) {
   const std::string& unit = plan.service.unit;
+  // The whole stage is written inside the reaper's window, counted like a
+  // create: an interruption's sweep of the stage folders waits for it, so
+  // no write after the sweep makes the folder again.
+  const runtime::StageWindow window;
   auto staging = std::make_unique<Staging>();
   if (plan.service.unit_file) staging->stage("early/" + unit, *plan.service.unit_file, 0644);
   for (const auto& file : plan.service.files)
