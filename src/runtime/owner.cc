@@ -7,6 +7,7 @@
 #include <sstream>
 #include <vector>
 
+#include "util/files.h"
 #include "util/parse.h"
 #include "util/strings.h"
 
@@ -81,7 +82,11 @@ int remove_stage_folders(const std::string& temp_dir, bool own) {
       auto age = fs::file_time_type::clock::now() - fs::last_write_time(entry.path(), error);
       gone = !error && age > std::chrono::hours(24);
     }
-    if ((own && mine) || (!own && gone)) removed += fs::remove_all(entry.path(), error) > 0 ? 1 : 0;
+    if ((own && mine) || (!own && gone)) {
+      const bool there = fs::exists(entry.path(), error);
+      util::remove_tree(entry.path().string());
+      removed += there ? 1 : 0;
+    }
   }
   return removed;
 }

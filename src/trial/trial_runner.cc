@@ -18,6 +18,7 @@
 #include "trial/findings.h"
 #include "trial/host_kernel_log.h"
 #include "util/error.h"
+#include "util/files.h"
 #include "util/parse.h"
 
 namespace fs = std::filesystem;
@@ -53,8 +54,7 @@ class Staging {
   }
   ~Staging() {
     if (m_keep) return;
-    std::error_code ignored;
-    fs::remove_all(m_root, ignored);
+    util::remove_tree(m_root.string());
   }
   Staging(const Staging&) = delete;
   Staging& operator=(const Staging&) = delete;
@@ -84,10 +84,7 @@ class Staging {
   // The container still uses the folder: whoever removes it deletes it.
   std::function<void()> release() {
     m_keep = true;
-    return [root = m_root] {
-      std::error_code ignored;
-      fs::remove_all(root, ignored);
-    };
+    return [root = m_root] { util::remove_tree(root.string()); };
   }
 
  private:

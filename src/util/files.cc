@@ -100,4 +100,12 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
+void remove_tree(const std::string& path) {
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+    if (!std::filesystem::exists(path, ignored)) return;
+  }
+}
+
 }  // namespace hb::util

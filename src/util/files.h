@@ -19,4 +19,10 @@ void check_writable(const std::string& path, const std::string& flag);
 
 std::string read_file(const std::string& path);
 
+// Removes the folder `path` and everything in it; another thread removing
+// the same tree at the same moment (an interruption's sweep beside a
+// trial's own cleanup) makes one walk stop half-way, so it walks again
+// while the folder is still there (a few times at most). Never throws.
+void remove_tree(const std::string& path);
+
 }  // namespace hb::util
