@@ -73,16 +73,19 @@ bool Reaper::begin_create() {
 }
 
 void Reaper::end_create(ContainerRuntime* runtime, const std::string& id) {
-  bool remove_now = false;
-  {
-    std::lock_guard lock(m_mutex);
-    --m_creating;
-    if (!id.empty()) {
-      remove_now = m_closing;
-      if (!remove_now) m_live.insert({runtime, id});
-    }
+  std::unique_lock lock(m_mutex);
+  if (!id.empty() && m_closing) {
+    // Still counted as creating while podman removes it: shutdown() waits
+    // for this removal, and the process exits only after it.
+    lock.unlock();
+    runtime->remove(id);
+    lock.lock();
+    ++m_removed_at_create;
+  } else if (!id.empty()) {
+    m_live.insert({runtime, id});
   }
-  if (remove_now) runtime->remove(id);
+  --m_creating;
+  lock.unlock();
   m_created.notify_all();
 }
 
@@ -93,6 +96,10 @@ int Reaper::shutdown(std::chrono::milliseconds wait) {
     m_created.wait_for(lock, wait, [this] { return m_creating == 0; });
   }
   int removed = remove_all();
+  {
+    std::lock_guard lock(m_mutex);
+    removed += m_removed_at_create;
+  }
   remove_stage_folders(std::filesystem::temp_directory_path().string(), true);
   return removed;
 }

@@ -30,8 +30,9 @@ class Reaper {
   void drain();
 
   // Around every `podman create`: false once shutdown() began (no new
-  // container then). end_create tracks the new container, or removes it at
-  // once when shutdown began while podman was creating it.
+  // container then). end_create tracks the new container, or, when shutdown
+  // began while podman was creating it, removes it before the create counts
+  // as ended (shutdown waits for that removal too).
   bool begin_create();
   // Around making and writing a stage folder (StageWindow): counted like a
   // create, so shutdown() waits for it and then removes it (a write after
@@ -53,6 +54,7 @@ class Reaper {
   std::condition_variable m_created;
   bool m_closing = false;
   int m_creating = 0;
+  int m_removed_at_create = 0;  // created after shutdown() began, removed by end_create
   std::set<std::pair<ContainerRuntime*, std::string>> m_live;
   std::vector<std::thread> m_pending;
 };

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "runtime/owner.h"
@@ -62,7 +63,10 @@ class ListingRunner : public ProcessRunner {
  public:
   std::vector<Argv> seen;
   std::string ps_out;
+  std::chrono::milliseconds rm_takes{0};
   ProcessResult run(const Argv& argv, std::chrono::milliseconds) override {
+    if (argv.size() > 1 && argv[1] == "rm") std::this_thread::sleep_for(rm_takes);
+    std::lock_guard lock(m_mutex);
     seen.push_back(argv);
     ProcessResult r;
     r.exit_code = 0;
@@ -70,11 +74,15 @@ class ListingRunner : public ProcessRunner {
     if (argv.size() > 1 && argv[1] == "create") r.out = "new-id\n";
     return r;
   }
-  int removes(const std::string& id) const {
+  int removes(const std::string& id) {
+    std::lock_guard lock(m_mutex);
     int n = 0;
     for (const auto& argv : seen) n += argv.size() > 1 && argv[1] == "rm" && argv.back() == id;
     return n;
   }
+
+ private:
+  std::mutex m_mutex;
 };
 
 TEST(RuntimeOwner, GcRemovesOnlyContainersOfEndedRuns) {
@@ -103,18 +111,27 @@ TEST(RuntimeOwner, CreatesCarryTheOwnerAndAreRefusedAfterShutdown) {
 
 TEST(RuntimeOwner, ShutdownWaitsForCreatesInFlightAndRemovesThem) {
   ListingRunner runner;
+  runner.rm_takes = std::chrono::milliseconds(300);
   PodmanRuntime podman(runner, HostFlags{});
   Reaper reaper;  // not the process's singleton: this one is shut down
   reaper.track(&podman, "tracked");
   ASSERT_TRUE(reaper.begin_create());
+  reaper.begin_stage();
   std::thread creating([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    reaper.end_create(&podman, "in-flight");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    reaper.end_create(&podman, "in-flight");  // podman finished creating after the interrupt
   });
-  EXPECT_EQ(reaper.shutdown(std::chrono::seconds(10)), 1);  // "tracked"; "in-flight" went at end_create
-  creating.join();
-  EXPECT_EQ(runner.removes("tracked"), 1);
+  std::thread staging([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    reaper.end_stage();  // the last window closes while "in-flight" is still being removed
+  });
+  // The process ends right after shutdown: the container created late must
+  // be gone by then, not left to a `podman rm` the exit cuts short.
+  EXPECT_EQ(reaper.shutdown(std::chrono::seconds(10)), 2);
   EXPECT_EQ(runner.removes("in-flight"), 1);
+  EXPECT_EQ(runner.removes("tracked"), 1);
+  creating.join();
+  staging.join();
   EXPECT_FALSE(reaper.begin_create());  // no new container after an interrupt
 }
 
