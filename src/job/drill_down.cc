@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -28,30 +29,30 @@ class ElementOracle : public search::Oracle {
   ElementOracle(trial::TrialRunner& runner, std::vector<options::Directive> base, LinesOf lines_of)
       : m_runner(runner), m_base(std::move(base)), m_lines_of(std::move(lines_of)) {}
 
-  search::Outcome test(const search::OptionSet& set) override {
-    trial::TrialResult result = run_lines(m_lines_of(set));
-    return {result.verdict, result.reason};
-  }
+  search::Outcome test(const search::OptionSet& set) override { return wait(start(set)); }
   // Up to `jobs` trials side by side (the search's speculative and repeated
-  // runs), kept in `results` in the order of `sets`, as the search logs them.
-  std::vector<search::Outcome> test_many(const std::vector<search::OptionSet>& sets) override {
-    if (m_jobs <= 1 || sets.size() <= 1) return Oracle::test_many(sets);
-    std::vector<std::optional<trial::TrialResult>> ran(sets.size());
-    util::for_each_index(sets.size(), m_jobs,
-                         [&](size_t i) { ran[i] = m_runner.run(directives(m_lines_of(sets[i]))); });
-    std::vector<search::Outcome> outcomes;
-    for (auto& result : ran) {
-      results.push_back(std::move(*result));
-      outcomes.push_back({results.back().verdict, results.back().reason});
-    }
-    return outcomes;
+  // runs), kept in `results` in the order they start, as the search logs them.
+  search::Ticket start(const search::OptionSet& set) override {
+    const size_t at = results.size();
+    results.emplace_back();
+    const int run =
+        m_running.start([this, lines = directives(m_lines_of(set))] { return m_runner.run(lines); });
+    m_started.emplace(m_next, std::make_pair(at, run));
+    return m_next++;
+  }
+  bool done(search::Ticket ticket) const override { return m_running.done(m_started.at(ticket).second); }
+  search::Outcome wait(search::Ticket ticket) override {
+    const auto [at, run] = m_started.at(ticket);
+    m_started.erase(ticket);
+    results.at(at) = m_running.wait(run);
+    return {results[at].verdict, results[at].reason};
   }
   // One trial with these lines in place of the culprit; kept in `results`.
   const trial::TrialResult& run_lines(const std::vector<options::Directive>& lines) {
     results.push_back(m_runner.run(directives(lines)));
     return results.back();
   }
-  void set_jobs(int jobs) { m_jobs = jobs; }
+  void set_jobs(int jobs) { m_running.set_limit(jobs); }
   // The search over another list of elements maps its sets through `lines_of`.
   void set_lines(LinesOf lines_of) { m_lines_of = std::move(lines_of); }
   std::vector<trial::TrialResult> results;
@@ -66,7 +67,9 @@ class ElementOracle : public search::Oracle {
   trial::TrialRunner& m_runner;
   std::vector<options::Directive> m_base;
   LinesOf m_lines_of;
-  int m_jobs = 1;
+  std::map<search::Ticket, std::pair<size_t, int>> m_started;  // result, run
+  search::Ticket m_next = 0;
+  util::Background<trial::TrialResult> m_running;  // last: its threads end first
 };
 
 // The call a seccomp filter killed the service on, from the kernel's record

@@ -67,68 +67,67 @@ void TrialOracle::remember(const TrialKey& key, const trial::TrialResult& result
   m_cache->store(m_cache->key(m_runner.plan(), key), entry);
 }
 
-search::Outcome TrialOracle::keep(trial::TrialResult result, bool cached) {
+search::Outcome TrialOracle::keep(size_t entry, trial::TrialResult result, bool cached) {
   if (result.cause == trial::Cause::UnitNotFound)
     throw UserError(result.reason,
                     "install it with image.packages / --packages, or give the unit file "
                     "(service.unit_file / --unit-file)");
   if (result.cause == trial::Cause::Harness || result.cause == trial::Cause::Boot) m_infrastructure = true;
   search::Outcome outcome{result.verdict, result.reason};
-  m_entries.push_back(TrialEntry{{}, std::move(result), cached});
+  m_entries.at(entry) = TrialEntry{{}, std::move(result), cached};
   return outcome;
 }
 
-std::vector<search::Outcome> TrialOracle::test_many(const std::vector<search::OptionSet>& sets) {
-  // The baseline calibration and tiny batches stay serial.
-  if (m_jobs <= 1 || sets.size() <= 1 ||
-      (!m_baseline_calibrated && std::find(sets.begin(), sets.end(), search::OptionSet{}) != sets.end()))
-    return Oracle::test_many(sets);
-  // Keys in batch order (occurrences as a serial run would count them);
-  // only the misses go to containers.
-  std::vector<TrialKey> keys;
-  std::vector<std::optional<trial::TrialResult>> results(sets.size());
-  std::vector<bool> from_cache(sets.size(), false);
-  std::vector<size_t> misses;
-  for (size_t i = 0; i < sets.size(); ++i) {
-    keys.push_back(next_key(sets[i]));
-    results[i] = lookup(keys[i]);
-    from_cache[i] = results[i].has_value();
-    if (!from_cache[i]) misses.push_back(i);
+search::Outcome TrialOracle::calibrate(size_t entry) {
+  m_baseline_calibrated = true;
+  TrialKey key;
+  key.image_id = m_image_id;
+  key.privilege = m_runner.plan().privilege;
+  key.calibration = true;
+  bool cached = false;
+  trial::TrialResult result;
+  if (std::optional<trial::TrialResult> hit = lookup(key)) {
+    result = std::move(*hit);
+    cached = true;
+  } else {
+    result = run_baseline(m_runner, m_status);
+    remember(key, result);
   }
-  util::for_each_index(misses.size(), m_jobs,
-                       [&](size_t m) { results[misses[m]] = m_runner.run(keys[misses[m]].directives); });
-  std::vector<search::Outcome> outcomes;
-  for (size_t i = 0; i < sets.size(); ++i) {
-    if (!from_cache[i]) remember(keys[i], *results[i]);
-    outcomes.push_back(keep(std::move(*results[i]), from_cache[i]));
-  }
-  return outcomes;
+  learn_bounds(result);
+  return keep(entry, std::move(result), cached);
 }
 
-search::Outcome TrialOracle::test(const search::OptionSet& set) {
+search::Ticket TrialOracle::start(const search::OptionSet& set) {
+  Started started;
+  started.entry = m_entries.size();
+  m_entries.emplace_back();
   if (set.empty() && !m_baseline_calibrated) {
-    m_baseline_calibrated = true;
-    TrialKey key;
-    key.image_id = m_image_id;
-    key.privilege = m_runner.plan().privilege;
-    key.calibration = true;
-    bool cached = false;
-    trial::TrialResult result;
+    started.outcome = calibrate(started.entry);
+  } else {
+    TrialKey key = next_key(set);
     if (std::optional<trial::TrialResult> hit = lookup(key)) {
-      result = std::move(*hit);
-      cached = true;
+      started.outcome = keep(started.entry, std::move(*hit), true);
     } else {
-      result = run_baseline(m_runner, m_status);
-      remember(key, result);
+      started.run = m_running.start([this, directives = key.directives] { return m_runner.run(directives); });
+      started.key = std::move(key);
     }
-    learn_bounds(result);
-    return keep(std::move(result), cached);
   }
-  TrialKey key = next_key(set);
-  if (std::optional<trial::TrialResult> hit = lookup(key)) return keep(std::move(*hit), true);
-  trial::TrialResult result = m_runner.run(key.directives);
-  remember(key, result);
-  return keep(std::move(result), false);
+  m_started.emplace(m_next, std::move(started));
+  return m_next++;
+}
+
+bool TrialOracle::done(search::Ticket ticket) const {
+  const Started& started = m_started.at(ticket);
+  return started.outcome || m_running.done(started.run);
+}
+
+search::Outcome TrialOracle::wait(search::Ticket ticket) {
+  Started started = std::move(m_started.at(ticket));
+  m_started.erase(ticket);
+  if (started.outcome) return *started.outcome;
+  trial::TrialResult result = m_running.wait(started.run);
+  remember(*started.key, result);
+  return keep(started.entry, std::move(result), false);
 }
 
 }  // namespace hb::job

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "job/events.h"
@@ -13,6 +14,7 @@
 #include "scenario/scenario.h"
 #include "search/oracle.h"
 #include "trial/trial_runner.h"
+#include "util/parallel.h"
 
 namespace hb::job {
 
@@ -21,10 +23,13 @@ class TrialOracle : public search::Oracle {
   TrialOracle(trial::TrialRunner& runner, const std::vector<scenario::OptionItem>& options, Status& status);
   // Throws UserError when the unit is not in the image (a scenario error,
   // not something a search can work around).
-  search::Outcome test(const search::OptionSet& options) override;
-  // Runs the sets in parallel containers, `jobs` at a time.
-  std::vector<search::Outcome> test_many(const std::vector<search::OptionSet>& sets) override;
-  void set_jobs(int jobs) { m_jobs = std::max(1, jobs); }
+  search::Outcome test(const search::OptionSet& options) override { return wait(start(options)); }
+  // A trial in a container of its own, `jobs` at a time (a cached result at
+  // once; the baseline's calibration before anything else runs).
+  search::Ticket start(const search::OptionSet& options) override;
+  bool done(search::Ticket ticket) const override;
+  search::Outcome wait(search::Ticket ticket) override;
+  void set_jobs(int jobs) { m_running.set_limit(jobs); }
   // Serves PASS and FAIL from `cache` and stores new ones (see
   // result_cache.h); `image_id` is the image's id from `podman image
   // inspect`. Without a cache or an id, every trial runs.
@@ -53,8 +58,21 @@ class TrialOracle : public search::Oracle {
   // After the baseline: the start and workload bounds the scenario did not
   // set become learned ones (job/plan.h learn_hang_bounds).
   void learn_bounds(const trial::TrialResult& baseline);
-  // Checks, counts and keeps a result; returns its outcome.
-  search::Outcome keep(trial::TrialResult result, bool cached);
+  // Checks, counts and keeps a result in its entry; returns its outcome.
+  search::Outcome keep(size_t entry, trial::TrialResult result, bool cached);
+  // The baseline's first run: calibrates privilege and hang bounds.
+  search::Outcome calibrate(size_t entry);
+
+  // A started trial: its entry (reserved in start order) and, while it runs
+  // in the background, its cache key and its run's ticket.
+  struct Started {
+    size_t entry = 0;
+    std::optional<TrialKey> key;
+    int run = 0;
+    std::optional<search::Outcome> outcome;  // known at start (cache, calibration)
+  };
+  std::map<search::Ticket, Started> m_started;
+  search::Ticket m_next = 0;
 
   std::vector<TrialEntry> m_entries;
   const ResultCache* m_cache = nullptr;
@@ -62,8 +80,8 @@ class TrialOracle : public search::Oracle {
   std::map<search::OptionSet, int> m_occurrences;
   bool m_infrastructure = false;
   bool m_baseline_calibrated = false;
-  int m_jobs = 1;
   Status& m_status;
+  util::Background<trial::TrialResult> m_running;  // last: its threads end first
 };
 
 }  // namespace hb::job

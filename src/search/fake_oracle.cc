@@ -105,17 +105,21 @@ bool FakeOracle::is_unresolved(const OptionSet& options) const {
                      [&](const FakeRule& r) { return r.unresolved && applies(r, options); });
 }
 
-std::vector<Outcome> FakeOracle::test_many(const std::vector<OptionSet>& sets) {
-  m_rounds += static_cast<int>((sets.size() + static_cast<std::size_t>(m_jobs) - 1) /
-                               static_cast<std::size_t>(m_jobs));
-  m_in_batch = true;
-  std::vector<Outcome> outcomes = Oracle::test_many(sets);
-  m_in_batch = false;
-  return outcomes;
+Ticket FakeOracle::start(const OptionSet& options) {
+  auto slot = std::min_element(m_free_at.begin(), m_free_at.end());
+  *slot = std::max(*slot, m_clock) + (m_rounds_of ? m_rounds_of(options) : 1);
+  m_running.emplace(m_next, std::make_pair(judge(options), *slot));
+  return m_next++;
 }
 
-Outcome FakeOracle::test(const OptionSet& options) {
-  if (!m_in_batch) ++m_rounds;
+Outcome FakeOracle::wait(Ticket ticket) {
+  auto [outcome, end] = m_running.at(ticket);
+  m_running.erase(ticket);
+  m_clock = std::max(m_clock, end);
+  return outcome;
+}
+
+Outcome FakeOracle::judge(const OptionSet& options) {
   m_calls.push_back(options);
   std::uniform_real_distribution<double> coin(0.0, 1.0);
   for (const auto& rule : m_rules) {

@@ -4,6 +4,8 @@
 // rule optionally firing only with some probability (seeded, reproducible),
 // and "unresolved iff option k is applied". Records every call.
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <random>
 #include <string>
 #include <string_view>
@@ -34,15 +36,22 @@ class FakeOracle : public Oracle {
   explicit FakeOracle(std::vector<FakeRule> rules, std::uint64_t seed = 1);
 
   // Unresolved rules win over failing rules (the trial could not be judged).
-  Outcome test(const OptionSet& options) override;
-  // The same trials, in order; counted as rounds of `jobs` trials at once.
-  std::vector<Outcome> test_many(const std::vector<OptionSet>& sets) override;
+  Outcome test(const OptionSet& options) override { return wait(start(options)); }
+  // The outcome is drawn at once, in the order trials start; the trial takes
+  // one round of a simulated clock on the first of `jobs` slots to be free.
+  Ticket start(const OptionSet& options) override;
+  bool done(Ticket ticket) const override { return m_running.at(ticket).second <= m_clock; }
+  // Moves the clock to the trial's end.
+  Outcome wait(Ticket ticket) override;
 
-  // Models an oracle that runs `jobs` trials side by side: rounds() is then
-  // the number of sequential rounds of trials (wall time ~ rounds), a single
-  // test() being one round and a batch of k being ceil(k / jobs).
-  void set_jobs(int jobs) { m_jobs = jobs < 1 ? 1 : jobs; }
-  int rounds() const { return m_rounds; }
+  // Models an oracle that runs `jobs` trials side by side, each taking one
+  // round: rounds() is then the wall time in trials (a test() alone is one
+  // round, a batch of k is ceil(k / jobs), a trial started while the search
+  // waits for another overlaps it).
+  void set_jobs(int jobs) { m_free_at.assign(static_cast<std::size_t>(jobs < 1 ? 1 : jobs), m_clock); }
+  // How many rounds a trial of a set takes (default: one).
+  void set_rounds_of(std::function<int(const OptionSet&)> rounds_of) { m_rounds_of = std::move(rounds_of); }
+  int rounds() const { return m_clock; }
 
   // Ground truth ignoring probabilities: some failing rule applies.
   bool can_fail(const OptionSet& options) const;
@@ -56,10 +65,14 @@ class FakeOracle : public Oracle {
  private:
   std::vector<FakeRule> m_rules;
   std::mt19937_64 m_rng;
+  Outcome judge(const OptionSet& options);
+
   std::vector<OptionSet> m_calls;
-  int m_jobs = 1;
-  int m_rounds = 0;
-  bool m_in_batch = false;
+  std::vector<int> m_free_at = {0};  // when each slot ends its last trial
+  std::function<int(const OptionSet&)> m_rounds_of;
+  int m_clock = 0;
+  std::map<Ticket, std::pair<Outcome, int>> m_running;  // outcome, end
+  Ticket m_next = 0;
 };
 
 }  // namespace hb::search

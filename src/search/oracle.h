@@ -2,6 +2,7 @@
 // The only thing the search algorithms see of the world: give an option set,
 // get an outcome. The real oracle runs a trial in a container; tests use fake
 // oracles driven by rule tables.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,9 @@ struct Outcome {
   std::string reason;  // why it failed or could not be decided; empty on Pass
 };
 
+// A trial started by Oracle::start(); its outcome is taken once by wait().
+using Ticket = int;
+
 class Oracle {
  public:
   virtual ~Oracle() = default;
@@ -25,14 +29,40 @@ class Oracle {
 
   // Runs independent trials; outcomes in the same order as `sets`. The
   // search hands over batches of trials it needs regardless of each other's
-  // verdicts, so a parallel oracle can run them in concurrent containers.
-  // The default runs them one after the other.
+  // verdicts. The default starts them all, then waits for each.
   virtual std::vector<Outcome> test_many(const std::vector<OptionSet>& sets) {
+    std::vector<Ticket> tickets;
+    for (const auto& set : sets) tickets.push_back(start(set));
     std::vector<Outcome> outcomes;
     outcomes.reserve(sets.size());
-    for (const auto& set : sets) outcomes.push_back(test(set));
+    for (Ticket ticket : tickets) outcomes.push_back(wait(ticket));
     return outcomes;
   }
+
+  // Starts ONE trial and returns; a parallel oracle runs it in the background
+  // (its jobs at most at once, the rest queue in the order started), so the
+  // search can go on with the outcome it waits for while a speculative trial
+  // still runs. Trials count in the order they are started (the n-th start
+  // is the search's n-th run). The default runs it now, with test().
+  virtual Ticket start(const OptionSet& options) {
+    m_ready.emplace(m_next, test(options));
+    return m_next++;
+  }
+  // Whether wait(ticket) would return at once.
+  virtual bool done(Ticket ticket) const {
+    (void)ticket;
+    return true;
+  }
+  // The outcome of a started trial, once; waits for it.
+  virtual Outcome wait(Ticket ticket) {
+    Outcome outcome = m_ready.at(ticket);
+    m_ready.erase(ticket);
+    return outcome;
+  }
+
+ private:
+  std::map<Ticket, Outcome> m_ready;
+  Ticket m_next = 0;
 };
 
 }  // namespace hb::search

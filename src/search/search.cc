@@ -345,8 +345,10 @@ class Engine {
           repeats_for_rate(m_config.min_failure_rate, m_config.confidence, m_config.max_repeats);
       int attempts = 0;
       while (m_tester.stats(m_universe).fails == 0 && m_tester.stats(m_universe).passes < needed &&
-             attempts++ < 2 * needed + 2) {
-        m_tester.run_once(m_universe, Phase::Full);
+             attempts < 2 * needed + 2) {
+        const int runs_before = m_tester.run_count();
+        m_tester.run_several(m_universe, Phase::Full, needed - m_tester.stats(m_universe).passes);
+        attempts += m_tester.run_count() - runs_before;
       }
       const SetStats s = m_tester.stats(m_universe);
       if (s.fails == 0) {
@@ -598,12 +600,14 @@ class Engine {
 
   void report(const OptionSet& removal, bool all_decided) {
     const OptionSet safe = set_minus(m_universe, removal);
-    // The safe set must have passing runs of its own, not only inferred.
+    // The safe set must have passing runs of its own, not only inferred
+    // (the runs it lacks side by side, `jobs` at a time).
+    const int unresolved_before = m_tester.stats(safe).unresolved;
     while (m_tester.stats(safe).fails == 0 && m_tester.stats(safe).passes < m_tester.repeats()) {
-      const Outcome o = m_tester.run_once(safe, Phase::Safe);
-      if (o.verdict == Verdict::Fail) throw Contradiction(safe, safe);
-      if (o.verdict == Verdict::Unresolved) {
-        stop(SearchStatus::Unresolved, "the safe set could not be decided: " + o.reason);
+      m_tester.run_several(safe, Phase::Safe, m_tester.repeats() - m_tester.stats(safe).passes);
+      if (m_tester.stats(safe).fails > 0) throw Contradiction(safe, safe);
+      if (m_tester.stats(safe).unresolved - unresolved_before > m_config.unresolved_retries) {
+        stop(SearchStatus::Unresolved, "the safe set could not be decided: " + last_reason(safe));
         report_partial();
         return;
       }
@@ -658,6 +662,13 @@ class Engine {
 
   double weight(int option) const {
     return static_cast<std::size_t>(option) < m_weights.size() ? m_weights[option] : 1.0;
+  }
+
+  std::string last_reason(const OptionSet& set) const {
+    std::string reason;
+    for (const auto& t : m_tester.log())
+      if (t.options == set && t.outcome.verdict != Verdict::Pass) reason = t.outcome.reason;
+    return reason;
   }
 
   int last_run(const OptionSet& set, Verdict verdict) const {
@@ -792,6 +803,7 @@ class Engine {
   }
 
   void finish() {
+    m_tester.settle();
     m_result.trials = m_tester.log();
     m_result.trial_count = m_tester.run_count();
     m_result.distinct_sets = m_tester.distinct_sets();

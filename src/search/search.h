@@ -184,6 +184,9 @@ struct SearchConfig {
   // speculative run enters the memory only when the search asks for that
   // set, so the questions asked and the answers are those of one trial at a
   // time, even where failures are not monotone; more trials, fewer rounds.
+  // No rounds in lockstep: the search goes on as soon as the trial it waits
+  // for ends (Oracle::start/wait), a speculative run still going holds its
+  // slot, and the next question runs beside it.
   int jobs = 1;
   std::vector<double> weights;  // per option, empty = all 1; size must be n otherwise
   // Per option, a stable identity (the line's text) that breaks ties between

@@ -86,16 +86,52 @@ void SetTester::count(const OptionSet& set, const Outcome& outcome) {
 Outcome SetTester::run_raw(const OptionSet& set, Phase phase, int run) {
   for (auto it = m_speculated.begin(); it != m_speculated.end(); ++it) {
     if (it->set != set) continue;
-    Outcome outcome = it->outcome;  // ran already, logged then, under the phase that asks for it now
-    m_log.at(static_cast<std::size_t>(it->trial)).phase = phase;
+    TrialRecord& record = m_log.at(static_cast<std::size_t>(it->run.trial));
+    if (!it->waited) record.outcome = m_oracle.wait(it->run.ticket);
+    record.phase = phase;  // logged when it started, reported now under the phase that asks for it
     m_speculated.erase(it);
-    count(set, outcome);
-    return outcome;
+    count(set, record.outcome);
+    if (m_config.on_trial) m_config.on_trial(record);
+    return record.outcome;
   }
   check_budget(1);
   Outcome outcome = m_oracle.test(set);
   record(set, phase, run, outcome);
   return outcome;
+}
+
+SetTester::Started SetTester::start_logged(const OptionSet& set, Phase phase, int run) {
+  Started started{m_oracle.start(set), run_count()};
+  m_log.push_back(TrialRecord{started.trial, phase, set, {Verdict::Unresolved, "still running"}, run});
+  return started;
+}
+
+Outcome SetTester::finish(const Started& started) {
+  TrialRecord& record = m_log.at(static_cast<std::size_t>(started.trial));
+  record.outcome = m_oracle.wait(started.ticket);
+  count(record.options, record.outcome);
+  if (m_config.on_trial) m_config.on_trial(record);
+  return record.outcome;
+}
+
+bool SetTester::speculated(const OptionSet& set) const {
+  return std::any_of(m_speculated.begin(), m_speculated.end(), [&](const auto& s) { return s.set == set; });
+}
+
+int SetTester::running_speculation() const {
+  return static_cast<int>(std::count_if(m_speculated.begin(), m_speculated.end(), [&](const auto& s) {
+    return !s.waited && !m_oracle.done(s.run.ticket);
+  }));
+}
+
+void SetTester::settle() {
+  for (auto& s : m_speculated) {
+    TrialRecord& record = m_log.at(static_cast<std::size_t>(s.run.trial));
+    if (!s.waited) record.outcome = m_oracle.wait(s.run.ticket);
+    s.waited = true;
+    if (m_config.on_trial) m_config.on_trial(record);
+  }
+  m_speculated.clear();
 }
 
 std::vector<Outcome> SetTester::run_batch(const OptionSet& set, Phase phase, int count, int first_run) {
@@ -125,29 +161,32 @@ bool SetTester::decided_exactly(const OptionSet& set) const {
 std::optional<Outcome> SetTester::run_with_speculation(const OptionSet& set,
                                                        const std::vector<OptionSet>& next, Phase phase,
                                                        bool exact) {
-  const auto speculated = [&](const OptionSet& s) {
-    return std::any_of(m_speculated.begin(), m_speculated.end(), [&](const auto& p) { return p.set == s; });
-  };
-  if (parallelism() <= 1 || speculated(set)) return std::nullopt;
-  std::vector<OptionSet> batch = {set};
+  if (parallelism() <= 1) return std::nullopt;
+  const auto it =
+      std::find_if(m_speculated.begin(), m_speculated.end(), [&](const auto& s) { return s.set == set; });
+  const bool asked_running = it != m_speculated.end();
+  // Its speculative run has ended: run_raw takes it; the question after it
+  // then speculates on its own outcome.
+  if (asked_running && (it->waited || m_oracle.done(it->run.ticket))) return std::nullopt;
+  const int free = parallelism() - running_speculation() - (asked_running ? 0 : 1);
+  std::vector<OptionSet> more;
   for (const auto& s : next) {
-    if (static_cast<int>(batch.size()) >= parallelism()) break;
+    if (static_cast<int>(more.size()) >= free) break;
     const bool decided = exact ? decided_exactly(s) : known(s).has_value();
     // `set` itself may come again: a second run of it, for its rerun.
-    if (decided || speculated(s) || std::find(batch.begin() + 1, batch.end(), s) != batch.end()) continue;
-    batch.push_back(s);
+    if (decided || speculated(s) || std::find(more.begin(), more.end(), s) != more.end()) continue;
+    more.push_back(s);
   }
-  if (batch.size() < 2) return std::nullopt;
-  check_budget(static_cast<int>(batch.size()));
-  const std::vector<Outcome> outcomes = m_oracle.test_many(batch);
-  const SetStats before = stats(set);
-  record(set, phase, before.passes + before.fails + before.unresolved + 1, outcomes.at(0));
-  for (std::size_t i = 1; i < batch.size(); ++i) {
-    m_log.push_back(TrialRecord{run_count(), phase, batch[i], outcomes.at(i), stats(batch[i]).passes + 1});
-    if (m_config.on_trial) m_config.on_trial(m_log.back());
-    m_speculated.push_back({batch[i], outcomes.at(i), m_log.back().index});
+  if (!asked_running && more.empty()) return std::nullopt;
+  check_budget(static_cast<int>(more.size()) + (asked_running ? 0 : 1));
+  std::optional<Started> asked;
+  if (!asked_running) {
+    const SetStats before = stats(set);
+    asked = start_logged(set, phase, before.passes + before.fails + before.unresolved + 1);
   }
-  return outcomes.at(0);
+  for (const auto& s : more) m_speculated.push_back({s, start_logged(s, phase, stats(s).passes + 1)});
+  if (!asked) return std::nullopt;
+  return finish(*asked);
 }
 
 Verdict SetTester::test_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase) {

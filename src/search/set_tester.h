@@ -123,6 +123,10 @@ class SetTester : public Predicate {
   // run_once_speculating); throws Contradiction when it passes.
   Outcome rerun_failing(const OptionSet& set, Phase phase, const std::vector<OptionSet>& next = {});
 
+  // Waits for the speculative runs still going and reports those never asked
+  // for (on_trial, under the phase they ran beside); the log is then whole.
+  void settle();
+
   void set_repeats(int repeats) { m_repeats = repeats; }
   int repeats() const { return m_repeats; }
   SetStats stats(const OptionSet& set) const;
@@ -149,12 +153,25 @@ class SetTester : public Predicate {
   std::vector<Outcome> run_batch(const OptionSet& set, Phase phase, int count, int first_run);
   void record(const OptionSet& set, Phase phase, int run, const Outcome& outcome);
   void count(const OptionSet& set, const Outcome& outcome);
-  // Runs `set` and the speculative sets at once and returns the set's
-  // outcome; nullopt when there was nothing to speculate (nothing ran).
+  // Starts `set` and, in the slots speculative runs leave free, the sets
+  // that may come next, and waits only for the set's outcome (the others go
+  // on); nullopt when nothing was started for the set: nothing to speculate,
+  // or the set already runs as a speculative run (run_raw takes it then).
   // `exact`: skip only the sets whose own runs decide them (test_exact's
   // questions), not those decided by inference.
   std::optional<Outcome> run_with_speculation(const OptionSet& set, const std::vector<OptionSet>& next,
                                               Phase phase, bool exact = false);
+  // A run started and logged (its record waits for the outcome).
+  struct Started {
+    Ticket ticket = 0;
+    int trial = 0;  // its record in the log
+  };
+  Started start_logged(const OptionSet& set, Phase phase, int run);
+  // Waits for a started run, completes its record, counts it and reports it.
+  Outcome finish(const Started& started);
+  bool speculated(const OptionSet& set) const;
+  // Speculative runs that still hold one of the oracle's slots.
+  int running_speculation() const;
   bool decided_exactly(const OptionSet& set) const;
   void check_budget(int more) const;
   // Throws Contradiction when `failing` is inside a trusted pass.
@@ -169,10 +186,10 @@ class SetTester : public Predicate {
   std::vector<TrialRecord> m_log;
   struct Speculated {
     OptionSet set;
-    Outcome outcome;
-    int trial = 0;  // its record in the log
+    Started run;
+    bool waited = false;  // its outcome is in its record
   };
-  std::vector<Speculated> m_speculated;  // ran, not asked for yet
+  std::vector<Speculated> m_speculated;  // started, not asked for yet
 };
 
 }  // namespace hb::search

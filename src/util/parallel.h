@@ -1,14 +1,23 @@
 #pragma once
+// Two ways to run work side by side: for_each_index for a batch whose end is
+// waited for at once; Background for work whose results are taken one by one
+// while other work may still run (a search's speculative trials).
+//
 // A work queue over indices: work(0) .. work(count - 1) on up to `threads`
 // threads (in this thread when one is enough), each index once. The first
 // exception stops handing out indices and is rethrown once every thread has
 // ended.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <future>
+#include <map>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -40,5 +49,75 @@ inline void for_each_index(std::size_t count, int threads, const std::function<v
   }
   if (error) std::rethrow_exception(error);
 }
+
+}  // namespace hb::util
+
+namespace hb::util {
+
+// Work started now and run on threads of its own, at most `limit` at once
+// (the rest wait for a slot in the order they were started). Each result is
+// taken once, by wait(ticket), which rethrows what the work threw. The
+// destructor waits for work still running.
+template <typename Result>
+class Background {
+ public:
+  explicit Background(int limit = 1) : m_limit(std::max(1, limit)) {}
+  ~Background() { m_running.clear(); }  // each future's destructor waits for its thread
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+
+  void set_limit(int limit) {
+    const std::lock_guard<std::mutex> lock(m_mutex);
+    m_limit = std::max(1, limit);
+    m_freed.notify_all();
+  }
+  int start(std::function<Result()> work) {
+    const int ticket = m_next++;
+    const long place = m_queued++;
+    m_running.emplace(ticket, std::async(std::launch::async, [this, place, work = std::move(work)] {
+                        Slot slot(*this, place);
+                        return work();
+                      }));
+    return ticket;
+  }
+  bool done(int ticket) const {
+    return m_running.at(ticket).wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  }
+  Result wait(int ticket) {
+    auto it = m_running.find(ticket);
+    if (it == m_running.end()) throw std::logic_error("Background::wait: unknown or taken ticket");
+    std::future<Result> future = std::move(it->second);
+    m_running.erase(it);
+    return future.get();
+  }
+  std::size_t running() const { return m_running.size(); }
+
+ private:
+  // Held while the work runs: the oldest work waiting gets the next slot.
+  struct Slot {
+    Slot(Background& owner, long place) : m_owner(owner) {
+      std::unique_lock<std::mutex> lock(owner.m_mutex);
+      owner.m_freed.wait(lock, [&] { return owner.m_busy < owner.m_limit && owner.m_served == place; });
+      ++owner.m_busy;
+      ++owner.m_served;
+      owner.m_freed.notify_all();
+    }
+    ~Slot() {
+      const std::lock_guard<std::mutex> lock(m_owner.m_mutex);
+      --m_owner.m_busy;
+      m_owner.m_freed.notify_all();
+    }
+    Background& m_owner;
+  };
+
+  std::mutex m_mutex;
+  std::condition_variable m_freed;
+  int m_limit;
+  int m_busy = 0;
+  long m_served = 0;  // places handed a slot so far, in start order
+  long m_queued = 0;
+  int m_next = 0;
+  std::map<int, std::future<Result>> m_running;  // last: destroyed (waited for) first
+};
 
 }  // namespace hb::util

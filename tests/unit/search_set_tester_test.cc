@@ -20,6 +20,53 @@ TEST(SearchSetTester, AnswersFromMemoryByMonotonicity) {
   EXPECT_EQ(tester.log()[0].phase, Phase::Search);
 }
 
+// Two jobs: the question's answer is used as soon as its own trial ends,
+// while the speculative run beside it goes on; that run counts (and is
+// reported, under the asking phase) only once it is asked for.
+TEST(SearchSetTester, TheAnswerComesWhileASpeculativeRunGoesOn) {
+  FakeOracle oracle(parse_fake_rules("0"));
+  oracle.set_jobs(2);
+  oracle.set_rounds_of([](const OptionSet& set) { return set == OptionSet{1} ? 3 : 1; });
+  SearchConfig config;
+  config.jobs = 2;
+  std::vector<TrialRecord> reported;
+  config.on_trial = [&](const TrialRecord& record) { reported.push_back(record); };
+  SetTester tester(oracle, 4, config);
+  EXPECT_EQ(tester.test_speculating({0}, {{1}}, Phase::Search), Verdict::Fail);
+  EXPECT_EQ(oracle.rounds(), 1) << "the search waited for the speculative run";
+  EXPECT_EQ(tester.run_count(), 2);
+  ASSERT_EQ(reported.size(), 1u);
+  EXPECT_EQ(tester.known({1}), std::nullopt);
+  // {1} holds one slot: the next question runs beside it, with nothing more.
+  EXPECT_EQ(tester.test_speculating({2}, {{3}}, Phase::Search), Verdict::Pass);
+  EXPECT_EQ(oracle.rounds(), 2);
+  EXPECT_EQ(tester.run_count(), 3);
+  EXPECT_EQ(tester.test({1}, Phase::Confirm), Verdict::Pass);  // the speculative run's answer
+  EXPECT_EQ(oracle.rounds(), 3);
+  EXPECT_EQ(tester.run_count(), 3);
+  ASSERT_EQ(reported.size(), 3u);
+  EXPECT_EQ(reported.back().index, 1);
+  EXPECT_EQ(reported.back().phase, Phase::Confirm);
+}
+
+TEST(SearchSetTester, SpeculativeRunsNeverAskedAreReportedWhenTheSearchSettles) {
+  FakeOracle oracle(parse_fake_rules("0"));
+  oracle.set_jobs(2);
+  SearchConfig config;
+  config.jobs = 2;
+  std::vector<TrialRecord> reported;
+  config.on_trial = [&](const TrialRecord& record) { reported.push_back(record); };
+  SetTester tester(oracle, 4, config);
+  tester.test_speculating({0}, {{1}}, Phase::Search);
+  EXPECT_EQ(tester.log().at(1).outcome.reason, "still running");
+  tester.settle();
+  ASSERT_EQ(reported.size(), 2u);
+  EXPECT_EQ(reported[1].options, OptionSet{1});
+  EXPECT_EQ(reported[1].phase, Phase::Search);
+  EXPECT_EQ(tester.log().at(1).outcome.verdict, Verdict::Pass);
+  EXPECT_EQ(tester.known({1}), std::nullopt) << "never asked: it answers nothing";
+}
+
 TEST(SearchSetTester, RepeatsAPassAndStopsAtTheFirstFailure) {
   FakeOracle oracle(parse_fake_rules("2@0.5"), 3);
   SearchConfig config;
