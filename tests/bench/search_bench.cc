@@ -145,6 +145,29 @@ double information_bound(const Scenario& s, int n) {
   return std::log2(answers) / (s.probability < 1.0 ? z_capacity(s.probability) : 1.0);
 }
 
+// The fewest trials any search can need on average to report one culprit c
+// among n, uniform, with the facts a report rests on: the baseline passes,
+// the full set fails, {c} fails alone and the full set without c passes.
+// Each trial splits the candidates left in two (c inside the tested set or
+// not); one that tests a single candidate x alone, or the full set without
+// x, also proves one of x's two facts when x turns out to be c. Dynamic
+// programming over the number of candidates k: cost(k) = min over the split
+// s of 1 + s/k * cost'(s) + (k-s)/k * cost(k-s), where cost'(1) = 1 (one fact
+// left) and cost(1) = 2 (both left). Evaluates to log2 n + 3.5 at powers of two.
+double certified_floor(int n) {
+  std::vector<double> cost(static_cast<std::size_t>(n) + 1, 0.0);
+  cost[1] = 2.0;
+  for (int k = 2; k <= n; ++k) {
+    double best = 1e9;
+    for (int s = 1; s < k; ++s) {
+      const double inside = s == 1 ? 1.0 : cost[static_cast<std::size_t>(s)];
+      best = std::min(best, 1.0 + (s * inside + (k - s) * cost[static_cast<std::size_t>(k - s)]) / k);
+    }
+    cost[static_cast<std::size_t>(k)] = best;
+  }
+  return 2.0 + cost[static_cast<std::size_t>(n)];
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -188,6 +211,8 @@ int main(int argc, char** argv) {
   row("bisect confirm_runs=0", Run{"bisect", 0});
   std::printf("\n%-38s", "target: 1 culprit, ceil(log2 n)+3");
   for (int n : sizes) std::printf(" | %7d %20s", static_cast<int>(std::ceil(std::log2(n))) + 3, "");
+  std::printf("\n%-38s", "floor: 1 culprit, both facts proved");
+  for (int n : sizes) std::printf(" | %7.1f %20s", certified_floor(n), "");
   std::printf("\n%-38s", "target: 1 culprit @30%, n=16");
   for (int n : sizes) std::printf(" | %7s %20s", n == 16 ? "55" : "", "");
   std::printf("\n%-38s", "linear: n+2");
