@@ -40,7 +40,6 @@ class ElementOracle : public search::Oracle {
     m_started.emplace(m_next, std::make_pair(at, run));
     return m_next++;
   }
-  bool done(search::Ticket ticket) const override { return m_running.done(m_started.at(ticket).second); }
   search::Outcome wait(search::Ticket ticket) override {
     const auto [at, run] = m_started.at(ticket);
     m_started.erase(ticket);

@@ -116,11 +116,6 @@ search::Ticket TrialOracle::start(const search::OptionSet& set) {
   return m_next++;
 }
 
-bool TrialOracle::done(search::Ticket ticket) const {
-  const Started& started = m_started.at(ticket);
-  return started.outcome || m_running.done(started.run);
-}
-
 search::Outcome TrialOracle::wait(search::Ticket ticket) {
   Started started = std::move(m_started.at(ticket));
   m_started.erase(ticket);

@@ -27,7 +27,6 @@ class TrialOracle : public search::Oracle {
   // A trial in a container of its own, `jobs` at a time (a cached result at
   // once; the baseline's calibration before anything else runs).
   search::Ticket start(const search::OptionSet& options) override;
-  bool done(search::Ticket ticket) const override;
   search::Outcome wait(search::Ticket ticket) override;
   void set_jobs(int jobs) { m_running.set_limit(jobs); }
   // Serves PASS and FAIL from `cache` and stores new ones (see

@@ -200,6 +200,7 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
     entry["option_names"] = option_names(in.scenario, record.options);
     entry["verdict"] = verdict_name(record.outcome.verdict);
     entry["cached"] = i < in.trials.size() && in.trials[i].cached;
+    entry["unasked"] = record.unasked;
     log.push_back(entry);
   }
   nlohmann::json unresolved = nlohmann::json::array();

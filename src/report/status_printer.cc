@@ -38,6 +38,7 @@ std::string format_progress(const job::TrialFinished& e) {
   if (r.run > 1) line += fmt::format("  (run {})", r.run);
   if (!r.outcome.reason.empty()) line += "  " + r.outcome.reason;
   if (e.cached) line += "  [cached]";
+  if (r.unasked) line += "  [speculative, not needed]";
   return line;
 }
 

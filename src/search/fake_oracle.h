@@ -40,7 +40,6 @@ class FakeOracle : public Oracle {
   // The outcome is drawn at once, in the order trials start; the trial takes
   // one round of a simulated clock on the first of `jobs` slots to be free.
   Ticket start(const OptionSet& options) override;
-  bool done(Ticket ticket) const override { return m_running.at(ticket).second <= m_clock; }
   // Moves the clock to the trial's end.
   Outcome wait(Ticket ticket) override;
 

@@ -40,18 +40,13 @@ class Oracle {
   }
 
   // Starts ONE trial and returns; a parallel oracle runs it in the background
-  // (its jobs at most at once, the rest queue in the order started), so the
-  // search can go on with the outcome it waits for while a speculative trial
-  // still runs. Trials count in the order they are started (the n-th start
-  // is the search's n-th run). The default runs it now, with test().
+  // (its jobs at most at once, the rest queue in the order started), and
+  // wait() takes each outcome when the search needs it. Trials count in the
+  // order they are started (the n-th start is the search's n-th run). The
+  // default runs it now, with test().
   virtual Ticket start(const OptionSet& options) {
     m_ready.emplace(m_next, test(options));
     return m_next++;
-  }
-  // Whether wait(ticket) would return at once.
-  virtual bool done(Ticket ticket) const {
-    (void)ticket;
-    return true;
   }
   // The outcome of a started trial, once; waits for it.
   virtual Outcome wait(Ticket ticket) {

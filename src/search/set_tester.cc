@@ -118,17 +118,11 @@ bool SetTester::speculated(const OptionSet& set) const {
   return std::any_of(m_speculated.begin(), m_speculated.end(), [&](const auto& s) { return s.set == set; });
 }
 
-int SetTester::running_speculation() const {
-  return static_cast<int>(std::count_if(m_speculated.begin(), m_speculated.end(), [&](const auto& s) {
-    return !s.waited && !m_oracle.done(s.run.ticket);
-  }));
-}
-
 void SetTester::settle() {
+  await_speculation();
   for (auto& s : m_speculated) {
     TrialRecord& record = m_log.at(static_cast<std::size_t>(s.run.trial));
-    if (!s.waited) record.outcome = m_oracle.wait(s.run.ticket);
-    s.waited = true;
+    record.unasked = true;
     if (m_config.on_trial) m_config.on_trial(record);
   }
   m_speculated.clear();
@@ -161,32 +155,30 @@ bool SetTester::decided_exactly(const OptionSet& set) const {
 std::optional<Outcome> SetTester::run_with_speculation(const OptionSet& set,
                                                        const std::vector<OptionSet>& next, Phase phase,
                                                        bool exact) {
-  if (parallelism() <= 1) return std::nullopt;
-  const auto it =
-      std::find_if(m_speculated.begin(), m_speculated.end(), [&](const auto& s) { return s.set == set; });
-  const bool asked_running = it != m_speculated.end();
-  // Its speculative run has ended: run_raw takes it; the question after it
-  // then speculates on its own outcome.
-  if (asked_running && (it->waited || m_oracle.done(it->run.ticket))) return std::nullopt;
-  const int free = parallelism() - running_speculation() - (asked_running ? 0 : 1);
+  if (parallelism() <= 1 || speculated(set)) return std::nullopt;
   std::vector<OptionSet> more;
   for (const auto& s : next) {
-    if (static_cast<int>(more.size()) >= free) break;
+    if (static_cast<int>(more.size()) + 1 >= parallelism()) break;
     const bool decided = exact ? decided_exactly(s) : known(s).has_value();
     // `set` itself may come again: a second run of it, for its rerun.
     if (decided || speculated(s) || std::find(more.begin(), more.end(), s) != more.end()) continue;
     more.push_back(s);
   }
-  if (!asked_running && more.empty()) return std::nullopt;
-  check_budget(static_cast<int>(more.size()) + (asked_running ? 0 : 1));
-  std::optional<Started> asked;
-  if (!asked_running) {
-    const SetStats before = stats(set);
-    asked = start_logged(set, phase, before.passes + before.fails + before.unresolved + 1);
-  }
+  if (more.empty()) return std::nullopt;
+  check_budget(static_cast<int>(more.size()) + 1);
+  const SetStats before = stats(set);
+  const Started asked = start_logged(set, phase, before.passes + before.fails + before.unresolved + 1);
   for (const auto& s : more) m_speculated.push_back({s, start_logged(s, phase, stats(s).passes + 1)});
-  if (!asked) return std::nullopt;
-  return finish(*asked);
+  const Outcome outcome = finish(asked);
+  await_speculation();
+  return outcome;
+}
+
+void SetTester::await_speculation() {
+  for (auto& s : m_speculated) {
+    if (!s.waited) m_log.at(static_cast<std::size_t>(s.run.trial)).outcome = m_oracle.wait(s.run.ticket);
+    s.waited = true;
+  }
 }
 
 Verdict SetTester::test_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase) {

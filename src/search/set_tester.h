@@ -153,12 +153,11 @@ class SetTester : public Predicate {
   std::vector<Outcome> run_batch(const OptionSet& set, Phase phase, int count, int first_run);
   void record(const OptionSet& set, Phase phase, int run, const Outcome& outcome);
   void count(const OptionSet& set, const Outcome& outcome);
-  // Starts `set` and, in the slots speculative runs leave free, the sets
-  // that may come next, and waits only for the set's outcome (the others go
-  // on); nullopt when nothing was started for the set: nothing to speculate,
-  // or the set already runs as a speculative run (run_raw takes it then).
-  // `exact`: skip only the sets whose own runs decide them (test_exact's
-  // questions), not those decided by inference.
+  // Runs `set` and, beside it, the sets that may come next (up to
+  // parallelism() - 1), and returns the set's outcome; nullopt when nothing
+  // ran: nothing to speculate, or the set ran speculatively already (run_raw
+  // takes that run). `exact`: skip only the sets whose own runs decide them
+  // (test_exact's questions), not those decided by inference.
   std::optional<Outcome> run_with_speculation(const OptionSet& set, const std::vector<OptionSet>& next,
                                               Phase phase, bool exact = false);
   // A run started and logged (its record waits for the outcome).
@@ -170,8 +169,11 @@ class SetTester : public Predicate {
   // Waits for a started run, completes its record, counts it and reports it.
   Outcome finish(const Started& started);
   bool speculated(const OptionSet& set) const;
-  // Speculative runs that still hold one of the oracle's slots.
-  int running_speculation() const;
+  // Waits for the speculative runs still going (their outcomes go into their
+  // records, not into the memory). Every one ends before the next question:
+  // which runs start next then never depends on how long a trial took, so
+  // the trial log, and a cached replay of it, is the same every time.
+  void await_speculation();
   bool decided_exactly(const OptionSet& set) const;
   void check_budget(int more) const;
   // Throws Contradiction when `failing` is inside a trusted pass.

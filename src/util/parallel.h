@@ -80,9 +80,6 @@ class Background {
                       }));
     return ticket;
   }
-  bool done(int ticket) const {
-    return m_running.at(ticket).wait_for(std::chrono::seconds(0)) == std::future_status::ready;
-  }
   Result wait(int ticket) {
     auto it = m_running.find(ticket);
     if (it == m_running.end()) throw std::logic_error("Background::wait: unknown or taken ticket");

@@ -23,6 +23,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <set>
@@ -506,13 +507,27 @@ inline Rule fails_if_element(const std::string& key, const std::string& element)
 
 // Flaky: while "Key=Value" is in effect the service fails with probability
 // p per trial (a seeded coin, tossed only then).
+// The k-th run of each drop-in draws its own coin from (seed, drop-in, k),
+// so the outcomes do not depend on which of the trials running side by side
+// (--jobs) reaches the rule first.
 inline Rule fails_with_probability(double p, const std::string& line, unsigned seed) {
   fake_detail::rule_directive(line);
-  auto rng = std::make_shared<std::mt19937>(seed);
-  return Rule([p, line, rng](const FakeContainer& c) -> std::optional<FakeTrial> {
+  struct Runs {
+    std::mutex mutex;
+    std::map<std::string, unsigned> of;  // drop-in -> runs so far
+  };
+  auto runs = std::make_shared<Runs>();
+  return Rule([p, line, seed, runs](const FakeContainer& c) -> std::optional<FakeTrial> {
     if (!c.in_effect(line)) return std::nullopt;
+    unsigned run = 0;
+    {
+      const std::lock_guard<std::mutex> lock(runs->mutex);
+      run = runs->of[c.dropin]++;
+    }
+    std::seed_seq seq{seed, static_cast<unsigned>(std::hash<std::string>{}(c.dropin)), run};
+    std::mt19937 rng(seq);
     std::uniform_real_distribution<double> coin(0, 1);
-    if (coin(*rng) < p) return outcome::service_fails("flaky under " + line);
+    if (coin(rng) < p) return outcome::service_fails("flaky under " + line);
     return FakeTrial{};
   });
 }
