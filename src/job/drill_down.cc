@@ -32,18 +32,18 @@ class ElementOracle : public search::Oracle {
   search::Outcome test(const search::OptionSet& set) override { return wait(start(set)); }
   // Up to `jobs` trials side by side (the search's speculative and repeated
   // runs), kept in `results` in the order they start, as the search logs them.
+  // The ticket is the background run's.
   search::Ticket start(const search::OptionSet& set) override {
-    const size_t at = results.size();
     results.emplace_back();
     const int run =
         m_running.start([this, lines = directives(m_lines_of(set))] { return m_runner.run(lines); });
-    m_started.emplace(m_next, std::make_pair(at, run));
-    return m_next++;
+    m_result_of.emplace(run, results.size() - 1);
+    return run;
   }
   search::Outcome wait(search::Ticket ticket) override {
-    const auto [at, run] = m_started.at(ticket);
-    m_started.erase(ticket);
-    results.at(at) = m_running.wait(run);
+    const size_t at = m_result_of.at(ticket);
+    m_result_of.erase(ticket);
+    results.at(at) = m_running.wait(ticket);
     return {results[at].verdict, results[at].reason};
   }
   // One trial with these lines in place of the culprit; kept in `results`.
@@ -66,8 +66,7 @@ class ElementOracle : public search::Oracle {
   trial::TrialRunner& m_runner;
   std::vector<options::Directive> m_base;
   LinesOf m_lines_of;
-  std::map<search::Ticket, std::pair<size_t, int>> m_started;  // result, run
-  search::Ticket m_next = 0;
+  std::map<search::Ticket, size_t> m_result_of;    // a started run's place in `results`
   util::Background<trial::TrialResult> m_running;  // last: its threads end first
 };
 

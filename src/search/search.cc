@@ -607,7 +607,9 @@ class Engine {
       m_tester.run_several(safe, Phase::Safe, m_tester.repeats() - m_tester.stats(safe).passes);
       if (m_tester.stats(safe).fails > 0) throw Contradiction(safe, safe);
       if (m_tester.stats(safe).unresolved - unresolved_before > m_config.unresolved_retries) {
-        stop(SearchStatus::Unresolved, "the safe set could not be decided: " + last_reason(safe));
+        const int last = last_run(safe, Verdict::Unresolved);
+        stop(SearchStatus::Unresolved, "the safe set could not be decided: " +
+                                           m_tester.log().at(static_cast<std::size_t>(last)).outcome.reason);
         report_partial();
         return;
       }
@@ -662,13 +664,6 @@ class Engine {
 
   double weight(int option) const {
     return static_cast<std::size_t>(option) < m_weights.size() ? m_weights[option] : 1.0;
-  }
-
-  std::string last_reason(const OptionSet& set) const {
-    std::string reason;
-    for (const auto& t : m_tester.log())
-      if (t.options == set && t.outcome.verdict != Verdict::Pass) reason = t.outcome.reason;
-    return reason;
   }
 
   int last_run(const OptionSet& set, Verdict verdict) const {

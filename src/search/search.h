@@ -188,7 +188,7 @@ struct SearchConfig {
   // set, so the questions asked and the answers are those of one trial at a
   // time, even where failures are not monotone; more trials, fewer rounds.
   // Each speculative run ends before the next question (SetTester::
-  // await_speculation): the runs started never depend on how long a trial
+  // run_with_speculation): the runs started never depend on how long a trial
   // took, so the trial log and a cached replay of it are the same each time
   // (a search that went on beside a slower speculative run measured 0.83x
   // against 0.85x on nginx-seed004 and made the log depend on timing).

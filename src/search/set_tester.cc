@@ -86,8 +86,7 @@ void SetTester::count(const OptionSet& set, const Outcome& outcome) {
 Outcome SetTester::run_raw(const OptionSet& set, Phase phase, int run) {
   for (auto it = m_speculated.begin(); it != m_speculated.end(); ++it) {
     if (it->set != set) continue;
-    TrialRecord& record = m_log.at(static_cast<std::size_t>(it->run.trial));
-    if (!it->waited) record.outcome = m_oracle.wait(it->run.ticket);
+    TrialRecord& record = m_log.at(static_cast<std::size_t>(it->trial));
     record.phase = phase;  // logged when it started, reported now under the phase that asks for it
     m_speculated.erase(it);
     count(set, record.outcome);
@@ -119,9 +118,8 @@ bool SetTester::speculated(const OptionSet& set) const {
 }
 
 void SetTester::settle() {
-  await_speculation();
-  for (auto& s : m_speculated) {
-    TrialRecord& record = m_log.at(static_cast<std::size_t>(s.run.trial));
+  for (const auto& s : m_speculated) {
+    TrialRecord& record = m_log.at(static_cast<std::size_t>(s.trial));
     record.unasked = true;
     if (m_config.on_trial) m_config.on_trial(record);
   }
@@ -168,17 +166,18 @@ std::optional<Outcome> SetTester::run_with_speculation(const OptionSet& set,
   check_budget(static_cast<int>(more.size()) + 1);
   const SetStats before = stats(set);
   const Started asked = start_logged(set, phase, before.passes + before.fails + before.unresolved + 1);
-  for (const auto& s : more) m_speculated.push_back({s, start_logged(s, phase, stats(s).passes + 1)});
+  std::vector<Started> beside;
+  for (const auto& s : more) beside.push_back(start_logged(s, phase, stats(s).passes + 1));
   const Outcome outcome = finish(asked);
-  await_speculation();
-  return outcome;
-}
-
-void SetTester::await_speculation() {
-  for (auto& s : m_speculated) {
-    if (!s.waited) m_log.at(static_cast<std::size_t>(s.run.trial)).outcome = m_oracle.wait(s.run.ticket);
-    s.waited = true;
+  // Every speculative run ends before the next question: which runs start
+  // next then never depends on how long a trial took, so the trial log, and
+  // a cached replay of it, is the same every time. Its outcome goes into its
+  // record, not into the memory, until the search asks for that set.
+  for (const Started& run : beside) {
+    m_log.at(static_cast<std::size_t>(run.trial)).outcome = m_oracle.wait(run.ticket);
+    m_speculated.push_back({m_log[static_cast<std::size_t>(run.trial)].options, run.trial});
   }
+  return outcome;
 }
 
 Verdict SetTester::test_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase) {

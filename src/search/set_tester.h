@@ -123,8 +123,8 @@ class SetTester : public Predicate {
   // run_once_speculating); throws Contradiction when it passes.
   Outcome rerun_failing(const OptionSet& set, Phase phase, const std::vector<OptionSet>& next = {});
 
-  // Waits for the speculative runs still going and reports those never asked
-  // for (on_trial, under the phase they ran beside); the log is then whole.
+  // Reports the speculative runs never asked for (on_trial, marked unasked,
+  // under the phase they ran beside).
   void settle();
 
   void set_repeats(int repeats) { m_repeats = repeats; }
@@ -169,11 +169,6 @@ class SetTester : public Predicate {
   // Waits for a started run, completes its record, counts it and reports it.
   Outcome finish(const Started& started);
   bool speculated(const OptionSet& set) const;
-  // Waits for the speculative runs still going (their outcomes go into their
-  // records, not into the memory). Every one ends before the next question:
-  // which runs start next then never depends on how long a trial took, so
-  // the trial log, and a cached replay of it, is the same every time.
-  void await_speculation();
   bool decided_exactly(const OptionSet& set) const;
   void check_budget(int more) const;
   // Throws Contradiction when `failing` is inside a trusted pass.
@@ -188,10 +183,9 @@ class SetTester : public Predicate {
   std::vector<TrialRecord> m_log;
   struct Speculated {
     OptionSet set;
-    Started run;
-    bool waited = false;  // its outcome is in its record
+    int trial = 0;  // its record in the log, outcome filled in
   };
-  std::vector<Speculated> m_speculated;  // started, not asked for yet
+  std::vector<Speculated> m_speculated;  // ran, not asked for yet
 };
 
 }  // namespace hb::search

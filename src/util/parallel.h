@@ -1,15 +1,9 @@
 #pragma once
 // Two ways to run work side by side: for_each_index for a batch whose end is
 // waited for at once; Background for work whose results are taken one by one
-// while other work may still run (a search's speculative trials).
-//
-// A work queue over indices: work(0) .. work(count - 1) on up to `threads`
-// threads (in this thread when one is enough), each index once. The first
-// exception stops handing out indices and is rethrown once every thread has
-// ended.
+// (an oracle's trials, started by the search and waited for when needed).
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
@@ -23,6 +17,10 @@
 
 namespace hb::util {
 
+// A work queue over indices: work(0) .. work(count - 1) on up to `threads`
+// threads (in this thread when one is enough), each index once. The first
+// exception stops handing out indices and is rethrown once every thread has
+// ended.
 inline void for_each_index(std::size_t count, int threads, const std::function<void(std::size_t)>& work) {
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
@@ -50,10 +48,6 @@ inline void for_each_index(std::size_t count, int threads, const std::function<v
   if (error) std::rethrow_exception(error);
 }
 
-}  // namespace hb::util
-
-namespace hb::util {
-
 // Work started now and run on threads of its own, at most `limit` at once
 // (the rest wait for a slot in the order they were started). Each result is
 // taken once, by wait(ticket), which rethrows what the work threw. The
@@ -71,11 +65,11 @@ class Background {
     m_limit = std::max(1, limit);
     m_freed.notify_all();
   }
+  // The ticket is also the work's place in the queue for a slot.
   int start(std::function<Result()> work) {
     const int ticket = m_next++;
-    const long place = m_queued++;
-    m_running.emplace(ticket, std::async(std::launch::async, [this, place, work = std::move(work)] {
-                        Slot slot(*this, place);
+    m_running.emplace(ticket, std::async(std::launch::async, [this, ticket, work = std::move(work)] {
+                        Slot slot(*this, ticket);
                         return work();
                       }));
     return ticket;
@@ -92,7 +86,7 @@ class Background {
  private:
   // Held while the work runs: the oldest work waiting gets the next slot.
   struct Slot {
-    Slot(Background& owner, long place) : m_owner(owner) {
+    Slot(Background& owner, int place) : m_owner(owner) {
       std::unique_lock<std::mutex> lock(owner.m_mutex);
       owner.m_freed.wait(lock, [&] { return owner.m_busy < owner.m_limit && owner.m_served == place; });
       ++owner.m_busy;
@@ -111,8 +105,7 @@ class Background {
   std::condition_variable m_freed;
   int m_limit;
   int m_busy = 0;
-  long m_served = 0;  // places handed a slot so far, in start order
-  long m_queued = 0;
+  int m_served = 0;  // places handed a slot so far, in start order
   int m_next = 0;
   std::map<int, std::future<Result>> m_running;  // last: destroyed (waited for) first
 };
