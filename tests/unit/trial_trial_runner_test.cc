@@ -69,7 +69,11 @@ TEST(TrialTrialRunner, UnitSectionGoesToUnit) {
   TrialRunner runner(fake, demo_plan());
   runner.run({directive("ProtectHome", "yes"), directive("StartLimitBurst", "4", "Unit")});
   const std::string& dropin = fake.dropins.back();
-  EXPECT_LT(dropin.find("[Unit]\nStartLimitBurst=4\n"), dropin.find("[Service]\nProtectHome=yes\n"));
+  const size_t unit = dropin.find("[Unit]\nStartLimitBurst=4\n");
+  const size_t service = dropin.find("[Service]\nProtectHome=yes\n");
+  ASSERT_NE(unit, std::string::npos) << dropin;
+  ASSERT_NE(service, std::string::npos) << dropin;
+  EXPECT_LT(unit, service) << dropin;
 }
 
 TEST(TrialTrialRunner, FailsWithTheReason) {
