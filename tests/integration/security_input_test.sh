@@ -28,13 +28,14 @@ YAML
 # While a trial of the run $pid waits in its workload: the stage on the host.
 look_at_the_stage() {
   local root folder suid copy
-  root=$(stage_root)
-  folder=$(find "$root" -maxdepth 1 -name "hardbisect-trial-$pid-*" 2>/dev/null)
+  # Looked for where earlier versions put it too, so their failure is shown.
+  folder=$(find "$(stage_root)" "${TMPDIR:-/tmp}" -maxdepth 1 -name "hardbisect-trial-$pid-*" 2>/dev/null)
   if [[ $(wc -l <<<"$folder") -ne 1 || ! -d $folder ]]; then
-    fail "no single stage folder of pid $pid in $root: '$folder'"
+    fail "no single stage folder of pid $pid: '$folder'"
     return
   fi
-  pass "the stage folder is in $root"
+  root=$(dirname "$folder")
+  [[ $root == "$(stage_root)" ]] && pass "the stage folder is in $root" || fail "the stage folder is in $root"
   [[ $(stat -c %a "$root") == 700 && $(stat -c %u "$root") == $(id -u) ]] &&
     pass "$root is 0700 and ours" || fail "$root is $(stat -c '%a uid %u' "$root")"
   [[ $(stat -c %a "$folder") == 700 ]] && pass "the stage folder is 0700" ||
