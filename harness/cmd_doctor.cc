@@ -30,6 +30,9 @@ std::string options_table() {
   for (const auto& row : options::catalogue_table()) {
     std::string note = row.caveat;
     if (row.probe.empty()) note = note.empty() ? "not probed" : "not probed; " + note;
+    if (options::not_hardening_reason(row.name))
+      note = note.empty() ? "the service's definition: not accepted as an option"
+                          : "the service's definition: not accepted as an option; " + note;
     if (row.min_systemd > 252)
       note = fmt::format("systemd {}+{}{}", row.min_systemd, note.empty() ? "" : "; ", note);
     text += fmt::format("| `{}` | {} | {} | {} | {} |\n", row.name, row.section,

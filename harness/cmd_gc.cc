@@ -21,7 +21,9 @@ Action setup_gc(CLI::App& app) {
     auto removed = runtime::collect_garbage(context.runtime(), what, *run_id);
     std::cout << "removed " << removed.size() << " container(s)" << (*all ? "" : " of runs that ended")
               << "\n";
-    int folders = runtime::remove_stage_folders(std::filesystem::temp_directory_path().string(), false);
+    int folders = 0;
+    for (const auto& dir : runtime::stage_sweep_folders())
+      folders += runtime::remove_stage_folders(dir, false);
     std::cout << "removed " << folders << " stage folder(s) of runs that ended\n";
     if (*images) {
       runtime::Argv argv{context.host_flags().podman, "images", "-q", "--filter",

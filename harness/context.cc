@@ -125,7 +125,8 @@ void Context::require_podman(bool reap_orphans) {
 // live run's (runtime/owner.h).
 void Context::remove_orphans() {
   size_t containers = runtime::collect_garbage(*m_runtime, runtime::Garbage::Orphans).size();
-  int folders = runtime::remove_stage_folders(std::filesystem::temp_directory_path().string(), false);
+  int folders = 0;
+  for (const auto& dir : runtime::stage_sweep_folders()) folders += runtime::remove_stage_folders(dir, false);
   if (containers > 0 || folders > 0)
     m_log_status->note(fmt::format("removed {} container(s) and {} stage folder(s) left by runs that ended",
                                    containers, folders));

@@ -17,6 +17,7 @@
 #include "util/error.h"
 #include "util/files.h"
 #include "util/json.h"
+#include "util/parse.h"
 
 namespace hb::cli {
 
@@ -46,6 +47,17 @@ std::vector<const CLI::Option*>& jobs_options() {
   static std::vector<const CLI::Option*> options;
   return options;
 }
+// A count the user bounds something with: 0 or less would run nothing or
+// lose the bound, so it is refused (exit 2) rather than read as "no limit".
+CLI::Validator at_least_one() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::optional<long long> value = util::parse_int(text);
+        if (value && *value >= 1) return {};
+        return "must be a whole number of 1 or more, got '" + text + "' (leave the flag out for the default)";
+      },
+      "INT>=1");
+}
 }  // namespace
 
 int pool_jobs(Context& context, int jobs) {
@@ -62,13 +74,19 @@ void add_cache_flags(CLI::App& app) {
                "Run every trial, neither reading nor writing the result cache");
 }
 
-std::unique_ptr<job::ResultCache> open_result_cache(const Context& context) {
+std::unique_ptr<job::ResultCache> open_result_cache(Context& context) {
   if (cache_flags().off || context.flags().dry_run) return nullptr;
   // Host things that change outcomes and are not in a trial's plan.
   std::string environment = fmt::format("connection={};oci={};cgroup={}", context.host_flags().connection,
                                         context.host_flags().oci_runtime, context.facts().cgroup_layout());
-  return std::make_unique<job::ResultCache>(
+  auto cache = std::make_unique<job::ResultCache>(
       cache_flags().dir.empty() ? job::default_cache_dir() : cache_flags().dir, environment);
+  // On stderr, warnings even with -q: the run goes on without storing.
+  job::Status& status = context.log_status();
+  cache->set_reporters([&status](const std::string& line) { status.warning(line); },
+                       [&status](const std::string& line) { status.note(line); });
+  cache->check_writable();
+  return cache;
 }
 
 void add_search_flags(CLI::App& app, search::SearchConfig& config) {
@@ -77,8 +95,10 @@ void add_search_flags(CLI::App& app, search::SearchConfig& config) {
                  "Wanted detection probability per test when flaky (default 0.95)")
       ->check(CLI::Range(0.5, 0.9999));
   app.add_option("--max-repeats", config.max_repeats,
-                 "Cap on the runs of one option set when flaky (default 30)");
-  app.add_option("--max-trials", config.max_trials, "Stop after this many trials (0 = no limit)");
+                 "Cap on the runs of one option set when flaky (default 30)")
+      ->check(at_least_one());
+  app.add_option("--max-trials", config.max_trials, "Stop after this many trials (default: no limit)")
+      ->check(at_least_one());
   config.jobs = default_jobs();
   jobs_options().push_back(
       app.add_option("--jobs,-j", config.jobs,

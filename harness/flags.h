@@ -32,7 +32,9 @@ void check_strategy(const std::string& strategy);
 // --cache-dir, --no-cache. open_result_cache gives the cache they ask for,
 // or null (--no-cache, --dry-run).
 void add_cache_flags(CLI::App& app);
-std::unique_ptr<job::ResultCache> open_result_cache(const Context& context);
+// An unwritable cache folder is one warning on stderr ("results will not be
+// cached: ..."), and corrupt entries one note with their count; the run goes on.
+std::unique_ptr<job::ResultCache> open_result_cache(Context& context);
 
 // The ad-hoc scenario flags of run, bisect and check (--unit, --workload...).
 void add_adhoc_flags(CLI::App& app, scenario::AdhocFlags& flags);

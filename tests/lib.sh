@@ -57,6 +57,18 @@ require_podman() {
   fi
 }
 
+# Where runs keep their stage folders (runtime::stage_root): /run/hardbisect
+# for root, else $XDG_RUNTIME_DIR/hardbisect, else ${TMPDIR:-/tmp}/hardbisect-UID.
+stage_root() {
+  if [[ $(id -u) -eq 0 && -w /run ]]; then
+    echo /run/hardbisect
+  elif [[ ${XDG_RUNTIME_DIR:-} == /* ]]; then
+    echo "$XDG_RUNTIME_DIR/hardbisect"
+  else
+    echo "${TMPDIR:-/tmp}/hardbisect-$(id -u)"
+  fi
+}
+
 finish() {
   if [[ $failures -eq 0 ]]; then echo "all checks passed"; exit 0; fi
   echo "$failures check(s) failed" >&2

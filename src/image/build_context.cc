@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "util/error.h"
+#include "util/files.h"
 #include "util/strings.h"
 
 namespace fs = std::filesystem;
@@ -106,6 +107,7 @@ class ContextReader {
     if (fs::is_symlink(status)) {
       entry.kind = 'l';
       entry.digest = fs::read_symlink(child.path(), error).string();
+      check_link(child.path(), relative, entry.digest);
     } else if (fs::is_regular_file(status)) {
       m_context.bytes += child.file_size(error);
       check_bounds();
@@ -114,6 +116,17 @@ class ContextReader {
       return;  // sockets, FIFOs: podman leaves them out too
     }
     push(std::move(entry));
+  }
+
+  // A symlink is sent as a link, but podman follows one that a COPY names
+  // and fails with its own dump when it leaves the context: refused here in
+  // one line, whatever the Containerfile copies.
+  void check_link(const fs::path& link, const std::string& relative, const std::string& target) const {
+    if (util::resolve_beneath(m_context.dir, link.string())) return;
+    throw UserError(fmt::format("{}: {} is a symlink to {}, which leaves the context {}", m_what, relative,
+                                target, m_context.dir),
+                    "podman builds from the context alone: copy the file into the context, or leave the "
+                    "link out with a .containerignore line");
   }
 
   void push(ContextEntry entry) {

@@ -113,13 +113,56 @@ std::string ResultCache::path_of(const std::string& key) const {
   return (fs::path(m_dir) / "v1" / key.substr(0, 2) / (key + ".json")).string();
 }
 
+ResultCache::~ResultCache() {
+  int count = corrupt();
+  if (count > 0 && m_note)
+    m_note(fmt::format("{} corrupt result cache entr{} in {} ignored; {} trial{} ran again and replaced them",
+                       count, count == 1 ? "y" : "ies", m_dir, count == 1 ? "its" : "their",
+                       count == 1 ? "" : "s"));
+}
+
+void ResultCache::set_reporters(Say warn, Say note) {
+  m_warn = std::move(warn);
+  m_note = std::move(note);
+}
+
+int ResultCache::corrupt() const {
+  std::lock_guard lock(m_mutex);
+  return static_cast<int>(m_corrupt.size());
+}
+
+bool ResultCache::unwritable(const std::string& why) const {
+  if (!m_warned.exchange(true) && m_warn) m_warn("results will not be cached: " + why);
+  return false;
+}
+
+bool ResultCache::check_writable() const {
+  fs::path folder = fs::path(m_dir) / "v1";
+  std::error_code error;
+  fs::create_directories(folder, error);
+  if (error) return unwritable(fmt::format("cannot create {}: {}", folder.string(), error.message()));
+  fs::path probe = folder / fmt::format(".probe.{}", getpid());
+  std::ofstream(probe, std::ios::binary | std::ios::trunc) << "probe\n";
+  bool written = fs::is_regular_file(probe, error) && fs::file_size(probe, error) == 6;
+  fs::remove(probe, error);
+  if (!written) return unwritable(fmt::format("cannot write a file in {}", folder.string()));
+  return true;
+}
+
 std::optional<CachedTrial> ResultCache::load(const std::string& key) const {
-  std::ifstream in(path_of(key), std::ios::binary);
-  if (!in) return std::nullopt;
+  std::string path = path_of(key);
+  std::error_code error;
+  if (!fs::exists(fs::symlink_status(path, error))) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
   std::stringstream text;
-  text << in.rdbuf();
-  std::optional<CachedTrial> entry = trial_result_from_json_text(text.str());
-  if (entry) ++m_hits;
+  if (in) text << in.rdbuf();
+  std::optional<CachedTrial> entry = in ? trial_result_from_json_text(text.str()) : std::nullopt;
+  if (entry) {
+    ++m_hits;
+  } else {
+    std::lock_guard lock(m_mutex);
+    m_corrupt.insert(key);
+  }
   return entry;
 }
 
@@ -129,7 +172,8 @@ bool ResultCache::store(const std::string& key, const CachedTrial& entry) const 
   fs::path path = path_of(key);
   std::error_code error;
   fs::create_directories(path.parent_path(), error);
-  if (error) return false;
+  if (error)
+    return unwritable(fmt::format("cannot create {}: {}", path.parent_path().string(), error.message()));
   // Unique per process and thread: parallel trials may store the same key.
   std::string temp = fmt::format("{}.tmp.{}.{}", path.string(), getpid(),
                                  std::hash<std::thread::id>{}(std::this_thread::get_id()));
@@ -139,12 +183,12 @@ bool ResultCache::store(const std::string& key, const CachedTrial& entry) const 
     out.flush();
     if (!out) {
       std::remove(temp.c_str());
-      return false;
+      return unwritable(fmt::format("cannot write {}", temp));
     }
   }
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
     std::remove(temp.c_str());
-    return false;
+    return unwritable(fmt::format("cannot rename {} to {}", temp, path.string()));
   }
   ++m_stores;
   return true;

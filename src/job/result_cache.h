@@ -24,7 +24,10 @@
 // temporary file and rename(2), so parallel trials and parallel processes
 // (CI shards on one runner) can share a folder.
 #include <atomic>
+#include <functional>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,13 +72,35 @@ class ResultCache {
   const std::string& dir() const { return m_dir; }
   int hits() const { return m_hits; }
   int stores() const { return m_stores; }
+  // Entries that were there but could not be read or parsed (each key once);
+  // their trials ran again, and a store replaces them.
+  int corrupt() const;
+
+  // Where the cache speaks: `warn` gets one line, once per cache, the first
+  // time it cannot store ("results will not be cached: DIR: why"); `note`
+  // gets the count of corrupt entries when the cache is closed (none: no
+  // call). Both may be called from trial threads.
+  using Say = std::function<void(const std::string&)>;
+  void set_reporters(Say warn, Say note);
+  // Creates the folder and a probe file in it, so an unwritable cache is
+  // said before the first trial rather than after it; false when it is.
+  bool check_writable() const;
+  ~ResultCache();
+  ResultCache(const ResultCache&) = delete;
+  ResultCache& operator=(const ResultCache&) = delete;
 
  private:
   std::string path_of(const std::string& key) const;
+  bool unwritable(const std::string& why) const;
   std::string m_dir;
   std::string m_environment;
   mutable std::atomic<int> m_hits{0};
   mutable std::atomic<int> m_stores{0};
+  mutable std::atomic<bool> m_warned{false};
+  mutable std::mutex m_mutex;
+  mutable std::set<std::string> m_corrupt;  // keys, under m_mutex
+  Say m_warn;
+  Say m_note;
 };
 
 // $XDG_CACHE_HOME/hardbisect, else ~/.cache/hardbisect.

@@ -493,6 +493,65 @@ const DirectiveInfo* find_directive(std::string_view name) {
   return nullptr;
 }
 
+namespace {
+
+// Catalogue keys that define the service rather than harden it: the catalogue
+// describes and probes them (a unit's own User= narrows what PrivateUsers=
+// must show), but a line under test may not change them.
+struct Definition {
+  std::string_view name;
+  std::string_view why;
+};
+constexpr std::string_view kIdentity =
+    "it sets who the service runs as, part of the service's definition (DynamicUser= is the hardening "
+    "line)";
+constexpr std::string_view kEnvironment = "it sets the service's environment, part of its definition";
+constexpr std::string_view kLifeCycle =
+    "it sets how the service starts, stops or restarts, part of its definition (a trial judges the service "
+    "as its unit defines it)";
+constexpr std::string_view kOutput =
+    "it sets where the service's output and log lines go, part of its definition and of the trial's "
+    "evidence";
+constexpr Definition kDefinitions[] = {
+    {"User", kIdentity},
+    {"Group", kIdentity},
+    {"Environment", kEnvironment},
+    {"EnvironmentFile", kEnvironment},
+    {"PassEnvironment", kEnvironment},
+    {"UnsetEnvironment", kEnvironment},
+    {"WorkingDirectory", "it sets the service's working folder, part of its definition"},
+    {"Type", kLifeCycle},
+    {"Restart", kLifeCycle},
+    {"RestartSec", kLifeCycle},
+    {"TimeoutStartSec", kLifeCycle},
+    {"TimeoutStopSec", kLifeCycle},
+    {"TimeoutSec", kLifeCycle},
+    {"RuntimeMaxSec", kLifeCycle},
+    {"WatchdogSec", kLifeCycle},
+    {"KillMode", kLifeCycle},
+    {"KillSignal", kLifeCycle},
+    {"OOMPolicy", kLifeCycle},
+    {"StartLimitAction", kLifeCycle},
+    {"StandardOutput", kOutput},
+    {"StandardError", kOutput},
+    {"SyslogIdentifier", kOutput},
+    {"LogLevelMax", kOutput},
+    {"LogRateLimitIntervalSec", kOutput},
+    {"LogRateLimitBurst", kOutput},
+};
+
+}  // namespace
+
+std::optional<std::string> not_hardening_reason(std::string_view name) {
+  for (const auto& definition : kDefinitions)
+    if (definition.name == name) return std::string(definition.why);
+  if (find_directive(name) != nullptr) return std::nullopt;
+  if (name.rfind("Exec", 0) == 0)
+    return "it sets a command the service runs, part of its definition, and a line under test may not add "
+           "commands";
+  return "it is not a hardening directive the catalogue knows (hardbisect doctor --options lists them)";
+}
+
 std::vector<std::string> directive_names() {
   std::vector<std::string> names;
   names.reserve(std::size(kDirectives));

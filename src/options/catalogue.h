@@ -154,6 +154,16 @@ const DirectiveInfo* find_directive(std::string_view name);
 // Known names, for "did you mean".
 std::vector<std::string> directive_names();
 
+// Why `name` may not be a line under test (a template line, an `options:`
+// entry, `--option`): it defines the service instead of hardening it
+// (ExecStartPre=, User=, Environment=, Type=, StandardOutput=...), or it is
+// a systemd key the catalogue does not know as hardening (After=,
+// CPUShares=). nullopt for the catalogue's hardening directives and the
+// relaxations it knows (ReadWritePaths=, IPAddressAllow=, DynamicUser=,
+// [Unit] StartLimitBurst=...). The unit file (service.unit_file) holds the
+// service's definition; options only harden it.
+std::optional<std::string> not_hardening_reason(std::string_view name);
+
 // Splits a list value into its elements for drill-down ("@system-service @chown"
 // -> {"@system-service", "@chown"}); a leading "~" (deny list) is kept off the
 // elements and reported by is_deny_list(). Non-list kinds give one element.
@@ -171,7 +181,8 @@ bool is_list_kind(ValueKind kind);
 // error for the user, with "did you mean" for typos ("ProtectSytem") and the
 // first version that knows it for directives the image's systemd is too old
 // for. systemd_version <= 0 skips the version check. Directives systemd knows
-// but the catalogue does not (OOMPolicy=...) are accepted.
+// but the catalogue does not (CPUShares=...) are accepted here; the scenario
+// refuses them as lines under test (not_hardening_reason).
 std::optional<std::string> check_known(std::string_view name, int systemd_version);
 
 // The section a directive goes to in a drop-in: the catalogue's, else the one

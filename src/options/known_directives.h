@@ -1,8 +1,9 @@
 #pragma once
 // Every [Unit] and [Service] key systemd 252 and 257 accept, catalogued or
-// not, so a scenario may apply any real directive (OOMPolicy=, ...) and the
-// drop-in writer still knows its section. The catalogue (catalogue.h) is the
-// curated subset hardbisect knows how to enforce and probe.
+// not, so a real key that is not a hardening line (ExecStartPre=, After=) is
+// refused with why rather than called unknown, and the version checks know
+// every key. The catalogue (catalogue.h) is the curated subset hardbisect
+// knows how to enforce and probe, and the only lines a scenario may test.
 #include <span>
 #include <string_view>
 

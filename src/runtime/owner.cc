@@ -1,12 +1,17 @@
 #include "runtime/owner.h"
 
+#include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
+#include "util/error.h"
 #include "util/files.h"
 #include "util/parse.h"
 #include "util/strings.h"
@@ -60,6 +65,46 @@ Liveness owner_liveness(std::string_view owner) {
   if (!pid || *pid <= 0) return Liveness::Unknown;
   std::string ticks = start_ticks(static_cast<long>(*pid));
   return !ticks.empty() && ticks == parts[3] ? Liveness::Alive : Liveness::Gone;
+}
+
+namespace {
+
+// `dir` as a folder of this user's alone (see stage_root); false when the
+// parent is missing or unwritable; InfraError when something else is there.
+bool make_private_folder(const fs::path& dir) {
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return false;
+  struct stat info {};
+  const std::string hint = "remove it (hardbisect makes it again, mode 0700), or run as its owner";
+  if (lstat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
+    throw InfraError("the stage folder " + dir.string() + " is not a folder (a symlink or a file is there)",
+                     hint);
+  if (info.st_uid != geteuid())
+    throw InfraError(fmt::format("the stage folder {} belongs to uid {}, not to this user (uid {})",
+                                 dir.string(), info.st_uid, geteuid()),
+                     hint);
+  if ((info.st_mode & 07777) != 0700 && chmod(dir.c_str(), 0700) != 0)
+    throw InfraError("cannot make the stage folder " + dir.string() + " private (chmod 0700)", hint);
+  return true;
+}
+
+}  // namespace
+
+std::string stage_root() {
+  std::vector<fs::path> candidates;
+  if (geteuid() == 0) candidates.emplace_back("/run/hardbisect");
+  if (const char* runtime_dir = std::getenv("XDG_RUNTIME_DIR"); runtime_dir && *runtime_dir == '/')
+    candidates.push_back(fs::path(runtime_dir) / "hardbisect");
+  std::error_code error;
+  candidates.push_back(fs::temp_directory_path(error) / fmt::format("hardbisect-{}", geteuid()));
+  for (const auto& dir : candidates)
+    if (make_private_folder(dir)) return dir.string();
+  throw InfraError("cannot create a stage folder (tried " + candidates.front().string() + " and others)",
+                   "make /run or $TMPDIR writable for this user");
+}
+
+std::vector<std::string> stage_sweep_folders() {
+  std::error_code error;
+  return {stage_root(), fs::temp_directory_path(error).string()};
 }
 
 std::string stage_prefix() { return "hardbisect-trial-" + std::to_string(getpid()) + "-"; }

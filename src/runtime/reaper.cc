@@ -100,7 +100,11 @@ int Reaper::shutdown(std::chrono::milliseconds wait) {
     std::lock_guard lock(m_mutex);
     removed += m_removed_at_create;
   }
-  remove_stage_folders(std::filesystem::temp_directory_path().string(), true);
+  try {
+    remove_stage_folders(stage_root(), true);
+  } catch (const std::exception&) {
+    // No stage folder can exist where none can be made.
+  }
   return removed;
 }
 

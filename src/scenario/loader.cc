@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <regex>
 #include <string_view>
 
@@ -12,6 +13,7 @@
 #include "scenario/validate.h"
 #include "util/edit_distance.h"
 #include "util/error.h"
+#include "util/files.h"
 #include "util/strings.h"
 
 namespace hb::scenario {
@@ -21,6 +23,9 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string kRelativeHint = "relative paths are resolved against the directory of the scenario file";
+const std::string kBeneathHint =
+    "a scenario reads only files in its own folder and below (symlinks followed), as a container build "
+    "reads only its context: copy the file there and name it relative to the scenario file";
 
 // One key of a mapping, with both nodes: errors about a missing (null) value
 // point at the key, since yaml-cpp marks a null value at the next token.
@@ -76,7 +81,9 @@ int first_tab_indented_line(const std::string& yaml) {
 class YamlLoader {
  public:
   explicit YamlLoader(std::string filename)
-      : m_file(std::move(filename)), m_dir(fs::path(m_file).parent_path()) {}
+      : m_file(std::move(filename)),
+        m_dir(fs::path(m_file).parent_path()),
+        m_root(fs::absolute(m_dir.empty() ? fs::path(".") : m_dir).lexically_normal()) {}
 
   Scenario load(const std::string& yaml) {
     if (std::string why = binary_reason(yaml); !why.empty())
@@ -126,6 +133,22 @@ class YamlLoader {
     fs::path p(path);
     if (p.is_absolute()) return p.lexically_normal().string();
     return (m_dir / p).lexically_normal().string();
+  }
+
+  // A path the scenario names for the host to read (source:, template:,
+  // image.containerfile, image.context): resolved, symlinks followed, and
+  // refused unless it stays in the scenario's folder tree (m_root).
+  std::string beneath(const std::string& written, const std::string& what, const std::string& where) const {
+    std::string path = resolve(written);
+    if (std::optional<std::string> real = util::resolve_beneath(m_root.string(), path)) return *real;
+    std::error_code error;
+    fs::path real = fs::weakly_canonical(path, error);
+    std::string how =
+        error ? "cannot be resolved (a symlink loop?)"
+        : real == fs::path(written).lexically_normal()
+            ? "is outside the scenario's folder " + m_root.string()
+            : "resolves to " + real.string() + ", outside the scenario's folder " + m_root.string();
+    fail(where, what + " '" + written + "' " + how, kBeneathHint);
   }
 
   // The keys of a mapping, refusing unknown and duplicate ones.
@@ -271,7 +294,7 @@ class YamlLoader {
     if (const Field* f = find(top, "options")) load_options(*f, s.options);
     if (const Field* f = find(top, "template")) {
       std::string path = nonempty_string_of(*f, "template");
-      s.template_file = resolve(path);
+      s.template_file = beneath(path, "template", where(*f));
       ParsedTemplate parsed = parse_template_string(
           read_text_file(s.template_file, "template", where(*f), kRelativeHint), s.template_file);
       s.options.insert(s.options.end(), parsed.options.begin(), parsed.options.end());
@@ -344,11 +367,13 @@ class YamlLoader {
     if (!image.name.empty())
       fail(where(file->key_node), "'image.name' and 'image.containerfile' exclude each other",
            "hardbisect builds the Containerfile FROM its base image of 'base'; drop 'name'");
-    image.containerfile =
-        check_containerfile_path(resolve(nonempty_string_of(*file, "image.containerfile")), where(*file));
+    image.containerfile = check_containerfile_path(
+        beneath(nonempty_string_of(*file, "image.containerfile"), "Containerfile", where(*file)),
+        where(*file));
     if (context)
-      image.context =
-          check_context_path(resolve(nonempty_string_of(*context, "image.context")), where(*context));
+      image.context = check_context_path(
+          beneath(nonempty_string_of(*context, "image.context"), "build context", where(*context)),
+          where(*context));
   }
 
   void load_container(const Field& field, Scenario& s) const {
@@ -432,8 +457,8 @@ class YamlLoader {
       file.content = string_of(*content, "content");
     } else if (source != nullptr) {
       std::string from = nonempty_string_of(*source, "source");
-      file.content = read_text_file(resolve(from), "source file", where(*source), kRelativeHint,
-                                    kMaxSourceFile, Content::Any);
+      file.content = read_text_file(beneath(from, "source file", where(*source)), "source file",
+                                    where(*source), kRelativeHint, kMaxSourceFile, Content::Any);
     } else {
       fail(where(node), "file '" + file.path + "' has neither 'content' nor 'source'",
            "add content: | ... or source: <path relative to the scenario file>");
@@ -614,6 +639,7 @@ class YamlLoader {
 
   std::string m_file;
   fs::path m_dir;
+  fs::path m_root;  // the scenario's folder tree: the folder holding the file
 };
 
 }  // namespace

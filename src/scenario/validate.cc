@@ -175,8 +175,9 @@ options::Directive make_directive(std::string_view section, std::string_view key
     fail(where, "'" + line + "': the value ends in a backslash",
          "systemd would read the next line as a continuation of this one");
   }
-  // The catalogue knows how to probe its directives; other keys systemd
-  // accepts in [Unit]/[Service] may still be applied (unprobed).
+  // Keys systemd accepts but the catalogue does not know as hardening
+  // (ExecStartPre=, After=...) are found here to be refused with why below,
+  // rather than called unknown.
   std::string home;
   if (const options::DirectiveInfo* info = options::find_directive(key)) {
     home = std::string(info->section);
@@ -195,6 +196,11 @@ options::Directive make_directive(std::string_view section, std::string_view key
                         "case-sensitive)"
                       : "did you mean '" + best + "'?");
   }
+  if (std::optional<std::string> why = options::not_hardening_reason(key))
+    fail(where, "'" + line + "' is not a hardening line: " + *why,
+         "templates, options: and --option hold hardening directives only (the catalogue's, with the "
+         "relaxations it knows); put the service's own lines in its unit file (service.unit_file, "
+         "--unit-file)");
   if (!section.empty() && section != home) {
     fail(where, "'" + line + "' belongs in [" + home + "], not [" + std::string(section) + "]",
          "systemd ignores " + k + "= in [" + std::string(section) + "]; move it to [" + home +

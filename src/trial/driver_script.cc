@@ -155,6 +155,7 @@ Before=sysinit.target
 [Service]
 Type=oneshot
 ExecStart=/bin/cp -a /.hardbisect/stage/files/. /
+ExecStart=/bin/sh -c 'xargs -0 -n 2 chmod </.hardbisect/stage/file-modes'
 UNIT
   mkdir -p "$early/sysinit.target.wants"
   ln -sf ../hardbisect-files.service "$early/sysinit.target.wants/hardbisect-files.service"

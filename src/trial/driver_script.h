@@ -13,12 +13,16 @@ inline constexpr const char* kDropInName = "50-hardbisect.conf";
 inline constexpr const char* kStageDir = "/.hardbisect/stage";  // read-only
 inline constexpr const char* kOutDir = "/.hardbisect/out";      // the evidence comes back here
 inline constexpr const char* kGeneratorPath = "/etc/systemd/system-generators/hardbisect-trial";
+// In the stage: the scenario files' modes as "MODE\0PATH\0" pairs, applied
+// after the copy (the host's copies never carry setuid/setgid bits).
+inline constexpr const char* kFileModesName = "file-modes";
 
 // A systemd generator, run by PID 1 before it loads units: it puts the unit
 // file and our drop-in into the early generator folder (which wins over
 // /etc and /usr/lib, and which generators may write even where systemd 257
 // sandboxes them), and adds two units: hardbisect-files.service copies the
-// scenario's files into place before any service starts, and
+// scenario's files into place before any service starts and gives each its
+// mode from stage/file-modes, and
 // hardbisect-trial.service runs the driver once the system is up. So a trial
 // needs no `podman cp`, no daemon-reload and no `podman exec`.
 const std::string& generator_script();

@@ -33,17 +33,21 @@ std::string make_nonce() {
 }
 
 // The host side of a trial's files: stage/ is bind-mounted read-only at
-// /.hardbisect/stage, out/ read-write at /.hardbisect/out. Folders are 0755
-// and files keep their modes, so what the service sees is what a package
-// would install.
+// /.hardbisect/stage, out/ read-write at /.hardbisect/out. The stage folder
+// is 0700 in a 0700 folder of its own (runtime::stage_root), so no other
+// user of the host reaches it; inside, folders are 0755 and files at most
+// 0755 with no setuid, setgid or sticky bit (kHostModes): a scenario's
+// `mode: "4755"` never makes a setuid file on the host. The container gets
+// each file's full mode from the stage's file-modes list.
 class Staging {
  public:
+  static constexpr unsigned kHostModes = 0755;
+
   Staging() {
-    std::string pattern = (fs::temp_directory_path() / (runtime::stage_prefix() + "XXXXXX")).string();
-    char* made = mkdtemp(pattern.data());
-    if (!made) throw InfraError("cannot create a temporary directory");
+    std::string pattern = (fs::path(runtime::stage_root()) / (runtime::stage_prefix() + "XXXXXX")).string();
+    char* made = mkdtemp(pattern.data());  // 0700
+    if (!made) throw InfraError("cannot create a stage folder in " + runtime::stage_root());
     m_root = pattern;
-    fs::permissions(m_root, fs::perms(0755));
     // tree/ mirrors the container's paths, for `podman cp` to a remote host.
     for (const char* dir :
          {"tree", "tree/.hardbisect", "tree/.hardbisect/stage", "tree/.hardbisect/stage/files",
@@ -77,7 +81,7 @@ class Staging {
     out << content;
     out.close();
     if (!out) throw InfraError("cannot write " + target.string());
-    fs::permissions(target, fs::perms(mode));
+    fs::permissions(target, fs::perms(mode & kHostModes));
   }
   fs::path root() const { return m_root; }
   fs::path evidence() const { return host_path(kOutDir) / "evidence"; }
@@ -122,8 +126,14 @@ std::unique_ptr<Staging> stage(const TrialPlan& plan, const std::vector<options:
   const runtime::StageWindow window;
   auto staging = std::make_unique<Staging>();
   if (plan.service.unit_file) staging->stage("early/" + unit, *plan.service.unit_file, 0644);
-  for (const auto& file : plan.service.files)
+  // The files' full modes (setuid included) are set inside the container,
+  // after the copy: "MODE\0PATH\0" pairs for `xargs -0 -n 2 chmod`.
+  std::string modes;
+  for (const auto& file : plan.service.files) {
     staging->stage("files" + file.path, file.content, parse_mode(file.mode));
+    modes += fmt::format("{:04o}", parse_mode(file.mode)) + '\0' + file.path + '\0';
+  }
+  if (!modes.empty()) staging->stage(kFileModesName, modes, 0644);
   staging->stage("early/" + unit + ".d/" + kDropInName, render_trial_dropin(directives), 0644);
   staging->stage("trial-driver", driver_script(), 0755);
   staging->stage("run-trial", run_trial_script(), 0755);

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -106,6 +107,19 @@ void remove_tree(const std::string& path) {
     std::filesystem::remove_all(path, ignored);
     if (!std::filesystem::exists(path, ignored)) return;
   }
+}
+
+std::optional<std::string> resolve_beneath(const std::string& root, const std::string& path) {
+  std::error_code error;
+  fs::path base = fs::weakly_canonical(fs::absolute(root, error), error);
+  if (error) return std::nullopt;
+  fs::path real = fs::weakly_canonical(fs::absolute(path, error), error);
+  if (error) return std::nullopt;
+  // Component-wise, so /a/bc is not taken for a path under /a/b.
+  auto base_end = std::mismatch(base.begin(), base.end(), real.begin(), real.end()).first;
+  bool inside = base_end == base.end() || (std::next(base_end) == base.end() && base_end->empty());
+  if (!inside) return std::nullopt;
+  return real.string();
 }
 
 }  // namespace hb::util

@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <string>
 
 namespace hb::util {
@@ -18,6 +19,14 @@ void write_file_atomically(const std::string& path, const std::string& content);
 void check_writable(const std::string& path, const std::string& flag);
 
 std::string read_file(const std::string& path);
+
+// Where `path` really is (relative to the working folder, every symlink
+// followed, as the kernel would open it; a missing tail is kept as written)
+// when that is `root` or below `root` (itself resolved the same way); nullopt
+// when it leaves the tree or cannot be resolved (a symlink loop). The
+// primitive of the trust boundary: a scenario reads only its own folder tree,
+// as a container build reads only its context.
+std::optional<std::string> resolve_beneath(const std::string& root, const std::string& path);
 
 // Removes the folder `path` and everything in it; another thread removing
 // the same tree at the same moment (an interruption's sweep beside a

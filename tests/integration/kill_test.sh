@@ -12,7 +12,7 @@ left_of() {
   local pid=$1 n f
   n=$(podman ps -a --filter label=io.hardbisect=1 --format '{{index .Labels "io.hardbisect.owner"}}' |
     grep -c ":$pid:")
-  f=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name "hardbisect-trial-$pid-*" | wc -l)
+  f=$(find "$(stage_root)" -maxdepth 1 -name "hardbisect-trial-$pid-*" 2>/dev/null | wc -l)
   echo "$n $f"
 }
 

@@ -28,6 +28,9 @@ class FakeRuntime : public runtime::ContainerRuntime {
   std::vector<std::string> removed;
   std::vector<std::string> dropins;
   std::map<std::string, std::string> staged_files;  // path in the stage -> content, of the last trial
+  std::map<std::string, unsigned> staged_modes;     // path in the stage -> its mode on the host
+  // The modes on the host of the last trial's stage folder and of the folder holding it.
+  unsigned stage_folder_mode = 0, stage_root_mode = 0;
   options::Privilege last_privilege = options::Privilege::Minimal;
   // The systemd in the container: 0 = one that reads every line of the
   // catalogue; 252 or 257 = ignores what that version ignores (systemd_reads).
@@ -74,6 +77,10 @@ class FakeRuntime : public runtime::ContainerRuntime {
     std::string stage = m_mounts[id]["/.hardbisect/stage"];
     std::string out_dir = m_mounts[id]["/.hardbisect/out"];
     std::string dropin;
+    // The stage is FOLDER/tree/.hardbisect/stage, FOLDER in the stage root.
+    fs::path folder = fs::path(stage).parent_path().parent_path().parent_path();
+    stage_folder_mode = static_cast<unsigned>(fs::status(folder).permissions()) & 07777u;
+    stage_root_mode = static_cast<unsigned>(fs::status(folder.parent_path()).permissions()) & 07777u;
     for (const auto& entry : fs::recursive_directory_iterator(stage)) {
       if (!entry.is_regular_file()) continue;
       std::ifstream in(entry.path());
@@ -81,6 +88,7 @@ class FakeRuntime : public runtime::ContainerRuntime {
       text << in.rdbuf();
       std::string path = fs::relative(entry.path(), stage).string();
       staged_files[path] = text.str();
+      staged_modes[path] = static_cast<unsigned>(entry.status().permissions()) & 07777u;
       if (path.find(trial::kDropInName) != std::string::npos) {
         dropin = text.str();
         dropins.push_back(text.str());

@@ -236,6 +236,28 @@ TEST_F(ContainerfileTest, SourcesOutsideOrMissingFromTheContextAreRefused) {
   EXPECT_NO_THROW(m_images.recipe(request())) << "globs, folders and . are fine";
 }
 
+// issue 20: a symlink that leaves the context is one line before podman
+// runs (podman follows it and dumps a Go struct as its message).
+TEST_F(ContainerfileTest, ASymlinkThatLeavesTheContextIsRefusedInOneLine) {
+  std::ofstream(m_root / "secret.txt") << "x\n";
+  fs::create_symlink(m_root / "secret.txt", m_dir / "secret");
+  UserError e = error_of([&] { m_images.recipe(request()); });
+  EXPECT_THAT(e.what(), HasSubstr("secret is a symlink to " + (m_root / "secret.txt").string() +
+                                  ", which leaves the context " + m_dir.string()));
+  EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
+  EXPECT_THAT(e.hint(), HasSubstr(".containerignore"));
+  fs::remove(m_dir / "secret");
+  fs::create_directories(m_dir / "sub");
+  fs::create_symlink("../../secret.txt", m_dir / "sub/up");
+  EXPECT_THAT(error_of([&] { m_images.recipe(request()); }).what(), HasSubstr("sub/up is a symlink to"));
+  fs::remove(m_dir / "sub/up");
+  // Inside the context, or left out by .containerignore: fine.
+  fs::create_symlink("../app.c", m_dir / "sub/app.c");
+  fs::create_symlink("/etc/shadow", m_dir / "ignored-link");
+  write(".containerignore", "ignored-link\n");
+  EXPECT_NO_THROW(m_images.recipe(request()));
+}
+
 TEST_F(ContainerfileTest, AMissingContainerfileOrContextIsRefused) {
   ImageRequest missing = request();
   missing.containerfile = (m_dir / "Nope").string();

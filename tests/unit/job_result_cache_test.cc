@@ -265,6 +265,55 @@ TEST_F(JobResultCache, InterruptedRunResumes) {
   EXPECT_TRUE(resumed.cached[0] && resumed.cached[3]);
 }
 
+// issue 20: an unwritable cache is one warning for the whole run, which
+// goes on; corrupt entries are one note with their count, and run again.
+TEST_F(JobResultCache, AnUnwritableCacheIsOneWarningAndTheRunGoesOn) {
+  fs::create_directories(m_dir);
+  std::ofstream(m_dir / "plain") << "a file, not a folder\n";
+  ResultCache cache((m_dir / "plain" / "cache").string(), "test");
+  std::vector<std::string> warnings;
+  cache.set_reporters([&](const std::string& line) { warnings.push_back(line); }, nullptr);
+  EXPECT_FALSE(cache.check_writable());
+  trial::TrialPlan plan = demo_plan();
+  CachedTrial entry;
+  entry.result.verdict = trial::Verdict::Pass;
+  for (int i = 1; i <= 3; ++i)
+    EXPECT_FALSE(cache.store(cache.key(plan, {"sha256:0", {}, {}, false, i}), entry));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].rfind("results will not be cached: cannot create " + (m_dir / "plain").string(), 0),
+            0u)
+      << warnings[0];
+}
+
+TEST_F(JobResultCache, CorruptEntriesAreCountedInOneNoteAndRunAgain) {
+  Run first = search(rules::fails_with_probability(1.0, "ProtectSystem=strict", 1));
+  ASSERT_EQ(first.result.status, search::SearchStatus::Found) << first.result.message;
+  int corrupted = 0;
+  for (const auto& file : fs::recursive_directory_iterator(m_dir))
+    if (file.is_regular_file() && corrupted < 2) {
+      std::ofstream(file.path(), std::ios::trunc) << (corrupted++ == 0 ? "{\"schema\": \"garbage" : "");
+    }
+  ASSERT_EQ(corrupted, 2);
+  std::vector<std::string> notes;
+  {
+    FakeRuntime fake;
+    fake.rule = rules::fails_with_probability(1.0, "ProtectSystem=strict", 1);
+    trial::TrialRunner runner(fake, demo_plan());
+    std::vector<scenario::OptionItem> options = demo_options();
+    TrialOracle oracle(runner, options, silent);
+    ResultCache cache(m_dir.string(), "test");
+    cache.set_reporters(nullptr, [&](const std::string& line) { notes.push_back(line); });
+    oracle.set_cache(&cache, "sha256:0123");
+    search::SearchResult again = search::run_search(oracle, static_cast<int>(options.size()), {});
+    EXPECT_EQ(again.status, search::SearchStatus::Found);
+    EXPECT_EQ(creates(fake), 2) << "the two corrupt entries ran again";
+    EXPECT_EQ(cache.corrupt(), 2);
+  }
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0].rfind("2 corrupt result cache entries in " + m_dir.string() + " ignored", 0), 0u)
+      << notes[0];
+}
+
 TEST_F(JobResultCache, NoCacheRunsEverything) {
   search(rules::fails_with_probability(1.0, "ProtectSystem=strict", 1));
   Run again = search(rules::fails_with_probability(1.0, "ProtectSystem=strict", 1), {}, /*with_cache=*/false);

@@ -24,6 +24,25 @@ TEST(OptionsCatalogue, LookupIsExactAndCaseSensitive) {
   EXPECT_EQ(find_directive(""), nullptr);
 }
 
+// issue 20: what a line under test may be. harden's template and the
+// representative hardening lines stay accepted; the service's own lines are not.
+TEST(OptionsCatalogue, HardeningLinesOnly) {
+  for (const auto& line : strictest_lines())
+    EXPECT_EQ(not_hardening_reason(line.key), std::nullopt) << line.key << " is in harden's template";
+  for (const char* name : {"DynamicUser", "ReadWritePaths", "IPAddressAllow", "StartLimitBurst",
+                           "StartLimitIntervalSec", "SupplementaryGroups", "BindReadOnlyPaths", "MemoryMax"})
+    EXPECT_EQ(not_hardening_reason(name), std::nullopt) << name;
+  for (const char* name :
+       {"ExecStart", "ExecStartPre", "ExecReload", "User", "Group", "Environment", "EnvironmentFile",
+        "PassEnvironment", "Type", "Restart", "KillMode", "StandardOutput", "LogLevelMax", "WorkingDirectory",
+        "After", "OnFailure", "StartLimitAction", "CPUShares"})
+    EXPECT_NE(not_hardening_reason(name), std::nullopt) << name;
+  EXPECT_EQ(
+      not_hardening_reason("User").value_or(""),
+      "it sets who the service runs as, part of the service's definition (DynamicUser= is the hardening "
+      "line)");
+}
+
 TEST(OptionsCatalogue, NamesAreUnique) {
   std::set<std::string_view> seen;
   for (const auto& info : all_directives()) EXPECT_TRUE(seen.insert(info.name).second) << info.name;

@@ -334,12 +334,19 @@ TEST(ScenarioLoader, RefusesAnUnknownDirectiveWithDidYouMean) {
   EXPECT_THAT(e.hint(), HasSubstr("case-sensitive"));
 }
 
-TEST(ScenarioLoader, AcceptsSystemdKeysOutsideTheCatalogueInTheirSection) {
-  Scenario s =
-      load_scenario_string(kMinimal + "options: [\"Environment=FOO=1\", JobTimeoutSec=5]\n", "d.yaml");
-  ASSERT_EQ(s.options.size(), 2u);
-  EXPECT_EQ(s.options[0].directives[0], (options::Directive{"Service", "Environment", "FOO=1"}));
-  EXPECT_EQ(s.options[1].directives[0], (options::Directive{"Unit", "JobTimeoutSec", "5"}));
+// issue 20: options are hardening lines; a real systemd key that is not one
+// is refused with why (not called unknown), at the option's line.
+TEST(ScenarioLoader, RefusesSystemdKeysThatAreNotHardening) {
+  UserError e = load_error(kMinimal + "options: [NoNewPrivileges=yes, \"Environment=FOO=1\"]\n", "d.yaml");
+  EXPECT_STREQ(e.what(),
+               "d.yaml:5:32: 'Environment=FOO=1' is not a hardening line: it sets the service's environment, "
+               "part of its definition");
+  EXPECT_THAT(e.hint(), HasSubstr("service.unit_file"));
+  EXPECT_THAT(
+      load_error(kMinimal + "options: [JobTimeoutSec=5]\n").what(),
+      HasSubstr("'JobTimeoutSec=5' is not a hardening line: it is not a hardening directive the catalogue"));
+  EXPECT_THAT(load_error(kMinimal + "options: [\"ExecStartPre=/bin/touch /x\"]\n").what(),
+              HasSubstr("it sets a command the service runs"));
 }
 
 TEST(ScenarioLoader, RefusesMalformedOptionLines) {
@@ -518,6 +525,67 @@ TEST_F(ScenarioLoaderFiles, RefusesAMissingSourceFile) {
   EXPECT_EQ(std::string(e.what()),
             path + ":4:35: source file '" + (m_dir / "s/files/missing.conf").string() + "' does not exist");
   EXPECT_THAT(e.hint(), HasSubstr("relative paths are resolved against the directory"));
+}
+
+// issue 20: a scenario reads host files only in its own folder tree.
+std::string with_source(const std::string& source) {
+  return "service:\n  unit: a.service\n  files:\n"
+         "    - {path: /opt/x, source: " +
+         source +
+         "}\n"
+         "workload: {command: x}\n";
+}
+
+TEST_F(ScenarioLoaderFiles, RefusesASourceOutsideTheFolderByAbsolutePath) {
+  std::string secret = write("outside/secret", "host secret");
+  std::string path = write("s/demo.yaml", with_source(secret));
+  UserError e = error_of([&] { load_scenario_file(path); });
+  EXPECT_EQ(std::string(e.what()), path + ":4:30: source file '" + secret +
+                                       "' is outside the scenario's folder " + (m_dir / "s").string());
+  EXPECT_THAT(e.hint(), HasSubstr("its own folder and below (symlinks followed)"));
+}
+
+TEST_F(ScenarioLoaderFiles, RefusesASourceOutsideTheFolderByDotDot) {
+  std::string secret = write("outside/secret", "host secret");
+  std::string path = write("s/demo.yaml", with_source("../outside/secret"));
+  EXPECT_THAT(error_of([&] { load_scenario_file(path); }).what(),
+              HasSubstr(":4:30: source file '../outside/secret' resolves to " + secret + ", outside"));
+  // Also when it comes back in later: the path is judged where it ends.
+  std::string ok = write("s/own", "mine");
+  std::string back = write("s/back.yaml", with_source("../s/own"));
+  EXPECT_EQ(load_scenario_file(back).service.files.at(0).content, "mine");
+}
+
+TEST_F(ScenarioLoaderFiles, RefusesASourceThroughASymlinkThatLeaves) {
+  std::string secret = write("outside/secret", "host secret");
+  write("s/demo.yaml", "");
+  fs::create_symlink(secret, m_dir / "s/link");
+  fs::create_symlink(m_dir / "outside", m_dir / "s/up");
+  for (const char* source : {"link", "up/secret"}) {
+    std::string path = write("s/demo.yaml", with_source(source));
+    EXPECT_THAT(error_of([&] { load_scenario_file(path); }).what(),
+                HasSubstr(std::string("source file '") + source + "' resolves to " + secret + ", outside"));
+  }
+  // A symlink that stays inside is followed.
+  write("s/files/real", "mine");
+  fs::create_symlink("files/real", m_dir / "s/inside");
+  std::string path = write("s/demo.yaml", with_source("inside"));
+  EXPECT_EQ(load_scenario_file(path).service.files.at(0).content, "mine");
+}
+
+TEST_F(ScenarioLoaderFiles, RefusesATemplateContainerfileOrContextOutsideTheFolder) {
+  write("outside/t.conf", "[Service]\nPrivateTmp=yes\n");
+  write("outside/Containerfile", "FROM hardbisect-base\n");
+  write("s/Containerfile", "FROM hardbisect-base\n");
+  std::string path = write("s/demo.yaml", kMinimal + "template: ../outside/t.conf\n");
+  EXPECT_THAT(error_of([&] { load_scenario_file(path); }).what(),
+              HasSubstr(":5:11: template '../outside/t.conf' resolves to"));
+  path = write("s/demo.yaml", kMinimal + "image: {containerfile: ../outside/Containerfile}\n");
+  EXPECT_THAT(error_of([&] { load_scenario_file(path); }).what(),
+              HasSubstr(":5:24: Containerfile '../outside/Containerfile' resolves to"));
+  path = write("s/demo.yaml", kMinimal + "image: {containerfile: Containerfile, context: ..}\n");
+  EXPECT_THAT(error_of([&] { load_scenario_file(path); }).what(),
+              HasSubstr(":5:48: build context '..' resolves to " + m_dir.string() + ", outside"));
 }
 
 TEST_F(ScenarioLoaderFiles, RefusesAMissingTemplate) {

@@ -31,6 +31,30 @@ std::vector<Directive> directives_of(const ParsedTemplate& parsed) {
   return out;
 }
 
+// issue 20: templates hold hardening lines only; the service's own lines
+// are refused with why, the catalogue's relaxations are kept.
+TEST(ScenarioTemplate, RefusesServiceDefinitionLines) {
+  for (const char* line : {"ExecStartPre=/bin/touch /x", "ExecStart=/bin/sh", "ExecStopPost=/bin/true",
+                           "User=root", "Group=root", "Environment=LD_PRELOAD=/x.so",
+                           "EnvironmentFile=/etc/x", "Type=oneshot", "Restart=always", "TimeoutStartSec=1",
+                           "StandardOutput=file:/x", "WorkingDirectory=/", "CPUShares=10"}) {
+    UserError e = parse_error(std::string("[Service]\nNoNewPrivileges=yes\n") + line + "\n");
+    EXPECT_THAT(e.what(), HasSubstr(std::string("t.conf:3:1: '") + line + "' is not a hardening line: "));
+    EXPECT_THAT(e.hint(), HasSubstr("unit file"));
+  }
+  for (const char* line : {"After=x.service", "OnFailure=x.service", "StartLimitAction=reboot"})
+    EXPECT_THAT(parse_error(std::string("[Unit]\n") + line + "\n").what(),
+                HasSubstr("is not a hardening line"));
+  EXPECT_THAT(parse_error("[Service]\nExecStartPre=/x\n").what(), HasSubstr("it sets a command"));
+  ParsedTemplate kept = parse_template_string(
+      "[Unit]\nStartLimitBurst=4\nStartLimitIntervalSec=90s\n[Service]\nDynamicUser=yes\nProtectSystem="
+      "strict\n"
+      "ReadWritePaths=/var/"
+      "x\nIPAddressDeny=any\nIPAddressAllow=localhost\nSystemCallFilter=@system-service\n",
+      "t.conf");
+  EXPECT_EQ(kept.options.size(), 8u);
+}
+
 TEST(ScenarioTemplate, ParsesSectionsCommentsContinuationsAndEmptyValues) {
   const std::string text =
       "# hardening template\n"

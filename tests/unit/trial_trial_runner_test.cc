@@ -3,6 +3,7 @@
 #include "fake_runtime.h"
 #include "recording_status.h"
 #include "runtime/reaper.h"
+#include "trial/driver_script.h"
 #include "trial/probes.h"
 #include "trial/trial_runner.h"
 
@@ -48,6 +49,29 @@ TEST(TrialTrialRunner, PassesAndAlwaysRemovesTheContainer) {
     EXPECT_EQ(call.rfind("cp ", 0), std::string::npos);
     EXPECT_EQ(call.rfind("exec ", 0), std::string::npos);
   }
+}
+
+// issue 20: a scenario's setuid file is never setuid on the host, and no
+// other user reaches the stage; the container gets the full mode from the
+// file-modes list (hardbisect-files.service runs `xargs -0 -n 2 chmod`).
+TEST(TrialTrialRunner, StagedFilesAreNeverSetuidOnTheHost) {
+  FakeRuntime fake;
+  TrialPlan plan = demo_plan();
+  plan.service.files.push_back({"/opt/id-suid", "ELF", "4755"});
+  plan.service.files.push_back({"/etc/world", "x", "2777"});
+  TrialResult result = TrialRunner(fake, plan).run({});
+  EXPECT_EQ(result.verdict, Verdict::Pass) << result.reason;
+  EXPECT_EQ(fake.staged_modes["files/opt/id-suid"], 0755u);
+  EXPECT_EQ(fake.staged_modes["files/etc/world"], 0755u);
+  EXPECT_EQ(fake.staged_modes["files/usr/local/bin/demo"], 0755u);
+  for (const auto& [path, mode] : fake.staged_modes) EXPECT_EQ(mode & 07022u, 0u) << path;
+  std::string modes;
+  for (const char* pair : {"0755 /usr/local/bin/demo ", "4755 /opt/id-suid ", "2777 /etc/world "})
+    for (const char* c = pair; *c; ++c) modes += *c == ' ' ? '\0' : *c;
+  EXPECT_EQ(fake.staged_files[kFileModesName], modes);
+  EXPECT_EQ(fake.stage_folder_mode, 0700u);
+  EXPECT_EQ(fake.stage_root_mode, 0700u);
+  EXPECT_NE(generator_script().find("xargs -0 -n 2 chmod </.hardbisect/stage/file-modes"), std::string::npos);
 }
 
 // A plan that stops after start (--dry-run): create, start, rm and nothing

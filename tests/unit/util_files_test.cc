@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "util/error.h"
@@ -71,6 +72,27 @@ TEST_F(UtilFiles, OutputPathsAreCheckedBeforeAnyWork) {
     EXPECT_NE(std::string(e.what()).find("--safe-out"), std::string::npos);
     EXPECT_NE(e.hint().find("mkdir -p /nonexistent"), std::string::npos);
   }
+}
+
+// issue 20: the primitive under "a scenario reads only its own folder tree".
+TEST_F(UtilFiles, ResolveBeneathFollowsSymlinksAndStaysInTheTree) {
+  fs::create_directories(m_dir / "root/sub");
+  fs::create_directories(m_dir / "rootx");
+  std::ofstream(m_dir / "root/sub/f") << "x";
+  std::ofstream(m_dir / "secret") << "x";
+  fs::create_symlink(m_dir / "secret", m_dir / "root/out");
+  fs::create_symlink("sub/f", m_dir / "root/in");
+  fs::create_symlink("loop", m_dir / "root/loop");
+  const std::string root = at("root");
+  EXPECT_EQ(resolve_beneath(root, at("root/sub/f")), at("root/sub/f"));
+  EXPECT_EQ(resolve_beneath(root, at("root/in")), at("root/sub/f"));
+  EXPECT_EQ(resolve_beneath(root, at("root/missing/x")), at("root/missing/x"));
+  EXPECT_EQ(resolve_beneath(root, root), root);
+  EXPECT_EQ(resolve_beneath(root, at("root/out")), std::nullopt);
+  EXPECT_EQ(resolve_beneath(root, at("root/../secret")), std::nullopt);
+  EXPECT_EQ(resolve_beneath(root, at("rootx")), std::nullopt) << "a sibling sharing the prefix";
+  EXPECT_EQ(resolve_beneath(root, "/etc/hostname"), std::nullopt);
+  EXPECT_EQ(resolve_beneath(root, at("root/loop")), std::nullopt);
 }
 
 }  // namespace
