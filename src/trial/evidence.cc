@@ -1,9 +1,11 @@
 #include "trial/evidence.h"
 
+#include <algorithm>
 #include <cctype>
 #include <climits>
 #include <sstream>
 
+#include "util/digest.h"
 #include "util/parse.h"
 #include "util/strings.h"
 
@@ -32,31 +34,104 @@ std::optional<int> small_number_in(const Evidence& e, const std::string& section
 }
 }  // namespace
 
-Evidence parse_evidence(const std::string& output, const std::string& nonce, long workload_timeout_ms) {
-  Evidence evidence;
-  const std::string marker = "@@HB-" + nonce + "@@ ";
+const std::vector<std::string>& evidence_sections() {
+  static const std::vector<std::string> sections{
+      "boot_state",      "boot_ms",      "failed_units", "start_rc",
+      "start_ms",        "start_output", "workload_rc",  "workload_ms",
+      "workload_output", "show",         "journal",      "pid1_dropin",
+      "systemd",         "kernel",       "main_pid",     "main_status",
+      "main_mountinfo",  "main_ns",      "main_cgroup",  "main_user",
+      "main_limits",     "pid1_status",  "pid1_ns",      "pid1_mountinfo",
+      "security",        "security_ms",  "end"};
+  return sections;
+}
+
+std::string evidence_mac(const std::string& key, std::string_view body) {
+  std::string keyed;
+  keyed.reserve(2 * key.size() + body.size());
+  keyed.append(key).append(body).append(key);
+  return util::sha256_hex(keyed);
+}
+
+std::string seal_evidence(const std::vector<std::pair<std::string, std::string>>& sections,
+                          const std::string& key) {
+  std::string out;
+  for (const auto& [name, body] : sections) {
+    out.append(kFrame).append(name).append("\n");
+    std::istringstream lines(body);
+    for (std::string line; std::getline(lines, line);) out.append("|").append(line).append("\n");
+  }
+  return out + std::string(kFrame) + "mac " + evidence_mac(key, out) + "\n";
+}
+
+namespace {
+
+// A name read from untrusted text, fit for a one-line reason.
+std::string shown(std::string_view text) {
+  std::string name;
+  for (char c : text.substr(0, 40)) name += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
+  return "'" + name + (text.size() > 40 ? "...'" : "'");
+}
+
+// The body before the MAC line, once the MAC is right; else why not.
+std::pair<std::string_view, std::string> verified_body(std::string_view output, const std::string& key) {
+  if (output.empty()) return {{}, "no evidence at all"};
+  if (output.back() != '\n') return {{}, "the evidence does not end with its MAC line"};
+  size_t start = output.rfind('\n', output.size() - 2);
+  start = start == std::string_view::npos ? 0 : start + 1;
+  std::string_view last = output.substr(start, output.size() - 1 - start);
+  const std::string prefix = std::string(kFrame) + "mac ";
+  if (last.substr(0, prefix.size()) != prefix) return {{}, "no MAC line at the end of the evidence"};
+  std::string_view body = output.substr(0, start);
+  if (!util::equal_in_constant_time(last.substr(prefix.size()), evidence_mac(key, body)))
+    return {{}, "the MAC does not match (written without the trial's key)"};
+  return {body, {}};
+}
+
+// Splits a verified body into its sections, the driver's way only.
+std::string split_sections(std::string_view body, std::map<std::string, std::string>& sections) {
+  const std::vector<std::string>& order = evidence_sections();
+  size_t last_index = 0;
   std::string current;
-  std::string body;
-  bool in_section = false;
-  auto flush = [&] {
-    if (!in_section) return;
-    // The driver prints a newline before each marker; drop that one.
-    if (!body.empty() && body.back() == '\n') body.pop_back();
-    evidence.sections[current] = body;
-  };
-  std::istringstream lines(output);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(marker, 0) == 0) {
-      flush();
-      current = line.substr(marker.size());
-      body.clear();
-      in_section = true;
-      if (current == "end") evidence.complete = true;
+  std::string* content = nullptr;
+  size_t at = 0;
+  while (at < body.size()) {
+    size_t newline = body.find('\n', at);
+    std::string_view line = body.substr(at, newline - at);
+    at = newline + 1;
+    if (line.substr(0, kFrame.size()) == kFrame) {
+      std::string name(line.substr(kFrame.size()));
+      auto found = std::find(order.begin(), order.end(), name);
+      if (found == order.end()) return "unknown section " + shown(name);
+      if (sections.count(name)) return "section " + shown(name) + " appears twice";
+      size_t index = static_cast<size_t>(found - order.begin());
+      if (content && index < last_index) return "section " + shown(name) + " after " + shown(current);
+      last_index = index;
+      current = name;
+      content = &sections[name];
       continue;
     }
-    if (in_section) body += line + "\n";
+    if (line.empty() || line.front() != '|')
+      return content ? "a line in section " + shown(current) + " without the driver's prefix"
+                     : "data before the first section";
+    if (current == "end") return "data after the end";
+    content->append(line.substr(1)).append("\n");
   }
-  flush();
+  return {};
+}
+
+}  // namespace
+
+Evidence parse_evidence(const std::string& output, const std::string& key, long workload_timeout_ms) {
+  Evidence evidence;
+  auto [body, why] = verified_body(output, key);
+  if (why.empty()) why = split_sections(body, evidence.sections);
+  if (!why.empty()) {
+    Evidence tampered;
+    tampered.tampered = why;
+    return tampered;
+  }
+  evidence.complete = evidence.sections.count("end") > 0;
 
   std::istringstream show(evidence.section("show"));
   for (std::string line; std::getline(show, line);) {
