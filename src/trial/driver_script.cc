@@ -50,20 +50,25 @@ only_unit_starting() {
     END { exit !(mine && !other) }'
 }
 
-# 1. Boot: the bus may not answer for a moment after `podman start`.
+# 1. Boot. The driver starts before sysinit.target: it waits on systemd
+# (is-system-running --wait, one call a second at most) instead of polling,
+# which would slow down the boot it waits for. The bus may not answer for a
+# moment at first.
 deadline=$((t0 + boot_s * 1000))
 state=
-polls=0
 while :; do
-  state=$(systemctl is-system-running 2>/dev/null)
+  state=$(timeout 1 systemctl is-system-running --wait 2>/dev/null)
+  waited=$?
   case "$state" in running|degraded|maintenance|stopping|offline) break ;; esac
-  polls=$((polls + 1))
-  if [ "$state" = starting ] && [ $((polls % 20)) -eq 0 ] && only_unit_starting; then
+  if [ "$waited" -eq 124 ] && only_unit_starting; then
     state=unit-starting
     break
   fi
-  [ "$(now_ms)" -ge "$deadline" ] && break
-  sleep 0.05
+  if [ "$(now_ms)" -ge "$deadline" ]; then
+    state=$(systemctl is-system-running 2>/dev/null)
+    break
+  fi
+  [ "$waited" -eq 124 ] || sleep 0.05
 done
 t1=$(now_ms)
 section boot_state echo "${state:-no-answer}"
