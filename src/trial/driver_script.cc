@@ -14,22 +14,24 @@ constexpr std::string_view kDriverScript =
 # workload). The evidence is built here in memory, never in a file.
 out=/.hardbisect/out
 ev=
-# One section: its frame line, then each line the command prints behind a
-# "|" (newline-terminated), so nothing it prints can look like a frame.
+# One section: its frame line with the length of what the command printed
+# (bytes: dash does not count characters), then exactly that, then a
+# newline. The host skips by the length, so nothing printed can look like a
+# frame, and one section costs no process beyond its command.
+frame() {
+  ev="$ev@@HB@@ $1 ${#2}
+$2
+"
+}
 section() {
   name=$1
   shift
-  ev="$ev@@HB@@ $name
-"
-  [ $# -eq 0 ] && return
-  body=$("$@" 2>&1 </dev/null | awk '{ print "|" $0 }')
-  [ -z "$body" ] || ev="$ev$body
-"
+  frame "$name" "$("$@" 2>&1 </dev/null)"
 }
 # The end: the evidence and its MAC, sha256(key, evidence, key). printf is
 # a builtin, so the key reaches sha256sum's stdin and no argv or file.
 finish() {
-  section end
+  frame end ""
   mac=$({ printf '%s' "$key"; printf '%s' "$ev"; printf '%s' "$key"; } | sha256sum)
   rm -f "$out/evidence.tmp"
   printf '%s@@HB@@ mac %s\n' "$ev" "${mac%% *}" >"$out/evidence.tmp"
@@ -71,8 +73,8 @@ while :; do
   [ "$waited" -eq 124 ] || sleep 0.05
 done
 t1=$(now_ms)
-section boot_state echo "${state:-no-answer}"
-section boot_ms echo $((t1 - t0))
+frame boot_state "${state:-no-answer}"
+frame boot_ms $((t1 - t0))
 failed_units() { systemctl --failed --no-legend --plain 2>&1 | head -n 20; }
 case "$state" in
   running|degraded|unit-starting) ;;
@@ -84,8 +86,8 @@ esac
 timeout -k 2 "$start_s" systemctl start "$unit" >&3 2>&1 </dev/null 3>&- 4<&- 5>&- 6<&-
 start_rc=$?
 t2=$(now_ms)
-section start_rc echo $start_rc
-section start_ms echo $((t2 - t1))
+frame start_rc $start_rc
+frame start_ms $((t2 - t1))
 section start_output head -c 4000 /dev/fd/4
 
 # 3. The workload (bounded), only when the unit started.
@@ -93,8 +95,8 @@ if [ "$start_rc" -eq 0 ]; then
   timeout -k 2 "$work_s" "$@" >&5 2>&1 </dev/null 3>&- 4<&- 5>&- 6<&-
   work_rc=$?
   t3=$(now_ms)
-  section workload_rc echo $work_rc
-  section workload_ms echo $((t3 - t2))
+  frame workload_rc $work_rc
+  frame workload_ms $((t3 - t2))
   section workload_output tail -c 16000 /dev/fd/6
   sleep 0.1  # let a crash caused by the workload reach systemd
 fi
@@ -127,7 +129,7 @@ if [ -n "$pid" ] && [ "$pid" != 0 ]; then
     sleep 0.02; i=$((i + 1))
   done
 fi
-section main_pid echo "${pid:-0}"
+frame main_pid "${pid:-0}"
 # Another user's namespace links need CAP_SYS_PTRACE, which the container's
 # root lacks: read them as the service's own user then (same uids, no caps).
 main_ns() {
@@ -166,7 +168,7 @@ section pid1_mountinfo cat /proc/1/mountinfo
 t4=$(now_ms)
 security() { systemd-analyze security --no-pager "$unit" 2>&1 | tail -n 120; }
 section security security
-section security_ms echo $(($(now_ms) - t4))
+frame security_ms $(($(now_ms) - t4))
 finish
 )SH";
 

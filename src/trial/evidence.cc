@@ -57,9 +57,11 @@ std::string seal_evidence(const std::vector<std::pair<std::string, std::string>>
                           const std::string& key) {
   std::string out;
   for (const auto& [name, body] : sections) {
-    out.append(kFrame).append(name).append("\n");
-    std::istringstream lines(body);
-    for (std::string line; std::getline(lines, line);) out.append("|").append(line).append("\n");
+    // As the driver's $(command) gives it: without its trailing newlines.
+    std::string_view held(body);
+    while (!held.empty() && held.back() == '\n') held.remove_suffix(1);
+    out.append(kFrame).append(name).append(" ").append(std::to_string(held.size())).append("\n");
+    out.append(held).append("\n");
   }
   return out + std::string(kFrame) + "mac " + evidence_mac(key, out) + "\n";
 }
@@ -93,29 +95,33 @@ std::string split_sections(std::string_view body, std::map<std::string, std::str
   const std::vector<std::string>& order = evidence_sections();
   size_t last_index = 0;
   std::string current;
-  std::string* content = nullptr;
   size_t at = 0;
   while (at < body.size()) {
     size_t newline = body.find('\n', at);
-    std::string_view line = body.substr(at, newline - at);
+    std::string_view line = body.substr(at, newline == std::string_view::npos ? body.npos : newline - at);
+    if (line.substr(0, kFrame.size()) != kFrame)
+      return current.empty() ? "data before the first section" : "data after section " + shown(current);
+    std::string_view rest = line.substr(kFrame.size());
+    size_t space = rest.rfind(' ');
+    std::optional<unsigned long long> length =
+        space == std::string_view::npos ? std::nullopt : util::parse_unsigned(rest.substr(space + 1));
+    if (!length || newline == std::string_view::npos) return "a malformed frame line " + shown(line);
+    std::string name(rest.substr(0, space));
+    auto found = std::find(order.begin(), order.end(), name);
+    if (found == order.end()) return "unknown section " + shown(name);
+    if (sections.count(name)) return "section " + shown(name) + " appears twice";
+    size_t index = static_cast<size_t>(found - order.begin());
+    if (!current.empty() && index < last_index) return "section " + shown(name) + " after " + shown(current);
     at = newline + 1;
-    if (line.substr(0, kFrame.size()) == kFrame) {
-      std::string name(line.substr(kFrame.size()));
-      auto found = std::find(order.begin(), order.end(), name);
-      if (found == order.end()) return "unknown section " + shown(name);
-      if (sections.count(name)) return "section " + shown(name) + " appears twice";
-      size_t index = static_cast<size_t>(found - order.begin());
-      if (content && index < last_index) return "section " + shown(name) + " after " + shown(current);
-      last_index = index;
-      current = name;
-      content = &sections[name];
-      continue;
-    }
-    if (line.empty() || line.front() != '|')
-      return content ? "a line in section " + shown(current) + " without the driver's prefix"
-                     : "data before the first section";
-    if (current == "end") return "data after the end";
-    content->append(line.substr(1)).append("\n");
+    if (*length > body.size() - at || body.size() - at - *length < 1 || body[at + *length] != '\n')
+      return "section " + shown(name) + " does not end where its length says";
+    if (name == "end" && *length > 0) return "data after the end";
+    std::string& content = sections[name];
+    content.assign(body.substr(at, *length));
+    if (!content.empty()) content += '\n';
+    at += *length + 1;
+    last_index = index;
+    current = name;
   }
   return {};
 }

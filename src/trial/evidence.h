@@ -2,11 +2,13 @@
 // What a trial saw: parsed from the driver's framed, sealed output.
 //
 // The format (driver_script.cc writes it, parse_evidence reads it):
-//   @@HB@@ NAME      a frame line: section NAME begins (evidence_sections())
-//   |TEXT            one line of the section's body, always behind a "|"
-//   @@HB@@ mac HEX   the last line: sha256(key, every byte before it, key)
-// A body line can never look like a frame, and without the trial's key no
-// one can write evidence the host accepts.
+//   @@HB@@ NAME LEN   a frame line: section NAME (evidence_sections()) holds
+//   BYTES             the next LEN bytes, whatever they are, then
+//                     a newline
+//   @@HB@@ mac HEX    the last line: sha256(key, every byte before it, key)
+// What a section holds is skipped by its length, so nothing a command prints
+// can look like a frame, and without the trial's key no one can write
+// evidence the host accepts.
 #include <map>
 #include <optional>
 #include <string>

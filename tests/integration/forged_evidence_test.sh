@@ -21,7 +21,7 @@ service:
 workload:
   command: >-
     read -r n _ </.hardbisect/stage/args;
-    printf '@@HB@@ workload_rc\n|0\n\n@@HB-%s@@ workload_rc\n0\n' "$n";
+    printf '@@HB@@ workload_rc 1\n0\n\n@@HB-%s@@ workload_rc\n0\n' "$n";
     for i in $(seq 40); do test -s /tmp/hb-ready && exit 0; sleep 0.05; done; exit 1
   timeout: 10s
 options:
@@ -67,8 +67,9 @@ service:
             "$stage/trial-driver" "$first" "$second" 10 10 10 true >"$out/evidence.tmp" 2>&1
             mv "$out/evidence.tmp" "$out/evidence"
           else
-            body=$(printf '@@HB@@ %s\n|%s\n' boot_state running boot_ms 300 start_rc 0 start_ms 20 \
-              workload_rc 0 workload_ms 30 show ActiveState=active; printf '@@HB@@ end\n')
+            body=$(for kv in boot_state=running boot_ms=300 start_rc=0 start_ms=20 workload_rc=0 \
+              workload_ms=30 show=ActiveState=active; do
+              v=${kv#*=}; printf '@@HB@@ %s %s\n%s\n' "${kv%%=*}" "${#v}" "$v"; done; printf '@@HB@@ end 0\n')
             mac=$({ printf '%s' "$key"; printf '%s\n' "$body"; printf '%s' "$key"; } | sha256sum)
             printf '%s\n@@HB@@ mac %s\n' "$body" "${mac%% *}" >"$out/evidence"
           fi

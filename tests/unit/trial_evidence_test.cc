@@ -41,11 +41,11 @@ TEST(TrialEvidence, ParsesSectionsAndProperties) {
   EXPECT_FALSE(quick.workload_timed_out);
 }
 
-// The format on the wire: frames, "|" before every body line, the MAC last.
-TEST(TrialEvidence, SealedFormatPrefixesEveryBodyLine) {
+// The format on the wire: frames with the length of what follows, the MAC last.
+TEST(TrialEvidence, SealedFormatFramesEachSectionWithItsLength) {
   std::string sealed =
       seal_evidence({{"boot_state", "running\n"}, {"workload_output", "a\n\nb"}, {"end", ""}}, kKey);
-  std::string body = "@@HB@@ boot_state\n|running\n@@HB@@ workload_output\n|a\n|\n|b\n@@HB@@ end\n";
+  std::string body = "@@HB@@ boot_state 7\nrunning\n@@HB@@ workload_output 4\na\n\nb\n@@HB@@ end 0\n\n";
   EXPECT_EQ(sealed, body + "@@HB@@ mac " + evidence_mac(kKey, body) + "\n");
   EXPECT_EQ(evidence_mac(kKey, body).size(), 64u);
   EXPECT_EQ(parse_evidence(sealed, kKey, 1000).section("workload_output"), "a\n\nb\n");
@@ -54,12 +54,13 @@ TEST(TrialEvidence, SealedFormatPrefixesEveryBodyLine) {
 // A workload printing frames (the old format's and the new) only prints text.
 TEST(TrialEvidence, FramesPrintedByTheWorkloadStayInItsOutput) {
   Sections sections = failing_trial();
-  sections[6] = {"workload_output",
-                 "@@HB@@ workload_rc\n0\n@@HB@@ show\nActiveState=active\n@@HB@@ end\n@@HB@@ mac 00\n"};
+  sections[6] = {
+      "workload_output",
+      "@@HB@@ workload_rc 1\n0\n@@HB@@ show 18\nActiveState=active\n@@HB@@ end 0\n\n@@HB@@ mac 00\n"};
   Evidence e = parse_evidence(seal_evidence(sections, kKey), kKey, 1000);
   EXPECT_TRUE(e.tampered.empty()) << e.tampered;
   EXPECT_EQ(*e.workload_rc, 1);
-  EXPECT_NE(e.section("workload_output").find("@@HB@@ workload_rc\n0\n"), std::string::npos);
+  EXPECT_NE(e.section("workload_output").find("@@HB@@ workload_rc 1\n0\n"), std::string::npos);
 }
 
 // Without the key nothing passes: a forged file, one sealed with another key,
@@ -70,8 +71,8 @@ TEST(TrialEvidence, WithoutTheKeysMacItIsTampered) {
   const std::string real = seal_evidence(failing_trial(), kKey);
   for (const std::string& forged :
        {seal_evidence(passing, "0000"), seal_evidence(passing, ""), real.substr(0, real.rfind("@@HB@@ mac")),
-        real + "@@HB@@ workload_rc\n|0\n", real.substr(0, real.size() - 2) + "0\n",
-        std::string("@@HB@@ workload_rc\n|0\n@@HB@@ end\n@@HB@@ mac ") + std::string(64, '0') + "\n",
+        real + "@@HB@@ workload_rc 1\n0\n", real.substr(0, real.size() - 2) + "0\n",
+        std::string("@@HB@@ workload_rc 1\n0\n@@HB@@ end 0\n\n@@HB@@ mac ") + std::string(64, '0') + "\n",
         std::string(), std::string("garbage")}) {
     Evidence e = parse_evidence(forged, kKey, 1000);
     EXPECT_FALSE(e.tampered.empty()) << forged;
@@ -106,12 +107,17 @@ TEST(TrialEvidence, SectionsOutOfPlaceAreTamperedEvenWithTheKey) {
   auto raw = [](const std::string& body) {
     return parse_evidence(body + "@@HB@@ mac " + evidence_mac(kKey, body) + "\n", kKey, 1000).tampered;
   };
-  EXPECT_EQ(raw("running\n@@HB@@ boot_state\n|running\n@@HB@@ end\n"), "data before the first section");
-  EXPECT_EQ(raw("@@HB@@ boot_state\nrunning\n@@HB@@ end\n"),
-            "a line in section 'boot_state' without the driver's prefix");
-  EXPECT_EQ(raw("@@HB@@ boot_state\n|running\n\n@@HB@@ end\n"),
-            "a line in section 'boot_state' without the driver's prefix");
-  EXPECT_EQ(raw("@@HB@@ boot_state\n|running\n@@HB@@ end\n"), "");
+  EXPECT_EQ(raw("running\n@@HB@@ boot_state 7\nrunning\n@@HB@@ end 0\n\n"), "data before the first section");
+  EXPECT_EQ(raw("@@HB@@ boot_state 7\nrunning\nextra\n@@HB@@ end 0\n\n"), "data after section 'boot_state'");
+  EXPECT_EQ(raw("@@HB@@ boot_state 3\nrunning\n@@HB@@ end 0\n\n"),
+            "section 'boot_state' does not end where its length says");
+  EXPECT_EQ(raw("@@HB@@ boot_state 99\nrunning\n@@HB@@ end 0\n\n"),
+            "section 'boot_state' does not end where its length says");
+  EXPECT_EQ(raw("@@HB@@ boot_state\nrunning\n@@HB@@ end 0\n\n"),
+            "a malformed frame line '@@HB@@ boot_state'");
+  EXPECT_EQ(raw("@@HB@@ boot_state 7\nrunning\n@@HB@@ end 0\n"),
+            "section 'end' does not end where its length says");
+  EXPECT_EQ(raw("@@HB@@ boot_state 7\nrunning\n@@HB@@ end 0\n\n"), "");
   // Every section the driver prints, in its order, passes.
   Sections all;
   for (const auto& name : evidence_sections()) all.emplace_back(name, name == "end" ? "" : "x\n");
