@@ -19,8 +19,7 @@ namespace hb::cli {
 namespace {
 
 int exit_for_unresolved(const trial::TrialResult& result) {
-  return result.cause == trial::Cause::Harness || result.cause == trial::Cause::Boot ? kExitInfra
-                                                                                     : kExitUnresolved;
+  return trial::harness_trouble(result.cause) ? kExitInfra : kExitUnresolved;
 }
 
 // The run's JSON report; written once, with its verdict, on every way out.

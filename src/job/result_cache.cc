@@ -56,9 +56,9 @@ std::optional<trial::Verdict> verdict_from(const std::string& name) {
 }
 
 std::optional<trial::Cause> cause_from(const std::string& name) {
-  for (trial::Cause cause :
-       {trial::Cause::None, trial::Cause::Service, trial::Cause::Boot, trial::Cause::UnitNotFound,
-        trial::Cause::DropInRejected, trial::Cause::NotEnforced, trial::Cause::Harness})
+  for (trial::Cause cause : {trial::Cause::None, trial::Cause::Service, trial::Cause::Boot,
+                             trial::Cause::UnitNotFound, trial::Cause::DropInRejected,
+                             trial::Cause::NotEnforced, trial::Cause::Harness, trial::Cause::Tampered})
     if (name == cause_name(cause)) return cause;
   return std::nullopt;
 }

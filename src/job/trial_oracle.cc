@@ -72,7 +72,7 @@ search::Outcome TrialOracle::keep(size_t entry, trial::TrialResult result, bool 
     throw UserError(result.reason,
                     "install it with image.packages / --packages, or give the unit file "
                     "(service.unit_file / --unit-file)");
-  if (result.cause == trial::Cause::Harness || result.cause == trial::Cause::Boot) m_infrastructure = true;
+  if (trial::harness_trouble(result.cause)) m_infrastructure = true;
   search::Outcome outcome{result.verdict, result.reason};
   m_entries.at(entry) = TrialEntry{{}, std::move(result), cached};
   return outcome;

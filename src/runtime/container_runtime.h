@@ -69,6 +69,15 @@ class ContainerRuntime {
     return start(id);
   }
   virtual ProcessResult exec(const std::string& id, const Argv& argv, std::chrono::milliseconds timeout) = 0;
+  // exec() with `input` on the command's stdin (`podman exec -i`): how a
+  // secret reaches a container without an argv, a file or the environment.
+  virtual ProcessResult exec_with_input(const std::string& id, const Argv& argv, const std::string& input,
+                                        std::chrono::milliseconds timeout) {
+    (void)argv;
+    (void)input;
+    (void)timeout;
+    return unsupported("exec with input in " + id);
+  }
   virtual ProcessResult logs(const std::string& id) = 0;
   // Removes the container whatever its state; safe to call twice.
   virtual ProcessResult remove(const std::string& id) = 0;

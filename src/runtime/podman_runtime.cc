@@ -102,6 +102,15 @@ ProcessResult PodmanRuntime::exec(const std::string& id, const Argv& argv,
   return m_runner.run(full, timeout);
 }
 
+ProcessResult PodmanRuntime::exec_with_input(const std::string& id, const Argv& argv,
+                                             const std::string& input, std::chrono::milliseconds timeout) {
+  Argv full = podman({"exec", "-i", id});
+  full.insert(full.end(), argv.begin(), argv.end());
+  SpawnOptions options;
+  options.input = input;
+  return m_runner.run(full, timeout, options);
+}
+
 ProcessResult PodmanRuntime::logs(const std::string& id) {
   return m_runner.run(podman({"logs", id}), kShortCall);
 }

@@ -176,6 +176,11 @@ ProcessResult PoolRuntime::exec(const std::string& id, const Argv& argv, std::ch
   return on_host(id, [&](ContainerRuntime& r) { return r.exec(id, argv, timeout); });
 }
 
+ProcessResult PoolRuntime::exec_with_input(const std::string& id, const Argv& argv, const std::string& input,
+                                           std::chrono::milliseconds timeout) {
+  return on_host(id, [&](ContainerRuntime& r) { return r.exec_with_input(id, argv, input, timeout); });
+}
+
 ProcessResult PoolRuntime::logs(const std::string& id) {
   return on_host(id, [&](ContainerRuntime& r) { return r.logs(id); });
 }

@@ -54,6 +54,8 @@ class PoolRuntime : public ContainerRuntime {
   ProcessResult start(const std::string& id) override;
   ProcessResult start_tagged(const std::string& id, std::uint32_t audit_uid, bool& tagged) override;
   ProcessResult exec(const std::string& id, const Argv& argv, std::chrono::milliseconds timeout) override;
+  ProcessResult exec_with_input(const std::string& id, const Argv& argv, const std::string& input,
+                                std::chrono::milliseconds timeout) override;
   ProcessResult logs(const std::string& id) override;
   ProcessResult remove(const std::string& id) override;
   std::vector<std::string> list(const std::string& label_filter) override;

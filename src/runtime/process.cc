@@ -99,8 +99,13 @@ ProcessResult SystemProcessRunner::run(const Argv& argv, std::chrono::millisecon
   std::future<std::string> err;
   std::vector<std::string> args(argv.begin() + 1, argv.end());
   std::error_code launch_error;
-  bp::child child(exe, bp::args(args), bp::std_in<bp::null, bp::std_out> out, bp::std_err > err,
-                  SetLoginUid{options.login_uid}, CloseInheritedFds{}, io, launch_error);
+  bp::child child =
+      options.input
+          ? bp::child(exe, bp::args(args), bp::std_in<boost::asio::buffer(*options.input), bp::std_out> out,
+                      bp::std_err > err, SetLoginUid{options.login_uid}, CloseInheritedFds{}, io,
+                      launch_error)
+          : bp::child(exe, bp::args(args), bp::std_in<bp::null, bp::std_out> out, bp::std_err > err,
+                      SetLoginUid{options.login_uid}, CloseInheritedFds{}, io, launch_error);
   if (launch_error) {
     result.not_found = true;
     result.err = launch_error.message();

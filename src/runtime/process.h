@@ -32,6 +32,8 @@ struct SpawnOptions {
   // container's included) carries: the kernel writes it as auid= in each
   // seccomp record, which tells one trial's records from another's.
   std::optional<std::uint32_t> login_uid;
+  // What the child reads on its stdin (then end of file); without it, /dev/null.
+  std::optional<std::string> input;
 };
 
 class ProcessRunner {

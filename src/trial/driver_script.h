@@ -1,8 +1,9 @@
 #pragma once
-// The script that runs inside the trial container, in one `podman exec`:
-// wait for boot, start the unit, run the workload, collect the evidence.
-// It prints sections framed by a per-trial nonce, so a workload printing
-// something that looks like a marker cannot forge evidence.
+// The scripts that run inside the trial container: a generator that installs
+// the units, run-trial that takes the trial's key before any unit of the
+// trial starts, and the driver: wait for boot, start the unit, run the
+// workload, collect the evidence, seal it with the key (evidence.h).
+#include <cstddef>
 #include <string>
 
 namespace hb::trial {
@@ -17,24 +18,38 @@ inline constexpr const char* kGeneratorPath = "/etc/systemd/system-generators/ha
 // after the copy (the host's copies never carry setuid/setgid bits).
 inline constexpr const char* kFileModesName = "file-modes";
 
+// The trial's key reaches the driver through a FIFO: the host's, in the
+// stage (local), or one run-trial makes here for the host's `podman exec`
+// to fill (remote). The key itself is never in a file.
+inline constexpr const char* kKeyFifo = "key";  // in the stage
+// More evidence than this is not the driver's.
+inline constexpr size_t kMaxEvidenceBytes = 8 << 20;
+
 // A systemd generator, run by PID 1 before it loads units: it puts the unit
-// file and our drop-in into the early generator folder (which wins over
-// /etc and /usr/lib, and which generators may write even where systemd 257
-// sandboxes them), and adds two units: hardbisect-files.service copies the
-// scenario's files into place before any service starts and gives each its
-// mode from stage/file-modes, and
-// hardbisect-trial.service runs the driver once the system is up. So a trial
-// needs no `podman cp`, no daemon-reload and no `podman exec`.
+// file, our drop-in and hardbisect-trial.service into the early generator
+// folder (which wins over /etc and /usr/lib, and which generators may write
+// even where systemd 257 sandboxes them), and adds hardbisect-files.service,
+// which copies the scenario's files into place before any service starts and
+// gives each its mode from stage/file-modes.
+// So a trial needs no `podman cp`, no daemon-reload and no `podman exec`.
 const std::string& generator_script();
 
-// ExecStart of hardbisect-trial.service: runs the driver with the arguments
-// in stage/args and the workload line in stage/workload (as `sh -c LINE`),
-// and moves the output to out/evidence when complete.
+// hardbisect-trial.service (staged in early/): runs run-trial before
+// sysinit.target, the files unit and `unit`.
+std::string trial_unit_file(const std::string& unit);
+
+// ExecStart of hardbisect-trial.service: reads stage/args, stage/workload,
+// the driver and the key, opens the scratch files, starts the driver in the
+// background and exits; no unit of the trial runs before that.
 const std::string& run_trial_script();
 
-// Usage inside the container:
-//   trial-driver NONCE UNIT BOOT_S START_S WORKLOAD_S CMD [ARGS...]
-// It lives in the stage as stage/trial-driver.
+// The driver (stage/trial-driver), run by run-trial: waits for boot, starts
+// the unit, runs the workload (as `sh -c LINE`), collects the evidence in
+// memory and writes it sealed (evidence.h) to out/evidence.
 const std::string& driver_script();
+
+// A remote trial's one `podman exec` (sh -c SCRIPT, the key on its stdin):
+// hands the key to run-trial's FIFO, waits for the evidence, prints it.
+std::string remote_report_script();
 
 }  // namespace hb::trial

@@ -1,9 +1,11 @@
 #include "trial/evidence.h"
 
+#include <algorithm>
 #include <cctype>
 #include <climits>
 #include <sstream>
 
+#include "util/digest.h"
 #include "util/parse.h"
 #include "util/strings.h"
 
@@ -32,31 +34,110 @@ std::optional<int> small_number_in(const Evidence& e, const std::string& section
 }
 }  // namespace
 
-Evidence parse_evidence(const std::string& output, const std::string& nonce, long workload_timeout_ms) {
-  Evidence evidence;
-  const std::string marker = "@@HB-" + nonce + "@@ ";
-  std::string current;
-  std::string body;
-  bool in_section = false;
-  auto flush = [&] {
-    if (!in_section) return;
-    // The driver prints a newline before each marker; drop that one.
-    if (!body.empty() && body.back() == '\n') body.pop_back();
-    evidence.sections[current] = body;
-  };
-  std::istringstream lines(output);
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind(marker, 0) == 0) {
-      flush();
-      current = line.substr(marker.size());
-      body.clear();
-      in_section = true;
-      if (current == "end") evidence.complete = true;
-      continue;
-    }
-    if (in_section) body += line + "\n";
+const std::vector<std::string>& evidence_sections() {
+  static const std::vector<std::string> sections{
+      "boot_state",      "boot_ms",      "failed_units", "start_rc",
+      "start_ms",        "start_output", "workload_rc",  "workload_ms",
+      "workload_output", "show",         "journal",      "pid1_dropin",
+      "systemd",         "kernel",       "main_pid",     "main_status",
+      "main_mountinfo",  "main_ns",      "main_cgroup",  "main_user",
+      "main_limits",     "pid1_status",  "pid1_ns",      "pid1_mountinfo",
+      "security",        "security_ms",  "end"};
+  return sections;
+}
+
+std::string evidence_mac(const std::string& key, std::string_view body) {
+  std::string keyed;
+  keyed.reserve(2 * key.size() + body.size());
+  keyed.append(key).append(body).append(key);
+  return util::sha256_hex(keyed);
+}
+
+std::string seal_evidence(const std::vector<std::pair<std::string, std::string>>& sections,
+                          const std::string& key) {
+  std::string out;
+  for (const auto& [name, body] : sections) {
+    // As the driver's $(command) gives it: without its trailing newlines.
+    std::string_view held(body);
+    while (!held.empty() && held.back() == '\n') held.remove_suffix(1);
+    out.append(kFrame).append(name).append(" ").append(std::to_string(held.size())).append("\n");
+    out.append(held).append("\n");
   }
-  flush();
+  return out + std::string(kFrame) + "mac " + evidence_mac(key, out) + "\n";
+}
+
+namespace {
+
+// A name read from untrusted text, fit for a one-line reason.
+std::string shown(std::string_view text) {
+  std::string name;
+  for (char c : text.substr(0, 40)) name += std::isprint(static_cast<unsigned char>(c)) ? c : '?';
+  return "'" + name + (text.size() > 40 ? "...'" : "'");
+}
+
+// The body before the MAC line, once the MAC is right; else why not.
+std::pair<std::string_view, std::string> verified_body(std::string_view output, const std::string& key) {
+  if (output.empty()) return {{}, "no evidence at all"};
+  if (output.back() != '\n') return {{}, "the evidence does not end with its MAC line"};
+  size_t start = output.rfind('\n', output.size() - 2);
+  start = start == std::string_view::npos ? 0 : start + 1;
+  std::string_view last = output.substr(start, output.size() - 1 - start);
+  const std::string prefix = std::string(kFrame) + "mac ";
+  if (last.substr(0, prefix.size()) != prefix) return {{}, "no MAC line at the end of the evidence"};
+  std::string_view body = output.substr(0, start);
+  if (!util::equal_in_constant_time(last.substr(prefix.size()), evidence_mac(key, body)))
+    return {{}, "the MAC does not match (written without the trial's key)"};
+  return {body, {}};
+}
+
+// Splits a verified body into its sections, the driver's way only.
+std::string split_sections(std::string_view body, std::map<std::string, std::string>& sections) {
+  const std::vector<std::string>& order = evidence_sections();
+  size_t last_index = 0;
+  std::string current;
+  size_t at = 0;
+  while (at < body.size()) {
+    size_t newline = body.find('\n', at);
+    std::string_view line = body.substr(at, newline == std::string_view::npos ? body.npos : newline - at);
+    if (line.substr(0, kFrame.size()) != kFrame)
+      return current.empty() ? "data before the first section" : "data after section " + shown(current);
+    std::string_view rest = line.substr(kFrame.size());
+    size_t space = rest.rfind(' ');
+    std::optional<unsigned long long> length =
+        space == std::string_view::npos ? std::nullopt : util::parse_unsigned(rest.substr(space + 1));
+    if (!length || newline == std::string_view::npos) return "a malformed frame line " + shown(line);
+    std::string name(rest.substr(0, space));
+    auto found = std::find(order.begin(), order.end(), name);
+    if (found == order.end()) return "unknown section " + shown(name);
+    if (sections.count(name)) return "section " + shown(name) + " appears twice";
+    size_t index = static_cast<size_t>(found - order.begin());
+    if (!current.empty() && index < last_index) return "section " + shown(name) + " after " + shown(current);
+    at = newline + 1;
+    if (*length > body.size() - at || body.size() - at - *length < 1 || body[at + *length] != '\n')
+      return "section " + shown(name) + " does not end where its length says";
+    if (name == "end" && *length > 0) return "data after the end";
+    std::string& content = sections[name];
+    content.assign(body.substr(at, *length));
+    if (!content.empty()) content += '\n';
+    at += *length + 1;
+    last_index = index;
+    current = name;
+  }
+  return {};
+}
+
+}  // namespace
+
+Evidence parse_evidence(const std::string& output, const std::string& key, long workload_timeout_ms) {
+  Evidence evidence;
+  auto [body, why] = verified_body(output, key);
+  if (why.empty()) why = split_sections(body, evidence.sections);
+  if (!why.empty()) {
+    Evidence tampered;
+    tampered.tampered = why;
+    return tampered;
+  }
+  evidence.complete = evidence.sections.count("end") > 0;
 
   std::istringstream show(evidence.section("show"));
   for (std::string line; std::getline(show, line);) {

@@ -1,8 +1,19 @@
 #pragma once
-// What a trial saw: parsed from the driver's framed output.
+// What a trial saw: parsed from the driver's framed, sealed output.
+//
+// The format (driver_script.cc writes it, parse_evidence reads it):
+//   @@HB@@ NAME LEN   a frame line: section NAME (evidence_sections()) holds
+//   BYTES             the next LEN bytes, whatever they are, then
+//                     a newline
+//   @@HB@@ mac HEX    the last line: sha256(key, every byte before it, key)
+// What a section holds is skipped by its length, so nothing a command prints
+// can look like a frame, and without the trial's key no one can write
+// evidence the host accepts.
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace hb::trial {
@@ -37,14 +48,34 @@ struct Evidence {
   std::vector<ExposureRow> exposure_rows;
   long security_ms = -1;  // what rating it cost inside the trial
 
+  // Why the driver's output cannot be trusted (a wrong or missing MAC, a
+  // section out of place, data outside sections); empty when it can. Set
+  // alone: nothing else of tampered evidence is kept.
+  std::string tampered;
+
   std::string property(const std::string& key) const;
   const std::string& section(const std::string& name) const;
 };
 
-// Parses the driver's output; sections outside the nonce's frames are ignored.
+inline constexpr std::string_view kFrame = "@@HB@@ ";
+
+// The sections the driver may print, in the order it prints them; each
+// appears at most once, and "end" last.
+const std::vector<std::string>& evidence_sections();
+
+// The MAC line's value for `body` (everything before the MAC line).
+std::string evidence_mac(const std::string& key, std::string_view body);
+
+// Sections in the driver's format, sealed with `key`: what an honest driver
+// writes (for fakes and tests; the real one is the shell in driver_script.cc).
+std::string seal_evidence(const std::vector<std::pair<std::string, std::string>>& sections,
+                          const std::string& key);
+
+// Parses the driver's output after checking its MAC with the trial's key;
+// any doubt (see Evidence::tampered) gives evidence that is only tampered.
 // workload_timeout_ms lets it tell a timeout (exit 124/137 after the limit)
 // from a workload that chose to exit 124.
-Evidence parse_evidence(const std::string& output, const std::string& nonce, long workload_timeout_ms);
+Evidence parse_evidence(const std::string& output, const std::string& key, long workload_timeout_ms);
 
 // Parses the text of `systemd-analyze security --no-pager UNIT` into
 // evidence.exposure, exposure_rating and exposure_rows.

@@ -1,13 +1,14 @@
 #include "trial/trial_runner.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
-#include <random>
-#include <sstream>
 #include <thread>
 
 #include "runtime/owner.h"
@@ -17,6 +18,7 @@
 #include "trial/explain.h"
 #include "trial/findings.h"
 #include "trial/host_kernel_log.h"
+#include "util/digest.h"
 #include "util/error.h"
 #include "util/files.h"
 #include "util/parse.h"
@@ -26,11 +28,6 @@ namespace fs = std::filesystem;
 namespace hb::trial {
 
 namespace {
-
-std::string make_nonce() {
-  std::random_device device;
-  return fmt::format("{:08x}{:08x}", device(), device());
-}
 
 // The host side of a trial's files: stage/ is bind-mounted read-only at
 // /.hardbisect/stage, out/ read-write at /.hardbisect/out. The stage folder
@@ -96,11 +93,61 @@ class Staging {
   bool m_keep = false;
 };
 
-std::string read_whole(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+// The local host's end of the key's FIFO in the stage: made 0600, opened
+// read-write (so neither end blocks) and the key written before the
+// container starts; held open until the trial ends, so a second reader
+// finds it empty and waits instead of reading the key again.
+class KeyFifo {
+ public:
+  KeyFifo(const fs::path& path, const std::string& key) {
+    if (::mkfifo(path.c_str(), 0600) != 0) throw InfraError("cannot make the key's FIFO " + path.string());
+    m_fd = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    const std::string line = key + "\n";
+    if (m_fd < 0 || ::write(m_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+      throw InfraError("cannot write the trial's key to " + path.string());
+  }
+  ~KeyFifo() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  KeyFifo(const KeyFifo&) = delete;
+  KeyFifo& operator=(const KeyFifo&) = delete;
+
+ private:
+  int m_fd = -1;
+};
+
+// What came back as the evidence: its text, or why it cannot be the driver's.
+struct Report {
+  std::string text;
+  std::string tampered;
+};
+
+// The evidence file in the out folder, which the container may write: read
+// only when it is a regular file (never through a symlink to a host file,
+// never a FIFO that blocks) of at most kMaxEvidenceBytes; nullopt while
+// there is none.
+std::optional<Report> read_evidence_file(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    return Report{{}, "out/evidence cannot be opened as a plain file (a symlink?)"};
+  }
+  Report report;
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    report.tampered = "out/evidence is not a regular file";
+  } else if (info.st_size > static_cast<off_t>(kMaxEvidenceBytes)) {
+    report.tampered = "out/evidence is larger than the driver ever writes";
+  } else {
+    char buffer[65536];
+    ssize_t got = 0;
+    while ((got = ::read(fd, buffer, sizeof buffer)) > 0 && report.text.size() <= kMaxEvidenceBytes)
+      report.text.append(buffer, static_cast<size_t>(got));
+    if (report.text.size() > kMaxEvidenceBytes)
+      report.tampered = "out/evidence is larger than the driver ever writes";
+  }
+  ::close(fd);
+  return report;
 }
 
 // A file's mode ("0755"); the scenario loader has checked it.
@@ -110,15 +157,23 @@ unsigned parse_mode(const std::string& mode) {
 
 long seconds_ceil(std::chrono::milliseconds ms) { return std::max<long>(1, (ms.count() + 999) / 1000); }
 
-// Why a trial ended before it could be judged: podman failed or the driver never reported.
+// Why a trial ended before it could be judged: podman failed, the driver
+// never reported, or what came back was not the driver's (Cause::Tampered).
 struct HarnessFailure {
   std::string what;
   runtime::ProcessResult process;
+  Cause cause = Cause::Harness;
+};
+
+// A staged trial, and on the local host the key's FIFO in its stage.
+struct Staged {
+  std::unique_ptr<Staging> staging;
+  std::unique_ptr<KeyFifo> key;
 };
 
 // Step 1: the unit, its files, our drop-in, the driver and its arguments, on the host.
-std::unique_ptr<Staging> stage(const TrialPlan& plan, const std::vector<options::Directive>& directives,
-                               const std::string& nonce) {
+Staged stage(const TrialPlan& plan, const std::vector<options::Directive>& directives,
+             const std::string& key) {
   const std::string& unit = plan.service.unit;
   // The whole stage is written inside the reaper's window, counted like a
   // create: an interruption's sweep of the stage folders waits for it, so
@@ -135,15 +190,19 @@ std::unique_ptr<Staging> stage(const TrialPlan& plan, const std::vector<options:
   }
   if (!modes.empty()) staging->stage(kFileModesName, modes, 0644);
   staging->stage("early/" + unit + ".d/" + kDropInName, render_trial_dropin(directives), 0644);
-  staging->stage("trial-driver", driver_script(), 0755);
+  staging->stage("early/hardbisect-trial.service", trial_unit_file(unit), 0644);
+  staging->stage("trial-driver", driver_script(), 0644);
   staging->stage("run-trial", run_trial_script(), 0755);
   staging->write("tree" + std::string(kGeneratorPath), generator_script(), 0755);
   staging->stage("args",
-                 fmt::format("{} {} {} {} {:.3f}\n", nonce, unit, seconds_ceil(plan.timeouts.boot),
+                 fmt::format("{} {} {} {:.3f}\n", unit, seconds_ceil(plan.timeouts.boot),
                              seconds_ceil(plan.timeouts.start), plan.workload.timeout.count() / 1000.0),
                  0644);
   staging->stage("workload", plan.workload.command, 0644);
-  return staging;
+  // A remote trial's key comes by `podman exec` (wait_for_report), not by the copied stage.
+  std::unique_ptr<KeyFifo> fifo;
+  if (plan.local_host) fifo = std::make_unique<KeyFifo>(staging->host_path(kStageDir) / kKeyFifo, key);
+  return {std::move(staging), std::move(fifo)};
 }
 
 runtime::ContainerSpec container_spec(const TrialPlan& plan, const Staging& staging) {
@@ -224,42 +283,47 @@ Booted boot(runtime::ContainerRuntime& runtime, const TrialPlan& plan, std::uniq
   return booted;
 }
 
-// The driver's output, once it reports; nullopt when the watchdog fires first.
-std::optional<std::string> wait_for_report(runtime::ContainerRuntime& runtime, const TrialPlan& plan,
-                                           const Container& container, std::chrono::milliseconds watchdog) {
+// The driver's output, once it reports; nullopt when the watchdog fires
+// first. A remote trial's one `podman exec` first hands the driver its key.
+std::optional<Report> wait_for_report(runtime::ContainerRuntime& runtime, const TrialPlan& plan,
+                                      const Container& container, const std::string& key,
+                                      std::chrono::milliseconds watchdog) {
   if (plan.local_host) {
     auto deadline = std::chrono::steady_clock::now() + watchdog;
     fs::path evidence = container.staging().evidence();
-    bool reported = false;
-    while (!(reported = fs::exists(evidence)) && std::chrono::steady_clock::now() < deadline)
+    std::optional<Report> report;
+    while (!(report = read_evidence_file(evidence)) && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    if (!reported) return std::nullopt;
-    return read_whole(evidence);
+    return report;
   }
-  runtime::Argv wait{
-      "sh", "-c",
-      "while [ ! -e /.hardbisect/out/evidence ]; do sleep 0.02; done; cat /.hardbisect/out/evidence"};
-  runtime::ProcessResult waited = runtime.exec(container.id(), wait, watchdog);
+  runtime::Argv wait{"sh", "-c", remote_report_script()};
+  runtime::ProcessResult waited = runtime.exec_with_input(container.id(), wait, key + "\n", watchdog);
   if (!waited.ok()) return std::nullopt;
-  return waited.out;
+  if (waited.out.size() > kMaxEvidenceBytes)
+    return Report{{}, "out/evidence is larger than the driver ever writes"};
+  return Report{std::move(waited.out), {}};
 }
 
 // Step 3: wait for the driver's report and parse it (with the host's kernel
 // lines); a failure when the driver never reported.
 std::optional<HarnessFailure> collect_evidence(runtime::ContainerRuntime& runtime, const TrialPlan& plan,
-                                               const Booted& booted, const std::string& nonce,
+                                               const Booted& booted, const std::string& key,
                                                TrialResult& result) {
   // The driver bounds each step itself; this watchdog only catches a trial
   // that never reports (systemd did not start the driver, the container died).
   auto watchdog = std::chrono::duration_cast<std::chrono::milliseconds>(
       plan.timeouts.boot + plan.timeouts.start + plan.workload.timeout + plan.watchdog_slack);
-  std::optional<std::string> output = wait_for_report(runtime, plan, *booted.container, watchdog);
-  if (output) result.evidence = parse_evidence(*output, nonce, plan.workload.timeout.count());
+  std::optional<Report> output = wait_for_report(runtime, plan, *booted.container, key, watchdog);
+  if (output && output->tampered.empty())
+    result.evidence = parse_evidence(output->text, key, plan.workload.timeout.count());
+  if (output && !output->tampered.empty()) result.evidence.tampered = output->tampered;
   if (booted.kernel_log)
     result.evidence.sections["host_kernel"] =
         booted.kernel_log->read_new(booted.container->id(), booted.audit_tag);
   if (booted.audit_tag) result.evidence.sections[kAuditTag] = std::to_string(*booted.audit_tag);
   result.exposure = result.evidence.exposure;
+  if (!result.evidence.tampered.empty())
+    return HarnessFailure{"evidence tampered: " + result.evidence.tampered, {}, Cause::Tampered};
   if (output && result.evidence.complete) return std::nullopt;
   result.container_logs = runtime.logs(booted.container->id()).out;
   if (output && !result.evidence.boot_state.empty()) return std::nullopt;
@@ -300,8 +364,9 @@ void explain_trial(const std::vector<options::Directive>& directives, TrialResul
 
 void mark_harness_failure(const HarnessFailure& failure, TrialResult& result) {
   result.verdict = Verdict::Unresolved;
-  result.cause = Cause::Harness;
-  result.reason = failure.what + ": " + failure.process.summary();
+  result.cause = failure.cause;
+  result.reason =
+      failure.cause == Cause::Harness ? failure.what + ": " + failure.process.summary() : failure.what;
 }
 
 }  // namespace
@@ -325,14 +390,16 @@ TrialResult TrialRunner::run(const std::vector<options::Directive>& directives) 
 
 bool TrialRunner::run_once(const std::vector<options::Directive>& directives, TrialResult& result) {
   result.applied = directives;
-  const std::string nonce = make_nonce();
+  // The trial's secret (256 bits): the driver seals the evidence with it.
+  const std::string key = util::random_hex(32);
+  Staged staged = stage(m_plan, directives, key);
   // The container lives until run_once() returns: removed after the verdict.
-  Booted booted = boot(m_runtime, m_plan, stage(m_plan, directives, nonce));
+  Booted booted = boot(m_runtime, m_plan, std::move(staged.staging));
   if (!booted.failure && m_plan.stop_after_start) {
     result.reason = "stopped after start (the plan asks for no evidence)";  // UNRESOLVED: nothing judged
     return false;
   }
-  if (!booted.failure) booted.failure = collect_evidence(m_runtime, m_plan, booted, nonce, result);
+  if (!booted.failure) booted.failure = collect_evidence(m_runtime, m_plan, booted, key, result);
   if (!m_plan.kernel_log_unreachable.empty())
     result.evidence.sections[kKernelLogUnreachable] = m_plan.kernel_log_unreachable;
   if (booted.failure) {

@@ -30,8 +30,14 @@ const char* cause_name(Cause cause) {
       return "not-enforced";
     case Cause::Harness:
       return "harness";
+    case Cause::Tampered:
+      return "tampered";
   }
   return "?";
+}
+
+bool harness_trouble(Cause cause) {
+  return cause == Cause::Harness || cause == Cause::Boot || cause == Cause::Tampered;
 }
 
 std::string describe_exit(const std::string& code, const std::string& status) {
@@ -136,6 +142,8 @@ std::vector<std::string> dropin_notes(const Evidence& e) {
 // Why the trial cannot be judged at all: no boot, a cut-off driver, no unit.
 std::optional<Judgement> unjudgeable(const Evidence& e, const scenario::Timeouts& timeouts,
                                      const std::string& unit) {
+  if (!e.tampered.empty())
+    return make(Verdict::Unresolved, Cause::Tampered, "evidence tampered: " + e.tampered);
   if (e.boot_state.empty())
     return make(Verdict::Unresolved, Cause::Harness, "the trial driver printed no evidence");
   // unit-starting: booted but for the unit's own start, which the boot

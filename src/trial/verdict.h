@@ -22,8 +22,13 @@ enum class Cause {
                    // entries
   NotEnforced,     // UNRESOLVED: an option was applied but is not in effect
   Harness,         // UNRESOLVED: podman failed or the harness timed out
+  Tampered,        // UNRESOLVED: the evidence was not the driver's (evidence.h), never FAIL or PASS
 };
 const char* cause_name(Cause cause);
+// The harness's or the host's trouble, not the service's nor the scenario's
+// (exit 4, "infrastructure"): the harness failed, systemd did not boot, or
+// the evidence that should decide the verdict was tampered with.
+bool harness_trouble(Cause cause);
 
 struct Judgement {
   Verdict verdict = Verdict::Unresolved;

@@ -4,7 +4,12 @@
 // enforce at the container's privilege (options::find_directive()->requirement
 // against ContainerSpec.privilege), lets a rule from the shared vocabulary
 // (fake_rules.h) decide the outcome, and writes the driver's framed evidence,
-// with the process state the enforcement probes read; it records every call.
+// with the process state the enforcement probes read, sealed with the key it
+// reads from the stage's FIFO (or, remote, from the `podman exec` input, as
+// the real driver does); it records every call.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +20,7 @@
 #include "fake_rules.h"
 #include "runtime/container_runtime.h"
 #include "trial/driver_script.h"
+#include "trial/evidence.h"
 
 namespace hb::testing {
 
@@ -37,6 +43,15 @@ class FakeRuntime : public runtime::ContainerRuntime {
   int systemd_version = 0;
   // Container ids are id_prefix + a counter (a pool of fakes needs them apart).
   std::string id_prefix = "fake";
+  // Attacks from inside the container: what the workload prints, and a file
+  // the service writes to out/evidence before the driver (then the driver's
+  // own is never written).
+  std::string workload_output;
+  std::optional<std::string> evidence_written_by_service;
+  // The service makes out/evidence a symlink to this host path instead.
+  std::optional<std::string> evidence_symlink_to;
+  // The key the driver got, of the last trial ("" when it never got one).
+  std::string last_key;
 
   runtime::ProcessResult ok(std::string out = {}) {
     runtime::ProcessResult r;
@@ -95,8 +110,6 @@ class FakeRuntime : public runtime::ContainerRuntime {
       }
     }
     if (hang_exec) return ok();
-    std::string nonce;
-    std::istringstream(staged_files["args"]) >> nonce;
     FakeContainer container;
     container.dropin = dropin;
     container.privilege = m_privilege[id];
@@ -117,10 +130,8 @@ class FakeRuntime : public runtime::ContainerRuntime {
       if (std::find(t.skipped.begin(), t.skipped.end(), d.line()) == t.skipped.end()) in_effect.push_back(d);
     std::map<std::string, std::string> state = process_state(in_effect);
     if (t.main_status) state["main_status"] = *t.main_status;
-    std::string out;
-    auto mark = [&](const std::string& name, const std::string& body) {
-      out += "\n@@HB-" + nonce + "@@ " + name + "\n" + body + (body.empty() ? "" : "\n");
-    };
+    std::vector<std::pair<std::string, std::string>> sections;
+    auto mark = [&](const std::string& name, const std::string& body) { sections.emplace_back(name, body); };
     mark("boot_state", t.boot_state);
     mark("boot_ms", "300");
     if (t.boot_state == "running") {
@@ -129,7 +140,7 @@ class FakeRuntime : public runtime::ContainerRuntime {
       if (t.start_rc == 0) {
         mark("workload_rc", std::to_string(t.workload_rc));
         mark("workload_ms", std::to_string(t.workload_ms));
-        mark("workload_output", "");
+        mark("workload_output", workload_output);
       }
       mark("show", t.show);
       mark("journal", t.journal);
@@ -145,14 +156,25 @@ class FakeRuntime : public runtime::ContainerRuntime {
       mark("pid1_mountinfo", state["pid1_mountinfo"]);
     }
     if (t.complete) mark("end", "");
-    std::ofstream(out_dir + "/evidence") << out;
+    m_sections[id] = sections;
+    // The local driver reads its key from the host's FIFO; a remote one
+    // waits for the `podman exec` (exec_with_input).
+    if (std::optional<std::string> key = read_key_fifo(stage + "/" + trial::kKeyFifo)) report(id, *key);
     return ok();
   }
-  // The remote wait for the evidence: answers with the file start() wrote.
   runtime::ProcessResult exec(const std::string& id, const runtime::Argv&,
                               std::chrono::milliseconds) override {
-    std::lock_guard lock(m_mutex);  // parallel trials (--jobs) share the fake
+    std::lock_guard lock(m_mutex);
     calls.push_back("exec " + id);
+    return ok();
+  }
+  // The remote wait for the evidence: the key on stdin, then the evidence.
+  runtime::ProcessResult exec_with_input(const std::string& id, const runtime::Argv&,
+                                         const std::string& input, std::chrono::milliseconds) override {
+    std::lock_guard lock(m_mutex);  // parallel trials (--jobs) share the fake
+    calls.push_back("exec -i " + id);
+    if (m_sections.count(id) && !std::filesystem::exists(m_mounts[id]["/.hardbisect/out"] + "/evidence"))
+      report(id, input.substr(0, input.find('\n')));
     std::ifstream in(m_mounts[id]["/.hardbisect/out"] + "/evidence");
     std::stringstream text;
     text << in.rdbuf();
@@ -202,6 +224,29 @@ class FakeRuntime : public runtime::ContainerRuntime {
   runtime::ProcessResult remove_image(const std::string&) override { return ok(); }
 
  private:
+  // The driver's end: its sections sealed with its key, unless the service wrote first.
+  void report(const std::string& id, const std::string& key) {
+    last_key = key;
+    if (evidence_symlink_to) {
+      std::filesystem::create_symlink(*evidence_symlink_to, m_mounts[id]["/.hardbisect/out"] + "/evidence");
+      return;
+    }
+    std::ofstream(m_mounts[id]["/.hardbisect/out"] + "/evidence")
+        << (evidence_written_by_service ? *evidence_written_by_service
+                                        : trial::seal_evidence(m_sections[id], key));
+  }
+  // What a reader of the FIFO gets: the key line, once.
+  static std::optional<std::string> read_key_fifo(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    char buffer[256];
+    ssize_t got = ::read(fd, buffer, sizeof buffer);
+    ::close(fd);
+    if (got <= 0) return std::nullopt;
+    std::string line(buffer, static_cast<size_t>(got));
+    return line.substr(0, line.find('\n'));
+  }
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> m_sections;
   int m_next = 0;
   std::recursive_mutex m_mutex;
   std::map<std::string, std::map<std::string, std::string>> m_mounts;

@@ -4,6 +4,8 @@
 #include "recording_status.h"
 #include "runtime/reaper.h"
 #include "trial/driver_script.h"
+#include "trial/evidence.h"
+#include "trial/findings.h"
 #include "trial/probes.h"
 #include "trial/trial_runner.h"
 
@@ -167,6 +169,94 @@ TEST(TrialTrialRunner, ReaperForgetsFinishedContainers) {
   EXPECT_EQ(runtime::Reaper::instance().remove_all(), 0);
 }
 
+// --- Evidence integrity: the service and the workload cannot decide the verdict.
+
+// Every file the host staged, as text (the key's FIFO is not a file).
+bool staged_anywhere(const FakeRuntime& fake, const std::string& secret) {
+  for (const auto& [path, content] : fake.staged_files)
+    if (content.find(secret) != std::string::npos) return true;
+  return false;
+}
+
+TEST(TrialTrialRunner, TheKeyReachesTheDriverOnlyThroughItsFifo) {
+  for (bool local : {true, false}) {
+    FakeRuntime fake;
+    TrialPlan plan = demo_plan();
+    plan.local_host = local;
+    TrialRunner runner(fake, plan);
+    EXPECT_EQ(runner.run({}).verdict, Verdict::Pass);
+    const std::string first = fake.last_key;
+    ASSERT_EQ(first.size(), 64u) << "local " << local;  // 256 bits
+    EXPECT_FALSE(staged_anywhere(fake, first));
+    EXPECT_FALSE(fake.staged_files.count(kKeyFifo));
+    runner.run({});
+    EXPECT_NE(fake.last_key, first);  // one key per trial
+  }
+}
+
+// The service writes a whole evidence file of a passing trial to the out
+// folder before the driver; the template has a real culprit. Not PASS.
+TEST(TrialTrialRunner, EvidenceWrittenByTheServiceIsTamperedLocalAndRemote) {
+  for (bool local : {true, false}) {
+    FakeRuntime fake;
+    fake.rule = rules::fails_if("ProtectSystem=strict");
+    fake.evidence_written_by_service = seal_evidence({{"boot_state", "running\n"},
+                                                      {"start_rc", "0\n"},
+                                                      {"workload_rc", "0\n"},
+                                                      {"show", "ActiveState=active\n"},
+                                                      {"end", ""}},
+                                                     "a key read from the stage or guessed");
+    TrialPlan plan = demo_plan();
+    plan.local_host = local;
+    TrialResult result = TrialRunner(fake, plan).run({directive("ProtectSystem", "strict")});
+    EXPECT_EQ(result.verdict, Verdict::Unresolved) << "local " << local;
+    EXPECT_EQ(result.cause, Cause::Tampered);
+    EXPECT_EQ(result.reason, "evidence tampered: the MAC does not match (written without the trial's key)");
+    EXPECT_FALSE(result.evidence.workload_rc);
+  }
+}
+
+TEST(TrialTrialRunner, AFramePrintedByTheWorkloadDoesNotDecide) {
+  FakeRuntime fake;
+  fake.rule = rules::fails_if("PrivateTmp=yes");
+  fake.workload_output = "@@HB@@ workload_rc\n0\n@@HB@@ end\n";
+  TrialResult result = TrialRunner(fake, demo_plan()).run({directive("PrivateTmp", "yes")});
+  EXPECT_EQ(result.verdict, Verdict::Fail) << result.reason;
+  EXPECT_EQ(result.cause, Cause::Service);
+}
+
+// out/evidence as a symlink to a host file: never followed, never read.
+TEST(TrialTrialRunner, AnEvidenceSymlinkIsNotFollowed) {
+  FakeRuntime fake;
+  fake.evidence_symlink_to = "/etc/hostname";
+  TrialResult result = TrialRunner(fake, demo_plan()).run({});
+  EXPECT_EQ(result.verdict, Verdict::Unresolved);
+  EXPECT_EQ(result.cause, Cause::Tampered);
+  EXPECT_NE(result.reason.find("symlink"), std::string::npos) << result.reason;
+}
+
+// What the service sees of the options is what it saw before: its unit file
+// and our drop-in, byte for byte, and nothing else in its drop-in folder;
+// the trial's own unit only orders itself before the unit.
+TEST(TrialTrialRunner, TheServiceSeesItsUnitAndDropInUnchanged) {
+  FakeRuntime fake;
+  TrialRunner runner(fake, demo_plan());
+  std::vector<options::Directive> applied{directive("ProtectSystem", "strict"),
+                                          directive("PrivateTmp", "yes")};
+  runner.run(applied);
+  EXPECT_EQ(fake.staged_files["early/demo.service"], *demo_plan().service.unit_file);
+  EXPECT_EQ(fake.staged_files["early/demo.service.d/50-hardbisect.conf"], render_trial_dropin(applied));
+  std::vector<std::string> early;
+  for (const auto& [path, content] : fake.staged_files)
+    if (path.rfind("early/", 0) == 0) early.push_back(path);
+  EXPECT_EQ(early, (std::vector<std::string>{"early/demo.service", "early/demo.service.d/50-hardbisect.conf",
+                                             "early/hardbisect-trial.service"}));
+  const std::string& unit = fake.staged_files["early/hardbisect-trial.service"];
+  EXPECT_NE(unit.find("Before=sysinit.target hardbisect-files.service demo.service\n"), std::string::npos);
+  EXPECT_NE(unit.find("Type=forking\n"), std::string::npos);
+  EXPECT_NE(unit.find("DefaultDependencies=no\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace hb::trial
 
@@ -213,7 +303,7 @@ TEST(TrialTrialRunner, RemoteHostGetsTheStageByCopyAndOneExec) {
   TrialResult result = runner.run({directive("ProtectSystem", "strict")});
   EXPECT_EQ(result.verdict, Verdict::Fail) << result.reason;
   std::vector<std::string> expected{"create localhost/hardbisect-bookworm:abc sys-admin", "cp fake1",
-                                    "start fake1", "exec fake1", "rm fake1"};
+                                    "start fake1", "exec -i fake1", "rm fake1"};
   EXPECT_EQ(fake.calls, expected);
 }
 

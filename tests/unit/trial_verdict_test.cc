@@ -109,6 +109,21 @@ TEST(TrialVerdict, InfrastructureIsNeverTheServicesFault) {
   EXPECT_EQ(judge_default(e).verdict, Verdict::Unresolved);
 }
 
+// Evidence that is not the driver's decides nothing: UNRESOLVED, a cause of
+// its own, counted as the harness's trouble (exit 4), never PASS or FAIL.
+TEST(TrialVerdict, TamperedEvidenceIsNeverPassNorFail) {
+  Evidence e = running_evidence();
+  e.tampered = "the MAC does not match (written without the trial's key)";
+  Judgement j = judge_default(e);
+  EXPECT_EQ(j.verdict, Verdict::Unresolved);
+  EXPECT_EQ(j.cause, Cause::Tampered);
+  EXPECT_EQ(j.reason, "evidence tampered: the MAC does not match (written without the trial's key)");
+  EXPECT_STREQ(cause_name(Cause::Tampered), "tampered");
+  EXPECT_TRUE(harness_trouble(Cause::Tampered));
+  EXPECT_FALSE(harness_trouble(Cause::Service));
+  EXPECT_FALSE(harness_trouble(Cause::NotEnforced));
+}
+
 // A packaged service enabled at boot whose start hangs under an option: the
 // boot waits on it alone (driver: "unit-starting"), and its start bound
 // judges the service, not the harness.
