@@ -56,7 +56,12 @@
 //     A flaky failure that looked deterministic misleads the bisection into
 //     such sets (a pass of a set with the culprit taken for a pass), and the
 //     rerun passes with probability 1 - p, p its failure rate: a
-//     contradiction, and flaky mode takes over. A single option that failed
+//     contradiction, and flaky mode takes over. A rerun that stays
+//     UNRESOLVED (a remote host in trouble) reproduces nothing either: flaky
+//     mode takes over too, so a set is a deterministic culprit only once its
+//     failure reproduced (one failure of the whole template with every
+//     subset passing is the signature of a failure outside the options).
+//     A single option that failed
 //     alone needs no rerun: it can fail (the baseline passed), which is the
 //     answer, flaky or not; a pair costs one trial more;
 //   - deterministic_after > 1: more runs of the full set up front; each
