@@ -352,6 +352,8 @@ class Engine {
         attempts += m_tester.run_count() - runs_before;
       }
       const SetStats s = m_tester.stats(m_universe);
+      // One failure among passes: blamed on the options only once it reproduces.
+      if (s.fails == 1 && !full_set_fails_again({})) return false;
       if (s.fails == 0) {
         if (s.passes < needed) {
           stop(SearchStatus::Unresolved, "the full set could not be decided often enough");
@@ -430,17 +432,29 @@ class Engine {
   // The whole template failed, and neither its own rerun (passed or
   // unresolved) nor any other set failed: the signature of a failure that
   // does not belong to the options (a host's hiccup, a flake outside the
-  // template). Before any search blames the whole set for it, the full set
-  // runs as a full set that passed its first run would (check_full): until
-  // it fails again, or passes often enough that a failure rate of
-  // min_failure_rate would have shown with `confidence`. True when it failed
-  // again (or another set failed before): the search goes on, flaky-aware.
+  // template). Before any search blames the whole set for it, the failure
+  // must reproduce (full_set_fails_again). True when it did (or another set
+  // failed): the search goes on, flaky-aware; false with the status set.
   bool full_set_failure_reproduces(const Contradiction& c) {
     if (c.failing != m_universe || c.passed != m_universe) return true;
     for (const auto& t : m_tester.log()) {
       if (t.outcome.verdict == Verdict::Fail && t.options != m_universe) return true;
     }
-    const int needed = repeats_for_rate(m_config.min_failure_rate, m_config.confidence, m_config.max_repeats);
+    return full_set_fails_again(c.why);
+  }
+
+  // The full set failed once among passing runs (or runs that could not be
+  // decided): it runs as a full set that passed its first run would
+  // (check_full), until it fails again or passes often enough that a failure
+  // rate of min_failure_rate would have shown with `confidence` twice over
+  // (17 runs at 0.3 and 0.95: 0.7^17 < 0.05^2). True when
+  // it failed again; otherwise no option is blamed (NothingBreaks, or
+  // Unresolved when it could not be decided often enough) and false.
+  bool full_set_fails_again(const std::string& why) {
+    // Missing a real failure here costs what missing it in check_full costs,
+    // squared: a failing set must fail again, not only show once.
+    const double miss = 1.0 - m_config.confidence;
+    const int needed = repeats_for_rate(m_config.min_failure_rate, 1.0 - miss * miss, m_config.max_repeats);
     const SetStats before = m_tester.stats(m_universe);
     int passes = 0;
     for (int attempts = 0; passes < needed && attempts < 2 * needed + 2;) {
@@ -461,7 +475,7 @@ class Engine {
       stop(SearchStatus::Unresolved, "the full set failed " + seen +
                                          " and could not be run again often enough to tell whether the "
                                          "failure is the options'" +
-                                         (c.why.empty() ? "" : " (" + c.why + ")"));
+                                         (why.empty() ? "" : " (" + why + ")"));
       return false;
     }
     note("the full set failed " + seen + ", not in its last " + std::to_string(passes) +

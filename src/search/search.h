@@ -14,7 +14,14 @@
 //     is BaselineFails ("not a hardening problem"), if it fails only
 //     sometimes the status is FlakyBaseline; no option is blamed.
 //   - the full set must fail; if it passes repeatedly the status is
-//     NothingBreaks. If the full set is UNRESOLVED, the options that make
+//     NothingBreaks. One failure of the full set that nothing else backs
+//     (it passed before, or its rerun passed or stayed unresolved, and no
+//     other set failed) is blamed on the options only once it reproduces:
+//     the full set runs until it fails again or passes as often as would
+//     show a min_failure_rate failure with `confidence` twice over (17 runs
+//     at 0.3 and 0.95); then NothingBreaks, flaky, with a note (Unresolved
+//     when those runs could not be decided). Otherwise a flaky search would
+//     end with the whole template as one culprit (issue 26). If the full set is UNRESOLVED, the options that make
 //     trials unresolved are isolated (same search, looking for "unresolved"
 //     instead of "fail"), set aside as undecided, and the search continues
 //     on the rest.
