@@ -44,6 +44,7 @@ json cell_to_json(const CellResult& c) {
       {"findings", report::findings_to_json(r.findings)},
       {"trial_grid", r.grid ? report::grid_to_json(*r.grid) : json(nullptr)},
       {"exposure_bars", report::bars_to_json(r.exposure_bars)},
+      {"trial_log", c.trial_log},
   };
 }
 
@@ -72,6 +73,7 @@ CellResult cell_from_json(const json& j) {
   json previous = j.value("previous_verdict", json(nullptr));
   c.previous_verdict = previous.is_string() ? previous.get<std::string>() : "";
   r.evidence = j.value("evidence", "");
+  if (j.contains("trial_log") && j["trial_log"].is_array()) c.trial_log = j["trial_log"];
   r.findings = report::findings_from_json(j.value("findings", json::array()));
   r.grid = report::grid_from_json(j.value("trial_grid", json(nullptr)));
   r.exposure_bars = report::bars_from_json(j.value("exposure_bars", json::array()));

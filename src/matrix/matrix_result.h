@@ -22,6 +22,10 @@ struct CellResult {
   // verdict (pass, fail, unresolved), reason, culprits, safe, exposures,
   // trials, seconds, evidence, regression; name = id.
   report::ReportCell cell;
+  // The trials that did not pass, each with its evidence and reason (JSON
+  // trial log entries, report::trial_log_to_json): what explains a FAIL or
+  // an UNRESOLVED cell without running it again.
+  nlohmann::json trial_log = nlohmann::json::array();
 };
 
 struct MatrixResult {

@@ -173,6 +173,27 @@ std::string format_search_summary(const SearchReportInput& in) {
   return text;
 }
 
+nlohmann::json trial_log_to_json(const SearchReportInput& in, bool passes) {
+  const search::SearchResult& r = in.result;
+  nlohmann::json log = nlohmann::json::array();
+  for (size_t i = 0; i < r.trials.size(); ++i) {
+    const auto& record = r.trials[i];
+    if (!passes && record.outcome.verdict == search::Verdict::Pass) continue;
+    nlohmann::json entry = i < in.trials.size()
+                               ? trial_to_json(search::phase_name(record.phase), in.trials[i].result)
+                               : nlohmann::json::object();
+    entry["index"] = record.index;
+    entry["phase"] = search::phase_name(record.phase);
+    entry["run"] = record.run;
+    entry["option_names"] = option_names(in.scenario, record.options);
+    entry["verdict"] = verdict_name(record.outcome.verdict);
+    entry["cached"] = i < in.trials.size() && in.trials[i].cached;
+    entry["unasked"] = record.unasked;
+    log.push_back(entry);
+  }
+  return log;
+}
+
 nlohmann::json search_to_json(const SearchReportInput& in) {
   const search::SearchResult& r = in.result;
   nlohmann::json culprits = nlohmann::json::array();
@@ -188,21 +209,7 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
                         {"fails_alone", removal.fails_alone},
                         {"together_with", together}});
   }
-  nlohmann::json log = nlohmann::json::array();
-  for (size_t i = 0; i < r.trials.size(); ++i) {
-    const auto& record = r.trials[i];
-    nlohmann::json entry = i < in.trials.size()
-                               ? trial_to_json(search::phase_name(record.phase), in.trials[i].result)
-                               : nlohmann::json::object();
-    entry["index"] = record.index;
-    entry["phase"] = search::phase_name(record.phase);
-    entry["run"] = record.run;
-    entry["option_names"] = option_names(in.scenario, record.options);
-    entry["verdict"] = verdict_name(record.outcome.verdict);
-    entry["cached"] = i < in.trials.size() && in.trials[i].cached;
-    entry["unasked"] = record.unasked;
-    log.push_back(entry);
-  }
+  nlohmann::json log = trial_log_to_json(in);
   nlohmann::json unresolved = nlohmann::json::array();
   for (const auto& u : r.unresolved)
     unresolved.push_back({{"trial", u.trial},

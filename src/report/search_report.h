@@ -61,5 +61,9 @@ std::string summary_message(const SearchReportInput& input);
 
 // verdict, culprits, safe, trials, trial_log, findings and the rest.
 nlohmann::json search_to_json(const SearchReportInput& input);
+// The JSON trial log of search_to_json: each trial with its evidence, reason,
+// phase, run and cache mark; `passes` false leaves out the trials that
+// passed (a matrix cell keeps only what did not pass).
+nlohmann::json trial_log_to_json(const SearchReportInput& input, bool passes = true);
 
 }  // namespace hb::report

@@ -34,6 +34,16 @@ std::vector<FakeRule> parse_fake_rules(std::string_view text) {
       rule.unresolved = true;
       part.remove_prefix(1);
     }
+    if (const auto hash = part.find('#'); hash != std::string_view::npos) {
+      const std::string k(util::trim(part.substr(hash + 1)));
+      std::optional<int> runs = util::parse_integer<int>(k);
+      if (!runs || *runs < 1) {
+        throw UserError("bad run count '" + k + "' in rule '" + std::string(part) + "'",
+                        "write it as #1 (the rule fires in the first 1 trial it applies to)");
+      }
+      rule.first_runs = *runs;
+      part = util::trim(part.substr(0, hash));
+    }
     if (const auto at = part.find('@'); at != std::string_view::npos) {
       const std::string p(util::trim(part.substr(at + 1)));
       std::optional<double> probability = util::parse_double(p);
@@ -82,12 +92,13 @@ std::string format_fake_rules(const std::vector<FakeRule>& rules) {
       std::snprintf(buffer, sizeof buffer, "@%g", rules[i].probability);
       text += buffer;
     }
+    if (rules[i].first_runs > 0) text += "#" + std::to_string(rules[i].first_runs);
   }
   return text;
 }
 
 FakeOracle::FakeOracle(std::vector<FakeRule> rules, std::uint64_t seed)
-    : m_rules(std::move(rules)), m_rng(seed) {}
+    : m_rules(std::move(rules)), m_fired(m_rules.size(), 0), m_rng(seed) {}
 
 bool FakeOracle::applies(const FakeRule& rule, const OptionSet& options) {
   if (!is_subset_of(rule.options, options)) return false;
@@ -122,17 +133,20 @@ Outcome FakeOracle::wait(Ticket ticket) {
 Outcome FakeOracle::judge(const OptionSet& options) {
   m_calls.push_back(options);
   std::uniform_real_distribution<double> coin(0.0, 1.0);
-  for (const auto& rule : m_rules) {
-    if (!rule.unresolved || !applies(rule, options)) continue;
-    if (rule.probability >= 1.0 || coin(m_rng) < rule.probability) {
-      return {Verdict::Unresolved, "probe failed for " + format_fake_rules({rule})};
-    }
+  // Whether rule i fires in this trial: it applies, it has runs left, the coin.
+  const auto fires = [&](std::size_t i) {
+    const FakeRule& rule = m_rules[i];
+    if (!applies(rule, options)) return false;
+    if (rule.first_runs > 0 && m_fired[i]++ >= rule.first_runs) return false;
+    return rule.probability >= 1.0 || coin(m_rng) < rule.probability;
+  };
+  for (std::size_t i = 0; i < m_rules.size(); ++i) {
+    if (m_rules[i].unresolved && fires(i))
+      return {Verdict::Unresolved, "probe failed for " + format_fake_rules({m_rules[i]})};
   }
-  for (const auto& rule : m_rules) {
-    if (rule.unresolved || !applies(rule, options)) continue;
-    if (rule.probability >= 1.0 || coin(m_rng) < rule.probability) {
-      return {Verdict::Fail, "rule " + format_fake_rules({rule}) + " applies"};
-    }
+  for (std::size_t i = 0; i < m_rules.size(); ++i) {
+    if (!m_rules[i].unresolved && fires(i))
+      return {Verdict::Fail, "rule " + format_fake_rules({m_rules[i]}) + " applies"};
   }
   return {Verdict::Pass, {}};
 }

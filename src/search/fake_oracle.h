@@ -20,10 +20,15 @@ struct FakeRule {
   double probability = 1.0;  // chance that an applying rule makes the trial fail
   bool unresolved = false;   // the trial is UNRESOLVED instead of failing
   OptionSet unless;          // ... and none of these is applied (a relaxation: "fails iff A and not B")
+  // > 0: the rule fires only in the first `first_runs` trials it applies to,
+  // then never again (a hiccup that does not come back); 0 = every time.
+  int first_runs = 0;
 };
 
-// Parses "0|2,5@0.3|?7|4!6": rules separated by '|', options by ','; "@p"
-// gives the failure probability; a leading '?' makes it an unresolved rule;
+// Parses "0|2,5@0.3|?7|4!6|1,2#1": rules separated by '|', options by ',';
+// "@p" gives the failure probability; a leading '?' makes it an unresolved
+// rule; "#k" makes it fire only in the first k trials it applies to (a
+// failure that happened once and never again: "0,1,2,3#1");
 // "!6,7" lists options whose presence defuses the rule (non-monotone: "4!6"
 // fails iff 4 is applied and 6 is not, IPAddressDeny= beside IPAddressAllow=);
 // an empty rule applies always (a baseline failure: "|3", "@0.2|3"); an empty
@@ -63,6 +68,7 @@ class FakeOracle : public Oracle {
 
  private:
   std::vector<FakeRule> m_rules;
+  std::vector<int> m_fired;  // per rule: trials it applied to so far (first_runs)
   std::mt19937_64 m_rng;
   Outcome judge(const OptionSet& options);
 

@@ -215,6 +215,7 @@ class Engine {
                    "trials kept contradicting each other; the failure may not be monotone in the options");
               break;
             }
+            if (!full_set_failure_reproduces(c)) break;
             on_contradiction(c);
             if (!m_strategy.weighs_runs() && !recheck_baseline()) break;
           }
@@ -351,6 +352,8 @@ class Engine {
         attempts += m_tester.run_count() - runs_before;
       }
       const SetStats s = m_tester.stats(m_universe);
+      // One failure among passes: blamed on the options only once it reproduces.
+      if (s.fails == 1 && !full_set_fails_again({})) return false;
       if (s.fails == 0) {
         if (s.passes < needed) {
           stop(SearchStatus::Unresolved, "the full set could not be decided often enough");
@@ -402,9 +405,14 @@ class Engine {
   void on_contradiction(const Contradiction& c) {
     const SetStats failing = m_tester.stats(c.failing);
     const SetStats passed = m_tester.stats(c.passed);
-    note(format_set(c.failing) + " failed although " + format_set(c.passed) + " had passed " +
-         std::to_string(passed.passes) + " run(s): switching to " +
-         (m_flaky ? "more repeats" : "flaky mode"));
+    const std::string switching = std::string(": switching to ") + (m_flaky ? "more repeats" : "flaky mode");
+    if (!c.why.empty()) {
+      note(format_set(c.failing) + " failed " + std::to_string(failing.fails) + " time(s) but " + c.why +
+           switching);
+    } else {
+      note(format_set(c.failing) + " failed although " + format_set(c.passed) + " had passed " +
+           std::to_string(passed.passes) + " run(s)" + switching);
+    }
     // Pool the runs that disagreed: they show a lower failure rate than the
     // full set's (several flaky culprits add up in the full set).
     if (c.failing != m_universe) {
@@ -419,6 +427,62 @@ class Engine {
     } else {
       update_repeats(previous + 1);
     }
+  }
+
+  // The whole template failed, and neither its own rerun (passed or
+  // unresolved) nor any other set failed: the signature of a failure that
+  // does not belong to the options (a host's hiccup, a flake outside the
+  // template). Before any search blames the whole set for it, the failure
+  // must reproduce (full_set_fails_again). True when it did (or another set
+  // failed): the search goes on, flaky-aware; false with the status set.
+  bool full_set_failure_reproduces(const Contradiction& c) {
+    if (c.failing != m_universe || c.passed != m_universe) return true;
+    for (const auto& t : m_tester.log()) {
+      if (t.outcome.verdict == Verdict::Fail && t.options != m_universe) return true;
+    }
+    return full_set_fails_again(c.why);
+  }
+
+  // The full set failed once among passing runs (or runs that could not be
+  // decided): it runs as a full set that passed its first run would
+  // (check_full), until it fails again or passes often enough that a failure
+  // rate of min_failure_rate would have shown with `confidence` twice over
+  // (17 runs at 0.3 and 0.95: 0.7^17 < 0.05^2). True when
+  // it failed again; otherwise no option is blamed (NothingBreaks, or
+  // Unresolved when it could not be decided often enough) and false.
+  bool full_set_fails_again(const std::string& why) {
+    // Missing a real failure here costs what missing it in check_full costs,
+    // squared: a failing set must fail again, not only show once.
+    const double miss = 1.0 - m_config.confidence;
+    const int needed = repeats_for_rate(m_config.min_failure_rate, 1.0 - miss * miss, m_config.max_repeats);
+    const SetStats before = m_tester.stats(m_universe);
+    int passes = 0;
+    for (int attempts = 0; passes < needed && attempts < 2 * needed + 2;) {
+      const int runs_before = m_tester.run_count();
+      m_tester.run_several(m_universe, Phase::Full, needed - passes);
+      attempts += m_tester.run_count() - runs_before;
+      const SetStats now = m_tester.stats(m_universe);
+      if (now.fails > before.fails) return true;
+      passes = now.passes - before.passes;
+    }
+    const SetStats s = m_tester.stats(m_universe);
+    const std::string seen =
+        std::to_string(s.fails) + " of " + std::to_string(s.fails + s.passes) + " decided runs";
+    m_flaky = true;
+    m_tester.set_repeats(needed);
+    clear_answer();
+    if (passes < needed) {
+      stop(SearchStatus::Unresolved, "the full set failed " + seen +
+                                         " and could not be run again often enough to tell whether the "
+                                         "failure is the options'" +
+                                         (why.empty() ? "" : " (" + why + ")"));
+      return false;
+    }
+    note("the full set failed " + seen + ", not in its last " + std::to_string(passes) +
+         ", and no subset failed: the failure did not reproduce, so no option is blamed for it");
+    stop(SearchStatus::NothingBreaks,
+         "the full set's failure did not reproduce (" + seen + "; no subset failed): no option is blamed");
+    return false;
   }
 
   void add_culprit(const OptionSet& culprit) {
@@ -560,12 +624,14 @@ class Engine {
       // of a set with the culprit for a pass), and one more culprit set after
       // the first is where a flaky baseline does.
       if (m_config.confirm_runs <= 0 || (culprit.size() < 2 && m_culprits.empty())) return true;
+      // Reported as a deterministic culprit only once its failure
+      // reproduced: a rerun that stays unresolved (a remote host's trouble)
+      // reproduces nothing, and one failure with every subset passing is the
+      // signature of a failure that does not belong to the set.
       while (m_tester.stats(culprit).fails < 1 + m_config.confirm_runs) {
         const Outcome o = m_tester.rerun_failing(culprit, Phase::Confirm, first_rest_with(culprit));
-        if (o.verdict == Verdict::Unresolved) {
-          note("confirmation of " + format_set(culprit) + " was unresolved: " + o.reason);
-          break;
-        }
+        if (o.verdict == Verdict::Unresolved)
+          throw Contradiction(culprit, culprit, "its rerun was unresolved (" + o.reason + ")");
       }
     } else if (culprit.size() == 1) {
       if (m_baseline_rechecked) return true;
@@ -589,6 +655,11 @@ class Engine {
   // after a contradiction): no option is blamed.
   void blame_nothing() {
     stop(SearchStatus::FlakyBaseline, flaky_baseline_message());
+    clear_answer();
+  }
+
+  // No culprit, no removal, no safe set: an answer reported before a restart is withdrawn.
+  void clear_answer() {
     m_result.culprits.clear();
     m_result.removal.clear();
     m_result.removals.clear();
@@ -596,6 +667,7 @@ class Engine {
     m_result.safe_set.clear();
     m_result.safe_trial = -1;
     m_result.maximal = false;
+    m_result.complete = false;
   }
 
   void report(const OptionSet& removal, bool all_decided) {

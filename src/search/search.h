@@ -14,7 +14,14 @@
 //     is BaselineFails ("not a hardening problem"), if it fails only
 //     sometimes the status is FlakyBaseline; no option is blamed.
 //   - the full set must fail; if it passes repeatedly the status is
-//     NothingBreaks. If the full set is UNRESOLVED, the options that make
+//     NothingBreaks. One failure of the full set that nothing else backs
+//     (it passed before, or its rerun passed or stayed unresolved, and no
+//     other set failed) is blamed on the options only once it reproduces:
+//     the full set runs until it fails again or passes as often as would
+//     show a min_failure_rate failure with `confidence` twice over (17 runs
+//     at 0.3 and 0.95); then NothingBreaks, flaky, with a note (Unresolved
+//     when those runs could not be decided). Otherwise a flaky search would
+//     end with the whole template as one culprit (issue 26). If the full set is UNRESOLVED, the options that make
 //     trials unresolved are isolated (same search, looking for "unresolved"
 //     instead of "fail"), set aside as undecided, and the search continues
 //     on the rest.
@@ -56,7 +63,12 @@
 //     A flaky failure that looked deterministic misleads the bisection into
 //     such sets (a pass of a set with the culprit taken for a pass), and the
 //     rerun passes with probability 1 - p, p its failure rate: a
-//     contradiction, and flaky mode takes over. A single option that failed
+//     contradiction, and flaky mode takes over. A rerun that stays
+//     UNRESOLVED (a remote host in trouble) reproduces nothing either: flaky
+//     mode takes over too, so a set is a deterministic culprit only once its
+//     failure reproduced (one failure of the whole template with every
+//     subset passing is the signature of a failure outside the options).
+//     A single option that failed
 //     alone needs no rerun: it can fail (the baseline passed), which is the
 //     answer, flaky or not; a pair costs one trial more;
 //   - deterministic_after > 1: more runs of the full set up front; each

@@ -50,11 +50,17 @@ class Predicate {
 
 // A set failed although a superset of it had passed enough runs to be
 // trusted: that pass was wrong. The engine re-estimates and starts again.
+// Also thrown when a failure could not be reproduced at all (`why` says how:
+// its rerun stayed unresolved): one failure is no deterministic culprit.
 struct Contradiction : std::runtime_error {
-  Contradiction(OptionSet failing_set, OptionSet passed_set)
-      : std::runtime_error("contradiction"), failing(std::move(failing_set)), passed(std::move(passed_set)) {}
+  Contradiction(OptionSet failing_set, OptionSet passed_set, std::string why_text = {})
+      : std::runtime_error("contradiction"),
+        failing(std::move(failing_set)),
+        passed(std::move(passed_set)),
+        why(std::move(why_text)) {}
   OptionSet failing;
   OptionSet passed;
+  std::string why;  // empty: `passed` passed
 };
 
 struct BudgetExhausted : std::runtime_error {

@@ -182,7 +182,8 @@ const std::string& driver_script() {
 const std::string& generator_script() {
   static const std::string script = R"SH(#!/bin/sh
 # hardbisect trial generator (generated): runs in PID 1's generator phase.
-# $1 normal, $2 early, $3 late generator folder.
+# $1 normal, $2 early, $3 late generator folder. The files go in place before
+# systemd-tmpfiles-setup and -sysusers read their tmpfiles.d/sysusers.d.
 stage=/.hardbisect/stage
 early=$2
 cp -R "$stage/early/." "$early/"
@@ -191,7 +192,7 @@ if [ -n "$(ls -A "$stage/files" 2>/dev/null)" ]; then
 [Unit]
 Description=hardbisect: put the trial's files in place
 DefaultDependencies=no
-Before=sysinit.target
+Before=sysinit.target systemd-tmpfiles-setup.service systemd-sysusers.service
 [Service]
 Type=oneshot
 ExecStart=/bin/cp -a /.hardbisect/stage/files/. /

@@ -50,6 +50,23 @@ podman system connection add "$TAG-a" "$A_SOCK"
 podman system connection add "$TAG-b" "$B_SOCK"
 POOL=(--connection "$TAG-a" --connection "$TAG-b")
 left_on_b() { podman --url "$B_SOCK" ps -aq --filter label=io.hardbisect=1 | wc -l; }
+# A comparison that fails explains itself: the pool run's output and the
+# trials of its JSON that did not pass (evidence and reason) are printed, and
+# both files are kept (the work folder goes with the test).
+KEEP=${HARDBISECT_TEST_KEEP:-/tmp}/hardbisect-pool-test-$$
+not_passed='[.. | objects | select(has("verdict") and (.evidence | type) == "object" and .verdict != "pass")
+  | {index, phase, option_names, options, verdict, cause, reason, explanation, elapsed_ms,
+     evidence: (.evidence | {boot_state, boot_ms, start_rc, start_ms, workload_rc, workload_ms,
+       workload_timed_out, properties, workload_output, journal: ((.journal // "") | split("\n") | .[-30:]),
+       kernel, host_kernel, container_logs})}]'
+explain_pool() {  # explain_pool WHAT POOL_OUT POOL_JSON
+  mkdir -p "$KEEP" && cp "$2" "$3" "$KEEP/" 2>/dev/null
+  echo "---- $1: the pool run's output (kept with its JSON in $KEEP)" >&2
+  sed 's/^/    /' "$2" >&2
+  jq -r '.cells[]? | "---- cell \(.id): \(.verdict): \(.reason)\n\(.evidence)"' "$3" >&2 2>/dev/null
+  echo "---- $1: the pool run's trials that did not pass (the whole JSON is kept)" >&2
+  jq "$not_passed" "$3" >&2 || echo "    (no JSON: $3)" >&2
+}
 expect_none_left() {
   expect_no_containers "$1 (hb-a, shared storage)"
   [[ $(left_on_b) -eq 0 ]] && pass "$1: no container left on hb-b" || fail "$1: $(left_on_b) container(s) left on hb-b"
@@ -74,7 +91,7 @@ run_hb "$WORK/run-pool.out" "${POOL[@]}" run "$S/quickstart.yaml" --json "$WORK/
 expect_code 1 "run on the pool" "$WORK/run-pool.out"
 if [[ "$(jq -c '[.verdict, [.trials[].verdict]]' "$WORK/run-local.json")" == \
       "$(jq -c '[.verdict, [.trials[].verdict]]' "$WORK/run-pool.json")" ]]; then pass "run: pool == local"
-else fail "run: pool and local differ"; cat "$WORK/run-pool.out" >&2; fi
+else fail "run: pool and local differ"; explain_pool run "$WORK/run-pool.out" "$WORK/run-pool.json"; fi
 
 # bisect, 4 trials at a time over both hosts.
 answer() { jq -c '[.verdict, .culprits, .removal]' "$1"; }
@@ -87,7 +104,11 @@ expect_grep "containers per host: $TAG-a [1-9][0-9]*, $TAG-b [1-9][0-9]*" "$WORK
   "both hosts ran trials"
 if [[ "$(answer "$WORK/bisect-local.json")" == "$(answer "$WORK/bisect-pool.json")" ]]; then
   pass "bisect: pool == local ($(answer "$WORK/bisect-pool.json"))"
-else fail "bisect: pool $(answer "$WORK/bisect-pool.json") != local $(answer "$WORK/bisect-local.json")"; tail -5 "$WORK/bisect-local.out" >&2; fi
+else
+  fail "bisect: pool $(answer "$WORK/bisect-pool.json") != local $(answer "$WORK/bisect-local.json")"
+  tail -5 "$WORK/bisect-local.out" >&2
+  explain_pool bisect "$WORK/bisect-pool.out" "$WORK/bisect-pool.json"
+fi
 expect_none_left "after run and bisect"
 
 # A small matrix: one template x bookworm over quickstart and protect-system-writer.
@@ -98,7 +119,12 @@ run_hb "$WORK/matrix-local.out" "${matrix[@]}" --jobs 2 --json "$WORK/matrix-loc
 run_hb "$WORK/matrix-pool.out" "${POOL[@]}" "${matrix[@]}" --json "$WORK/matrix-pool.json"
 expect_code 1 "matrix on the pool" "$WORK/matrix-pool.out"
 if [[ "$(rows "$WORK/matrix-local.json")" == "$(rows "$WORK/matrix-pool.json")" ]]; then pass "matrix: pool == local"
-else fail "matrix: pool and local differ"; diff <(rows "$WORK/matrix-local.json") <(rows "$WORK/matrix-pool.json") >&2; tail -5 "$WORK/matrix-local.out" >&2; fi
+else
+  fail "matrix: pool and local differ"
+  diff <(rows "$WORK/matrix-local.json") <(rows "$WORK/matrix-pool.json") >&2
+  tail -5 "$WORK/matrix-local.out" >&2
+  explain_pool matrix "$WORK/matrix-pool.out" "$WORK/matrix-pool.json"
+fi
 expect_none_left "after the matrix"
 
 # hb-b dies in the middle of a bisection: reported, its trials go to hb-a, same answer.
@@ -111,7 +137,10 @@ code=$?
 expect_code 1 "bisect with hb-b lost" "$WORK/lost.out"
 expect_grep "connection $TAG-b was lost .*its trials go to $TAG-a" "$WORK/lost.out" "the lost host is reported"
 if [[ "$(answer "$WORK/bisect-local.json")" == "$(answer "$WORK/lost.json")" ]]; then pass "bisect with a lost host: same answer"
-else fail "bisect with a lost host: $(answer "$WORK/lost.json") != $(answer "$WORK/bisect-local.json")"; cat "$WORK/lost.out" >&2; fi
+else
+  fail "bisect with a lost host: $(answer "$WORK/lost.json") != $(answer "$WORK/bisect-local.json")"
+  explain_pool "bisect with a lost host" "$WORK/lost.out" "$WORK/lost.json"
+fi
 expect_no_containers "after the lost host (hb-a)"
 # Back again: what the dead run left there goes with gc.
 start_b

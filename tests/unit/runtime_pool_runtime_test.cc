@@ -5,6 +5,7 @@
 
 #include "fake_runtime.h"
 #include "image/image_builder.h"
+#include "job/trial_oracle.h"
 #include "runtime/owner.h"
 #include "runtime/pool_runtime.h"
 #include "runtime/reaper.h"
@@ -21,6 +22,10 @@ class LosableRuntime : public FakeRuntime {
  public:
   std::atomic<bool> down{false};
   bool down_on_start = false;  // the service dies while the trial starts
+  // Calls that fail while the host still answers (`podman version` works):
+  // a copy cut off, a start the OCI runtime refused. The next ones succeed.
+  int failing_copies = 0;
+  int failing_starts = 0;
   std::vector<std::pair<std::string, std::string>> listed;
   std::set<std::string> images;
 
@@ -34,9 +39,28 @@ class LosableRuntime : public FakeRuntime {
   ProcessResult create(const ContainerSpec& spec) override {
     return down ? refused() : FakeRuntime::create(spec);
   }
+  ProcessResult copy_in(const std::string& id, const std::string& host_dir) override {
+    if (down) return refused();
+    if (failing_copies > 0) {
+      --failing_copies;
+      ProcessResult r;
+      r.exit_code = 125;
+      r.err = "Error: copying to container " + id + ": unexpected EOF";
+      return r;
+    }
+    return FakeRuntime::copy_in(id, host_dir);
+  }
   ProcessResult start(const std::string& id) override {
     if (down_on_start) down = true;
-    return down ? refused() : FakeRuntime::start(id);
+    if (down) return refused();
+    if (failing_starts > 0) {
+      --failing_starts;
+      ProcessResult r;
+      r.exit_code = 125;
+      r.err = "Error: unable to start container " + id + ": runc create failed";
+      return r;
+    }
+    return FakeRuntime::start(id);
   }
   ProcessResult remove(const std::string& id) override { return down ? refused() : FakeRuntime::remove(id); }
   ProcessResult logs(const std::string& id) override { return down ? refused() : FakeRuntime::logs(id); }
@@ -186,6 +210,72 @@ TEST(RuntimePoolRuntime, ATrialWhoseHostIsLostRunsAgainOnAnother) {
   EXPECT_TRUE(p.a->removed.empty());
   EXPECT_EQ(p.b->removed, std::vector<std::string>{"b1"});
   Reaper::instance().untrack("a1");
+}
+
+// Trouble of a host that still answers (a copy or a start that failed) is
+// the harness's, never the service's: UNRESOLVED with the reason, and the
+// host keeps its place in the pool.
+TEST(RuntimePoolRuntime, AFailedCopyOrStartOnAHostIsUnresolvedNeverFail) {
+  for (bool copy : {true, false}) {
+    Pool p(1, 1);
+    (copy ? p.a->failing_copies : p.a->failing_starts) = 1;
+    p.a->rule = hb::testing::rules::fails_if("ProtectSystem=strict");
+    trial::TrialRunner runner(*p.pool, remote_plan());
+    trial::TrialResult result = runner.run({{"Service", "ProtectSystem", "strict"}});
+    EXPECT_EQ(result.verdict, trial::Verdict::Unresolved) << result.reason;
+    EXPECT_EQ(result.cause, trial::Cause::Harness);
+    EXPECT_NE(result.reason.find(copy ? "podman cp failed" : "podman start failed"), std::string::npos)
+        << result.reason;
+    EXPECT_TRUE(p.reports.empty());  // not lost: it answers
+    EXPECT_EQ(p.pool->capacity(), 2);
+    EXPECT_EQ(p.a->removed, std::vector<std::string>{"a1"});  // nothing left behind
+  }
+}
+
+// Through the search: the trial hit by the host's trouble is UNRESOLVED in
+// the log, the same set runs again, and the answer is the one without trouble.
+TEST(RuntimePoolRuntime, ATrialHitByAHostsTroubleRunsAgainAndTheAnswerHolds) {
+  for (bool copy : {true, false}) {
+    Pool p(1, 1);
+    for (LosableRuntime* host : {p.a, p.b}) host->rule = hb::testing::rules::fails_if("ProtectSystem=strict");
+    trial::TrialPlan plan = remote_plan();
+    plan.privilege = options::Privilege::SysAdmin;
+    plan.remove_in_background = false;
+    trial::TrialRunner runner(*p.pool, plan);
+    std::vector<scenario::OptionItem> items;
+    for (auto [key, value] : std::vector<std::pair<std::string, std::string>>{{"NoNewPrivileges", "yes"},
+                                                                              {"PrivateTmp", "yes"},
+                                                                              {"ProtectSystem", "strict"},
+                                                                              {"ProtectHome", "yes"}}) {
+      options::Directive d{"Service", key, value};
+      items.push_back({d.line(), {d}, {}});
+    }
+    job::SilentStatus silent;
+    job::TrialOracle oracle(runner, items, silent);
+    // The full set's first run (the second trial) is the one hit.
+    search::SearchConfig config;
+    // After the baseline, whichever host the full set goes to fails it once.
+    config.on_trial = [&](const search::TrialRecord& t) {
+      for (LosableRuntime* host : {p.a, p.b})
+        (copy ? host->failing_copies : host->failing_starts) = t.index == 0;
+    };
+    const search::SearchResult r = search::run_search(oracle, 4, config);
+    ASSERT_EQ(r.status, search::SearchStatus::Found) << r.message;
+    EXPECT_EQ(r.culprits, (std::vector<search::OptionSet>{{2}}));
+    EXPECT_FALSE(r.flaky);
+    ASSERT_GE(r.trials.size(), 3u);
+    EXPECT_EQ(r.trials[1].options, (search::OptionSet{0, 1, 2, 3}));
+    EXPECT_EQ(r.trials[1].outcome.verdict, search::Verdict::Unresolved);
+    EXPECT_NE(r.trials[1].outcome.reason.find(copy ? "podman cp failed" : "podman start failed"),
+              std::string::npos)
+        << r.trials[1].outcome.reason;
+    EXPECT_EQ(r.trials[2].options, r.trials[1].options);  // run again
+    EXPECT_EQ(r.trials[2].outcome.verdict, search::Verdict::Fail);
+    for (const auto& t : r.trials)
+      if (t.outcome.verdict == search::Verdict::Fail)
+        EXPECT_TRUE(std::count(t.options.begin(), t.options.end(), 2));
+    EXPECT_TRUE(p.reports.empty());
+  }
 }
 
 TEST(RuntimePoolRuntime, ImagesAreSentOnlyToHostsThatLackThem) {

@@ -19,7 +19,26 @@ TEST(SearchFakeOracle, ParsesRules) {
   EXPECT_EQ(format_fake_rules(rules), "0|2,5@0.3|?7|");
 }
 
+// "#k": a failure that happens in the first k trials the rule applies to and
+// never again (a hiccup outside the options, seen once).
+TEST(SearchFakeOracle, AHiccupFiresOnlyInItsFirstRuns) {
+  const auto rules = parse_fake_rules("0,1,2,3#1|?5#2");
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[0].first_runs, 1);
+  EXPECT_EQ(format_fake_rules(rules), "0,1,2,3#1|?5#2");
+  FakeOracle oracle(rules);
+  EXPECT_EQ(oracle.test({0, 1, 2}).verdict, Verdict::Pass);  // does not apply: not counted
+  EXPECT_EQ(oracle.test({0, 1, 2, 3}).verdict, Verdict::Fail);
+  EXPECT_EQ(oracle.test({0, 1, 2, 3}).verdict, Verdict::Pass);
+  EXPECT_EQ(oracle.test({0, 1, 2, 3, 4}).verdict, Verdict::Pass);
+  EXPECT_EQ(oracle.test({5}).verdict, Verdict::Unresolved);
+  EXPECT_EQ(oracle.test({5}).verdict, Verdict::Unresolved);
+  EXPECT_EQ(oracle.test({5}).verdict, Verdict::Pass);
+}
+
 TEST(SearchFakeOracle, RejectsBadRules) {
+  EXPECT_THROW(parse_fake_rules("0#0"), UserError);
+  EXPECT_THROW(parse_fake_rules("0#x"), UserError);
   EXPECT_THROW(parse_fake_rules("0,x"), UserError);
   EXPECT_THROW(parse_fake_rules("1@2"), UserError);
   EXPECT_THROW(parse_fake_rules("1@"), UserError);
