@@ -21,10 +21,9 @@
 //     show a min_failure_rate failure with `confidence` twice over (17 runs
 //     at 0.3 and 0.95); then NothingBreaks, flaky, with a note (Unresolved
 //     when those runs could not be decided). Otherwise a flaky search would
-//     end with the whole template as one culprit (issue 26). If the full set is UNRESOLVED, the options that make
-//     trials unresolved are isolated (same search, looking for "unresolved"
-//     instead of "fail"), set aside as undecided, and the search continues
-//     on the rest.
+//     end with the whole template as one culprit (issue 26). If the full set is UNRESOLVED, the options that
+//     make trials unresolved are isolated (same search, looking for "unresolved" instead of "fail"), set
+//     aside as undecided, and the search continues on the rest.
 //
 // Flakiness. The full set is run once (deterministic_after); a failure there
 // means "deterministic": each set is then run once. A flaky failure that
