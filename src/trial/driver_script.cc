@@ -207,16 +207,18 @@ ln -sf ../hardbisect-trial.service "$early/sysinit.target.wants/hardbisect-trial
   return script;
 }
 
-std::string trial_unit_file(const std::string& unit) {
+std::string trial_unit_file() {
   // Type=forking: the unit counts as started when run-trial exits, after it
-  // has read the key; everything ordered after it waits until then.
+  // has read the key; everything ordered after it waits until then (every
+  // unit with default dependencies, through sysinit.target). Not ordered
+  // before the unit under test by name: that would load its unit file at
+  // boot, before journald, and systemd's warnings about ignored lines would
+  // reach only the console, not the journal the findings read.
   return "[Unit]\n"
          "Description=hardbisect: run the trial\n"
          "DefaultDependencies=no\n"
          "After=systemd-journald.socket\n"
-         "Before=sysinit.target hardbisect-files.service " +
-         unit +
-         "\n"
+         "Before=sysinit.target hardbisect-files.service\n"
          "[Service]\n"
          "Type=forking\n"
          "TimeoutStartSec=infinity\n"
@@ -227,7 +229,7 @@ const std::string& run_trial_script() {
   static const std::string script = R"SH(#!/bin/sh
 # hardbisect: take the trial's key, then run the driver in the background
 # (generated). hardbisect-trial.service is Type=forking and ordered before
-# sysinit.target, the files unit and the unit under test: none of them
+# sysinit.target and the files unit: no unit with default dependencies
 # starts before this script has read all it needs and exited.
 stage=/.hardbisect/stage
 read -r unit boot_s start_s work_s <"$stage/args" || exit 1

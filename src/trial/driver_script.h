@@ -35,8 +35,8 @@ inline constexpr size_t kMaxEvidenceBytes = 8 << 20;
 const std::string& generator_script();
 
 // hardbisect-trial.service (staged in early/): runs run-trial before
-// sysinit.target, the files unit and `unit`.
-std::string trial_unit_file(const std::string& unit);
+// sysinit.target and the files unit (so before every unit with default dependencies).
+std::string trial_unit_file();
 
 // ExecStart of hardbisect-trial.service: reads stage/args, stage/workload,
 // the driver and the key, opens the scratch files, starts the driver in the

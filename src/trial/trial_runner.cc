@@ -190,7 +190,7 @@ Staged stage(const TrialPlan& plan, const std::vector<options::Directive>& direc
   }
   if (!modes.empty()) staging->stage(kFileModesName, modes, 0644);
   staging->stage("early/" + unit + ".d/" + kDropInName, render_trial_dropin(directives), 0644);
-  staging->stage("early/hardbisect-trial.service", trial_unit_file(unit), 0644);
+  staging->stage("early/hardbisect-trial.service", trial_unit_file(), 0644);
   staging->stage("trial-driver", driver_script(), 0644);
   staging->stage("run-trial", run_trial_script(), 0755);
   staging->write("tree" + std::string(kGeneratorPath), generator_script(), 0755);
