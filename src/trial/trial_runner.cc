@@ -41,9 +41,10 @@ class Staging {
   static constexpr unsigned kHostModes = 0755;
 
   Staging() {
-    std::string pattern = (fs::path(runtime::stage_root()) / (runtime::stage_prefix() + "XXXXXX")).string();
+    const std::string root = runtime::stage_root();
+    std::string pattern = (fs::path(root) / (runtime::stage_prefix() + "XXXXXX")).string();
     char* made = mkdtemp(pattern.data());  // 0700
-    if (!made) throw InfraError("cannot create a stage folder in " + runtime::stage_root());
+    if (!made) throw InfraError("cannot create a stage folder in " + root);
     m_root = pattern;
     // tree/ mirrors the container's paths, for `podman cp` to a remote host.
     for (const char* dir :
