@@ -22,5 +22,7 @@ Action setup_gc(CLI::App& app);
 Action setup_matrix(CLI::App& app);
 Action setup_report(CLI::App& app);
 Action setup_validate(CLI::App& app);
+Action setup_completion(CLI::App& app);
+Action setup_manpage(CLI::App& app);
 
 }  // namespace hb::cli

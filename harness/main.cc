@@ -20,6 +20,7 @@ struct Subcommand {
   const char* name;
   const char* help;
   Action (*setup)(CLI::App&);
+  bool hidden = false;  // not in --help (the build's own tools)
 };
 
 // The table of subcommands, in the order `--help` lists them.
@@ -49,6 +50,8 @@ const Subcommand kSubcommands[] = {
     {"image", "Build or list the trial images (Debian base with systemd, plus packages)",
      hb::cli::setup_image},
     {"gc", "Remove containers (and with --images, images) that hardbisect left behind", hb::cli::setup_gc},
+    {"completion", "Print the bash completion script (installed with hardbisect)", hb::cli::setup_completion},
+    {"manpage", "Print the man page in roff", hb::cli::setup_manpage, true},
 };
 
 // SIGINT/SIGTERM: a handler only writes to a pipe; this thread removes the
@@ -118,6 +121,7 @@ int run_cli(int argc, char** argv) {
   std::vector<std::pair<CLI::App*, Action>> actions;
   for (const auto& sub : kSubcommands) {
     CLI::App* command = app.add_subcommand(sub.name, sub.help);
+    if (sub.hidden) command->group("");
     actions.emplace_back(command, sub.setup(*command));
   }
 

@@ -17,6 +17,7 @@
 #include "util/edit_distance.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/install.h"
 #include "util/strings.h"
 
 namespace fs = std::filesystem;
@@ -84,7 +85,8 @@ std::string stable_hash(const std::string& text) {
 
 std::string default_images_dir() {
   if (const char* dir = std::getenv("HARDBISECT_IMAGES_DIR")) return dir;
-  return std::string(HARDBISECT_SOURCE_DIR) + "/images";
+  auto data = util::data_dir();
+  return data ? *data + "/images" : std::string();
 }
 
 ImageBuilder::ImageBuilder(runtime::ContainerRuntime& runtime, runtime::ProcessRunner& runner,
@@ -93,9 +95,15 @@ ImageBuilder::ImageBuilder(runtime::ContainerRuntime& runtime, runtime::ProcessR
 
 std::vector<std::string> ImageBuilder::base_packages() const {
   std::ifstream in(m_images_dir + "/base/packages.txt");
+  if (m_images_dir.empty())
+    throw UserError(
+        "cannot find hardbisect's data folder (share/hardbisect) beside " + util::executable_path(),
+        "install hardbisect (cmake --install, or its .deb), or set HARDBISECT_IMAGES_DIR to an "
+        "images/ folder holding base/packages.txt");
   if (!in)
     throw UserError("cannot read the base image recipe " + m_images_dir + "/base/packages.txt",
-                    "set HARDBISECT_IMAGES_DIR to the images/ folder of the hardbisect source tree");
+                    "reinstall hardbisect, or set HARDBISECT_IMAGES_DIR to an images/ folder holding "
+                    "base/packages.txt");
   std::vector<std::string> packages;
   for (std::string line; std::getline(in, line);) {
     line = line.substr(0, line.find('#'));
