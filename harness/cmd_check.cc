@@ -226,7 +226,7 @@ int run_check_command(Context& context, const CheckOptions& o, bool has_threshol
   hooks.started = [&](const scenario::Scenario& s) {
     std::cout << fmt::format("\n== hardbisect check: {} ({} options) on {} ({})\n", o.template_path,
                              s.options.size(), s.name, s.service.unit);
-    for (const auto& warning : s.warnings) std::cout << "warning: " << warning << "\n";
+    for (const auto& warning : s.warnings) context.status().warning(warning);
   };
   hooks.finished = [&](const scenario::Scenario& s, const job::CheckResult& r) {
     print_result(o, s, r, cache.get());

@@ -49,7 +49,7 @@ job::PreparedScenario prepare_run(Context& context, const LoadedScenario& loaded
                                     prepared.privilege.why));
   report_loaded(context.status(), loaded);
   for (const auto& line : prepared.privilege.unenforceable)
-    std::cout << "  warning: cannot be enforced at this privilege: " << line << "\n";
+    context.status().warning("cannot be enforced at this privilege: " + line);
   return prepared;
 }
 

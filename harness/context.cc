@@ -17,7 +17,8 @@
 namespace hb::cli {
 
 Context::Context(GlobalFlags flags) : m_flags(std::move(flags)) {
-  m_status = std::make_unique<report::StatusPrinter>(std::cout, m_flags.quiet);
+  // stdout is the result; progress, notes and warnings go to stderr.
+  m_status = std::make_unique<report::StatusPrinter>(std::cerr, m_flags.quiet);
   m_log_status = std::make_unique<report::StatusPrinter>(std::cerr, m_flags.quiet);
   m_facts = runtime::read_host_facts();
   m_host_flags = runtime::choose_host_flags(m_facts);

@@ -11,6 +11,8 @@
 #include "runtime/reaper.h"
 #include "util/edit_distance.h"
 #include "util/error.h"
+#include "util/files.h"
+#include "util/strings.h"
 
 namespace {
 
@@ -98,6 +100,28 @@ void check_subcommand(int argc, char** argv) {
   }
 }
 
+// stdout is the result: a report written to "-" is the only thing on
+// standard output (the summary goes to stderr), and only one report can be.
+void reports_on_stdout(const CLI::App& command, std::vector<std::string>& to_stdout) {
+  for (const char* name : {"--json", "--safe-out", "--junit", "--markdown", "--html", "--out"}) {
+    const CLI::Option* option = command.get_option_no_throw(name);
+    if (option == nullptr) continue;
+    for (const auto& value : option->results())
+      if (value == "-") to_stdout.emplace_back(name);
+  }
+  for (const CLI::App* sub : command.get_subcommands()) reports_on_stdout(*sub, to_stdout);
+}
+
+void route_reports_to_stdout(const CLI::App& command) {
+  std::vector<std::string> to_stdout;
+  reports_on_stdout(command, to_stdout);
+  if (to_stdout.size() > 1)
+    throw hb::UserError(
+        "only one report can go to standard output, not " + hb::util::join(to_stdout, " and "),
+        "write the others to files");
+  if (to_stdout.size() == 1) hb::util::keep_stdout_for_reports();
+}
+
 int run_cli(int argc, char** argv) {
   CLI::App app{
       "hardbisect: find which systemd hardening option breaks a service.\n"
@@ -139,6 +163,8 @@ int run_cli(int argc, char** argv) {
       throw hb::UserError(e.what(), "see `hardbisect --help` or `hardbisect COMMAND --help`");
     }
     install_signal_handlers();
+    for (auto& [command, action] : actions)
+      if (command->parsed()) route_reports_to_stdout(*command);
     hb::cli::Context context(flags);
     for (auto& [command, action] : actions) {
       if (!command->parsed()) continue;

@@ -53,10 +53,24 @@ void replace_regular(const std::string& path, const std::string& content) {
   }
 }
 
+// Where a report written to "-" goes: standard output, also after
+// keep_stdout_for_reports() sent std::cout's text to stderr.
+std::ostream*& report_stdout() {
+  static std::ostream* out = &std::cout;
+  return out;
+}
+
 }  // namespace
 
+void keep_stdout_for_reports() {
+  static std::ostream result(std::cout.rdbuf());
+  std::cout.flush();
+  report_stdout() = &result;
+  std::cout.rdbuf(std::cerr.rdbuf());
+}
+
 void write_file_atomically(const std::string& path, const std::string& content) {
-  if (path == "-") return write_stream(std::cout, path, content);
+  if (path == "-") return write_stream(*report_stdout(), path, content);
   struct stat link_info {};
   if (lstat(path.c_str(), &link_info) == 0 && S_ISLNK(link_info.st_mode))
     return write_file_atomically(link_target(path), content);

@@ -12,6 +12,12 @@ namespace hb::util {
 //   a device, FIFO or socket    written directly (streamed), never renamed over.
 void write_file_atomically(const std::string& path, const std::string& content);
 
+// stdout is the result: when a report is written to "-", the text a command
+// prints (its summary) goes to stderr instead, so `--json - | jq` reads JSON
+// alone. After this call std::cout writes to stderr and only
+// write_file_atomically("-") reaches standard output. Called once, by main.
+void keep_stdout_for_reports();
+
 // Throws UserError (exit 2) with the fix when a report could not be written
 // to `path`: its folder missing or not writable, the path a folder, an
 // existing file not writable. Called for every output flag before the first
