@@ -41,7 +41,7 @@ class PassesWith : public Predicate {
     for (const auto& n : next) {
       if (!known(n)) sets.push_back(options(n));
     }
-    m_tester.test_exact_speculating(options(positions), sets, Phase::Explain);
+    m_tester.test_exact(options(positions), Phase::Explain, sets);
     return test(positions, phase);
   }
   int parallelism() const override { return m_tester.parallelism(); }

@@ -70,7 +70,7 @@ Outcome FullSetCheck::first_run() {
   if (m_finds_all && m_universe.size() >= 4) {
     next.emplace_back(m_universe.begin(), m_universe.begin() + static_cast<long>(m_universe.size() / 2));
   }
-  return m_tester.run_once_speculating(m_universe, next, Phase::Full);
+  return m_tester.run_once(m_universe, Phase::Full, next);
 }
 
 bool FullSetCheck::set_aside_unresolved(const std::string& reason) {

@@ -13,7 +13,7 @@ namespace {
 // The loop of step 2: each removed option, most valuable first, added back
 // to `safe` when the template still passes; rounds until none comes back.
 // Each question goes with the questions that come next if it fails and if
-// it passes (SetTester::test_exact_speculating).
+// it passes (SetTester::test_exact).
 class AddBack {
  public:
   AddBack(SetTester& tester, const SearchConfig& config, bool flaky, std::vector<int> order)
@@ -29,7 +29,7 @@ class AddBack {
         const std::vector<OptionSet> if_passes = next_question(i + 1, with, true, -1);
         std::vector<OptionSet> next = next_question(i + 1, safe, added, option);
         next.insert(next.end(), if_passes.begin(), if_passes.end());
-        if (m_tester.test_exact_speculating(with, next, Phase::Context) == Verdict::Pass) {
+        if (m_tester.test_exact(with, Phase::Context, next) == Verdict::Pass) {
           confirm_restored(with, if_passes);
           safe = with;
           added = true;
@@ -67,7 +67,7 @@ class AddBack {
   void confirm_restored(const OptionSet& with, const std::vector<OptionSet>& next) {
     if (m_flaky || m_tester.known(with) != Verdict::Fail) return;
     for (int i = 0; i < m_config.confirm_runs; ++i) {
-      if (m_tester.run_once_speculating(with, next, Phase::Context, true).verdict == Verdict::Fail) {
+      if (m_tester.run_once(with, Phase::Context, next, true).verdict == Verdict::Fail) {
         throw Contradiction(with, with);
       }
     }

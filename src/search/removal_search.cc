@@ -149,7 +149,9 @@ bool RemovalSearch::verify_culprit(const OptionSet& culprit) {
 // that does not belong to the set.
 void RemovalSearch::confirm_rerun(const OptionSet& culprit) {
   while (m_tester.stats(culprit).fails < 1 + m_config.confirm_runs) {
-    const Outcome o = m_tester.rerun_failing(culprit, Phase::Confirm, first_rest_with(culprit));
+    const Outcome o = m_tester.run_once(culprit, Phase::Confirm, first_rest_with(culprit));
+    if (o.verdict == Verdict::Pass && m_tester.stats(culprit).fails > 0)
+      throw Contradiction(culprit, culprit);
     if (o.verdict == Verdict::Unresolved) {
       throw Contradiction(culprit, culprit, "its rerun was unresolved (" + o.reason + ")");
     }

@@ -134,17 +134,6 @@ std::vector<Outcome> SetTester::run_batch(const OptionSet& set, Phase phase, int
   return outcomes;
 }
 
-std::vector<Outcome> SetTester::run_each(const std::vector<OptionSet>& sets,
-                                         const std::vector<Phase>& phases) {
-  check_budget(static_cast<int>(sets.size()));
-  std::vector<Outcome> outcomes = m_oracle.test_many(sets);
-  for (std::size_t i = 0; i < sets.size(); ++i) {
-    const SetStats s = stats(sets[i]);
-    record(sets[i], phases.at(i), s.passes + s.fails + s.unresolved + 1, outcomes.at(i));
-  }
-  return outcomes;
-}
-
 bool SetTester::decided_exactly(const OptionSet& set) const {
   const SetStats s = stats(set);
   return s.fails > 0 || s.passes >= m_repeats;
@@ -190,16 +179,16 @@ Verdict SetTester::test_speculating(const OptionSet& set, const std::vector<Opti
   return test(set, phase);  // a pass is known now; an unresolved run is retried as usual
 }
 
-Outcome SetTester::run_once_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase,
-                                        bool exact) {
+Outcome SetTester::run_once(const OptionSet& set, Phase phase, const std::vector<OptionSet>& next,
+                            bool exact) {
   const std::optional<Outcome> outcome = run_with_speculation(set, next, phase, exact);
-  if (!outcome || outcome->verdict == Verdict::Unresolved) return run_once(set, phase);
+  if (!outcome || outcome->verdict == Verdict::Unresolved) return run_retrying(set, phase);
   return *outcome;
 }
 
 void SetTester::run_several(const OptionSet& set, Phase phase, int count) {
   if (m_config.jobs <= 1 || count <= 1) {
-    run_once(set, phase);
+    run_retrying(set, phase);
     return;
   }
   run_batch(set, phase, std::min(count, m_config.jobs), 1);
@@ -214,7 +203,7 @@ void SetTester::check_contradiction(const OptionSet& failing) const {
   }
 }
 
-Outcome SetTester::run_once(const OptionSet& set, Phase phase) {
+Outcome SetTester::run_retrying(const OptionSet& set, Phase phase) {
   Outcome outcome;
   for (int attempt = 0; attempt <= m_config.unresolved_retries; ++attempt) {
     outcome = run_raw(set, phase, attempt + 1);
@@ -239,7 +228,8 @@ Verdict SetTester::retest(const OptionSet& set, Phase phase, int runs) {
   return Verdict::Pass;
 }
 
-Verdict SetTester::test_exact(const OptionSet& set, Phase phase) {
+Verdict SetTester::test_exact(const OptionSet& set, Phase phase, const std::vector<OptionSet>& next) {
+  if (m_repeats == 1 && !decided_exactly(set)) run_with_speculation(set, next, phase, true);
   int unresolved_now = 0;
   for (;;) {
     const SetStats s = stats(set);
@@ -255,18 +245,6 @@ Verdict SetTester::test_exact(const OptionSet& set, Phase phase) {
     if (stats(set).fails > 0) return Verdict::Fail;
     if (unresolved_now > m_config.unresolved_retries) return Verdict::Unresolved;
   }
-}
-
-Verdict SetTester::test_exact_speculating(const OptionSet& set, const std::vector<OptionSet>& next,
-                                          Phase phase) {
-  if (m_repeats == 1 && !decided_exactly(set)) run_with_speculation(set, next, phase, true);
-  return test_exact(set, phase);
-}
-
-Outcome SetTester::rerun_failing(const OptionSet& set, Phase phase, const std::vector<OptionSet>& next) {
-  Outcome outcome = run_once_speculating(set, next, phase);
-  if (outcome.verdict == Verdict::Pass && stats(set).fails > 0) throw Contradiction(set, set);
-  return outcome;
 }
 
 Verdict SetTester::test(const OptionSet& set, Phase phase) {

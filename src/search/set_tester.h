@@ -88,46 +88,42 @@ class SetTester : public Predicate {
   // config.jobs while each set runs once (deterministic mode); 1 in flaky
   // mode, where the repeats of one set already fill the jobs.
   int parallelism() const override { return m_repeats == 1 ? std::max(1, m_config.jobs) : 1; }
-  // The engine's rule (Engine::verify_culprit): in deterministic mode, a set
+  // The engine's rule (RemovalSearch::verify_culprit): in deterministic mode, a set
   // of two or more options, or any culprit after the first.
   bool reruns_culprit(const OptionSet& culprit) const override {
     return m_repeats == 1 && m_config.confirm_runs > 0 && (culprit.size() >= 2 || m_found_before);
   }
   void set_found_before(bool found) { m_found_before = found; }
 
-  // One run, retried while UNRESOLVED up to the retry limit; no inference.
-  Outcome run_once(const OptionSet& set, Phase phase);
-  // One run of each set, all at once (one oracle batch), each logged with
-  // its phase; no retry, no inference.
-  std::vector<Outcome> run_each(const std::vector<OptionSet>& sets, const std::vector<Phase>& phases);
-  // test() / run_once() of `set`, and with parallel trials, in the same
-  // batch, runs of the sets the caller may ask next (`next`, up to
-  // parallelism() - 1 of them not known yet). Those speculative runs are
-  // logged when they run but stay out of the memory until the caller asks
-  // for that set (its run is then taken from them): every verdict and every
-  // inference is the one a search one trial at a time would see, so the
-  // answers are the same, even where failures are not monotone.
+  // test() of `set`, and with parallel trials, in the same batch, runs of
+  // the sets the caller may ask next (`next`, up to parallelism() - 1 of
+  // them not known yet). Those speculative runs are logged when they run but
+  // stay out of the memory until the caller asks for that set (its run is
+  // then taken from them): every verdict and every inference is the one a
+  // search one trial at a time would see, so the answers are the same, even
+  // where failures are not monotone.
   Verdict test_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase) override;
-  Outcome run_once_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase,
-                               bool exact = false);
-  // Up to `count` runs of a set at once (config.jobs at most); for estimates.
-  void run_several(const OptionSet& set, Phase phase, int count);
-  // Runs `set` up to `runs` more times whatever memory says, stopping at its
-  // first failure (which throws Contradiction when a trusted pass contains it).
-  Verdict retest(const OptionSet& set, Phase phase, int runs);
+
   // This exact set, judged only by its own runs (no inference from other
   // sets, no contradiction): FAIL once it has failed, PASS after `repeats()`
   // passes. For questions where failures are not monotone (the template's
-  // context: does IPAddressDeny= pass beside IPAddressAllow=?).
-  Verdict test_exact(const OptionSet& set, Phase phase);
-  // test_exact(set), with the exact questions that may come next run
-  // speculatively beside it as in test_speculating (a set whose own runs
-  // already decide it is not run again; inference from other sets is not
-  // used, as test_exact would not use it).
-  Verdict test_exact_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase);
-  // run_once() of a set seen failing (beside the speculative `next`, see
-  // run_once_speculating); throws Contradiction when it passes.
-  Outcome rerun_failing(const OptionSet& set, Phase phase, const std::vector<OptionSet>& next = {});
+  // context: does IPAddressDeny= pass beside IPAddressAllow=?). The exact
+  // questions that may come next (`next`) run speculatively beside it as in
+  // test_speculating (a set whose own runs already decide it is not run
+  // again; inference from other sets is not used).
+  Verdict test_exact(const OptionSet& set, Phase phase, const std::vector<OptionSet>& next = {});
+  // Runs `set` up to `runs` more times whatever memory says, stopping at its
+  // first failure (which throws Contradiction when a trusted pass contains it).
+  Verdict retest(const OptionSet& set, Phase phase, int runs);
+
+  // One run, retried while UNRESOLVED up to the retry limit; no inference.
+  // With `next`, the sets that may come next run beside it as in
+  // test_speculating (`exact`: skip only the sets whose own runs decide
+  // them, as test_exact would).
+  Outcome run_once(const OptionSet& set, Phase phase, const std::vector<OptionSet>& next = {},
+                   bool exact = false);
+  // Up to `count` runs of a set at once (config.jobs at most); for estimates.
+  void run_several(const OptionSet& set, Phase phase, int count);
 
   // Reports the speculative runs never asked for (on_trial, marked unasked,
   // under the phase they ran beside).
@@ -139,7 +135,6 @@ class SetTester : public Predicate {
   int run_count() const { return static_cast<int>(m_log.size()); }
   int distinct_sets() const { return static_cast<int>(m_entries.size()); }
   const std::vector<TrialRecord>& log() const { return m_log; }
-  int option_count() const { return m_option_count; }
   const SearchConfig& config() const { return m_config; }
 
  private:
@@ -155,6 +150,8 @@ class SetTester : public Predicate {
   Entry& entry(const OptionSet& set);
   const Entry* find_entry(const OptionSet& set) const;
   Outcome run_raw(const OptionSet& set, Phase phase, int run);
+  // run_once() without speculation: run_raw, retried while UNRESOLVED.
+  Outcome run_retrying(const OptionSet& set, Phase phase);
   // `count` runs of one set through the oracle's batch (runs first_run...).
   std::vector<Outcome> run_batch(const OptionSet& set, Phase phase, int count, int first_run);
   void record(const OptionSet& set, Phase phase, int run, const Outcome& outcome);
