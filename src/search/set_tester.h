@@ -1,9 +1,9 @@
 #pragma once
 // Tests option sets for the strategies; it runs no trial itself (the Oracle
-// does). Repeats a set as the flakiness estimate requires, remembers every
-// verdict, answers from memory by monotonicity (a superset of a failing set
-// fails, a subset of a passing set passes), logs every oracle run and reports
-// progress. Strategies only see Predicate.
+// does, through the TrialLog, which logs, counts and reports every run).
+// Repeats a set as the flakiness estimate requires and answers from the
+// counted runs by monotonicity (a superset of a failing set fails, a subset
+// of a passing set passes). Strategies only see Predicate.
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -13,6 +13,7 @@
 
 #include "search/oracle.h"
 #include "search/search.h"
+#include "search/trial_log.h"
 
 namespace hb::search {
 
@@ -61,17 +62,6 @@ struct Contradiction : std::runtime_error {
   OptionSet failing;
   OptionSet passed;
   std::string why;  // empty: `passed` passed
-};
-
-struct BudgetExhausted : std::runtime_error {
-  BudgetExhausted() : std::runtime_error("trial budget exhausted") {}
-};
-
-// Runs of one distinct set.
-struct SetStats {
-  int passes = 0;
-  int fails = 0;
-  int unresolved = 0;
 };
 
 class SetTester : public Predicate {
@@ -125,70 +115,33 @@ class SetTester : public Predicate {
   // Up to `count` runs of a set at once (config.jobs at most); for estimates.
   void run_several(const OptionSet& set, Phase phase, int count);
 
-  // Reports the speculative runs never asked for (on_trial, marked unasked,
-  // under the phase they ran beside).
-  void settle();
+  // Reports the speculative runs never asked for (TrialLog::settle).
+  void settle() { m_log.settle(); }
 
   void set_repeats(int repeats) { m_repeats = repeats; }
   int repeats() const { return m_repeats; }
-  SetStats stats(const OptionSet& set) const;
-  int run_count() const { return static_cast<int>(m_log.size()); }
-  int distinct_sets() const { return static_cast<int>(m_entries.size()); }
-  const std::vector<TrialRecord>& log() const { return m_log; }
+  SetStats stats(const OptionSet& set) const { return m_log.stats(set); }
+  int run_count() const { return m_log.run_count(); }
+  int distinct_sets() const { return static_cast<int>(m_log.entries().size()); }
+  const std::vector<TrialRecord>& log() const { return m_log.records(); }
   const SearchConfig& config() const { return m_config; }
 
  private:
-  using Mask = std::vector<std::uint64_t>;
-  struct Entry {
-    OptionSet set;
-    Mask mask;
-    SetStats stats;
-  };
-
-  Mask mask_of(const OptionSet& set) const;
-  static bool is_subset(const Mask& a, const Mask& b);
-  Entry& entry(const OptionSet& set);
-  const Entry* find_entry(const OptionSet& set) const;
-  Outcome run_raw(const OptionSet& set, Phase phase, int run);
-  // run_once() without speculation: run_raw, retried while UNRESOLVED.
-  Outcome run_retrying(const OptionSet& set, Phase phase);
-  // `count` runs of one set through the oracle's batch (runs first_run...).
-  std::vector<Outcome> run_batch(const OptionSet& set, Phase phase, int count, int first_run);
-  void record(const OptionSet& set, Phase phase, int run, const Outcome& outcome);
-  void count(const OptionSet& set, const Outcome& outcome);
   // Runs `set` and, beside it, the sets that may come next (up to
   // parallelism() - 1), and returns the set's outcome; nullopt when nothing
-  // ran: nothing to speculate, or the set ran speculatively already (run_raw
-  // takes that run). `exact`: skip only the sets whose own runs decide them
-  // (test_exact's questions), not those decided by inference.
+  // ran: nothing to speculate, or the set ran speculatively already (the
+  // log's run() takes that run). `exact`: skip only the sets whose own runs
+  // decide them (test_exact's questions), not those decided by inference.
   std::optional<Outcome> run_with_speculation(const OptionSet& set, const std::vector<OptionSet>& next,
                                               Phase phase, bool exact = false);
-  // A run started and logged (its record waits for the outcome).
-  struct Started {
-    Ticket ticket = 0;
-    int trial = 0;  // its record in the log
-  };
-  Started start_logged(const OptionSet& set, Phase phase, int run);
-  // Waits for a started run, completes its record, counts it and reports it.
-  Outcome finish(const Started& started);
-  bool speculated(const OptionSet& set) const;
   bool decided_exactly(const OptionSet& set) const;
-  void check_budget(int more) const;
   // Throws Contradiction when `failing` is inside a trusted pass.
   void check_contradiction(const OptionSet& failing) const;
 
-  Oracle& m_oracle;
-  int m_option_count;
+  TrialLog m_log;
   const SearchConfig& m_config;
   int m_repeats = 1;
   bool m_found_before = false;  // a culprit set was found before this search (reruns_culprit)
-  std::vector<Entry> m_entries;
-  std::vector<TrialRecord> m_log;
-  struct Speculated {
-    OptionSet set;
-    int trial = 0;  // its record in the log, outcome filled in
-  };
-  std::vector<Speculated> m_speculated;  // ran, not asked for yet
 };
 
 }  // namespace hb::search
