@@ -1,9 +1,9 @@
 #pragma once
 // Tests option sets for the strategies; it runs no trial itself (the Oracle
-// does). Repeats a set as the flakiness estimate requires, remembers every
-// verdict, answers from memory by monotonicity (a superset of a failing set
-// fails, a subset of a passing set passes), logs every oracle run and reports
-// progress. Strategies only see Predicate.
+// does, through the TrialLog, which logs, counts and reports every run).
+// Repeats a set as the flakiness estimate requires and answers from the
+// counted runs by monotonicity (a superset of a failing set fails, a subset
+// of a passing set passes). Strategies only see Predicate.
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -13,6 +13,7 @@
 
 #include "search/oracle.h"
 #include "search/search.h"
+#include "search/trial_log.h"
 
 namespace hb::search {
 
@@ -63,17 +64,6 @@ struct Contradiction : std::runtime_error {
   std::string why;  // empty: `passed` passed
 };
 
-struct BudgetExhausted : std::runtime_error {
-  BudgetExhausted() : std::runtime_error("trial budget exhausted") {}
-};
-
-// Runs of one distinct set.
-struct SetStats {
-  int passes = 0;
-  int fails = 0;
-  int unresolved = 0;
-};
-
 class SetTester : public Predicate {
  public:
   SetTester(Oracle& oracle, int option_count, const SearchConfig& config);
@@ -88,110 +78,70 @@ class SetTester : public Predicate {
   // config.jobs while each set runs once (deterministic mode); 1 in flaky
   // mode, where the repeats of one set already fill the jobs.
   int parallelism() const override { return m_repeats == 1 ? std::max(1, m_config.jobs) : 1; }
-  // The engine's rule (Engine::verify_culprit): in deterministic mode, a set
+  // The engine's rule (RemovalSearch::verify_culprit): in deterministic mode, a set
   // of two or more options, or any culprit after the first.
   bool reruns_culprit(const OptionSet& culprit) const override {
     return m_repeats == 1 && m_config.confirm_runs > 0 && (culprit.size() >= 2 || m_found_before);
   }
   void set_found_before(bool found) { m_found_before = found; }
 
-  // One run, retried while UNRESOLVED up to the retry limit; no inference.
-  Outcome run_once(const OptionSet& set, Phase phase);
-  // One run of each set, all at once (one oracle batch), each logged with
-  // its phase; no retry, no inference.
-  std::vector<Outcome> run_each(const std::vector<OptionSet>& sets, const std::vector<Phase>& phases);
-  // test() / run_once() of `set`, and with parallel trials, in the same
-  // batch, runs of the sets the caller may ask next (`next`, up to
-  // parallelism() - 1 of them not known yet). Those speculative runs are
-  // logged when they run but stay out of the memory until the caller asks
-  // for that set (its run is then taken from them): every verdict and every
-  // inference is the one a search one trial at a time would see, so the
-  // answers are the same, even where failures are not monotone.
+  // test() of `set`, and with parallel trials, in the same batch, runs of
+  // the sets the caller may ask next (`next`, up to parallelism() - 1 of
+  // them not known yet). Those speculative runs are logged when they run but
+  // stay out of the memory until the caller asks for that set (its run is
+  // then taken from them): every verdict and every inference is the one a
+  // search one trial at a time would see, so the answers are the same, even
+  // where failures are not monotone.
   Verdict test_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase) override;
-  Outcome run_once_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase,
-                               bool exact = false);
-  // Up to `count` runs of a set at once (config.jobs at most); for estimates.
-  void run_several(const OptionSet& set, Phase phase, int count);
-  // Runs `set` up to `runs` more times whatever memory says, stopping at its
-  // first failure (which throws Contradiction when a trusted pass contains it).
-  Verdict retest(const OptionSet& set, Phase phase, int runs);
+
   // This exact set, judged only by its own runs (no inference from other
   // sets, no contradiction): FAIL once it has failed, PASS after `repeats()`
   // passes. For questions where failures are not monotone (the template's
-  // context: does IPAddressDeny= pass beside IPAddressAllow=?).
-  Verdict test_exact(const OptionSet& set, Phase phase);
-  // test_exact(set), with the exact questions that may come next run
-  // speculatively beside it as in test_speculating (a set whose own runs
-  // already decide it is not run again; inference from other sets is not
-  // used, as test_exact would not use it).
-  Verdict test_exact_speculating(const OptionSet& set, const std::vector<OptionSet>& next, Phase phase);
-  // run_once() of a set seen failing (beside the speculative `next`, see
-  // run_once_speculating); throws Contradiction when it passes.
-  Outcome rerun_failing(const OptionSet& set, Phase phase, const std::vector<OptionSet>& next = {});
+  // context: does IPAddressDeny= pass beside IPAddressAllow=?). The exact
+  // questions that may come next (`next`) run speculatively beside it as in
+  // test_speculating (a set whose own runs already decide it is not run
+  // again; inference from other sets is not used).
+  Verdict test_exact(const OptionSet& set, Phase phase, const std::vector<OptionSet>& next = {});
+  // Runs `set` up to `runs` more times whatever memory says, stopping at its
+  // first failure (which throws Contradiction when a trusted pass contains it).
+  Verdict retest(const OptionSet& set, Phase phase, int runs);
 
-  // Reports the speculative runs never asked for (on_trial, marked unasked,
-  // under the phase they ran beside).
-  void settle();
+  // One run, retried while UNRESOLVED up to the retry limit; no inference.
+  // With `next`, the sets that may come next run beside it as in
+  // test_speculating (`exact`: skip only the sets whose own runs decide
+  // them, as test_exact would).
+  Outcome run_once(const OptionSet& set, Phase phase, const std::vector<OptionSet>& next = {},
+                   bool exact = false);
+  // Up to `count` runs of a set at once (config.jobs at most); for estimates.
+  void run_several(const OptionSet& set, Phase phase, int count);
+
+  // Reports the speculative runs never asked for (TrialLog::settle).
+  void settle() { m_log.settle(); }
 
   void set_repeats(int repeats) { m_repeats = repeats; }
   int repeats() const { return m_repeats; }
-  SetStats stats(const OptionSet& set) const;
-  int run_count() const { return static_cast<int>(m_log.size()); }
-  int distinct_sets() const { return static_cast<int>(m_entries.size()); }
-  const std::vector<TrialRecord>& log() const { return m_log; }
-  int option_count() const { return m_option_count; }
+  SetStats stats(const OptionSet& set) const { return m_log.stats(set); }
+  int run_count() const { return m_log.run_count(); }
+  int distinct_sets() const { return static_cast<int>(m_log.entries().size()); }
+  const std::vector<TrialRecord>& log() const { return m_log.records(); }
   const SearchConfig& config() const { return m_config; }
 
  private:
-  using Mask = std::vector<std::uint64_t>;
-  struct Entry {
-    OptionSet set;
-    Mask mask;
-    SetStats stats;
-  };
-
-  Mask mask_of(const OptionSet& set) const;
-  static bool is_subset(const Mask& a, const Mask& b);
-  Entry& entry(const OptionSet& set);
-  const Entry* find_entry(const OptionSet& set) const;
-  Outcome run_raw(const OptionSet& set, Phase phase, int run);
-  // `count` runs of one set through the oracle's batch (runs first_run...).
-  std::vector<Outcome> run_batch(const OptionSet& set, Phase phase, int count, int first_run);
-  void record(const OptionSet& set, Phase phase, int run, const Outcome& outcome);
-  void count(const OptionSet& set, const Outcome& outcome);
   // Runs `set` and, beside it, the sets that may come next (up to
   // parallelism() - 1), and returns the set's outcome; nullopt when nothing
-  // ran: nothing to speculate, or the set ran speculatively already (run_raw
-  // takes that run). `exact`: skip only the sets whose own runs decide them
-  // (test_exact's questions), not those decided by inference.
+  // ran: nothing to speculate, or the set ran speculatively already (the
+  // log's run() takes that run). `exact`: skip only the sets whose own runs
+  // decide them (test_exact's questions), not those decided by inference.
   std::optional<Outcome> run_with_speculation(const OptionSet& set, const std::vector<OptionSet>& next,
                                               Phase phase, bool exact = false);
-  // A run started and logged (its record waits for the outcome).
-  struct Started {
-    Ticket ticket = 0;
-    int trial = 0;  // its record in the log
-  };
-  Started start_logged(const OptionSet& set, Phase phase, int run);
-  // Waits for a started run, completes its record, counts it and reports it.
-  Outcome finish(const Started& started);
-  bool speculated(const OptionSet& set) const;
   bool decided_exactly(const OptionSet& set) const;
-  void check_budget(int more) const;
   // Throws Contradiction when `failing` is inside a trusted pass.
   void check_contradiction(const OptionSet& failing) const;
 
-  Oracle& m_oracle;
-  int m_option_count;
+  TrialLog m_log;
   const SearchConfig& m_config;
   int m_repeats = 1;
   bool m_found_before = false;  // a culprit set was found before this search (reruns_culprit)
-  std::vector<Entry> m_entries;
-  std::vector<TrialRecord> m_log;
-  struct Speculated {
-    OptionSet set;
-    int trial = 0;  // its record in the log, outcome filled in
-  };
-  std::vector<Speculated> m_speculated;  // ran, not asked for yet
 };
 
 }  // namespace hb::search

@@ -1,7 +1,7 @@
 #pragma once
 // What the engine asks of a search strategy: find culprit sets inside a set
 // known to fail. The engine owns preconditions, flakiness, the removal set and
-// the safe-set checks (search.cc).
+// the safe-set checks (search.cc and the phase files it runs).
 #include <memory>
 #include <optional>
 #include <string>

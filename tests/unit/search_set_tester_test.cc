@@ -70,6 +70,28 @@ TEST(SearchSetTester, SpeculativeRunsNeverAskedAreReportedWhenTheSearchSettles) 
   EXPECT_EQ(tester.known({1}), std::nullopt) << "never asked: it answers nothing";
 }
 
+// test_exact and run_once take the questions that may come next along, as
+// test_speculating does; `exact` skips only the sets their own runs decide
+// ({0} fails unless 1 is applied: {0,2} failing says nothing about {0,1,2}).
+TEST(SearchSetTester, ExactAndRawRunsTakeTheNextQuestionsAlong) {
+  FakeOracle oracle(parse_fake_rules("0!1"));
+  oracle.set_jobs(2);
+  SearchConfig config;
+  config.jobs = 2;
+  SetTester tester(oracle, 4, config);
+  EXPECT_EQ(tester.test_exact({0, 1}, Phase::Context, {{0, 2}}), Verdict::Pass);
+  EXPECT_EQ(tester.run_count(), 2) << "{0,2} ran beside it";
+  EXPECT_EQ(tester.test_exact({0, 2}, Phase::Context), Verdict::Fail);  // the speculative run's answer
+  EXPECT_EQ(tester.run_count(), 2);
+  EXPECT_EQ(tester.run_once({3}, Phase::Search, {{0, 1, 2}}).verdict, Verdict::Pass);
+  EXPECT_EQ(tester.run_count(), 3) << "{0,1,2} is inferred to fail: nothing runs beside";
+  EXPECT_EQ(tester.run_once({3}, Phase::Context, {{0, 1, 2}}, true).verdict, Verdict::Pass);
+  EXPECT_EQ(tester.run_count(), 5) << "exact: only its own runs decide {0,1,2}";
+  EXPECT_EQ(tester.log().at(4).options, (OptionSet{0, 1, 2}));
+  EXPECT_EQ(tester.run_once({3}, Phase::Search).verdict, Verdict::Pass);
+  EXPECT_EQ(tester.run_count(), 6) << "no next: one run, nothing beside";
+}
+
 TEST(SearchSetTester, RepeatsAPassAndStopsAtTheFirstFailure) {
   FakeOracle oracle(parse_fake_rules("2@0.5"), 3);
   SearchConfig config;
