@@ -5,6 +5,7 @@
 #include <random>
 
 #include "options/catalogue.h"
+#include "trial/verdict.h"
 #include "util/error.h"
 #include "util/parse.h"
 
@@ -124,9 +125,13 @@ namespace hb::job {
 namespace {
 // systemd's exit codes for failures while it sets up the execution
 // environment (systemd.exec "PROCESS EXIT CODES"), which more privilege can fix.
+// The journal's exit counts too: with Restart= the unit may already be
+// starting again when the evidence is taken, its status reset to 0.
 bool sandbox_setup_failure(const trial::TrialResult& result) {
   if (result.verdict != trial::Verdict::Fail) return false;
-  std::optional<long long> status = util::parse_int(result.evidence.property("ExecMainStatus"));
+  std::optional<trial::MainExit> exit = trial::last_main_exit(result.evidence);
+  if (!exit || (exit->code != "exited" && exit->code != "1")) return false;
+  std::optional<long long> status = util::parse_int(exit->status);
   return status && *status >= 214 && *status <= 245 && *status != 216 && *status != 224;
 }
 }  // namespace

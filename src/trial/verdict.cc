@@ -109,11 +109,13 @@ std::string last_line(const std::string& text) {
 }
 
 std::string exit_detail(const Evidence& e) {
-  std::string code = e.property("ExecMainCode");
-  std::string status = e.property("ExecMainStatus");
   std::string result = e.property("Result");
   std::string text = "Result=" + (result.empty() ? "?" : result);
-  if (!status.empty() && status != "0") text += ", status=" + describe_exit(code, status);
+  std::optional<MainExit> exit = last_main_exit(e);
+  if (exit && exit->status != "0") {
+    text += ", status=" + describe_exit(exit->code, exit->status);
+    if (e.property("ExecMainStatus") != exit->status) text += " (from the journal: the unit is restarting)";
+  }
   return text;
 }
 
@@ -202,6 +204,22 @@ std::optional<std::string> journal_problem(const Evidence& e, const scenario::Ex
 }
 
 }  // namespace
+
+std::optional<MainExit> last_main_exit(const Evidence& e) {
+  std::string status = e.property("ExecMainStatus");
+  if (!status.empty() && status != "0") return MainExit{e.property("ExecMainCode"), status};
+  std::string unit = e.property("Id");
+  if (unit.empty()) return std::nullopt;
+  static const std::regex exited(R"(: (\S+): Main process exited, code=(\w+), status=(\d+))");
+  std::optional<MainExit> last;
+  std::istringstream lines(e.section("journal"));
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, exited) && m[1] == unit) last = MainExit{m[2], m[3]};
+  }
+  if (!last && !status.empty()) return MainExit{e.property("ExecMainCode"), status};
+  return last;
+}
 
 Judgement judge(const Evidence& e, const scenario::Expectations& expect, const scenario::Workload& workload,
                 const scenario::Timeouts& timeouts, const std::string& unit) {

@@ -1,5 +1,6 @@
 #pragma once
 // From evidence to a verdict. Pure: tested with hand-written evidence.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,5 +44,16 @@ Judgement judge(const Evidence& evidence, const scenario::Expectations& expect,
 
 // "226/NAMESPACE", "31/SYS": systemd's names for exit codes and signals.
 std::string describe_exit(const std::string& exec_main_code, const std::string& exec_main_status);
+
+// How the unit's main process last exited: ExecMainCode= and ExecMainStatus=
+// of `systemctl show`, or, when a restart already reset them (Restart= with
+// the unit starting again: Result=success, status 0), the journal's last
+// "UNIT: Main process exited, code=C, status=N/NAME". nullopt when neither
+// says (the main process never exited).
+struct MainExit {
+  std::string code;    // "exited", "killed", "dumped"
+  std::string status;  // "217"
+};
+std::optional<MainExit> last_main_exit(const Evidence& evidence);
 
 }  // namespace hb::trial

@@ -613,6 +613,29 @@ inline Rule start_fails_below(options::Privilege needed) {
   });
 }
 
+// The same with Restart=: the evidence is taken while systemd starts the
+// unit again, so `systemctl show` says Result=success and status 0; only
+// the journal keeps the 217/USER of each attempt.
+inline Rule start_fails_below_restarting(options::Privilege needed) {
+  return Rule([needed](const FakeContainer& c) -> std::optional<FakeTrial> {
+    if (static_cast<int>(c.privilege) >= static_cast<int>(needed)) return std::nullopt;
+    FakeTrial t;
+    t.start_rc = 1;
+    t.show =
+        "Id=demo.service\nLoadState=loaded\nActiveState=activating\nSubState=auto-restart\nResult=success\n"
+        "ExecMainCode=0\nExecMainStatus=0\nNRestarts=3\nMainPID=0";
+    t.journal =
+        "[ 12.1] c1 (demo)[42]: demo.service: Failed at step USER spawning /usr/local/bin/demo: No such "
+        "file\n"
+        "[ 12.2] c1 systemd[1]: demo.service: Main process exited, code=exited, status=217/USER\n"
+        "[ 12.3] c1 systemd[1]: other.service: Main process exited, code=exited, status=1/FAILURE\n"
+        "[ 12.4] c1 systemd[1]: demo.service: Scheduled restart job, restart counter is at 3.\n"
+        "[ 12.5] c1 systemd[1]: Starting demo.service - Demo...";
+    t.main_status = "";
+    return t;
+  });
+}
+
 // The service needs `capability` (as root): it fails when a
 // CapabilityBoundingSet= in effect leaves it out (allow lists merge; a
 // "~" list removes).

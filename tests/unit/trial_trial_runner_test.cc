@@ -288,6 +288,25 @@ TEST(TrialPlan, BaselineRaisesPrivilegeForTheUnitsOwnSandbox) {
   EXPECT_EQ(fixed.plan().privilege, options::Privilege::Minimal);
 }
 
+// With Restart= the unit is starting again when the evidence is taken
+// (Result=success, status 0): the journal's 217/USER still raises the
+// privilege, and the reason names it. Before, the baseline "failed" with
+// "unit failed to start (Result=success)" and the run blamed the service
+// (redis-server under load, 3 of 3 baseline trials in verify).
+TEST(TrialPlan, BaselineRaisesPrivilegeWhenOnlyTheJournalHasTheSetupFailure) {
+  hb::testing::FakeRuntime fake;
+  fake.rule = hb::testing::rules::start_fails_below_restarting(options::Privilege::Privileged);
+  TrialPlan plan = demo_plan();
+  plan.privilege = options::Privilege::Minimal;
+  TrialRunner runner(fake, plan);
+  hb::testing::RecordingStatus status;
+  TrialResult baseline = job::run_baseline(runner, status);
+  EXPECT_EQ(baseline.verdict, Verdict::Pass);
+  EXPECT_EQ(runner.plan().privilege, options::Privilege::Privileged);
+  ASSERT_FALSE(status.lines.empty());
+  EXPECT_NE(status.lines[0].find("status=217/USER (from the journal"), std::string::npos) << status.lines[0];
+}
+
 }  // namespace
 }  // namespace hb::trial
 

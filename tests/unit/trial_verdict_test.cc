@@ -28,6 +28,36 @@ TEST(TrialVerdict, PassWhenEverythingHolds) {
   EXPECT_EQ(j.cause, Cause::None);
 }
 
+// A unit with Restart= is starting again when the evidence is taken: show
+// says Result=success and status 0; the journal keeps the last exit of its
+// own main process (not another unit's).
+TEST(TrialVerdict, TheLastMainExitComesFromTheJournalWhenARestartResetIt) {
+  Evidence e = running_evidence();
+  e.start_rc = 1;
+  e.properties["Id"] = "demo.service";
+  e.properties["ActiveState"] = "activating";
+  e.sections["journal"] =
+      "[ 1.0] c systemd[1]: demo.service: Main process exited, code=exited, status=217/USER\n"
+      "[ 1.1] c systemd[1]: other.service: Main process exited, code=exited, status=1/FAILURE\n"
+      "[ 1.2] c systemd[1]: Starting demo.service - Demo...";
+  std::optional<MainExit> exit = last_main_exit(e);
+  ASSERT_TRUE(exit.has_value());
+  EXPECT_EQ(exit->code, "exited");
+  EXPECT_EQ(exit->status, "217");
+  Judgement j = judge_default(e);
+  EXPECT_EQ(j.verdict, Verdict::Fail);
+  EXPECT_EQ(
+      j.reason,
+      "unit failed to start (Result=success, status=217/USER (from the journal: the unit is restarting))");
+
+  e.properties["ExecMainStatus"] = "226";  // show's own status wins
+  e.properties["ExecMainCode"] = "1";
+  EXPECT_EQ(last_main_exit(e)->status, "226");
+  e.properties["ExecMainStatus"] = "0";
+  e.sections["journal"] = "[ 1.0] c systemd[1]: Starting demo.service - Demo...";
+  EXPECT_EQ(last_main_exit(e)->status, "0");  // nothing exited: show's 0 stands
+}
+
 TEST(TrialVerdict, NamespaceFailureIsNamed) {
   Evidence e = running_evidence();
   e.start_rc = 1;
