@@ -54,11 +54,13 @@ job::PreparedScenario prepare_run(Context& context, const LoadedScenario& loaded
 }
 
 // The baseline; nullopt when it passed, else the exit code (or a UserError).
-std::optional<int> baseline_step(Context& context, trial::TrialRunner& runner, RunReport& out,
+std::optional<int> baseline_step(Context& context, trial::TrialPlan& plan, RunReport& out,
                                  trial::TrialResult& baseline) {
   context.log("trial 1/2: baseline (no options)...");
-  baseline = job::run_baseline(runner, context.status());
-  out.json["privilege"] = options::privilege_name(runner.plan().privilege);
+  job::Baseline ran = job::run_baseline(context.runtime(), plan, trial::check_enforcement, context.status());
+  baseline = std::move(ran.result);
+  plan.privilege = ran.privilege;  // the full set's plan: the level the baseline passed at
+  out.json["privilege"] = options::privilege_name(plan.privilege);
   out.trials.push_back(report::trial_to_json("baseline", baseline));
   std::cout << report::format_trial("baseline (no options)", baseline, true);
   if (baseline.verdict == search::Verdict::Pass) return std::nullopt;
@@ -132,7 +134,6 @@ Action setup_run(CLI::App& app) {
       return dry_run_one_trial(context, scenario);
     }
     job::PreparedScenario prepared = prepare_run(context, loaded);
-    trial::TrialRunner runner(context.runtime(), prepared.plan, trial::check_enforcement);
     RunReport out;
     out.path = *json_path;
     out.json["scenario"] = scenario.name;
@@ -141,7 +142,8 @@ Action setup_run(CLI::App& app) {
     out.json["privilege"] = options::privilege_name(prepared.privilege.level);
     out.json["run_id"] = prepared.plan.run_id;
     trial::TrialResult baseline;
-    if (std::optional<int> code = baseline_step(context, runner, out, baseline)) return *code;
+    if (std::optional<int> code = baseline_step(context, prepared.plan, out, baseline)) return *code;
+    trial::TrialRunner runner(context.runtime(), prepared.plan, trial::check_enforcement);
     return full_set_step(context, scenario, runner, out, baseline);
   };
 }

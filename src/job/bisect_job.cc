@@ -29,14 +29,48 @@ PreparedScenario prepare_for_host(runtime::ContainerRuntime& runtime, const scen
   return prepared;
 }
 
-void use_cache(TrialOracle& oracle, runtime::ContainerRuntime& runtime, const std::string& image,
-               const ResultCache* cache, Status& status) {
-  if (!cache) return;
+// The cache for this job's image, when the image has an id.
+CacheUse use_cache(runtime::ContainerRuntime& runtime, const std::string& image, const ResultCache* cache,
+                   Status& status) {
+  if (!cache) return {};
   std::optional<runtime::ImageInfo> info = runtime.inspect_image(image);
-  if (info && !info->id.empty())
-    oracle.set_cache(cache, info->id);
-  else
-    status.note("no image id from `podman image inspect`; the result cache is off for this run");
+  if (info && !info->id.empty()) return CacheUse{cache, info->id};
+  status.note("no image id from `podman image inspect`; the result cache is off for this run");
+  return {};
+}
+
+// Search weights from the exposure of the baseline's and the full set's trials.
+std::function<std::vector<double>(const std::vector<search::TrialRecord>&)> weigh_by_exposure(
+    const TrialOracle& oracle, const scenario::Scenario& scenario) {
+  return [&oracle, &scenario](const std::vector<search::TrialRecord>& records) -> std::vector<double> {
+    const trial::Evidence* baseline = nullptr;
+    const trial::Evidence* full = nullptr;
+    for (const auto& r : records) {
+      const TrialEntry* entry = oracle.trial(r.outcome);
+      if (!entry || !entry->result.evidence.exposure) continue;
+      if (r.phase == search::Phase::Baseline && !baseline) baseline = &entry->result.evidence;
+      if (r.phase == search::Phase::Full && !full) full = &entry->result.evidence;
+    }
+    if (!baseline || !full) return {};
+    return exposure_weights(scenario, *baseline, *full);
+  };
+}
+
+// The job's search config: progress for each trial, with its result; ties
+// by the line's text and weights by what each line lowers the exposure by,
+// so the answer does not depend on the order of the lines.
+search::SearchConfig job_config(search::SearchConfig config, const TrialOracle& oracle,
+                                const scenario::Scenario& scenario, Status& status) {
+  config.on_trial = [&oracle, &scenario, &status, user = config.on_trial](const search::TrialRecord& record) {
+    if (const TrialEntry* entry = oracle.trial(record.outcome))
+      status.trial_finished(TrialFinished{
+          {}, record, &entry->result, entry->cached, set_label(scenario, record.options), false});
+    if (user) user(record);
+  };
+  if (config.keys.empty())
+    for (const auto& item : scenario.options) config.keys.push_back(item.name);
+  if (config.weights.empty() && !config.weigh) config.weigh = weigh_by_exposure(oracle, scenario);
+  return config;
 }
 }  // namespace
 
@@ -44,60 +78,30 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
                          const scenario::Scenario& scenario, search::SearchConfig config, Status& status,
                          const ResultCache* cache, bool local_host) {
   BisectJob job;
-  job.prepared = prepare_for_host(runtime, scenario, images, local_host);
+  PreparedScenario prepared = prepare_for_host(runtime, scenario, images, local_host);
   status.job_started(JobStarted{{},
                                 config.strategy,
                                 scenario.service.unit,
-                                job.prepared.plan.image,
+                                prepared.plan.image,
                                 scenario.options.size(),
-                                job.prepared.privilege.level,
-                                job.prepared.privilege.why,
-                                job.prepared.privilege.unenforceable});
-
-  trial::TrialRunner runner(runtime, job.prepared.plan, trial::check_enforcement);
-  TrialOracle oracle(runner, scenario.options, status);
-  oracle.set_jobs(config.jobs);
-  use_cache(oracle, runtime, job.prepared.plan.image, cache, status);
-  auto user_callback = config.on_trial;
-  config.on_trial = [&](const search::TrialRecord& record) {
-    if (const TrialEntry* entry = oracle.record(record))
-      status.trial_finished(TrialFinished{
-          {}, record, &entry->result, entry->cached, set_label(scenario, record.options), false});
-    if (user_callback) user_callback(record);
-  };
-  // The answer must not depend on the order of the lines: ties go by the
-  // line's text; weights by what each line lowers the exposure by.
-  if (config.keys.empty())
-    for (const auto& item : scenario.options) config.keys.push_back(item.name);
-  if (config.weights.empty() && !config.weigh) {
-    config.weigh = [&](const std::vector<search::TrialRecord>& records) -> std::vector<double> {
-      const trial::Evidence* baseline = nullptr;
-      const trial::Evidence* full = nullptr;
-      for (const auto& r : records) {
-        size_t at = static_cast<size_t>(r.index);
-        if (at >= oracle.entries().size()) continue;
-        const trial::Evidence& e = oracle.entries()[at].result.evidence;
-        if (!e.exposure) continue;
-        if (r.phase == search::Phase::Baseline && !baseline) baseline = &e;
-        if (r.phase == search::Phase::Full && !full) full = &e;
-      }
-      if (!baseline || !full) return {};
-      return exposure_weights(scenario, *baseline, *full);
-    };
-  }
+                                prepared.privilege.level,
+                                prepared.privilege.why,
+                                prepared.privilege.unenforceable});
+  CacheUse cache_use = use_cache(runtime, prepared.plan.image, cache, status);
   auto started = std::chrono::steady_clock::now();
-  job.result = search::run_search(oracle, static_cast<int>(scenario.options.size()), config);
+  // The baseline's calibration decides the plan of every later trial of the
+  // job (drill-down's too): built here, once.
+  Calibrated calibration = calibrate(runtime, prepared.plan, trial::check_enforcement, status, cache_use);
+  job.prepared = calibrated(std::move(prepared), calibration.calibration);
+  trial::TrialRunner runner(runtime, job.prepared.plan, trial::check_enforcement);
+  TrialOracle oracle(runner, scenario.options, status, std::move(calibration.baseline));
+  oracle.set_jobs(config.jobs);
+  oracle.set_cache(cache_use);
+  job.result = search::run_search(oracle, static_cast<int>(scenario.options.size()),
+                                  job_config(std::move(config), oracle, scenario, status));
   job.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   job.cached_count = oracle.cached_count();
-  job.trials = oracle.take_entries();
-  // The learned hang bounds hold for the job's later trials too (drill-down).
-  job.prepared.plan.timeouts = runner.plan().timeouts;
-  job.prepared.plan.workload = runner.plan().workload;
-  if (runner.plan().privilege != job.prepared.plan.privilege) {
-    job.prepared.plan.privilege = runner.plan().privilege;
-    job.prepared.privilege.level = runner.plan().privilege;
-    job.prepared.privilege.why = "raised for the unit's own sandboxing";
-  }
+  job.trials = oracle.take_trials(job.result.trials);
   job.infrastructure_trouble = oracle.saw_infrastructure_trouble();
   job.findings = job_findings(job.trials);
   for (const auto& finding : job.findings) status.warning("finding: " + trial::finding_headline(finding));
@@ -106,8 +110,7 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
 
 std::vector<trial::Finding> job_findings(const std::vector<TrialEntry>& trials) {
   std::vector<trial::Finding> findings;
-  for (const auto& entry : trials)
-    trial::merge_findings(findings, trial::find_ignored_lines(entry.result.evidence, entry.result.applied));
+  for (const auto& entry : trials) trial::merge_findings(findings, entry.result.findings);
   return findings;
 }
 

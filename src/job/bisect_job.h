@@ -30,8 +30,8 @@ struct BisectJob {
   std::vector<trial::Finding> findings;
 };
 
-// The findings of a job's trials, merged (recomputed from each trial's
-// evidence, so trials served from the result cache count too).
+// The findings of a job's trials, merged (each trial's own, found once by
+// its runner and stored with it in the result cache).
 std::vector<trial::Finding> job_findings(const std::vector<TrialEntry>& trials);
 
 // `status` hears the job start and every trial (cached ones marked). With a

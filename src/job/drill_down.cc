@@ -31,8 +31,8 @@ class ElementOracle : public search::Oracle {
 
   search::Outcome test(const search::OptionSet& set) override { return wait(start(set)); }
   // Up to `jobs` trials side by side (the search's speculative and repeated
-  // runs), kept in `results` in the order they start, as the search logs them.
-  // The ticket is the background run's.
+  // runs), kept in `results` in the order they start. The ticket is the
+  // background run's; the outcome names the trial's place in `results`.
   search::Ticket start(const search::OptionSet& set) override {
     results.emplace_back();
     const int run =
@@ -44,7 +44,7 @@ class ElementOracle : public search::Oracle {
     const size_t at = m_result_of.at(ticket);
     m_result_of.erase(ticket);
     results.at(at) = m_running.wait(ticket);
-    return {results[at].verdict, results[at].reason};
+    return {results[at].verdict, results[at].reason, static_cast<int>(at)};
   }
   // One trial with these lines in place of the culprit; kept in `results`.
   const trial::TrialResult& run_lines(const std::vector<options::Directive>& lines) {
@@ -97,19 +97,29 @@ std::vector<std::string> logged_syscalls(const trial::TrialResult& result,
   return {logged.begin(), logged.end()};
 }
 
+// The oracle's result a search record's outcome names; null when none.
+const trial::TrialResult* result_of(const ElementOracle& oracle, const search::Outcome& outcome) {
+  if (outcome.trial < 0 || static_cast<size_t>(outcome.trial) >= oracle.results.size()) return nullptr;
+  return &oracle.results[static_cast<size_t>(outcome.trial)];
+}
+
+// The oracle's place of the search's passing run of its safe set; -1 when none.
+int safe_trial_of(const search::SearchResult& result) {
+  if (result.safe_trial < 0) return -1;
+  return result.trials.at(static_cast<size_t>(result.safe_trial)).outcome.trial;
+}
+
 // The progress of a drill-down's search: one TrialFinished per trial,
-// labelled with the elements it kept (`noun` when more than three), joined
-// to the oracle's result (its trials from `offset` on are the search's).
+// labelled with the elements it kept (`noun` when more than three), with
+// the oracle's result its outcome names.
 std::function<void(const search::TrialRecord&)> drill_progress(const ElementOracle& oracle,
                                                                const std::vector<std::string>& elements,
-                                                               size_t offset, const char* noun,
-                                                               Status& status) {
-  return [&oracle, elements, offset, noun, &status](const search::TrialRecord& record) {
+                                                               const char* noun, Status& status) {
+  return [&oracle, elements, noun, &status](const search::TrialRecord& record) {
     std::string label = record.options.size() <= 3 ? "" : fmt::format("{} {}", record.options.size(), noun);
     if (label.empty())
       for (int i : record.options) label += (label.empty() ? "" : ", ") + elements[static_cast<size_t>(i)];
-    size_t at = offset + static_cast<size_t>(record.index);
-    const trial::TrialResult* result = at < oracle.results.size() ? &oracle.results[at] : nullptr;
+    const trial::TrialResult* result = result_of(oracle, record.outcome);
     status.trial_finished(TrialFinished{{}, record, result, false, label.empty() ? "(none)" : label, true});
   };
 }
@@ -312,15 +322,14 @@ void search_syscalls(ElementOracle& oracle, const options::Directive& culprit, b
   oracle.set_lines(lines_of);
   config.weights.clear();
   config.keys = calls;
-  config.on_trial = drill_progress(oracle, calls, before, "call(s) kept out", status);
+  config.on_trial = drill_progress(oracle, calls, "call(s) kept out", status);
   oracle.set_jobs(config.jobs);
   out.search = search::run_search(oracle, static_cast<int>(calls.size()), config);
   out.search.trial_count += static_cast<int>(before);
   out.trials = oracle.results;
   if (out.search.status != search::SearchStatus::Found) return;
   for (int i : out.search.removal) out.changed.push_back(calls[static_cast<size_t>(i)]);
-  const int safe = out.search.safe_trial >= 0 ? static_cast<int>(before) + out.search.safe_trial : -1;
-  verified(out, oracle, lines_of(out.search.safe_set), safe);
+  verified(out, oracle, lines_of(out.search.safe_set), safe_trial_of(out.search));
 }
 
 // Found: the oracle's last trial let `through` out and passed, verifying the fix.
@@ -387,6 +396,52 @@ std::optional<DrillDownResult> drill_down_syscalls(trial::TrialRunner& runner,
 
 }  // namespace
 
+namespace {
+
+// The elements a drill-down searches over, and the culprit's value with an
+// option set applied (nullopt: no line at all).
+struct ListElements {
+  std::vector<std::string> elements;
+  std::function<std::optional<std::string>(const search::OptionSet&)> value_of;
+};
+
+// An allow list: the candidates it does not allow yet; an option applied =
+// that candidate stays disallowed.
+ListElements allow_list_elements(const options::Directive& culprit, std::vector<std::string> listed) {
+  ListElements out;
+  // "RestrictAddressFamilies=none", "RestrictNamespaces=yes": an empty
+  // allow list, written so when nothing is added.
+  const std::string empty_list = empty_allow_list(culprit);
+  if (!empty_list.empty()) listed.clear();
+  std::set<std::string> have(listed.begin(), listed.end());
+  for (const auto& candidate : allow_list_universe(culprit.key))
+    if (!have.count(candidate)) out.elements.push_back(candidate);
+  out.value_of = [listed, elements = out.elements,
+                  empty_list](const search::OptionSet& set) -> std::optional<std::string> {
+    std::vector<std::string> allowed = listed;
+    for (size_t i = 0; i < elements.size(); ++i)
+      if (!std::binary_search(set.begin(), set.end(), static_cast<int>(i))) allowed.push_back(elements[i]);
+    return allowed.empty() && !empty_list.empty() ? empty_list : joined(allowed);
+  };
+  return out;
+}
+
+// A deny list (or a list of paths): its elements; an option applied = that
+// element stays in the list.
+ListElements listed_elements(std::vector<std::string> listed, bool deny) {
+  ListElements out;
+  out.elements = std::move(listed);
+  out.value_of = [elements = out.elements, deny](const search::OptionSet& set) -> std::optional<std::string> {
+    if (set.empty()) return std::nullopt;
+    std::vector<std::string> kept;
+    for (int i : set) kept.push_back(elements[static_cast<size_t>(i)]);
+    return (deny ? "~" : "") + joined(kept);
+  };
+  return out;
+}
+
+}  // namespace
+
 std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner,
                                           const std::vector<options::Directive>& base,
                                           const options::Directive& culprit, search::SearchConfig config,
@@ -405,41 +460,15 @@ std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner,
   DrillDownResult out;
   out.original = culprit;
   out.allow_list = !deny && allow_list_key(culprit.key);
-
-  std::vector<std::string> elements;
-  std::function<std::optional<std::string>(const search::OptionSet&)> value_of;
-  if (out.allow_list) {
-    // "RestrictAddressFamilies=none", "RestrictNamespaces=yes": an empty
-    // allow list, written so when nothing is added.
-    const std::string empty_list = empty_allow_list(culprit);
-    if (!empty_list.empty()) listed.clear();
-    std::set<std::string> have(listed.begin(), listed.end());
-    for (const auto& candidate : allow_list_universe(culprit.key))
-      if (!have.count(candidate)) elements.push_back(candidate);
-    // An option applied = that candidate stays disallowed.
-    value_of = [listed, elements, empty_list](const search::OptionSet& set) -> std::optional<std::string> {
-      std::vector<std::string> allowed = listed;
-      for (size_t i = 0; i < elements.size(); ++i)
-        if (!std::binary_search(set.begin(), set.end(), static_cast<int>(i))) allowed.push_back(elements[i]);
-      return allowed.empty() && !empty_list.empty() ? empty_list : joined(allowed);
-    };
-  } else {
-    elements = listed;
-    // An option applied = that element stays in the list.
-    value_of = [elements, deny](const search::OptionSet& set) -> std::optional<std::string> {
-      if (set.empty()) return std::nullopt;
-      std::vector<std::string> kept;
-      for (int i : set) kept.push_back(elements[static_cast<size_t>(i)]);
-      return (deny ? "~" : "") + joined(kept);
-    };
-  }
-  if (elements.empty()) return std::nullopt;
+  const ListElements list = out.allow_list ? allow_list_elements(culprit, std::move(listed))
+                                           : listed_elements(std::move(listed), deny);
+  if (list.elements.empty()) return std::nullopt;
   config.weights.clear();
-  config.keys = elements;
+  config.keys = list.elements;
 
-  status.info(fmt::format("drill-down into {} ({} {} element(s))", culprit.line(), elements.size(),
+  status.info(fmt::format("drill-down into {} ({} {} element(s))", culprit.line(), list.elements.size(),
                           out.allow_list ? "candidate" : "listed"));
-  LinesOf lines_of = [value_of, culprit](const search::OptionSet& set) {
+  LinesOf lines_of = [value_of = list.value_of, culprit](const search::OptionSet& set) {
     std::vector<options::Directive> lines;
     if (auto value = value_of(set)) {
       lines.push_back(culprit);
@@ -448,16 +477,16 @@ std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner,
     return lines;
   };
   ElementOracle oracle(runner, base, lines_of);
-  config.on_trial = drill_progress(oracle, elements, 0, "element(s)", status);
+  config.on_trial = drill_progress(oracle, list.elements, "element(s)", status);
   oracle.set_jobs(config.jobs);
-  out.search = search::run_search(oracle, static_cast<int>(elements.size()), config);
+  out.search = search::run_search(oracle, static_cast<int>(list.elements.size()), config);
   out.trials = oracle.results;
   if (out.search.status != search::SearchStatus::Found) return out;
-  for (int i : out.search.removal) out.changed.push_back(elements[static_cast<size_t>(i)]);
+  for (int i : out.search.removal) out.changed.push_back(list.elements[static_cast<size_t>(i)]);
   out.relaxed = culprit;
-  out.relaxed.value = value_of(out.search.safe_set).value_or("");
+  out.relaxed.value = list.value_of(out.search.safe_set).value_or("");
   out.fix = lines_of(out.search.safe_set);
-  out.verified_trial = out.search.safe_trial;
+  out.verified_trial = safe_trial_of(out.search);
   if (out.verified_trial >= 0)
     out.exposure = oracle.results.at(static_cast<size_t>(out.verified_trial)).exposure;
   return out;

@@ -343,8 +343,7 @@ HardenTemplate template_for(HardenJob& job, const scenario::Scenario& scenario, 
   std::set<std::string> set_by_unit = unit_file_keys(scenario.service.unit_file.value_or(""));
   HardenTemplate first = build_template(version, privilege, set_by_unit);
   PreparedScenario prepared = prepare_here(with_lines(scenario, first.lines), images, local_host);
-  trial::TrialRunner runner(runtime, prepared.plan, trial::check_enforcement);
-  trial::TrialResult baseline = run_baseline(runner, status);
+  trial::TrialResult baseline = run_baseline(runtime, prepared.plan, trial::check_enforcement, status).result;
   ++job.earlier_trials;
   if (baseline.verdict != trial::Verdict::Pass) {
     job.exit_code = baseline.verdict == trial::Verdict::Fail ? kExitUsage : kExitUnresolved;

@@ -136,24 +136,38 @@ bool sandbox_setup_failure(const trial::TrialResult& result) {
 }
 }  // namespace
 
-trial::TrialResult run_baseline(trial::TrialRunner& runner, Status& status) {
-  trial::TrialResult result = runner.run({});
-  while (runner.plan().privilege_auto && sandbox_setup_failure(result) &&
-         runner.plan().privilege != options::Privilege::Privileged) {
-    auto higher = static_cast<options::Privilege>(static_cast<int>(runner.plan().privilege) + 1);
+Baseline run_baseline(runtime::ContainerRuntime& runtime, const trial::TrialPlan& plan,
+                      const trial::EnforcementCheck& check, Status& status) {
+  Baseline baseline{trial::TrialRunner(runtime, plan, check).run({}), plan.privilege};
+  while (plan.privilege_auto && sandbox_setup_failure(baseline.result) &&
+         baseline.privilege != options::Privilege::Privileged) {
+    auto higher = static_cast<options::Privilege>(static_cast<int>(baseline.privilege) + 1);
     status.note(fmt::format(
         "baseline failed while systemd set up the unit's own sandbox ({}); retrying with privilege {}",
-        result.reason, options::privilege_name(higher)));
-    options::Privilege previous = runner.plan().privilege;
-    runner.set_privilege(higher);
-    trial::TrialResult retried = runner.run({});
-    if (retried.verdict != trial::Verdict::Pass && higher == options::Privilege::Privileged) {
-      runner.set_privilege(previous);
-      return result;
-    }
-    result = std::move(retried);
+        baseline.result.reason, options::privilege_name(higher)));
+    trial::TrialPlan raised = plan;
+    raised.privilege = higher;
+    trial::TrialResult retried = trial::TrialRunner(runtime, raised, check).run({});
+    if (retried.verdict != trial::Verdict::Pass && higher == options::Privilege::Privileged) return baseline;
+    baseline = Baseline{std::move(retried), higher};
   }
-  return result;
+  return baseline;
+}
+
+Calibration calibration_of(const trial::TrialPlan& plan, const Baseline& baseline) {
+  return Calibration{baseline.privilege, learn_hang_bounds(plan, baseline.result)};
+}
+
+PreparedScenario calibrated(PreparedScenario prepared, const Calibration& calibration) {
+  trial::TrialPlan& plan = prepared.plan;
+  plan.timeouts.start = calibration.bounds.start;
+  plan.workload.timeout = calibration.bounds.workload;
+  if (calibration.privilege != plan.privilege) {
+    plan.privilege = calibration.privilege;
+    prepared.privilege.level = calibration.privilege;
+    prepared.privilege.why = "raised for the unit's own sandboxing";
+  }
+  return prepared;
 }
 
 }  // namespace hb::job

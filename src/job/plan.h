@@ -58,11 +58,28 @@ struct HangBounds {
 };
 HangBounds learn_hang_bounds(const trial::TrialPlan& plan, const trial::TrialResult& baseline);
 
-// Runs the baseline. When it fails while setting up the unit's own sandbox
-// (a packaged unit with PrivateUsers=, ProtectSystem=... fails with 217/USER,
-// 226/NAMESPACE and the like when the container lacks the privilege) and the
-// privilege was chosen automatically, raises the privilege one level at a
-// time and runs it again; the runner keeps the level that passed.
-trial::TrialResult run_baseline(trial::TrialRunner& runner, Status& status);
+// The baseline's first run: its result and the privilege it ran at. When it
+// fails while setting up the unit's own sandbox (a packaged unit with
+// PrivateUsers=, ProtectSystem=... fails with 217/USER, 226/NAMESPACE and
+// the like when the container lacks the privilege) and the privilege was
+// chosen automatically, it runs again one level higher at a time (each run
+// with a runner of its own) and `privilege` is the level that passed.
+struct Baseline {
+  trial::TrialResult result;
+  options::Privilege privilege = options::Privilege::Minimal;
+};
+Baseline run_baseline(runtime::ContainerRuntime& runtime, const trial::TrialPlan& plan,
+                      const trial::EnforcementCheck& check, Status& status);
+
+// What the baseline's calibration decides for the rest of a job: a value,
+// from which the plan of every later trial is built once (calibrated()).
+struct Calibration {
+  options::Privilege privilege = options::Privilege::Minimal;
+  HangBounds bounds;
+};
+Calibration calibration_of(const trial::TrialPlan& plan, const Baseline& baseline);
+// `prepared` with the calibration's privilege (and why, when it was raised)
+// and hang bounds: the plan for the trials after the baseline.
+PreparedScenario calibrated(PreparedScenario prepared, const Calibration& calibration);
 
 }  // namespace hb::job

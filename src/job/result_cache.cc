@@ -24,7 +24,7 @@ namespace hb::job {
 namespace {
 
 // Bump when the stored format or the meaning of a key changes.
-constexpr const char* kSchema = "hardbisect-trial-cache-1";
+constexpr const char* kSchema = "hardbisect-trial-cache-2";  // 2: findings stored
 
 json directives_json(const std::vector<options::Directive>& directives) {
   json list = json::array();
@@ -47,6 +47,31 @@ std::optional<int> int_from(const json& value) {
 }
 std::optional<double> double_from(const json& value) {
   return value.is_number() ? std::optional<double>(value.get<double>()) : std::nullopt;
+}
+
+// A trial's findings as its runner found them (trial/findings.h): stored
+// with the result, so a cached trial is not read again.
+json findings_json(const std::vector<trial::Finding>& findings) {
+  json list = json::array();
+  for (const auto& f : findings)
+    list.push_back({{"line", f.line},
+                    {"ignored", f.ignored},
+                    {"why", f.why},
+                    {"corrected", f.corrected},
+                    {"advice", f.advice},
+                    {"messages", f.messages},
+                    {"systemd", f.systemd}});
+  return list;
+}
+
+std::vector<trial::Finding> findings_from(const json& list) {
+  std::vector<trial::Finding> findings;
+  for (const auto& f : list)
+    findings.push_back({f.at("line").get<std::string>(), f.at("ignored").get<std::vector<std::string>>(),
+                        f.at("why").get<std::string>(), f.at("corrected").get<std::vector<std::string>>(),
+                        f.at("advice").get<std::string>(), f.at("messages").get<std::vector<std::string>>(),
+                        f.at("systemd").get<int>()});
+  return findings;
 }
 
 std::optional<trial::Verdict> verdict_from(const std::string& name) {
@@ -230,6 +255,7 @@ std::string trial_result_to_json_text(const CachedTrial& entry) {
       {"explanation", r.explanation},
       {"notes", r.notes},
       {"applied", directives_json(r.applied)},
+      {"findings", findings_json(r.findings)},
       {"exposure", optional_double(r.exposure)},
       {"container_logs", r.container_logs},
       {"elapsed_ms", r.elapsed.count()},
@@ -258,6 +284,7 @@ std::optional<CachedTrial> trial_result_from_json_text(const std::string& text) 
     r.explanation = j.at("explanation").get<std::string>();
     r.notes = j.at("notes").get<std::vector<std::string>>();
     r.applied = directives_from(j.at("applied"));
+    r.findings = findings_from(j.at("findings"));
     r.exposure = double_from(j.at("exposure"));
     r.container_logs = j.at("container_logs").get<std::string>();
     r.elapsed = std::chrono::milliseconds(j.at("elapsed_ms").get<long>());

@@ -106,7 +106,7 @@ class ResultCache {
 // $XDG_CACHE_HOME/hardbisect, else ~/.cache/hardbisect.
 std::string default_cache_dir();
 
-// A TrialResult as JSON and back (every field, evidence included).
+// A TrialResult as JSON and back (every field, evidence and findings included).
 std::string trial_result_to_json_text(const CachedTrial& entry);
 std::optional<CachedTrial> trial_result_from_json_text(const std::string& text);
 

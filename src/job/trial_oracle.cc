@@ -1,37 +1,57 @@
 #include "job/trial_oracle.h"
 
-#include "job/plan.h"
 #include "util/error.h"
 #include "util/parallel.h"
 
 namespace hb::job {
 
-TrialOracle::TrialOracle(trial::TrialRunner& runner, const std::vector<scenario::OptionItem>& options,
-                         Status& status)
-    : m_runner(runner), m_options(options), m_status(status) {}
-
-const TrialEntry* TrialOracle::record(const search::TrialRecord& record) {
-  size_t at = static_cast<size_t>(record.index);
-  if (at >= m_entries.size()) return nullptr;
-  m_entries[at].record = record;
-  return &m_entries[at];
+Calibrated calibrate(runtime::ContainerRuntime& runtime, const trial::TrialPlan& plan,
+                     const trial::EnforcementCheck& check, Status& status, const CacheUse& cache) {
+  // The key of a calibration names the privilege it started from.
+  TrialKey key;
+  key.image_id = cache.image_id;
+  key.privilege = plan.privilege;
+  key.calibration = true;
+  Calibrated out;
+  Baseline baseline;
+  std::optional<CachedTrial> hit = cache.on() ? cache.cache->load(cache.cache->key(plan, key)) : std::nullopt;
+  if (hit) {
+    baseline = Baseline{std::move(hit->result), hit->privilege_after};
+  } else {
+    baseline = run_baseline(runtime, plan, check, status);
+    if (cache.on())
+      cache.cache->store(cache.cache->key(plan, key), CachedTrial{baseline.result, baseline.privilege, {}});
+  }
+  out.calibration = calibration_of(plan, baseline);
+  if (!out.calibration.bounds.note.empty()) status.note(out.calibration.bounds.note);
+  out.baseline = TrialEntry{{}, std::move(baseline.result), hit.has_value()};
+  return out;
 }
 
-void TrialOracle::learn_bounds(const trial::TrialResult& baseline) {
-  HangBounds bounds = learn_hang_bounds(m_runner.plan(), baseline);
-  if (bounds.note.empty()) return;
-  m_runner.set_hang_bounds(bounds.start, bounds.workload);
-  m_status.note(bounds.note);
+TrialOracle::TrialOracle(trial::TrialRunner& runner, const std::vector<scenario::OptionItem>& options,
+                         Status& status, std::optional<TrialEntry> baseline)
+    : m_runner(runner), m_options(options), m_baseline(std::move(baseline)), m_status(status) {}
+
+const TrialEntry* TrialOracle::trial(const search::Outcome& outcome) const {
+  auto it = m_trials.find(outcome.trial);
+  return it == m_trials.end() ? nullptr : &it->second;
+}
+
+std::vector<TrialEntry> TrialOracle::take_trials(const std::vector<search::TrialRecord>& log) {
+  std::vector<TrialEntry> trials;
+  for (const auto& record : log) {
+    auto it = m_trials.find(record.outcome.trial);
+    if (it == m_trials.end()) continue;
+    trials.push_back(std::move(it->second));
+    trials.back().record = record;
+    m_trials.erase(it);
+  }
+  return trials;
 }
 
 int TrialOracle::cached_count() const {
   return static_cast<int>(
-      std::count_if(m_entries.begin(), m_entries.end(), [](const TrialEntry& e) { return e.cached; }));
-}
-
-void TrialOracle::set_cache(const ResultCache* cache, std::string image_id) {
-  m_cache = image_id.empty() ? nullptr : cache;
-  m_image_id = std::move(image_id);
+      std::count_if(m_trials.begin(), m_trials.end(), [](const auto& t) { return t.second.cached; }));
 }
 
 std::vector<options::Directive> TrialOracle::directives_of(const search::OptionSet& set) const {
@@ -45,7 +65,7 @@ std::vector<options::Directive> TrialOracle::directives_of(const search::OptionS
 
 TrialKey TrialOracle::next_key(const search::OptionSet& set) {
   TrialKey key;
-  key.image_id = m_image_id;
+  key.image_id = m_cache.image_id;
   key.privilege = m_runner.plan().privilege;
   key.directives = directives_of(set);
   key.occurrence = ++m_occurrences[set];
@@ -53,76 +73,59 @@ TrialKey TrialOracle::next_key(const search::OptionSet& set) {
 }
 
 std::optional<trial::TrialResult> TrialOracle::lookup(const TrialKey& key) {
-  if (!m_cache) return std::nullopt;
-  std::optional<CachedTrial> entry = m_cache->load(m_cache->key(m_runner.plan(), key));
+  if (!m_cache.on()) return std::nullopt;
+  std::optional<CachedTrial> entry = m_cache.cache->load(m_cache.cache->key(m_runner.plan(), key));
   if (!entry) return std::nullopt;
-  if (key.calibration) m_runner.set_privilege(entry->privilege_after);
   return std::move(entry->result);
 }
 
 void TrialOracle::remember(const TrialKey& key, const trial::TrialResult& result) {
-  if (!m_cache) return;
-  CachedTrial entry{result, m_runner.plan().privilege, {}};
-  // The key of a calibration names the privilege it started from.
-  m_cache->store(m_cache->key(m_runner.plan(), key), entry);
+  if (!m_cache.on()) return;
+  m_cache.cache->store(m_cache.cache->key(m_runner.plan(), key),
+                       CachedTrial{result, m_runner.plan().privilege, {}});
 }
 
-search::Outcome TrialOracle::keep(size_t entry, trial::TrialResult result, bool cached) {
+search::Outcome TrialOracle::keep(search::Ticket id, TrialEntry entry) {
+  const trial::TrialResult& result = entry.result;
   if (result.cause == trial::Cause::UnitNotFound)
     throw UserError(result.reason,
                     "install it with image.packages / --packages, or give the unit file "
                     "(service.unit_file / --unit-file)");
   if (trial::harness_trouble(result.cause)) m_infrastructure = true;
-  search::Outcome outcome{result.verdict, result.reason};
-  m_entries.at(entry) = TrialEntry{{}, std::move(result), cached};
+  search::Outcome outcome{result.verdict, result.reason, id};
+  m_trials[id] = std::move(entry);
   return outcome;
 }
 
-search::Outcome TrialOracle::calibrate(size_t entry) {
-  m_baseline_calibrated = true;
-  TrialKey key;
-  key.image_id = m_image_id;
-  key.privilege = m_runner.plan().privilege;
-  key.calibration = true;
-  bool cached = false;
-  trial::TrialResult result;
-  if (std::optional<trial::TrialResult> hit = lookup(key)) {
-    result = std::move(*hit);
-    cached = true;
-  } else {
-    result = run_baseline(m_runner, m_status);
-    remember(key, result);
-  }
-  learn_bounds(result);
-  return keep(entry, std::move(result), cached);
-}
-
 search::Ticket TrialOracle::start(const search::OptionSet& set) {
-  Started started;
-  started.entry = m_entries.size();
-  m_entries.emplace_back();
-  if (set.empty() && !m_baseline_calibrated) {
-    started.outcome = calibrate(started.entry);
-  } else {
-    TrialKey key = next_key(set);
-    if (std::optional<trial::TrialResult> hit = lookup(key)) {
-      started.outcome = keep(started.entry, std::move(*hit), true);
-    } else {
-      started.run = m_running.start([this, directives = key.directives] { return m_runner.run(directives); });
-      started.key = std::move(key);
-    }
+  const search::Ticket id = m_next++;
+  if (set.empty() && m_baseline) {
+    TrialEntry baseline = std::move(*m_baseline);
+    m_baseline.reset();
+    m_known.emplace(id, keep(id, std::move(baseline)));
+    return id;
   }
-  m_started.emplace(m_next, std::move(started));
-  return m_next++;
+  TrialKey key = next_key(set);
+  if (std::optional<trial::TrialResult> hit = lookup(key)) {
+    m_known.emplace(id, keep(id, TrialEntry{{}, std::move(*hit), true}));
+    return id;
+  }
+  const int run = m_running.start([this, directives = key.directives] { return m_runner.run(directives); });
+  m_running_trials.emplace(id, Running{std::move(key), run});
+  return id;
 }
 
 search::Outcome TrialOracle::wait(search::Ticket ticket) {
-  Started started = std::move(m_started.at(ticket));
-  m_started.erase(ticket);
-  if (started.outcome) return *started.outcome;
-  trial::TrialResult result = m_running.wait(started.run);
-  remember(*started.key, result);
-  return keep(started.entry, std::move(result), false);
+  if (auto known = m_known.find(ticket); known != m_known.end()) {
+    search::Outcome outcome = std::move(known->second);
+    m_known.erase(known);
+    return outcome;
+  }
+  Running running = std::move(m_running_trials.at(ticket));
+  m_running_trials.erase(ticket);
+  trial::TrialResult result = m_running.wait(running.run);
+  remember(running.key, result);
+  return keep(ticket, TrialEntry{{}, std::move(result), false});
 }
 
 }  // namespace hb::job

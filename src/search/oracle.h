@@ -16,6 +16,10 @@ enum class Verdict { Pass, Fail, Unresolved };
 struct Outcome {
   Verdict verdict = Verdict::Unresolved;
   std::string reason;  // why it failed or could not be decided; empty on Pass
+  // The oracle's id for the trial that gave this outcome (the real oracle's
+  // ticket), so the search's record of a run leads back to its trial
+  // whatever order trials start and end in; -1 when the oracle gives none.
+  int trial = -1;
 };
 
 // A trial started by Oracle::start(); its outcome is taken once by wait().

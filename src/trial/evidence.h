@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "options/privilege.h"
+
 namespace hb::trial {
 
 // One row of `systemd-analyze security UNIT`.
@@ -37,9 +39,10 @@ struct Evidence {
   std::optional<int> workload_rc;
   long workload_ms = -1;
   bool workload_timed_out = false;
-  bool complete = false;
-  // The container's privilege: 0 minimal, 1 sys-admin, 2 privileged; -1 unknown.
-  int privilege = -1;  // the driver reached its end marker
+  bool complete = false;  // the driver reached its end marker
+  // The container's privilege, from the trial's plan; nullopt when not
+  // known (a result served from the cache).
+  std::optional<options::Privilege> privilege;
 
   // `systemd-analyze security UNIT`: the overall exposure (0.0 best, 10.0
   // worst) and its rows; nullopt when systemd could not rate the unit.

@@ -13,8 +13,6 @@
 #include "options/catalogue.h"
 #include "options/syscall_groups.h"
 #include "options/syscalls.h"
-#include "trial/probes.h"
-#include "trial/verdict.h"
 #include "util/parse.h"
 #include "util/strings.h"
 
@@ -164,6 +162,48 @@ std::optional<SeccompRecord> seccomp_kill(const Evidence& e) {
 
 namespace {
 
+// The lines that keep `name` out; with several lines systemd merges them,
+// so each that does not let it through on its own is named.
+std::vector<std::string> blame_filters(const std::vector<const Directive*>& filters,
+                                       const std::string& name) {
+  std::vector<std::string> blame;
+  for (const auto* f : filters) {
+    if (options::syscall_filter_allows(f->value, name)) continue;
+    if (options::is_deny_list(f->value)) {
+      auto through = denying_elements(f->value, name);
+      bool direct = through.size() == 1 && through.front() == name;
+      blame.push_back(through.empty() || direct
+                          ? f->line() + " denies it"
+                          : fmt::format("{} denies it (through {})", f->line(), fmt::join(through, ", ")));
+    } else {
+      blame.push_back(f->line() + " does not allow it");
+    }
+  }
+  return blame;
+}
+
+// A kill on a call libseccomp names: the lines that deny it, and the line to add.
+std::string explain_filtered_call(const std::string& killed, const std::string& name,
+                                  const std::vector<const Directive*>& filters,
+                                  const std::string& filter_text) {
+  std::vector<std::string> blame = blame_filters(filters, name);
+  if (blame.empty()) {
+    if (filters.empty())
+      return fmt::format(
+          "{} on {}: no SystemCallFilter= was applied, so the filter comes from the unit file or "
+          "another option (SystemCallArchitectures=, RestrictNamespaces=...)",
+          killed, name);
+    blame.push_back(filter_text + " allows it line by line, but the merged filter does not");
+  }
+  // Adding an allow line works whether the first line is an allow list (the
+  // line adds to it) or a ~deny list (the line removes from it).
+  auto groups = options::groups_containing(name);
+  std::string fix = groups.empty()
+                        ? fmt::format("add SystemCallFilter={}", name)
+                        : fmt::format("add SystemCallFilter={} (or only {})", groups.front(), name);
+  return fmt::format("{} on {}: {}; {}", killed, name, util::join(blame, "; "), fix);
+}
+
 std::string explain_seccomp(const Evidence& e, const std::vector<Directive>& applied) {
   bool sigsys = killed_by(e, 31) || e.section("journal").find("status=31/SYS") != std::string::npos;
   // sh and other parents report a child killed by SIGSYS as exit 159 (128+31).
@@ -211,36 +251,7 @@ std::string explain_seccomp(const Evidence& e, const std::vector<Directive>& app
         "{} on system call {} (arch={:x}), which libseccomp cannot name; {}", killed, record->syscall, arch,
         filter_text.empty() ? "no SystemCallFilter= was applied" : "it is filtered by " + filter_text);
 
-  // The lines that keep it out; with several lines systemd merges them, so
-  // name each that does not let it through on its own.
-  std::vector<std::string> blame;
-  for (const auto* f : filters) {
-    if (options::syscall_filter_allows(f->value, name)) continue;
-    if (options::is_deny_list(f->value)) {
-      auto through = denying_elements(f->value, name);
-      bool direct = through.size() == 1 && through.front() == name;
-      blame.push_back(through.empty() || direct
-                          ? f->line() + " denies it"
-                          : fmt::format("{} denies it (through {})", f->line(), fmt::join(through, ", ")));
-    } else {
-      blame.push_back(f->line() + " does not allow it");
-    }
-  }
-  if (blame.empty()) {
-    if (filters.empty())
-      return fmt::format(
-          "{} on {}: no SystemCallFilter= was applied, so the filter comes from the unit file or "
-          "another option (SystemCallArchitectures=, RestrictNamespaces=...)",
-          killed, name);
-    blame.push_back(filter_text + " allows it line by line, but the merged filter does not");
-  }
-  // Adding an allow line works whether the first line is an allow list (the
-  // line adds to it) or a ~deny list (the line removes from it).
-  auto groups = options::groups_containing(name);
-  std::string fix = groups.empty()
-                        ? fmt::format("add SystemCallFilter={}", name)
-                        : fmt::format("add SystemCallFilter={} (or only {})", groups.front(), name);
-  return fmt::format("{} on {}: {}; {}", killed, name, util::join(blame, "; "), fix);
+  return explain_filtered_call(killed, name, filters, filter_text);
 }
 
 // ---------------------------------------------------------------- namespace

@@ -82,51 +82,35 @@ bool known_syscall(const std::string& name) {
   return options::syscall_number(name).has_value() || options::find_syscall_group(name) != nullptr;
 }
 
-// Fills why, corrected and advice of a finding about one directive.
-void explain(Finding& f, const options::Directive& d, bool unknown_key) {
-  const std::string version = systemd_text(f.systemd);
-  if (unknown_key || f.whole_line()) {
-    const options::DirectiveInfo* info = options::find_directive(d.key);
-    if (unknown_key) {
-      f.why = fmt::format("{} does not know the key {}= and ignores the whole line", version, d.key);
-      if (info && info->min_systemd > 0 && (f.systemd == 0 || info->min_systemd > f.systemd))
-        f.advice = f.systemd > 0
-                       ? fmt::format("needs systemd {}: ignored on {}", info->min_systemd, f.systemd)
-                       : fmt::format("needs systemd {}: ignored on this systemd", info->min_systemd);
-      else
-        f.advice = fmt::format("remove the line: {} does not know {}=", version, d.key);
-    } else {
-      f.why = fmt::format("{} cannot parse the value and ignores the whole line", version);
-      f.advice = "fix the value or remove the line (see systemd's message)";
-    }
+// A whole line ignored: an unknown key, or a value systemd cannot parse.
+void explain_whole_line(Finding& f, const options::Directive& d, bool unknown_key,
+                        const std::string& version) {
+  if (!unknown_key) {
+    f.why = fmt::format("{} cannot parse the value and ignores the whole line", version);
+    f.advice = "fix the value or remove the line (see systemd's message)";
     return;
   }
-  // Parts of a list. A '~' inside a list is read as part of a name: only a
-  // leading '~' inverts a list, and it inverts all of it.
-  const bool deny = !d.value.empty() && d.value[0] == '~';
-  std::vector<std::string> misplaced, unknown;
-  for (const auto& part : f.ignored) {
-    bool tilde = part.size() > 1 && part[0] == '~';
-    std::string name = tilde ? part.substr(1) : part;
-    bool real = d.key == "RestrictAddressFamilies" ? name.rfind("AF_", 0) == 0 : known_syscall(name);
-    (tilde && real && accumulates(d.key) ? misplaced : unknown).push_back(part);
-  }
-  std::vector<std::string> reasons;
-  if (!misplaced.empty())
-    reasons.push_back(fmt::format("only a leading '~' inverts a list, so {} reads {} as {} it does not know",
-                                  version, util::join(misplaced, " "),
-                                  misplaced.size() == 1 ? "a name" : "names"));
-  if (!unknown.empty())
-    reasons.push_back(fmt::format("{} does not know {}", version, util::join(unknown, " ")));
-  f.why = util::join(reasons, "; ") + "; it applies the rest of the line";
+  const options::DirectiveInfo* info = options::find_directive(d.key);
+  f.why = fmt::format("{} does not know the key {}= and ignores the whole line", version, d.key);
+  if (info && info->min_systemd > 0 && (f.systemd == 0 || info->min_systemd > f.systemd))
+    f.advice = f.systemd > 0 ? fmt::format("needs systemd {}: ignored on {}", info->min_systemd, f.systemd)
+                             : fmt::format("needs systemd {}: ignored on this systemd", info->min_systemd);
+  else
+    f.advice = fmt::format("remove the line: {} does not know {}=", version, d.key);
+}
 
+// The lines that say what a list's author meant: the words systemd knows,
+// without `unknown`; with a misplaced '~' (`misplaced`), one "~name" per line.
+void correct_list(Finding& f, const options::Directive& d, const std::vector<std::string>& unknown,
+                  bool misplaced) {
+  const bool deny = !d.value.empty() && d.value[0] == '~';
   std::vector<std::string> words =
       util::words(deny ? std::string_view(d.value).substr(1) : std::string_view(d.value));
   auto is_unknown = [&](const std::string& w) {
     return std::find(unknown.begin(), unknown.end(), w) != unknown.end() ||
            std::find(unknown.begin(), unknown.end(), "~" + w) != unknown.end();
   };
-  if (misplaced.empty()) {
+  if (!misplaced) {
     // Only unknown names: the line without them.
     std::vector<std::string> kept;
     for (const auto& w : words)
@@ -151,6 +135,30 @@ void explain(Finding& f, const options::Directive& d, bool unknown_key) {
     bool tilde = w.size() > 1 && w[0] == '~';
     if (deny || tilde) f.corrected.push_back(d.key + "=~" + (tilde ? w.substr(1) : w));
   }
+}
+
+// Fills why, corrected and advice of a finding about one directive.
+void explain(Finding& f, const options::Directive& d, bool unknown_key) {
+  const std::string version = systemd_text(f.systemd);
+  if (unknown_key || f.whole_line()) return explain_whole_line(f, d, unknown_key, version);
+  // Parts of a list. A '~' inside a list is read as part of a name: only a
+  // leading '~' inverts a list, and it inverts all of it.
+  std::vector<std::string> misplaced, unknown;
+  for (const auto& part : f.ignored) {
+    bool tilde = part.size() > 1 && part[0] == '~';
+    std::string name = tilde ? part.substr(1) : part;
+    bool real = d.key == "RestrictAddressFamilies" ? name.rfind("AF_", 0) == 0 : known_syscall(name);
+    (tilde && real && accumulates(d.key) ? misplaced : unknown).push_back(part);
+  }
+  std::vector<std::string> reasons;
+  if (!misplaced.empty())
+    reasons.push_back(fmt::format("only a leading '~' inverts a list, so {} reads {} as {} it does not know",
+                                  version, util::join(misplaced, " "),
+                                  misplaced.size() == 1 ? "a name" : "names"));
+  if (!unknown.empty())
+    reasons.push_back(fmt::format("{} does not know {}", version, util::join(unknown, " ")));
+  f.why = util::join(reasons, "; ") + "; it applies the rest of the line";
+  correct_list(f, d, unknown, !misplaced.empty());
 }
 
 }  // namespace

@@ -605,8 +605,8 @@ EnforcementReport check_enforcement(const std::vector<options::Directive>& direc
   // skips it silently, whatever the process state says.
   for (const auto& d : directives) {
     const options::DirectiveInfo* info = options::find_directive(d.key);
-    if (!info || probe_entry(info->probe) || e.privilege < 0) continue;
-    if (static_cast<int>(info->requirement) > e.privilege)
+    if (!info || probe_entry(info->probe) || !e.privilege) continue;
+    if (info->requirement > *e.privilege)
       report.not_enforced.push_back(fmt::format("{}: needs privilege {}, which this container lacks",
                                                 d.line(), requirement_text(info->requirement)));
   }

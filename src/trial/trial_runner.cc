@@ -336,7 +336,7 @@ std::optional<HarnessFailure> collect_evidence(runtime::ContainerRuntime& runtim
 
 // Step 4: the verdict from the evidence alone.
 void judge_trial(const TrialPlan& plan, TrialResult& result) {
-  result.evidence.privilege = static_cast<int>(plan.privilege);
+  result.evidence.privilege = plan.privilege;
   Judgement judgement = judge(result.evidence, plan.expect, plan.workload, plan.timeouts, plan.service.unit);
   result.verdict = judgement.verdict;
   result.cause = judgement.cause;

@@ -14,13 +14,9 @@ class TrialRunner {
  public:
   TrialRunner(runtime::ContainerRuntime& runtime, TrialPlan plan, EnforcementCheck check = {});
   TrialResult run(const std::vector<options::Directive>& directives);
+  // Fixed at construction: every trial of this runner runs with it (a job
+  // builds it once, from its baseline's calibration: job/plan.h).
   const TrialPlan& plan() const { return m_plan; }
-  void set_privilege(options::Privilege privilege) { m_plan.privilege = privilege; }
-  // How long a start and a workload may take before they count as hung.
-  void set_hang_bounds(std::chrono::milliseconds start, std::chrono::milliseconds workload) {
-    m_plan.timeouts.start = start;
-    m_plan.workload.timeout = workload;
-  }
 
  private:
   // How often a trial runs again when its host was lost (a pool of hosts).
@@ -28,7 +24,7 @@ class TrialRunner {
   // One attempt; true when it failed because its host was lost.
   bool run_once(const std::vector<options::Directive>& directives, TrialResult& result);
   runtime::ContainerRuntime& m_runtime;
-  TrialPlan m_plan;
+  const TrialPlan m_plan;
   EnforcementCheck m_check;
 };
 

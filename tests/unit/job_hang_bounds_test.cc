@@ -42,30 +42,49 @@ TEST(JobHangBounds, LearnedFromTheBaselineWithAFloorAndNeverAboveTheConfigured) 
   EXPECT_EQ(learn_hang_bounds(fresh, baseline(-1, -1)).workload, 30s);
 }
 
-TEST(JobHangBounds, TheSearchsTrialsUseTheLearnedBound) {
+// The calibration is a value: the plan built from it once is the plan of
+// every trial after the baseline (the search's, and a later run of the empty
+// set), with the privilege the baseline had to raise and the learned bounds.
+TEST(JobHangBounds, EveryLaterTrialGetsThePlanBuiltFromTheCalibration) {
   testing::FakeRuntime fake;
-  fake.rule = testing::rules::passes();
-  trial::TrialPlan plan;
+  fake.rule = testing::rules::start_fails_below(options::Privilege::SysAdmin);
+  PreparedScenario prepared;
+  trial::TrialPlan& plan = prepared.plan;
   plan.image = "localhost/hardbisect-bookworm:abc";
-  plan.privilege = options::Privilege::SysAdmin;
-  plan.privilege_auto = false;
+  plan.privilege = options::Privilege::Minimal;  // chosen automatically: may be raised
   plan.service.unit = "demo.service";
   plan.service.unit_file = "[Service]\nExecStart=/bin/sleep infinity\n";
   plan.workload.command = "true";
   plan.run_id = "test";
-  trial::TrialRunner runner(fake, plan);
-  std::vector<scenario::OptionItem> items{
-      {"NoNewPrivileges=yes", {{"Service", "NoNewPrivileges", "yes"}}, {}}};
   testing::RecordingStatus status;
-  TrialOracle oracle(runner, items, status);
 
-  oracle.test({});  // the baseline: its args carry the configured 30 s
+  Calibrated calibration = calibrate(fake, plan, {}, status);
+  // The baseline ran with the configured 30 s bounds, at minimal then sys-admin.
+  EXPECT_EQ(fake.calls[0], "create localhost/hardbisect-bookworm:abc minimal");
   EXPECT_NE(fake.staged_files["args"].find(" 30 30.000"), std::string::npos) << fake.staged_files["args"];
-  oracle.test({0});  // a search trial: the learned 5 s
-  runtime::Reaper::instance().drain();
-  EXPECT_NE(fake.staged_files["args"].find(" 5 5.000"), std::string::npos) << fake.staged_files["args"];
+  EXPECT_EQ(calibration.calibration.privilege, options::Privilege::SysAdmin);
+  EXPECT_EQ(calibration.calibration.bounds.workload, 5s);
   ASSERT_FALSE(status.messages.empty());
   EXPECT_NE(status.messages.back().text.find("hang bounds from the baseline"), std::string::npos);
+  EXPECT_EQ(calibration.baseline.result.verdict, trial::Verdict::Pass);
+
+  const PreparedScenario after = calibrated(prepared, calibration.calibration);
+  EXPECT_EQ(after.privilege.why, "raised for the unit's own sandboxing");
+  trial::TrialRunner runner(fake, after.plan);
+  std::vector<scenario::OptionItem> items{
+      {"NoNewPrivileges=yes", {{"Service", "NoNewPrivileges", "yes"}}, {}}};
+  TrialOracle oracle(runner, items, status, calibration.baseline);
+
+  const size_t creates = fake.calls.size();
+  EXPECT_EQ(oracle.test({}).verdict, search::Verdict::Pass);  // the calibration's trial, served
+  EXPECT_EQ(fake.calls.size(), creates) << "the baseline ran again";
+  for (const search::OptionSet& set : {search::OptionSet{0}, search::OptionSet{}}) {
+    fake.staged_files.clear();
+    EXPECT_EQ(oracle.test(set).verdict, search::Verdict::Pass);
+    runtime::Reaper::instance().drain();
+    EXPECT_EQ(fake.last_privilege, options::Privilege::SysAdmin);
+    EXPECT_NE(fake.staged_files["args"].find(" 5 5.000"), std::string::npos) << fake.staged_files["args"];
+  }
 }
 
 }  // namespace

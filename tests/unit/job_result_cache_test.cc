@@ -76,7 +76,7 @@ class JobResultCache : public ::testing::Test {
     if (with_cache) oracle.set_cache(&cache, "sha256:0123");
     Run run;
     run.result = search::run_search(oracle, static_cast<int>(options.size()), config);
-    for (const auto& entry : oracle.entries()) run.cached.push_back(entry.cached);
+    for (const auto& entry : oracle.take_trials(run.result.trials)) run.cached.push_back(entry.cached);
     run.containers = creates(fake);
     return run;
   }
@@ -129,8 +129,10 @@ TEST_F(JobResultCache, NeverStoresUnresolved) {
   fake.fail_create = false;
   TrialOracle again(runner, options, silent);
   again.set_cache(&cache, "sha256:0123");
-  EXPECT_EQ(again.test({0, 1}).verdict, search::Verdict::Pass);
-  EXPECT_FALSE(again.entries().front().cached);
+  search::Outcome served = again.test({0, 1});
+  EXPECT_EQ(served.verdict, search::Verdict::Pass);
+  ASSERT_NE(again.trial(served), nullptr);
+  EXPECT_FALSE(again.trial(served)->cached);
   EXPECT_EQ(files_in_cache(), 1);
 }
 
@@ -206,6 +208,14 @@ TEST_F(JobResultCache, RoundTripKeepsTheWholeResult) {
   r.evidence.complete = true;
   r.evidence.exposure_rows.push_back(
       {"PrivateTmp=", "Service has no access to other software's temporary files", std::nullopt, true});
+  // The runner's findings are stored: a cached trial is not read again.
+  r.findings.push_back(trial::Finding{"SystemCallFilter=~ptrace ~process_vm_readv",
+                                      {"~process_vm_readv"},
+                                      "systemd 252 does not know ~process_vm_readv",
+                                      {"SystemCallFilter=~ptrace"},
+                                      "",
+                                      {"Failed to parse system call, ignoring: process_vm_readv"},
+                                      252});
   entry.privilege_after = options::Privilege::Privileged;
   std::optional<CachedTrial> back = trial_result_from_json_text(trial_result_to_json_text(entry));
   ASSERT_TRUE(back);
@@ -221,6 +231,7 @@ TEST_F(JobResultCache, RoundTripKeepsTheWholeResult) {
   EXPECT_EQ(back->result.evidence.property("Result"), "exit-code");
   EXPECT_EQ(back->result.evidence.workload_rc, 1);
   EXPECT_FALSE(back->result.evidence.exposure_rows.front().exposure);
+  EXPECT_EQ(back->result.findings, r.findings);
   EXPECT_EQ(back->privilege_after, options::Privilege::Privileged);
   EXPECT_FALSE(trial_result_from_json_text("{\"schema\": \"other\"}"));
   EXPECT_FALSE(trial_result_from_json_text("not json"));

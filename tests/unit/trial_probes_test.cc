@@ -86,12 +86,15 @@ namespace {
 TEST(TrialProbes, UnprobedOptionNeedsItsPrivilege) {
   Evidence e;
   e.sections["main_status"] = "NoNewPrivs:\t0";
-  e.privilege = 1;                                       // sys-admin
+  e.privilege = options::Privilege::SysAdmin;
   options::Directive cpu{"Service", "CPUQuota", "20%"};  // a cgroup limit: privileged, no probe of its own
   EnforcementReport low = check_enforcement({cpu}, e);
   ASSERT_EQ(low.not_enforced.size(), 1u);
   EXPECT_NE(low.not_enforced[0].find("privileged"), std::string::npos);
-  e.privilege = 2;
+  e.privilege = options::Privilege::Privileged;
+  EXPECT_TRUE(check_enforcement({cpu}, e).not_enforced.empty());
+  // Not known (a cached result): no privilege is claimed either way.
+  e.privilege.reset();
   EXPECT_TRUE(check_enforcement({cpu}, e).not_enforced.empty());
 }
 

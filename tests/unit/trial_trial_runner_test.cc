@@ -272,20 +272,19 @@ TEST(TrialPlan, BaselineRaisesPrivilegeForTheUnitsOwnSandbox) {
   fake.rule = hb::testing::rules::start_fails_below(options::Privilege::Privileged);
   TrialPlan plan = demo_plan();
   plan.privilege = options::Privilege::Minimal;
-  TrialRunner runner(fake, plan);
   hb::testing::RecordingStatus status;
   const std::vector<std::string>& log = status.lines;
-  TrialResult baseline = job::run_baseline(runner, status);
-  EXPECT_EQ(baseline.verdict, Verdict::Pass);
-  EXPECT_EQ(runner.plan().privilege, options::Privilege::Privileged);
+  job::Baseline baseline = job::run_baseline(fake, plan, {}, status);
+  EXPECT_EQ(baseline.result.verdict, Verdict::Pass);
+  EXPECT_EQ(baseline.privilege, options::Privilege::Privileged);
   EXPECT_EQ(log.size(), 2u);
 
   // Set explicitly: never raised; the failure stands.
   plan.privilege_auto = false;
-  TrialRunner fixed(fake, plan);
   job::SilentStatus silent;
-  EXPECT_EQ(job::run_baseline(fixed, silent).verdict, Verdict::Fail);
-  EXPECT_EQ(fixed.plan().privilege, options::Privilege::Minimal);
+  job::Baseline fixed = job::run_baseline(fake, plan, {}, silent);
+  EXPECT_EQ(fixed.result.verdict, Verdict::Fail);
+  EXPECT_EQ(fixed.privilege, options::Privilege::Minimal);
 }
 
 // With Restart= the unit is starting again when the evidence is taken
