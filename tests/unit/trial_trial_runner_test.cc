@@ -297,11 +297,10 @@ TEST(TrialPlan, BaselineRaisesPrivilegeWhenOnlyTheJournalHasTheSetupFailure) {
   fake.rule = hb::testing::rules::start_fails_below_restarting(options::Privilege::Privileged);
   TrialPlan plan = demo_plan();
   plan.privilege = options::Privilege::Minimal;
-  TrialRunner runner(fake, plan);
   hb::testing::RecordingStatus status;
-  TrialResult baseline = job::run_baseline(runner, status);
-  EXPECT_EQ(baseline.verdict, Verdict::Pass);
-  EXPECT_EQ(runner.plan().privilege, options::Privilege::Privileged);
+  job::Baseline baseline = job::run_baseline(fake, plan, {}, status);
+  EXPECT_EQ(baseline.result.verdict, Verdict::Pass);
+  EXPECT_EQ(baseline.privilege, options::Privilege::Privileged);
   ASSERT_FALSE(status.lines.empty());
   EXPECT_NE(status.lines[0].find("status=217/USER (from the journal"), std::string::npos) << status.lines[0];
 }
