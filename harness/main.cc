@@ -95,15 +95,8 @@ void check_subcommand(int argc, char** argv) {
   }
 }
 
-int run_cli(int argc, char** argv) {
-  CLI::App app{
-      "hardbisect: find which systemd hardening option breaks a service.\n"
-      "Boots real systemd in Podman containers, applies hardening options and runs the\n"
-      "service's workload. Exit codes: 0 nothing breaks, 1 culprit found / check failed,\n"
-      "2 usage or scenario error, 3 unresolved, 4 infrastructure."};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", HARDBISECT_VERSION);
-  hb::cli::GlobalFlags flags;
+// --dry-run, --connection, -q: before the subcommand, for all of them.
+void add_global_flags(CLI::App& app, hb::cli::GlobalFlags& flags) {
   app.add_flag(
       "--dry-run", flags.dry_run,
       "Print the podman commands of one trial (the first the command would run) and exit 0; nothing runs");
@@ -114,6 +107,18 @@ int run_cli(int argc, char** argv) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("-q,--quiet", flags.quiet, "No progress lines on stderr");
+}
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{
+      "hardbisect: find which systemd hardening option breaks a service.\n"
+      "Boots real systemd in Podman containers, applies hardening options and runs the\n"
+      "service's workload. Exit codes: 0 nothing breaks, 1 culprit found / check failed,\n"
+      "2 usage or scenario error, 3 unresolved, 4 infrastructure."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", HARDBISECT_VERSION);
+  hb::cli::GlobalFlags flags;
+  add_global_flags(app, flags);
 
   std::vector<std::pair<CLI::App*, Action>> actions;
   for (const auto& sub : kSubcommands) {
