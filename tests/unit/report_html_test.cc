@@ -144,7 +144,7 @@ TrialGrid sample_grid() {
       {1, "baseline", search::Verdict::Pass, {}, "", 1.5, 9.6, false},
       {2, "full", search::Verdict::Fail, {0, 1, 2}, "exit 1: <Read-only> & \"denied\"", 2.0, 4.1, false},
       {3, "search", search::Verdict::Unresolved, {1}, "the container did not boot", 3.0, std::nullopt, true},
-      {4, "safe", "PASS", {0, 2}, "", 1.0, 5.0, false}};
+      {4, "safe", search::Verdict::Pass, {0, 2}, "", 1.0, 5.0, false}};
   grid.culprits = {1};
   grid.removed = {1};
   return grid;
