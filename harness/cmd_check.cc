@@ -37,6 +37,13 @@ struct CheckOptions {
   report::ReportPaths reports;
 };
 
+// The check's verdict as the CI reports class it.
+search::Verdict report_verdict(job::CheckVerdict verdict) {
+  return verdict == job::CheckVerdict::Pass   ? search::Verdict::Pass
+         : verdict == job::CheckVerdict::Fail ? search::Verdict::Fail
+                                              : search::Verdict::Unresolved;
+}
+
 // Returns the --threshold option (whether it was given decides the check).
 CLI::Option* add_check_flags(CLI::App& app, CheckOptions& o) {
   app.add_option("template", o.template_path, "The hardening template: a drop-in file of directive lines")
@@ -185,7 +192,7 @@ class CheckReport {
     if (!note.empty()) cell.reason += (cell.reason.empty() ? "" : "; ") + note;
     if (!r.outcome.findings_note.empty())
       cell.reason += (cell.reason.empty() ? "" : "; ") + r.outcome.findings_note;
-    cell.verdict = job::check_verdict_name(r.outcome.verdict);
+    cell.verdict = report_verdict(r.outcome.verdict);
     m_set.cells.push_back(std::move(cell));
     nlohmann::json result = report::search_to_json(input);
     result["command"] = "check";

@@ -195,7 +195,9 @@ std::vector<std::string> unknown_to_base(const scenario::Scenario& scenario) {
 }
 
 void check_output_flags(const CLI::App& app) {
-  for (const char* name : {"--json", "--safe-out", "--junit", "--markdown", "--html"}) {
+  std::vector<std::string> names{"--json", "--safe-out"};
+  for (const auto& format : report::report_formats()) names.emplace_back(format.flag);
+  for (const auto& name : names) {
     const CLI::Option* option = app.get_option_no_throw(name);
     if (!option || option->count() == 0) continue;
     for (const auto& path : option->results()) util::check_writable(path, name);
@@ -221,10 +223,8 @@ int dry_run_one_trial(Context& context, const scenario::Scenario& scenario) {
 }
 
 void add_report_flags(CLI::App& app, report::ReportPaths& paths) {
-  app.add_option("--junit", paths.junit, "Write a JUnit XML report to FILE (one testcase per scenario)");
-  app.add_option("--markdown", paths.markdown,
-                 "Write a Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)");
-  app.add_option("--html", paths.html, "Write a self-contained HTML report to FILE");
+  for (const auto& format : report::report_formats())
+    app.add_option(format.flag, paths.path(format.name), format.help);
 }
 
 void write_report_files(const report::ReportSet& set, const report::ReportPaths& paths) {

@@ -10,7 +10,7 @@
 #include "job/bisect_job.h"
 #include "job/drill_down.h"
 #include "job/result_cache.h"
-#include "report/report_cell.h"
+#include "report/report_formats.h"
 #include "scenario/adhoc.h"
 #include "scenario/scenario.h"
 #include "search/search.h"
@@ -66,7 +66,7 @@ void report_loaded(job::Status& status, const LoadedScenario& loaded);
 // an image of its own (its version is not known before it runs).
 std::vector<std::string> unknown_to_base(const scenario::Scenario& scenario);
 
-// Every output flag (--json, --safe-out, --junit, --markdown, --html) that
+// Every output flag (--json, --safe-out, and each report format's) that
 // `app` parsed, checked with util::check_writable before anything runs: a
 // typo costs nothing, and `--json ''` is refused. Flags not given are fine.
 void check_output_flags(const CLI::App& app);
@@ -76,7 +76,8 @@ void check_output_flags(const CLI::App& app);
 // returns exit 0; nothing runs and nothing waits for evidence.
 int dry_run_one_trial(Context& context, const scenario::Scenario& scenario);
 
-// --junit, --markdown, --html: shared by check, bisect, verify, matrix and
+// One flag per report format (report::report_formats(): --junit,
+// --markdown, --html), shared by check, bisect, verify, harden, matrix and
 // report merge. write_report_files writes the wanted ones and says where.
 void add_report_flags(CLI::App& app, report::ReportPaths& paths);
 void write_report_files(const report::ReportSet& set, const report::ReportPaths& paths);

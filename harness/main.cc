@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "report/report_formats.h"
 #include "runtime/reaper.h"
 #include "util/edit_distance.h"
 #include "util/error.h"
@@ -103,11 +104,13 @@ void check_subcommand(int argc, char** argv) {
 // stdout is the result: a report written to "-" is the only thing on
 // standard output (the summary goes to stderr), and only one report can be.
 void reports_on_stdout(const CLI::App& command, std::vector<std::string>& to_stdout) {
-  for (const char* name : {"--json", "--safe-out", "--junit", "--markdown", "--html", "--out"}) {
+  std::vector<std::string> flags{"--json", "--safe-out", "--out"};
+  for (const auto& format : hb::report::report_formats()) flags.emplace_back(format.flag);
+  for (const auto& name : flags) {
     const CLI::Option* option = command.get_option_no_throw(name);
     if (option == nullptr) continue;
     for (const auto& value : option->results())
-      if (value == "-") to_stdout.emplace_back(name);
+      if (value == "-") to_stdout.push_back(name);
   }
   for (const CLI::App* sub : command.get_subcommands()) reports_on_stdout(*sub, to_stdout);
 }
@@ -122,15 +125,8 @@ void route_reports_to_stdout(const CLI::App& command) {
   if (to_stdout.size() == 1) hb::util::keep_stdout_for_reports();
 }
 
-int run_cli(int argc, char** argv) {
-  CLI::App app{
-      "hardbisect: find which systemd hardening option breaks a service.\n"
-      "Boots real systemd in Podman containers, applies hardening options and runs the\n"
-      "service's workload. Exit codes: 0 nothing breaks, 1 culprit found / check failed,\n"
-      "2 usage or scenario error, 3 unresolved, 4 infrastructure."};
-  app.require_subcommand(1);
-  app.set_version_flag("--version", HARDBISECT_VERSION);
-  hb::cli::GlobalFlags flags;
+// --dry-run, --connection, -q: before the subcommand, for all of them.
+void add_global_flags(CLI::App& app, hb::cli::GlobalFlags& flags) {
   app.add_flag(
       "--dry-run", flags.dry_run,
       "Print the podman commands of one trial (the first the command would run) and exit 0; nothing runs");
@@ -141,6 +137,18 @@ int run_cli(int argc, char** argv) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("-q,--quiet", flags.quiet, "No progress lines on stderr");
+}
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{
+      "hardbisect: find which systemd hardening option breaks a service.\n"
+      "Boots real systemd in Podman containers, applies hardening options and runs the\n"
+      "service's workload. Exit codes: 0 nothing breaks, 1 culprit found / check failed,\n"
+      "2 usage or scenario error, 3 unresolved, 4 infrastructure."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", HARDBISECT_VERSION);
+  hb::cli::GlobalFlags flags;
+  add_global_flags(app, flags);
 
   std::vector<std::pair<CLI::App*, Action>> actions;
   for (const auto& sub : kSubcommands) {

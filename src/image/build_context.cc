@@ -9,6 +9,7 @@
 
 #include "util/error.h"
 #include "util/files.h"
+#include "util/hash.h"
 #include "util/strings.h"
 
 namespace fs = std::filesystem;
@@ -44,30 +45,16 @@ bool match_parts(const std::vector<std::string>& pattern, size_t p, const std::v
   return match_parts(pattern, p + 1, path, c + 1);
 }
 
-// FNV-1a over a stream, as image::stable_hash does over a string.
-class Fnv {
- public:
-  void add(const char* data, size_t size) {
-    for (size_t i = 0; i < size; ++i) {
-      m_hash ^= static_cast<unsigned char>(data[i]);
-      m_hash *= 1099511628211ULL;
-    }
-  }
-  std::string hex() const { return fmt::format("{:016x}", m_hash); }
-
- private:
-  uint64_t m_hash = 1469598103934665603ULL;
-};
-
 std::string file_digest(const fs::path& path, const std::string& shown) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     throw UserError("cannot read " + shown + " in the build context",
                     "make it readable, or leave it out of the build with a .containerignore line");
-  Fnv fnv;
+  util::StableHash hash;
   char buffer[1 << 16];
-  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) fnv.add(buffer, static_cast<size_t>(in.gcount()));
-  return fnv.hex();
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
+    hash.add(std::string_view(buffer, static_cast<size_t>(in.gcount())));
+  return hash.hex();
 }
 
 class ContextReader {
@@ -215,12 +202,10 @@ BuildContext read_build_context(const std::string& dir, const std::string& what)
   reader.walk(dir, "");
   std::sort(context.entries.begin(), context.entries.end(),
             [](const ContextEntry& a, const ContextEntry& b) { return a.path < b.path; });
-  Fnv fnv;
-  for (const auto& entry : context.entries) {
-    std::string line = fmt::format("{}\t{}\t{:o}\t{}\n", entry.kind, entry.path, entry.mode, entry.digest);
-    fnv.add(line.data(), line.size());
-  }
-  context.hash = fnv.hex();
+  util::StableHash hash;
+  for (const auto& entry : context.entries)
+    hash.add(fmt::format("{}\t{}\t{:o}\t{}\n", entry.kind, entry.path, entry.mode, entry.digest));
+  context.hash = hash.hex();
   return context;
 }
 

@@ -13,10 +13,10 @@
 
 #include "image/build_context.h"
 #include "image/containerfile.h"
-#include "scenario/validate.h"
 #include "util/edit_distance.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/hash.h"
 #include "util/install.h"
 #include "util/strings.h"
 
@@ -44,7 +44,7 @@ std::string tail(const std::string& text, size_t max_lines) {
 }
 
 std::string read_containerfile(const std::string& path) {
-  return scenario::read_text_file(
+  return util::read_text_file(
       path, "Containerfile", "image.containerfile",
       "image.containerfile (or --containerfile) names the file with your build steps");
 }
@@ -72,15 +72,6 @@ int systemd_version_of(const std::string& release) {
   if (release == "bookworm") return 252;
   if (release == "trixie") return 257;
   return 0;
-}
-
-std::string stable_hash(const std::string& text) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return fmt::format("{:016x}", hash);
 }
 
 std::string default_images_dir() {
@@ -126,7 +117,7 @@ ImageRecipe ImageBuilder::base_recipe(const std::string& release) const {
   recipe.packages = base_packages();
   std::string text = fmt::format("v{}\nbase\n{}\n", kRecipeVersion, release);
   for (const auto& p : recipe.packages) text += p + "\n";
-  recipe.hash = stable_hash(text);
+  recipe.hash = util::stable_hash(text);
   recipe.name = fmt::format("localhost/hardbisect-{}:{}", release, recipe.hash.substr(0, 12));
   return recipe;
 }
@@ -162,7 +153,7 @@ ImageRecipe ImageBuilder::packages_recipe(const ImageRequest& request) const {
   recipe.packages.assign(unique.begin(), unique.end());
   std::string text = fmt::format("v{}\nderived\n{}\n", kRecipeVersion, base.hash);
   for (const auto& p : recipe.packages) text += p + "\n";
-  recipe.hash = stable_hash(text);
+  recipe.hash = util::stable_hash(text);
   recipe.name = fmt::format("localhost/hardbisect-{}-pkgs:{}", request.release, recipe.hash.substr(0, 12));
   return recipe;
 }
@@ -209,8 +200,8 @@ ImageRecipe ImageBuilder::containerfile_recipe(const ImageRequest& request, cons
   BuildContext context = read_build_context(recipe.context, "the build context of " + recipe.containerfile);
   recipe.build_text = prepare_containerfile(text, recipe.containerfile, from.name, context);
   recipe.context_files = context.entries.size();
-  recipe.hash = stable_hash(fmt::format("v{}\ncontainerfile\n{}\n{}\n{}\n", kRecipeVersion, from.hash,
-                                        stable_hash(text), context.hash));
+  recipe.hash = util::stable_hash(fmt::format("v{}\ncontainerfile\n{}\n{}\n{}\n", kRecipeVersion, from.hash,
+                                              util::stable_hash(text), context.hash));
   std::string slug;
   for (char c : folder.filename().string()) {
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

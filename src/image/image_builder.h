@@ -42,9 +42,6 @@ struct ImageRecipe {
 const std::vector<std::string>& known_releases();    // bookworm, trixie
 int systemd_version_of(const std::string& release);  // 252, 257; 0 when unknown
 
-// Stable 64-bit FNV-1a, as 16 hex digits (recipe hashes, cache keys).
-std::string stable_hash(const std::string& text);
-
 // A remote Podman host the images must reach (a --connection).
 struct ImageHost {
   std::string name;  // the connection's name

@@ -37,17 +37,7 @@ CheckOutcome judge_pass(const Exposures& exposures, std::optional<double> thresh
 CheckOutcome judge_search(const BisectJob& job, const Exposures& exposures, std::optional<double> threshold);
 }  // namespace
 
-const char* check_verdict_name(CheckVerdict verdict) {
-  switch (verdict) {
-    case CheckVerdict::Pass:
-      return "pass";
-    case CheckVerdict::Fail:
-      return "fail";
-    case CheckVerdict::Unresolved:
-      return "unresolved";
-  }
-  return "unresolved";
-}
+const char* check_verdict_name(CheckVerdict verdict) { return util::name_of(kCheckVerdictNames, verdict); }
 
 scenario::Scenario with_template(scenario::Scenario s, const scenario::ParsedTemplate& parsed,
                                  const std::string& template_path) {

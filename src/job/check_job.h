@@ -12,10 +12,16 @@
 #include "scenario/scenario.h"
 #include "scenario/template.h"
 #include "search/search.h"
+#include "util/names.h"
 
 namespace hb::job {
 
 enum class CheckVerdict { Pass, Fail, Unresolved };
+inline constexpr auto kCheckVerdictNames = std::to_array<util::EnumName<CheckVerdict>>({
+    {CheckVerdict::Pass, "pass"},
+    {CheckVerdict::Fail, "fail"},
+    {CheckVerdict::Unresolved, "unresolved"},
+});
 const char* check_verdict_name(CheckVerdict verdict);  // "pass", "fail", "unresolved"
 
 // The scenario with the template's lines as its options (its own

@@ -12,8 +12,8 @@
 #include <sstream>
 #include <thread>
 
-#include "image/image_builder.h"
 #include "trial/driver_script.h"
+#include "util/hash.h"
 #include "util/json.h"
 
 namespace fs = std::filesystem;
@@ -117,7 +117,7 @@ std::string ResultCache::key(const trial::TrialPlan& plan, const TrialKey& trial
   json material{
       {"schema", kSchema},
       {"version", HARDBISECT_VERSION},
-      {"driver", image::stable_hash(trial::driver_script())},
+      {"driver", util::stable_hash(trial::driver_script())},
       {"environment", m_environment},
       {"image_id", trial.image_id},
       {"unit", plan.service.unit},
@@ -131,7 +131,7 @@ std::string ResultCache::key(const trial::TrialPlan& plan, const TrialKey& trial
       {"calibration", trial.calibration ? json(plan.privilege_auto) : json(nullptr)},
       {"occurrence", trial.occurrence},
   };
-  return image::stable_hash(material.dump());
+  return util::stable_hash(material.dump());
 }
 
 std::string ResultCache::path_of(const std::string& key) const {

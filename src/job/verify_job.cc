@@ -11,28 +11,18 @@
 
 namespace hb::job {
 
-const char* verify_verdict_name(VerifyVerdict verdict) {
-  switch (verdict) {
-    case VerifyVerdict::Ok:
-      return "ok";
-    case VerifyVerdict::Wrong:
-      return "WRONG";
-    case VerifyVerdict::Undecided:
-      return "UNDECIDED";
-  }
-  return "UNDECIDED";
-}
+const char* verify_verdict_name(VerifyVerdict verdict) { return util::name_of(kVerifyVerdictNames, verdict); }
 
-const char* verify_report_verdict(VerifyVerdict verdict) {
+search::Verdict verify_report_verdict(VerifyVerdict verdict) {
   switch (verdict) {
     case VerifyVerdict::Ok:
-      return "pass";
+      return search::Verdict::Pass;
     case VerifyVerdict::Wrong:
-      return "fail";
+      return search::Verdict::Fail;
     case VerifyVerdict::Undecided:
-      return "unresolved";
+      return search::Verdict::Unresolved;
   }
-  return "unresolved";
+  return search::Verdict::Unresolved;
 }
 
 VerifyOutcome judge_verify(const scenario::Scenario& scenario, const search::SearchResult& result) {

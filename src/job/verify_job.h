@@ -11,6 +11,7 @@
 #include "job/events.h"
 #include "scenario/scenario.h"
 #include "search/search.h"
+#include "util/names.h"
 
 namespace hb::job {
 
@@ -19,9 +20,14 @@ enum class VerifyVerdict {
   Wrong,      // culprits found, other than expected, or another removal than expected
   Undecided,  // the search did not find culprits (nothing breaks, unresolved...)
 };
+inline constexpr auto kVerifyVerdictNames = std::to_array<util::EnumName<VerifyVerdict>>({
+    {VerifyVerdict::Ok, "ok"},
+    {VerifyVerdict::Wrong, "WRONG"},
+    {VerifyVerdict::Undecided, "UNDECIDED"},
+});
 const char* verify_verdict_name(VerifyVerdict verdict);  // "ok", "WRONG", "UNDECIDED"
-// The verdict as the CI reports class it: "pass", "fail", "unresolved".
-const char* verify_report_verdict(VerifyVerdict verdict);
+// The verdict as the CI reports class it: pass, fail, unresolved.
+search::Verdict verify_report_verdict(VerifyVerdict verdict);
 
 using CulpritSets = std::vector<std::vector<std::string>>;
 

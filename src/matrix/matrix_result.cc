@@ -28,7 +28,7 @@ json cell_to_json(const CellResult& c) {
       {"base", c.base},
       {"image", r.image},
       {"privilege", c.privilege},
-      {"verdict", r.verdict},
+      {"verdict", search::verdict_name(r.verdict)},
       {"status", c.status},
       {"reason", r.reason},
       {"culprits", r.culprits},
@@ -39,7 +39,8 @@ json cell_to_json(const CellResult& c) {
       {"cached_trials", c.cached_trials},
       {"seconds", r.seconds},
       {"regression", r.regression},
-      {"previous_verdict", c.previous_verdict.empty() ? json(nullptr) : json(c.previous_verdict)},
+      {"previous_verdict",
+       c.previous_verdict ? json(search::verdict_name(*c.previous_verdict)) : json(nullptr)},
       {"evidence", r.evidence},
       {"findings", report::findings_to_json(r.findings)},
       {"trial_grid", r.grid ? report::grid_to_json(*r.grid) : json(nullptr)},
@@ -48,18 +49,19 @@ json cell_to_json(const CellResult& c) {
   };
 }
 
-CellResult cell_from_json(const json& j) {
+CellResult cell_from_json(const json& j, const std::string& where) {
   CellResult c;
   report::ReportCell& r = c.cell;
   c.id = j.at("id").get<std::string>();
   r.name = c.id;
+  const std::string cell_where = where + ": cell " + c.id;
   r.scenario = j.at("scenario").get<std::string>();
   c.scenario_file = j.value("scenario_file", "");
   r.options_label = j.at("options").get<std::string>();
   c.base = j.at("base").get<std::string>();
   r.image = j.value("image", "");
   c.privilege = j.value("privilege", "");
-  r.verdict = j.at("verdict").get<std::string>();
+  r.verdict = report::verdict_from_json(j.at("verdict"), cell_where);
   c.status = j.value("status", "");
   r.reason = j.value("reason", "");
   r.culprits = j.value("culprits", std::vector<std::vector<std::string>>{});
@@ -71,18 +73,14 @@ CellResult cell_from_json(const json& j) {
   r.seconds = j.value("seconds", 0.0);
   r.regression = j.value("regression", false);
   json previous = j.value("previous_verdict", json(nullptr));
-  c.previous_verdict = previous.is_string() ? previous.get<std::string>() : "";
+  if (!previous.is_null())
+    c.previous_verdict = report::verdict_from_json(previous, cell_where + " (previous)");
   r.evidence = j.value("evidence", "");
   if (j.contains("trial_log") && j["trial_log"].is_array()) c.trial_log = j["trial_log"];
   r.findings = report::findings_from_json(j.value("findings", json::array()));
-  r.grid = report::grid_from_json(j.value("trial_grid", json(nullptr)));
+  r.grid = report::grid_from_json(j.value("trial_grid", json(nullptr)), cell_where);
   r.exposure_bars = report::bars_from_json(j.value("exposure_bars", json::array()));
   return c;
-}
-
-std::string upper(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char ch) { return std::toupper(ch); });
-  return text;
 }
 
 }  // namespace
@@ -96,7 +94,7 @@ CellResult error_cell(const MatrixCell& cell, const std::string& reason) {
   c.cell.name = cell.id;
   c.cell.scenario = cell.scenario_name;
   c.cell.options_label = cell.options.label;
-  c.cell.verdict = "unresolved";
+  c.cell.verdict = search::Verdict::Unresolved;
   c.cell.reason = reason;
   c.cell.evidence = reason;
   return c;
@@ -107,8 +105,10 @@ void flag_regressions(MatrixResult& result, const MatrixResult& previous) {
   for (const auto& cell : previous.cells) before[cell.id] = &cell;
   for (auto& cell : result.cells) {
     auto it = before.find(cell.id);
-    cell.previous_verdict = it == before.end() ? "" : it->second->cell.verdict;
-    cell.cell.regression = cell.previous_verdict == "pass" && cell.cell.verdict == "fail";
+    cell.previous_verdict =
+        it == before.end() ? std::nullopt : std::optional<search::Verdict>(it->second->cell.verdict);
+    cell.cell.regression =
+        cell.previous_verdict == search::Verdict::Pass && cell.cell.verdict == search::Verdict::Fail;
   }
 }
 
@@ -142,7 +142,7 @@ MatrixResult merge_results(const std::vector<MatrixResult>& results) {
     missing.id = id;
     missing.status = "missing";
     missing.cell.name = id;
-    missing.cell.verdict = "unresolved";
+    missing.cell.verdict = search::Verdict::Unresolved;
     missing.cell.reason = "no result: no merged shard ran this cell";
     // "scenario/options/base"
     size_t first = id.find('/');
@@ -204,7 +204,7 @@ MatrixResult from_json(const json& j, const std::string& where) {
     }
     result.merged_from = j.value("merged_from", 0);
     result.wall_seconds = j.value("wall_seconds", 0.0);
-    for (const auto& cell : j.at("cells")) result.cells.push_back(cell_from_json(cell));
+    for (const auto& cell : j.at("cells")) result.cells.push_back(cell_from_json(cell, where));
     return result;
   } catch (const json::exception& e) {
     throw UserError(where + ": not a readable matrix result: " + e.what());
@@ -224,7 +224,7 @@ std::string format_table(const MatrixResult& result) {
   for (const auto& cell : result.cells) width = std::max(width, cell.id.size());
   for (const auto& cell : result.cells) {
     const report::ReportCell& r = cell.cell;
-    std::string verdict = r.regression ? "REGRESSION" : upper(r.verdict);
+    std::string verdict = r.regression ? "REGRESSION" : search::verdict_upper(r.verdict);
     std::string trials =
         cell.status == "error" || cell.status == "missing"
             ? ""
@@ -232,9 +232,9 @@ std::string format_table(const MatrixResult& result) {
                           cell.cached_trials ? fmt::format(" ({} cached)", cell.cached_trials) : "",
                           r.seconds);
     std::string detail;
-    if (r.verdict == "fail")
+    if (r.verdict == search::Verdict::Fail)
       detail = "culprits " + report::sets_text(r.culprits);
-    else if (r.verdict != "pass")
+    else if (r.verdict != search::Verdict::Pass)
       detail = r.reason;
     if (r.regression) detail += " (passed in the previous result)";
     text += fmt::format("{:<11}{:<{}}  {}  {}\n", verdict, cell.id, width, trials, detail);
@@ -260,10 +260,9 @@ int matrix_exit_code(const MatrixResult& result, bool compared_with_previous) {
   bool regression = false;
   bool unresolved = false;
   for (const auto& cell : result.cells) {
-    std::string verdict = report::verdict_class(cell.cell.verdict);
-    fail |= verdict == "fail";
+    fail |= cell.cell.verdict == search::Verdict::Fail;
     regression |= cell.cell.regression;
-    unresolved |= verdict == "unresolved";
+    unresolved |= cell.cell.verdict == search::Verdict::Unresolved;
   }
   if (regression || (fail && !compared_with_previous)) return kExitCulprit;
   if (unresolved) return kExitUnresolved;

@@ -3,6 +3,7 @@
 // (`--json`, the input of `report merge` and `--previous`), as a terminal
 // table, and as report cells for the JUnit, Markdown and HTML writers.
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,7 @@ struct CellResult {
   std::string status;  // the search's status ("found", "nothing-breaks"...) or "error", "missing"
   std::string privilege;
   int cached_trials = 0;
-  std::string previous_verdict;  // the cell's verdict in --previous; empty = not there
+  std::optional<search::Verdict> previous_verdict;  // the cell's verdict in --previous; nullopt = not there
   // verdict (pass, fail, unresolved), reason, culprits, safe, exposures,
   // trials, seconds, evidence, regression; name = id.
   report::ReportCell cell;

@@ -31,7 +31,8 @@ std::vector<CellResult> run_cells(const std::vector<MatrixCell>& cells, int jobs
     } catch (const std::exception& e) {
       results[i] = error_cell(cell, std::string("internal error: ") + e.what());
     }
-    cell_status.info(fmt::format("cell {}/{} done: {}", i + 1, cells.size(), results[i].cell.verdict));
+    cell_status.info(fmt::format("cell {}/{} done: {}", i + 1, cells.size(),
+                                 search::verdict_name(results[i].cell.verdict)));
   });
   return results;
 }

@@ -14,6 +14,7 @@
 #include "util/edit_distance.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/hash.h"
 #include "util/parse.h"
 
 namespace fs = std::filesystem;
@@ -41,60 +42,13 @@ class MatrixLoader {
     MatrixSpec spec;
     spec.source = m_file;
     spec.templates.clear();
-    const std::vector<std::string> known{"version",     "scenarios", "templates",
-                                         "option_sets", "bases",     "exclude"};
     std::set<std::string> seen;
     for (auto it = root.begin(); it != root.end(); ++it) {
       std::string key = it->first.Scalar();
-      if (std::find(known.begin(), known.end(), key) == known.end()) {
-        std::string best = util::did_you_mean(key, known);
-        throw UserError(where(it->first) + ": unknown key '" + key + "' in the matrix",
-                        best.empty()
-                            ? "known keys: version, scenarios, templates, option_sets, bases, exclude"
-                            : "did you mean '" + best + "'?");
-      }
+      check_key(key, it->first);
       if (!seen.insert(key).second) throw UserError(where(it->first) + ": duplicate key '" + key + "'");
       const YAML::Node value = it->second;  // a copy: `it->` points into a temporary
-      if (key == "version") {
-        if (!value.IsScalar() || value.Scalar() != "1")
-          throw UserError(where(value) + ": unsupported matrix version", "write version: 1");
-      } else if (key == "scenarios") {
-        for (const auto& item : strings(value, key)) spec.scenarios.push_back(resolve(item));
-      } else if (key == "templates") {
-        for (const auto& item : strings(value, key))
-          spec.templates.push_back(item == kOwnOptions ? item : resolve(item));
-      } else if (key == "bases") {
-        spec.bases = strings(value, key);
-        for (const auto& base : spec.bases) check_base(base, where(value));
-      } else if (key == "option_sets") {
-        if (!value.IsMap())
-          throw UserError(where(value) + ": option_sets is a mapping of name: [Key=Value, ...]");
-        for (auto set = value.begin(); set != value.end(); ++set)
-          spec.option_sets.emplace_back(set->first.Scalar(),
-                                        strings(set->second, "option_sets." + set->first.Scalar()));
-      } else if (key == "exclude") {
-        if (!value.IsSequence())
-          throw UserError(where(value) + ": exclude is a list of {scenario, options, base}");
-        for (const auto& item : value) {
-          if (!item.IsMap())
-            throw UserError(where(item) + ": an exclusion is a mapping {scenario, options, base}");
-          Exclusion exclusion;
-          for (auto field = item.begin(); field != item.end(); ++field) {
-            std::string name = field->first.Scalar();
-            if (name == "scenario")
-              exclusion.scenario = field->second.Scalar();
-            else if (name == "options" || name == "template")
-              exclusion.options = field->second.Scalar();
-            else if (name == "base")
-              exclusion.base = field->second.Scalar();
-            else
-              throw UserError(
-                  where(field->first) + ": unknown key '" + name + "' in an exclusion",
-                  "use scenario, options (a template's file stem, a set's name or 'scenario') and base");
-          }
-          spec.exclude.push_back(exclusion);
-        }
-      }
+      read_key(spec, key, value);
     }
     if (spec.scenarios.empty())
       throw UserError(m_file + ": no scenarios", "add scenarios: [FILE or FOLDER, ...]");
@@ -104,6 +58,60 @@ class MatrixLoader {
   }
 
  private:
+  void check_key(const std::string& key, const YAML::Node& node) const {
+    const std::vector<std::string> known{"version",     "scenarios", "templates",
+                                         "option_sets", "bases",     "exclude"};
+    if (std::find(known.begin(), known.end(), key) != known.end()) return;
+    std::string best = util::did_you_mean(key, known);
+    throw UserError(where(node) + ": unknown key '" + key + "' in the matrix",
+                    best.empty() ? "known keys: version, scenarios, templates, option_sets, bases, exclude"
+                                 : "did you mean '" + best + "'?");
+  }
+
+  void read_key(MatrixSpec& spec, const std::string& key, const YAML::Node& value) const {
+    if (key == "version") {
+      if (!value.IsScalar() || value.Scalar() != "1")
+        throw UserError(where(value) + ": unsupported matrix version", "write version: 1");
+    } else if (key == "scenarios") {
+      for (const auto& item : strings(value, key)) spec.scenarios.push_back(resolve(item));
+    } else if (key == "templates") {
+      for (const auto& item : strings(value, key))
+        spec.templates.push_back(item == kOwnOptions ? item : resolve(item));
+    } else if (key == "bases") {
+      spec.bases = strings(value, key);
+      for (const auto& base : spec.bases) check_base(base, where(value));
+    } else if (key == "option_sets") {
+      if (!value.IsMap())
+        throw UserError(where(value) + ": option_sets is a mapping of name: [Key=Value, ...]");
+      for (auto set = value.begin(); set != value.end(); ++set)
+        spec.option_sets.emplace_back(set->first.Scalar(),
+                                      strings(set->second, "option_sets." + set->first.Scalar()));
+    } else if (key == "exclude") {
+      if (!value.IsSequence())
+        throw UserError(where(value) + ": exclude is a list of {scenario, options, base}");
+      for (const auto& item : value) spec.exclude.push_back(read_exclusion(item));
+    }
+  }
+
+  Exclusion read_exclusion(const YAML::Node& item) const {
+    if (!item.IsMap()) throw UserError(where(item) + ": an exclusion is a mapping {scenario, options, base}");
+    Exclusion exclusion;
+    for (auto field = item.begin(); field != item.end(); ++field) {
+      std::string name = field->first.Scalar();
+      if (name == "scenario")
+        exclusion.scenario = field->second.Scalar();
+      else if (name == "options" || name == "template")
+        exclusion.options = field->second.Scalar();
+      else if (name == "base")
+        exclusion.base = field->second.Scalar();
+      else
+        throw UserError(
+            where(field->first) + ": unknown key '" + name + "' in an exclusion",
+            "use scenario, options (a template's file stem, a set's name or 'scenario') and base");
+    }
+    return exclusion;
+  }
+
   std::string at(const YAML::Mark& mark) const {
     if (mark.is_null() || mark.line < 0) return m_file;
     return fmt::format("{}:{}:{}", m_file, mark.line + 1, mark.column + 1);
@@ -300,7 +308,7 @@ std::string matrix_hash(const std::vector<MatrixCell>& cells) {
   std::sort(ids.begin(), ids.end());
   std::string text;
   for (const auto& id : ids) text += id + "\n";
-  return image::stable_hash(text);
+  return util::stable_hash(text);
 }
 
 }  // namespace hb::matrix

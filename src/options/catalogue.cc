@@ -654,41 +654,7 @@ std::string_view section_of(std::string_view name) {
   return {};
 }
 
-std::string_view to_string(ValueKind kind) {
-  switch (kind) {
-    case ValueKind::Bool:
-      return "bool";
-    case ValueKind::Enum:
-      return "enum";
-    case ValueKind::String:
-      return "string";
-    case ValueKind::Number:
-      return "number";
-    case ValueKind::Size:
-      return "size";
-    case ValueKind::Duration:
-      return "duration";
-    case ValueKind::Percent:
-      return "percent";
-    case ValueKind::PathList:
-      return "path-list";
-    case ValueKind::SyscallList:
-      return "syscall-list";
-    case ValueKind::CapabilityList:
-      return "capability-list";
-    case ValueKind::AddressFamilyList:
-      return "address-family-list";
-    case ValueKind::NamespaceList:
-      return "namespace-list";
-    case ValueKind::IpList:
-      return "ip-list";
-    case ValueKind::ArchList:
-      return "arch-list";
-    case ValueKind::WordList:
-      return "word-list";
-  }
-  return "string";
-}
+std::string_view to_string(ValueKind kind) { return util::name_of(kValueKindNames, kind); }
 
 Privilege least_requirement(std::span<const std::string> names) {
   Privilege most = Privilege::Minimal;
@@ -764,34 +730,11 @@ namespace {
 
 // The probes' names, for `doctor --options`.
 // clang-format off
-constexpr std::pair<Probe, std::string_view> kProbeNames[] = {
-    {Probe::None, ""}, {Probe::NoNewPrivs, "no_new_privs"}, {Probe::Seccomp, "seccomp"},
-    {Probe::CapBounding, "cap_bounding"}, {Probe::CapAmbient, "cap_ambient"}, {Probe::User, "user"},
-    {Probe::Groups, "groups"}, {Probe::Umask, "umask"}, {Probe::ReadonlyPaths, "readonly_paths"},
-    {Probe::HiddenPaths, "hidden_paths"}, {Probe::NoexecPaths, "noexec_paths"},
-    {Probe::PrivateTmp, "private_tmp"}, {Probe::PrivateDevices, "private_devices"},
-    {Probe::ProcOptions, "proc_options"}, {Probe::RootDirectory, "root_directory"},
-    {Probe::Directories, "directories"}, {Probe::NamespaceMnt, "namespace:mnt"},
-    {Probe::NamespaceNet, "namespace:net"}, {Probe::NamespaceIpc, "namespace:ipc"},
-    {Probe::NamespaceUts, "namespace:uts"}, {Probe::NamespaceUser, "namespace:user"},
-    {Probe::NamespacePid, "namespace:pid"}, {Probe::CgroupMemory, "cgroup_memory"},
-    {Probe::CgroupPids, "cgroup_pids"}, {Probe::CgroupCpu, "cgroup_cpu"},
-    {Probe::CgroupCpuset, "cgroup_cpuset"}, {Probe::CgroupIo, "cgroup_io"},
-    {Probe::CgroupDevices, "cgroup_devices"}, {Probe::CgroupBpf, "cgroup_bpf"}, {Probe::BpfLsm, "bpf_lsm"},
-    {Probe::Rlimit, "rlimit"}, {Probe::OomScoreAdj, "oom_score_adj"}, {Probe::Nice, "nice"},
-    {Probe::Sched, "sched"}, {Probe::Ioprio, "ioprio"}, {Probe::CpuAffinity, "cpu_affinity"},
-    {Probe::CoredumpFilter, "coredump_filter"}, {Probe::Personality, "personality"},
-    {Probe::Environ, "environ"}, {Probe::Cwd, "cwd"}, {Probe::Ksm, "ksm"},
-};
 // clang-format on
 
 }  // namespace
 
-std::string_view probe_name(Probe probe) {
-  for (const auto& [known, name] : kProbeNames)
-    if (known == probe) return name;
-  return "";
-}
+std::string_view probe_name(Probe probe) { return util::name_of(kProbeNames, probe); }
 
 std::vector<CatalogueRow> catalogue_table() {
   std::vector<CatalogueRow> rows;

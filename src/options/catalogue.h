@@ -11,6 +11,7 @@
 
 #include "options/directive.h"
 #include "options/privilege.h"
+#include "util/names.h"
 
 namespace hb::options {
 
@@ -31,6 +32,23 @@ enum class ValueKind {
   ArchList,           // native, x86-64, ...
   WordList,           // other space-separated lists (SupplementaryGroups=, RestrictFileSystems=...)
 };
+inline constexpr auto kValueKindNames = std::to_array<util::EnumName<ValueKind>>({
+    {ValueKind::Bool, "bool"},
+    {ValueKind::Enum, "enum"},
+    {ValueKind::String, "string"},
+    {ValueKind::Number, "number"},
+    {ValueKind::Size, "size"},
+    {ValueKind::Duration, "duration"},
+    {ValueKind::Percent, "percent"},
+    {ValueKind::PathList, "path-list"},
+    {ValueKind::SyscallList, "syscall-list"},
+    {ValueKind::CapabilityList, "capability-list"},
+    {ValueKind::AddressFamilyList, "address-family-list"},
+    {ValueKind::NamespaceList, "namespace-list"},
+    {ValueKind::IpList, "ip-list"},
+    {ValueKind::ArchList, "arch-list"},
+    {ValueKind::WordList, "word-list"},
+});
 
 // Enforcement probes: one per kind of evidence, read from the running main
 // process (trial/probes.cc implements some of them; None = the directive is
@@ -104,6 +122,27 @@ enum class Probe {
   Cwd,
   Ksm
 };
+// clang-format off
+inline constexpr auto kProbeNames = std::to_array<util::EnumName<Probe>>({
+    {Probe::None, ""}, {Probe::NoNewPrivs, "no_new_privs"}, {Probe::Seccomp, "seccomp"},
+    {Probe::CapBounding, "cap_bounding"}, {Probe::CapAmbient, "cap_ambient"}, {Probe::User, "user"},
+    {Probe::Groups, "groups"}, {Probe::Umask, "umask"}, {Probe::ReadonlyPaths, "readonly_paths"},
+    {Probe::HiddenPaths, "hidden_paths"}, {Probe::NoexecPaths, "noexec_paths"},
+    {Probe::PrivateTmp, "private_tmp"}, {Probe::PrivateDevices, "private_devices"},
+    {Probe::ProcOptions, "proc_options"}, {Probe::RootDirectory, "root_directory"},
+    {Probe::Directories, "directories"}, {Probe::NamespaceMnt, "namespace:mnt"},
+    {Probe::NamespaceNet, "namespace:net"}, {Probe::NamespaceIpc, "namespace:ipc"},
+    {Probe::NamespaceUts, "namespace:uts"}, {Probe::NamespaceUser, "namespace:user"},
+    {Probe::NamespacePid, "namespace:pid"}, {Probe::CgroupMemory, "cgroup_memory"},
+    {Probe::CgroupPids, "cgroup_pids"}, {Probe::CgroupCpu, "cgroup_cpu"},
+    {Probe::CgroupCpuset, "cgroup_cpuset"}, {Probe::CgroupIo, "cgroup_io"},
+    {Probe::CgroupDevices, "cgroup_devices"}, {Probe::CgroupBpf, "cgroup_bpf"}, {Probe::BpfLsm, "bpf_lsm"},
+    {Probe::Rlimit, "rlimit"}, {Probe::OomScoreAdj, "oom_score_adj"}, {Probe::Nice, "nice"},
+    {Probe::Sched, "sched"}, {Probe::Ioprio, "ioprio"}, {Probe::CpuAffinity, "cpu_affinity"},
+    {Probe::CoredumpFilter, "coredump_filter"}, {Probe::Personality, "personality"},
+    {Probe::Environ, "environ"}, {Probe::Cwd, "cwd"}, {Probe::Ksm, "ksm"},
+});
+// clang-format on
 // "no_new_privs", "namespace:net", ...; empty for None.
 std::string_view probe_name(Probe probe);
 

@@ -2,22 +2,10 @@
 
 namespace hb::options {
 
-const char* privilege_name(Privilege privilege) {
-  switch (privilege) {
-    case Privilege::Minimal:
-      return "minimal";
-    case Privilege::SysAdmin:
-      return "sys-admin";
-    case Privilege::Privileged:
-      return "privileged";
-  }
-  return "privileged";
-}
+const char* privilege_name(Privilege privilege) { return util::name_of(kPrivilegeNames, privilege); }
 
 std::optional<Privilege> parse_privilege(std::string_view name) {
-  for (Privilege p : {Privilege::Minimal, Privilege::SysAdmin, Privilege::Privileged})
-    if (name == privilege_name(p)) return p;
-  return std::nullopt;
+  return util::parse_name(kPrivilegeNames, name);
 }
 
 std::string_view privilege_flags(Privilege privilege) {

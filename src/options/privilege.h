@@ -6,6 +6,8 @@
 #include <optional>
 #include <string_view>
 
+#include "util/names.h"
+
 namespace hb::options {
 
 enum class Privilege {
@@ -14,8 +16,12 @@ enum class Privilege {
   Privileged,  // --privileged --cgroupns=private: cgroup v1 limits, BPF
 };
 
-// The one spelling, in scenarios, flags, reports and the cache:
-// "minimal", "sys-admin", "privileged".
+// The one spelling, in scenarios, flags, reports and the cache.
+inline constexpr auto kPrivilegeNames = std::to_array<util::EnumName<Privilege>>({
+    {Privilege::Minimal, "minimal"},
+    {Privilege::SysAdmin, "sys-admin"},
+    {Privilege::Privileged, "privileged"},
+});
 const char* privilege_name(Privilege privilege);
 std::optional<Privilege> parse_privilege(std::string_view name);
 

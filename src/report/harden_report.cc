@@ -117,7 +117,9 @@ ReportCell harden_cell(const job::HardenJob& job) {
     cell = cell_from_search(search_report_input(job.scenario, job.search), options_label(job.scenario));
   cell.name = job.scenario.name;
   cell.scenario = job.scenario.name;
-  cell.verdict = job.exit_code == 0 ? "pass" : job.exit_code == 1 ? "fail" : "unresolved";
+  cell.verdict = job.exit_code == 0   ? search::Verdict::Pass
+                 : job.exit_code == 1 ? search::Verdict::Fail
+                                      : search::Verdict::Unresolved;
   cell.reason = job.message;
   cell.safe.clear();
   std::string text = harden_dropin(job);

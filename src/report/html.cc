@@ -4,20 +4,15 @@
 
 #include <algorithm>
 
-#include "report/junit.h"
 #include "report/trial_grid.h"
+#include "util/escape.h"
 #include "util/strings.h"
 
 namespace hb::report {
 
 namespace {
 
-std::string esc(std::string_view text) { return xml_escape(text, false); }
-
-std::string upper(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
-  return text;
-}
+std::string esc(std::string_view text) { return util::xml_escape(text, false); }
 
 std::string style() {
   return fmt::format(R"(
@@ -58,7 +53,7 @@ footer {{ margin-top: 16px; color: #59636e; font-size: 12px; }}
 }
 
 std::string culprits_html(const ReportCell& cell) {
-  if (cell.culprits.empty()) return verdict_class(cell.verdict) == "pass" ? "—" : "";
+  if (cell.culprits.empty()) return cell.verdict == search::Verdict::Pass ? "—" : "";
   auto code = [](const std::string& name) { return "<code>" + esc(name) + "</code>"; };
   return "<ul class=\"culprits\">" +
          sets_text(cell.culprits,
@@ -131,14 +126,14 @@ std::string overview_html(const ReportSet& set) {
   for (size_t i = 0; i < set.cells.size(); ++i) {
     const ReportCell& cell = set.cells[i];
     if (!cell.place) continue;
-    std::string v = verdict_class(cell.verdict);
+    std::string v = search::verdict_name(cell.verdict);
     std::string title = cell.place->row + " · " + cell.place->group + " · " + cell.place->column + ": " +
-                        (cell.regression ? "REGRESSION" : upper(v));
+                        (cell.regression ? "REGRESSION" : util::upper(v));
     if (!cell.culprits.empty())
       title += ", culprits " + sets_text(cell.culprits);
     else if (v != "pass" && !cell.reason.empty())
       title += ": " + cell.reason;
-    squares.push_back({cell.place->row, cell.place->group, cell.place->column, v, cell.regression,
+    squares.push_back({cell.place->row, cell.place->group, cell.place->column, cell.verdict, cell.regression,
                        static_cast<int>(cell.culprits.size()), cell_anchor(i), title});
   }
   if (squares.empty()) return "";
@@ -159,10 +154,8 @@ std::string html_page(const ReportSet& set) {
   html += "<title>" + esc(title) + "</title>\n<style>" + style() + "</style>\n</head>\n<body>\n";
   html += "<h1>" + esc(title) + "</h1>\n";
   html += fmt::format("<p class=\"summary\">{} cell{}: ", counts.total(), counts.total() == 1 ? "" : "s");
-  const std::pair<int, const char*> chips[] = {{counts.pass, "pass"},
-                                               {counts.fail, "fail"},
-                                               {counts.unresolved, "unresolved"},
-                                               {counts.skipped, "skipped"}};
+  const std::pair<int, const char*> chips[] = {
+      {counts.pass, "pass"}, {counts.fail, "fail"}, {counts.unresolved, "unresolved"}};
   std::vector<std::string> shown;
   for (const auto& [count, name] : chips)
     if (count != 0) shown.push_back(fmt::format("<span class=\"chip {}\">{} {}</span>", name, count, name));
@@ -175,7 +168,7 @@ std::string html_page(const ReportSet& set) {
       "<th>Trials</th><th>Time</th></tr></thead>\n<tbody>\n";
   for (size_t i = 0; i < set.cells.size(); ++i) {
     const ReportCell& cell = set.cells[i];
-    std::string v = verdict_class(cell.verdict);
+    std::string v = search::verdict_name(cell.verdict);
     std::vector<std::string> places;
     if (!cell.options_label.empty()) places.push_back(esc(cell.options_label));
     if (!cell.image.empty()) places.push_back("<code>" + esc(cell.image) + "</code>");
@@ -183,7 +176,7 @@ std::string html_page(const ReportSet& set) {
     html += fmt::format("<tr class=\"{}\">", v);
     html += fmt::format("<td id=\"{}\"><strong>", cell_anchor(i)) + esc(cell.name) + "</strong>" +
             (where.empty() ? "" : "<div class=\"image\">" + where + "</div>") + "</td>";
-    html += "<td class=\"verdict\">" + upper(v) +
+    html += "<td class=\"verdict\">" + util::upper(v) +
             (cell.regression ? "<span class=\"regression\">regression</span>" : "") + "</td>";
     html += "<td>" + culprits_html(cell) + "</td>";
     html += "<td class=\"num\">" + esc(exposure_text(cell.exposure_before)) + " → " +
@@ -193,7 +186,7 @@ std::string html_page(const ReportSet& set) {
     html += "</tr>\n";
     // The evidence spans the table under its cell's row.
     const bool small = set.cells.size() <= kOpenDetailsUpTo;
-    bool open = v != "pass" && v != "skipped" && small;
+    bool open = cell.verdict != search::Verdict::Pass && small;
     html += "<tr class=\"evidence-row\"><td colspan=\"6\">" +
             (cell.findings.empty() ? "" : findings_html(cell)) + (small ? pictures_html(cell, i) : "") +
             details_html(cell, open, small ? "" : pictures_html(cell, i)) + "</td></tr>\n";

@@ -1,20 +1,11 @@
 #include "report/json_report.h"
 
+#include "util/error.h"
 #include "util/json.h"
+#include "util/names.h"
+#include "util/strings.h"
 
 namespace hb::report {
-
-const char* verdict_name(search::Verdict verdict) {
-  switch (verdict) {
-    case search::Verdict::Pass:
-      return "pass";
-    case search::Verdict::Fail:
-      return "fail";
-    case search::Verdict::Unresolved:
-      return "unresolved";
-  }
-  return "?";
-}
 
 nlohmann::json trial_to_json(const std::string& label, const trial::TrialResult& result) {
   nlohmann::json options = nlohmann::json::array();
@@ -98,12 +89,21 @@ std::vector<trial::Finding> findings_from_json(const nlohmann::json& json) {
   return findings;
 }
 
+search::Verdict verdict_from_json(const nlohmann::json& value, const std::string& where) {
+  const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+  if (value.is_string())
+    if (auto verdict = util::parse_name(search::kVerdictNames, util::lower(text))) return *verdict;
+  throw UserError(where + ": unknown verdict " + text, "a verdict is " +
+                                                           util::names_text(search::kVerdictNames) +
+                                                           "; give a JSON result written by hardbisect");
+}
+
 nlohmann::json grid_to_json(const TrialGrid& grid) {
   nlohmann::json trials = nlohmann::json::array();
   for (const auto& t : grid.trials)
     trials.push_back({{"number", t.number},
                       {"phase", t.phase},
-                      {"verdict", t.verdict},
+                      {"verdict", search::verdict_name(t.verdict)},
                       {"applied", t.applied},
                       {"reason", t.reason},
                       {"seconds", t.seconds},
@@ -113,7 +113,7 @@ nlohmann::json grid_to_json(const TrialGrid& grid) {
       {"options", grid.options}, {"culprits", grid.culprits}, {"removed", grid.removed}, {"trials", trials}};
 }
 
-std::optional<TrialGrid> grid_from_json(const nlohmann::json& json) {
+std::optional<TrialGrid> grid_from_json(const nlohmann::json& json, const std::string& where) {
   if (!json.is_object()) return std::nullopt;
   try {
     TrialGrid grid;
@@ -124,7 +124,8 @@ std::optional<TrialGrid> grid_from_json(const nlohmann::json& json) {
       GridTrial t;
       t.number = j.at("number").get<int>();
       t.phase = j.value("phase", "");
-      t.verdict = j.value("verdict", "");
+      t.verdict = verdict_from_json(j.value("verdict", nlohmann::json(nullptr)),
+                                    where + ": trial grid, trial " + std::to_string(t.number));
       t.applied = j.value("applied", std::vector<int>{});
       t.reason = j.value("reason", "");
       t.seconds = j.value("seconds", 0.0);

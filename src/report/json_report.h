@@ -8,7 +8,10 @@
 
 namespace hb::report {
 
-const char* verdict_name(search::Verdict verdict);  // "pass", "fail", "unresolved"
+// A verdict read from a JSON report hardbisect wrote before (a matrix
+// shard's cells and trial grids, for `report merge` and --previous): its
+// name, in any case; UserError naming `where` for any other value.
+search::Verdict verdict_from_json(const nlohmann::json& value, const std::string& where);
 
 // One trial: its options, verdict, cause, reason, timings and evidence.
 nlohmann::json trial_to_json(const std::string& label, const trial::TrialResult& result);
@@ -25,7 +28,8 @@ std::vector<trial::Finding> findings_from_json(const nlohmann::json& json);
 // the grid (options, culprits, removed, trials) and the exposure bars.
 nlohmann::json grid_to_json(const TrialGrid& grid);
 // nullopt when absent or unreadable (the page is drawn without it).
-std::optional<TrialGrid> grid_from_json(const nlohmann::json& json);
+// A verdict it cannot read is a UserError naming `where`.
+std::optional<TrialGrid> grid_from_json(const nlohmann::json& json, const std::string& where);
 nlohmann::json bars_to_json(const std::vector<ExposureBar>& bars);
 std::vector<ExposureBar> bars_from_json(const nlohmann::json& json);
 

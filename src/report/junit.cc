@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "report/terminal.h"
+#include "util/escape.h"
 
 namespace hb::report {
 
@@ -20,7 +21,8 @@ std::string system_out(const ReportCell& cell) {
   if (!cell.scenario.empty()) text += "scenario: " + cell.scenario + "\n";
   if (!cell.image.empty()) text += "image: " + cell.image + "\n";
   if (!cell.options_label.empty()) text += "options: " + cell.options_label + "\n";
-  text += "verdict: " + cell.verdict + (cell.regression ? " (regression)" : "") + "\n";
+  text += std::string("verdict: ") + search::verdict_name(cell.verdict) +
+          (cell.regression ? " (regression)" : "") + "\n";
   if (!cell.reason.empty()) text += "reason: " + cell.reason + "\n";
   if (!cell.culprits.empty()) text += "culprits: " + culprit_list_text(cell.culprits) + "\n";
   if (!cell.findings.empty()) text += "findings (lines systemd ignores):\n" + format_findings(cell.findings);
@@ -36,49 +38,14 @@ std::string system_out(const ReportCell& cell) {
 
 }  // namespace
 
-std::string xml_escape(std::string_view raw, bool attribute) {
-  std::string text = clean_text(raw);
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      case '\n':
-        out += attribute ? "&#10;" : "\n";
-        break;
-      case '\t':
-        out += attribute ? "&#9;" : "\t";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string junit_xml(const ReportSet& set) {
   VerdictCounts counts = count_verdicts(set.cells);
   double total = 0;
   for (const auto& cell : set.cells) total += std::max(0.0, cell.seconds);
   const std::string suite = "hardbisect" + (set.command.empty() ? std::string() : "." + set.command);
-  const auto attr = [](std::string_view text) { return xml_escape(text, true); };
-  const std::string head =
-      fmt::format(R"(tests="{}" failures="{}" errors="{}" skipped="{}" time="{}")", counts.total(),
-                  counts.fail, counts.unresolved, counts.skipped, seconds_text(total));
+  const auto attr = [](std::string_view text) { return util::xml_escape(text, true); };
+  const std::string head = fmt::format(R"(tests="{}" failures="{}" errors="{}" skipped="0" time="{}")",
+                                       counts.total(), counts.fail, counts.unresolved, seconds_text(total));
 
   std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   xml += fmt::format("<testsuites name=\"{}\" {}>\n", attr(set.title.empty() ? suite : set.title), head);
@@ -87,21 +54,18 @@ std::string junit_xml(const ReportSet& set) {
     std::string classname = suite + (cell.scenario.empty() ? "" : "." + cell.scenario);
     xml += fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{}\">\n", attr(cell.name),
                        attr(classname), seconds_text(cell.seconds));
-    std::string verdict = verdict_class(cell.verdict);
     std::string body = cell.reason + (cell.evidence.empty() ? "" : "\n\n" + cell.evidence);
     std::string prefix = cell.regression ? "regression: " : "";
-    if (verdict == "fail") {
+    if (cell.verdict == search::Verdict::Fail) {
       std::string message =
           prefix + (cell.culprits.empty() ? cell.reason : "culprits: " + culprit_list_text(cell.culprits));
       xml += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", attr(message),
-                         cell.culprits.empty() ? "fail" : "culprit", xml_escape(body));
-    } else if (verdict == "unresolved") {
+                         cell.culprits.empty() ? "fail" : "culprit", util::xml_escape(body));
+    } else if (cell.verdict == search::Verdict::Unresolved) {
       xml += fmt::format("      <error message=\"{}\" type=\"unresolved\">{}</error>\n",
-                         attr(prefix + "unresolved: " + cell.reason), xml_escape(body));
-    } else if (verdict == "skipped") {
-      xml += fmt::format("      <skipped message=\"{}\"/>\n", attr(cell.reason));
+                         attr(prefix + "unresolved: " + cell.reason), util::xml_escape(body));
     }
-    xml += fmt::format("      <system-out>{}</system-out>\n", xml_escape(system_out(cell)));
+    xml += fmt::format("      <system-out>{}</system-out>\n", util::xml_escape(system_out(cell)));
     xml += "    </testcase>\n";
   }
   xml += "  </testsuite>\n</testsuites>\n";

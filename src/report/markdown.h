@@ -10,10 +10,6 @@
 
 namespace hb::report {
 
-// Text safe inside Markdown prose and table cells: punctuation Markdown
-// would act on is backslash-escaped, < > & become entities, newlines spaces.
-std::string markdown_escape(std::string_view text);
-
 // A code span for `text` (longer backtick fences when it holds backticks);
 // `in_table` also escapes the pipes a table would split on.
 std::string markdown_code(std::string_view text, bool in_table);

@@ -8,10 +8,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "report/html.h"
 #include "report/json_report.h"
-#include "report/junit.h"
-#include "report/markdown.h"
 #include "report/status_printer.h"
 #include "report/terminal.h"
 #include "scenario/template.h"
@@ -21,11 +18,6 @@
 namespace hb::report {
 
 namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
 
 std::string joined(const std::vector<std::string>& names, const char* separator) {
   return util::join(names, separator);
@@ -71,73 +63,19 @@ void describe_trial(std::string& text, const SearchReportInput& in, int index, c
 VerdictCounts count_verdicts(const std::vector<ReportCell>& cells) {
   VerdictCounts counts;
   for (const auto& cell : cells) {
-    std::string v = verdict_class(cell.verdict);
-    if (v == "pass")
-      ++counts.pass;
-    else if (v == "fail")
-      ++counts.fail;
-    else if (v == "skipped")
-      ++counts.skipped;
-    else
-      ++counts.unresolved;
+    switch (cell.verdict) {
+      case search::Verdict::Pass:
+        ++counts.pass;
+        break;
+      case search::Verdict::Fail:
+        ++counts.fail;
+        break;
+      case search::Verdict::Unresolved:
+        ++counts.unresolved;
+        break;
+    }
   }
   return counts;
-}
-
-std::string verdict_class(const std::string& verdict) {
-  std::string v = lower(verdict);
-  if (v == "pass" || v == "ok") return "pass";
-  if (v == "fail" || v == "wrong") return "fail";
-  if (v == "skip" || v == "skipped") return "skipped";
-  return "unresolved";
-}
-
-std::string clean_text(std::string_view text) {
-  static const char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
-  std::string out;
-  out.reserve(text.size());
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  for (size_t i = 0; i < text.size();) {
-    unsigned char c = byte(i);
-    if (c < 0x80) {
-      if (c == '\r') {
-      } else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) {
-        out += kReplacement;
-      } else {
-        out += static_cast<char>(c);
-      }
-      ++i;
-      continue;
-    }
-    // Length and smallest code point of the sequence a lead byte starts.
-    size_t length = 0;
-    unsigned long code = 0, min = 0;
-    if (c >= 0xC2 && c <= 0xDF)
-      length = 2, code = c & 0x1F, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF)
-      length = 3, code = c & 0x0F, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4)
-      length = 4, code = c & 0x07, min = 0x10000;
-    bool valid = length > 0 && i + length <= text.size();
-    for (size_t k = 1; valid && k < length; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80)
-        valid = false;
-      else
-        code = (code << 6) | (byte(i + k) & 0x3F);
-    }
-    if (valid && (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))) valid = false;
-    if (!valid) {
-      out += kReplacement;
-      ++i;
-      continue;
-    }
-    if (code == 0xFFFE || code == 0xFFFF || (code >= 0x80 && code <= 0x9F))
-      out += kReplacement;
-    else
-      out.append(text.substr(i, length));
-    i += length;
-  }
-  return out;
 }
 
 std::string exposure_text(const std::optional<double>& exposure) {
@@ -180,7 +118,7 @@ TrialGrid trial_grid(const SearchReportInput& in) {
     GridTrial row;
     row.number = static_cast<int>(i) + 1;
     row.phase = search::phase_name(record.phase);
-    row.verdict = verdict_class(verdict_upper(record.outcome.verdict));
+    row.verdict = record.outcome.verdict;
     row.applied = record.options;
     row.reason = with_option_names(record.outcome.reason, in.scenario);
     row.seconds = std::chrono::duration<double>(result.elapsed).count();
@@ -204,23 +142,14 @@ void add_pictures(ReportCell& cell, const SearchReportInput& in, const SearchExp
 }
 }  // namespace
 
-ReportCell cell_from_search(const SearchReportInput& in, const std::string& options_label) {
+namespace {
+// The verdict, and what comes with it: the safe drop-in and its exposure
+// (Found), the full template's exposure (NothingBreaks).
+void set_verdict(ReportCell& cell, const SearchReportInput& in, const SearchExposures& exposures) {
   const search::SearchResult& r = in.result;
-  ReportCell cell;
-  cell.name = in.scenario.name;
-  cell.scenario = in.scenario.name;
-  cell.image = in.image;
-  cell.options_label = options_label;
-  cell.trials = r.trial_count;
-  cell.seconds = in.wall_seconds;
-  for (const auto& set : r.culprits) cell.culprits.push_back(option_names(in.scenario, set));
-
-  SearchExposures exposures = search_exposures(in);
-  cell.exposure_before = exposures.baseline;
-  add_pictures(cell, in, exposures);
   switch (r.status) {
     case search::SearchStatus::Found: {
-      cell.verdict = "fail";
+      cell.verdict = search::Verdict::Fail;
       cell.exposure_after = exposures.safe;
       std::vector<scenario::OptionItem> kept;
       for (int index : r.safe_set) kept.push_back(in.scenario.options.at(static_cast<size_t>(index)));
@@ -229,30 +158,32 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
       break;
     }
     case search::SearchStatus::NothingBreaks:
-      cell.verdict = "pass";
+      cell.verdict = search::Verdict::Pass;
       cell.exposure_after = exposures.full;
       break;
     default:
-      cell.verdict = "unresolved";
+      cell.verdict = search::Verdict::Unresolved;
       break;
   }
-  cell.reason = summary_message(in);
-  cell.findings = in.findings;
+}
+
+// The summary, the findings' count and why the full set failed.
+std::string cell_reason(const SearchReportInput& in) {
+  std::string reason = summary_message(in);
   if (!in.findings.empty())
-    cell.reason += fmt::format("; {} line(s) systemd ignores in whole or part", in.findings.size());
+    reason += fmt::format("; {} line(s) systemd ignores in whole or part", in.findings.size());
   int full_fail = first_trial(in, search::Phase::Full, search::Verdict::Fail);
   if (full_fail >= 0 && !in.trials[static_cast<size_t>(full_fail)].result.reason.empty())
-    cell.reason += "; the full set: " + in.trials[static_cast<size_t>(full_fail)].result.reason;
+    reason += "; the full set: " + in.trials[static_cast<size_t>(full_fail)].result.reason;
+  return reason;
+}
 
-  // The evidence: the trials that show the answer, then the whole log.
-  // The reason comes first wherever the evidence is shown; it is not repeated.
-  std::string text = fmt::format("search: {}, strategy {}, {} trials ({} distinct sets)\n",
-                                 search::status_name(r.status), r.strategy, r.trial_count, r.distinct_sets);
-  text += fmt::format(
-      "exposure (systemd-analyze security, 0 best, 10 worst): baseline {}, full set {}, safe subset {}\n",
-      exposure_text(exposures.baseline), exposure_text(exposures.full), exposure_text(exposures.safe));
-  for (const auto& note : r.notes) text += "note: " + with_option_names(note, in.scenario) + "\n";
-  if (!in.findings.empty()) text += "\nfindings (lines systemd ignores):\n" + format_findings(in.findings);
+// The trials that show the answer: each culprit set's failing trial, or
+// (no culprit trial) the first that did not pass: a failing baseline, an
+// unresolved or failing full set.
+std::string deciding_trials(const SearchReportInput& in) {
+  const search::SearchResult& r = in.result;
+  std::string text;
   bool shown = false;
   for (const auto& set : r.culprits) {
     for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
@@ -265,20 +196,53 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
       }
     }
   }
-  if (!shown) {
-    // No culprit trial: show what decided the status (a failing baseline,
-    // an unresolved or failing full set).
-    for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
-      if (r.trials[i].outcome.verdict != search::Verdict::Pass) {
-        text += "\n";
-        describe_trial(text, in, static_cast<int>(i), search::phase_name(r.trials[i].phase));
-        break;
-      }
+  if (shown) return text;
+  for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
+    if (r.trials[i].outcome.verdict != search::Verdict::Pass) {
+      text += "\n";
+      describe_trial(text, in, static_cast<int>(i), search::phase_name(r.trials[i].phase));
+      break;
     }
   }
+  return text;
+}
+
+// The evidence: the search's figures, the trials that show the answer, then
+// the whole log. The reason comes first wherever the evidence is shown; it
+// is not repeated.
+std::string cell_evidence(const SearchReportInput& in, const SearchExposures& exposures) {
+  const search::SearchResult& r = in.result;
+  std::string text = fmt::format("search: {}, strategy {}, {} trials ({} distinct sets)\n",
+                                 search::status_name(r.status), r.strategy, r.trial_count, r.distinct_sets);
+  text += fmt::format(
+      "exposure (systemd-analyze security, 0 best, 10 worst): baseline {}, full set {}, safe subset {}\n",
+      exposure_text(exposures.baseline), exposure_text(exposures.full), exposure_text(exposures.safe));
+  for (const auto& note : r.notes) text += "note: " + with_option_names(note, in.scenario) + "\n";
+  if (!in.findings.empty()) text += "\nfindings (lines systemd ignores):\n" + format_findings(in.findings);
+  text += deciding_trials(in);
   for (const auto& u : r.unresolved)
     text += fmt::format("unresolved trial {}: {}\n", u.trial + 1, with_option_names(u.reason, in.scenario));
-  cell.evidence = text + trial_log(in);
+  return text + trial_log(in);
+}
+}  // namespace
+
+ReportCell cell_from_search(const SearchReportInput& in, const std::string& options_label) {
+  const search::SearchResult& r = in.result;
+  ReportCell cell;
+  cell.name = in.scenario.name;
+  cell.scenario = in.scenario.name;
+  cell.image = in.image;
+  cell.options_label = options_label;
+  cell.trials = r.trial_count;
+  cell.seconds = in.wall_seconds;
+  for (const auto& set : r.culprits) cell.culprits.push_back(option_names(in.scenario, set));
+  SearchExposures exposures = search_exposures(in);
+  cell.exposure_before = exposures.baseline;
+  add_pictures(cell, in, exposures);
+  set_verdict(cell, in, exposures);
+  cell.reason = cell_reason(in);
+  cell.findings = in.findings;
+  cell.evidence = cell_evidence(in, exposures);
   return cell;
 }
 
@@ -287,23 +251,6 @@ std::string options_label(const scenario::Scenario& scenario) {
   std::string count = fmt::format("{} option{}", n, n == 1 ? "" : "s");
   if (scenario.template_file.empty()) return count;
   return fmt::format("{} ({})", std::filesystem::path(scenario.template_file).filename().string(), count);
-}
-
-std::vector<std::string> write_reports(const ReportSet& set, const ReportPaths& paths) {
-  std::vector<std::string> lines;
-  if (!paths.junit.empty()) {
-    util::write_file_atomically(paths.junit, junit_xml(set));
-    lines.push_back("JUnit report written to " + paths.junit);
-  }
-  if (!paths.markdown.empty()) {
-    util::write_file_atomically(paths.markdown, markdown_summary(set));
-    lines.push_back("Markdown summary written to " + paths.markdown);
-  }
-  if (!paths.html.empty()) {
-    util::write_file_atomically(paths.html, html_page(set));
-    lines.push_back("HTML report written to " + paths.html);
-  }
-  return lines;
 }
 
 }  // namespace hb::report

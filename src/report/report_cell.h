@@ -9,12 +9,15 @@
 
 #include "report/search_report.h"
 #include "report/trial_grid.h"
+#include "search/verdict.h"
 #include "trial/findings.h"
 
 namespace hb::report {
 
 struct ReportCell {
-  std::string name, image, scenario, options_label, verdict /*pass|fail|unresolved*/, reason;
+  std::string name, image, scenario, options_label;
+  search::Verdict verdict = search::Verdict::Unresolved;
+  std::string reason;
   std::vector<std::vector<std::string>> culprits;  // culprit sets, option names as written
   // The safe template's lines, printed verbatim in a code block: a drop-in
   // with its section headers, or bare directive lines. Empty = none.
@@ -47,21 +50,12 @@ struct ReportSet {
   std::vector<ReportCell> cells;
 };
 
-// Counts by verdict; anything but pass/fail/skipped counts as unresolved.
+// Counts by verdict.
 struct VerdictCounts {
-  int pass = 0, fail = 0, unresolved = 0, skipped = 0;
-  int total() const { return pass + fail + unresolved + skipped; }
+  int pass = 0, fail = 0, unresolved = 0;
+  int total() const { return pass + fail + unresolved; }
 };
 VerdictCounts count_verdicts(const std::vector<ReportCell>& cells);
-
-// "pass", "fail", "skipped" or "unresolved": the verdict as the reports
-// class it (case-insensitive; unknown words are unresolved).
-std::string verdict_class(const std::string& verdict);
-
-// Valid UTF-8 without control characters but tab and newline: invalid
-// bytes, controls (terminal escapes in a journal) and U+FFFE/U+FFFF become
-// U+FFFD, carriage returns are dropped. Every report writes text through it.
-std::string clean_text(std::string_view text);
 
 // "4.2" or "n/a".
 std::string exposure_text(const std::optional<double>& exposure);
@@ -88,15 +82,5 @@ TrialGrid trial_grid(const SearchReportInput& input);
 // "hardened.conf (15 options)" for a scenario whose options came from a
 // template, else "8 options".
 std::string options_label(const scenario::Scenario& scenario);
-
-// Where to write the reports; an empty path = not wanted.
-struct ReportPaths {
-  std::string junit, markdown, html;
-  bool any() const { return !junit.empty() || !markdown.empty() || !html.empty(); }
-};
-
-// Writes each wanted report atomically; returns the lines to print
-// ("JUnit report written to FILE").
-std::vector<std::string> write_reports(const ReportSet& set, const ReportPaths& paths);
 
 }  // namespace hb::report

@@ -101,58 +101,55 @@ std::string summary_message(const SearchReportInput& in) {
   return with_option_names(r.message, in.scenario);
 }
 
-std::string format_search_summary(const SearchReportInput& in) {
+namespace {
+// Each option to remove, why, and the evidence of the trial that ran it alone.
+std::string removals_text(const SearchReportInput& in) {
   const search::SearchResult& r = in.result;
-  std::string text;
-  text += fmt::format("\n== hardbisect {}: {}\n", r.strategy, search::status_name(r.status));
-  text += summary_message(in) + "\n";
-  if (!r.culprits.empty()) {
-    text += "\nculprits (each set fails on its own; removing one option of it defuses it):\n";
-    for (const auto& set : r.culprits) text += "  - " + joined(option_names(in.scenario, set)) + "\n";
-  }
-  if (!r.removals.empty()) {
-    text += "\nremove from the template:\n";
-    for (const auto& removal : r.removals) {
-      std::string name = in.scenario.options.at(static_cast<size_t>(removal.option)).name;
-      std::vector<std::string> why;
-      if (removal.fails_alone) why.push_back("fails alone on top of the baseline");
-      for (const auto& partners : removal.together_with)
-        why.push_back("fails together with " + joined(option_names(in.scenario, partners)));
-      text += fmt::format("  - {}: {}\n", name, util::join(why, "; "));
-      // The failing trial's explanation, where a trial ran this culprit alone.
-      for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
-        if (r.trials[i].options == search::OptionSet{removal.option} &&
-            r.trials[i].outcome.verdict == search::Verdict::Fail) {
-          text += "      evidence: " + in.trials[i].result.reason + "\n";
-          if (!in.trials[i].result.explanation.empty())
-            text += "      why: " + in.trials[i].result.explanation + "\n";
-          break;
-        }
+  std::string text = "\nremove from the template:\n";
+  for (const auto& removal : r.removals) {
+    std::string name = in.scenario.options.at(static_cast<size_t>(removal.option)).name;
+    std::vector<std::string> why;
+    if (removal.fails_alone) why.push_back("fails alone on top of the baseline");
+    for (const auto& partners : removal.together_with)
+      why.push_back("fails together with " + joined(option_names(in.scenario, partners)));
+    text += fmt::format("  - {}: {}\n", name, util::join(why, "; "));
+    // The failing trial's explanation, where a trial ran this culprit alone.
+    for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
+      if (r.trials[i].options == search::OptionSet{removal.option} &&
+          r.trials[i].outcome.verdict == search::Verdict::Fail) {
+        text += "      evidence: " + in.trials[i].result.reason + "\n";
+        if (!in.trials[i].result.explanation.empty())
+          text += "      why: " + in.trials[i].result.explanation + "\n";
+        break;
       }
     }
   }
-  if (!r.undecided.empty())
-    text +=
-        "\nundecided (their trials stayed UNRESOLVED): " + joined(option_names(in.scenario, r.undecided)) +
-        "\n";
-  for (const auto& u : r.unresolved)
-    text += fmt::format("  unresolved trial {}: {} — {}\n", u.trial + 1, set_label(in.scenario, u.options),
-                        with_option_names(u.reason, in.scenario));
-  if (r.status == search::SearchStatus::Found) {
-    text += fmt::format("\nsafe template ({} of {} options, verified by trial {}):\n", r.safe_set.size(),
-                        r.option_count, r.safe_trial + 1);
-    for (const auto& name : option_names(in.scenario, r.safe_set)) text += "  " + name + "\n";
-    // Kept in the template's context although they fail alone (search.h, steps 2 and 3).
-    for (const auto& k : r.kept)
-      text +=
-          fmt::format("  note: {} fails {}; passes with {}\n", joined(option_names(in.scenario, k.culprit)),
-                      k.culprit.size() == 1 ? "alone" : "together",
-                      k.passes_with.empty() ? "the rest of this template"
-                                            : joined(option_names(in.scenario, k.passes_with)));
-    if (r.context_trials + r.explain_trials > 0)
-      text += fmt::format("  ({} trial(s) proved it 1-maximal, {} explained what kept lines need)\n",
-                          r.context_trials, r.explain_trials);
-  }
+  return text;
+}
+
+// The safe template's lines, the culprits kept in its context, and what
+// proved it.
+std::string safe_template_text(const SearchReportInput& in) {
+  const search::SearchResult& r = in.result;
+  std::string text = fmt::format("\nsafe template ({} of {} options, verified by trial {}):\n",
+                                 r.safe_set.size(), r.option_count, r.safe_trial + 1);
+  for (const auto& name : option_names(in.scenario, r.safe_set)) text += "  " + name + "\n";
+  // Kept in the template's context although they fail alone (search.h, steps 2 and 3).
+  for (const auto& k : r.kept)
+    text += fmt::format("  note: {} fails {}; passes with {}\n", joined(option_names(in.scenario, k.culprit)),
+                        k.culprit.size() == 1 ? "alone" : "together",
+                        k.passes_with.empty() ? "the rest of this template"
+                                              : joined(option_names(in.scenario, k.passes_with)));
+  if (r.context_trials + r.explain_trials > 0)
+    text += fmt::format("  ({} trial(s) proved it 1-maximal, {} explained what kept lines need)\n",
+                        r.context_trials, r.explain_trials);
+  return text;
+}
+
+// The flakiness figures, the findings, the notes and the totals.
+std::string summary_tail(const SearchReportInput& in) {
+  const search::SearchResult& r = in.result;
+  std::string text;
   if (r.flaky)
     text += fmt::format(
         "\nflaky: the full set failed {} of {} runs (p = {:.2f}); each passing set ran {} time(s); "
@@ -171,6 +168,28 @@ std::string format_search_summary(const SearchReportInput& in) {
   text += fmt::format("\n{} trials ({} distinct option sets) in {:.1f} s on {} (privilege {})\n",
                       r.trial_count, r.distinct_sets, in.wall_seconds, in.image, in.privilege);
   return text;
+}
+}  // namespace
+
+std::string format_search_summary(const SearchReportInput& in) {
+  const search::SearchResult& r = in.result;
+  std::string text;
+  text += fmt::format("\n== hardbisect {}: {}\n", r.strategy, search::status_name(r.status));
+  text += summary_message(in) + "\n";
+  if (!r.culprits.empty()) {
+    text += "\nculprits (each set fails on its own; removing one option of it defuses it):\n";
+    for (const auto& set : r.culprits) text += "  - " + joined(option_names(in.scenario, set)) + "\n";
+  }
+  if (!r.removals.empty()) text += removals_text(in);
+  if (!r.undecided.empty())
+    text +=
+        "\nundecided (their trials stayed UNRESOLVED): " + joined(option_names(in.scenario, r.undecided)) +
+        "\n";
+  for (const auto& u : r.unresolved)
+    text += fmt::format("  unresolved trial {}: {} — {}\n", u.trial + 1, set_label(in.scenario, u.options),
+                        with_option_names(u.reason, in.scenario));
+  if (r.status == search::SearchStatus::Found) text += safe_template_text(in);
+  return text + summary_tail(in);
 }
 
 nlohmann::json trial_log_to_json(const SearchReportInput& in, bool passes) {

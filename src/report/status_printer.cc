@@ -6,18 +6,6 @@
 
 namespace hb::report {
 
-const char* verdict_upper(search::Verdict v) {
-  switch (v) {
-    case search::Verdict::Pass:
-      return "PASS";
-    case search::Verdict::Fail:
-      return "FAIL";
-    case search::Verdict::Unresolved:
-      return "UNRESOLVED";
-  }
-  return "UNRESOLVED";
-}
-
 namespace {
 
 std::string drill_down_line(const job::TrialFinished& e) {

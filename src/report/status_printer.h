@@ -24,9 +24,6 @@ class StatusPrinter : public job::Status {
   std::mutex m_mutex;
 };
 
-// "PASS", "FAIL", "UNRESOLVED": the verdict as progress lines and summaries show it.
-const char* verdict_upper(search::Verdict verdict);
-
 // One progress line per trial: "[ 7] search   3 options  FAIL  1.31 s  reason",
 // "  [cached]" when the result cache served it.
 std::string format_progress(const job::TrialFinished& event);

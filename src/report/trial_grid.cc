@@ -7,15 +7,15 @@
 #include <map>
 #include <tuple>
 
-#include "report/junit.h"
 #include "report/report_cell.h"
+#include "util/escape.h"
 
 namespace hb::report {
 
 namespace {
 
-std::string esc(std::string_view text) { return xml_escape(text, false); }
-std::string attr(std::string_view text) { return xml_escape(text, true); }
+std::string esc(std::string_view text) { return util::xml_escape(text, false); }
+std::string attr(std::string_view text) { return util::xml_escape(text, true); }
 
 // At most `max` characters of a label (UTF-8 safe), "…" when cut.
 std::string abbreviated(const std::string& text, size_t max) {
@@ -26,12 +26,6 @@ std::string abbreviated(const std::string& text, size_t max) {
 }
 
 constexpr size_t kHeaderChars = 26;
-
-std::string upper_verdict(const std::string& verdict) {
-  std::string v = verdict_class(verdict);
-  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::toupper(c); });
-  return v;
-}
 
 std::string column_classes(const TrialGrid& grid, int column) {
   std::string classes;
@@ -54,7 +48,7 @@ std::string grid_head(const TrialGrid& grid) {
 }
 
 std::string grid_row(const TrialGrid& grid, const GridTrial& trial, const std::string& id_prefix) {
-  const std::string v = verdict_class(trial.verdict);
+  const std::string v = search::verdict_name(trial.verdict);
   std::set<int> applied(trial.applied.begin(), trial.applied.end());
   std::string html = fmt::format(
       "<tr class=\"{}\"><th class=\"trial-no\"><a href=\"#{}-t{}\" title=\"{}\">{}</a></th>"
@@ -66,12 +60,14 @@ std::string grid_row(const TrialGrid& grid, const GridTrial& trial, const std::s
     const bool on = applied.count(column) != 0;
     html += fmt::format("<td class=\"cell {} {}{}\"", on ? "on" : "off", v, column_classes(grid, column));
     if (on)
-      html += fmt::format(" title=\"{}\"", attr(grid.options[c] + " in trial " +
-                                                std::to_string(trial.number) + ": " + upper_verdict(v)));
+      html +=
+          fmt::format(" title=\"{}\"", attr(grid.options[c] + " in trial " + std::to_string(trial.number) +
+                                            ": " + search::verdict_upper(trial.verdict)));
     html += "></td>";
   }
   return html + fmt::format("<td class=\"result\"><span class=\"mark {}\">{}</span>{}</td></tr>\n", v,
-                            upper_verdict(v), trial.cached ? " <span class=\"cached\">cached</span>" : "");
+                            search::verdict_upper(trial.verdict),
+                            trial.cached ? " <span class=\"cached\">cached</span>" : "");
 }
 
 std::string grid_legend(const TrialGrid& grid) {
@@ -102,13 +98,14 @@ std::string trial_table_html(const TrialGrid& grid, const std::string& id_prefix
       "<table class=\"trial-table\"><thead><tr><th>trial</th><th>phase</th><th>options</th><th>verdict</th>"
       "<th>time</th><th>exposure</th><th>reason</th></tr></thead>\n<tbody>\n";
   for (const auto& t : grid.trials) {
-    const std::string v = verdict_class(t.verdict);
+    const std::string v = search::verdict_name(t.verdict);
     html += fmt::format(
         "<tr id=\"{}-t{}\"><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td>"
         "<td><span class=\"mark {}\">{}</span></td><td class=\"num\">{:.2f} s{}</td><td class=\"num\">{}</td>"
         "<td>{}</td></tr>\n",
-        attr(id_prefix), t.number, t.number, esc(t.phase), t.applied.size(), v, upper_verdict(v), t.seconds,
-        t.cached ? " (cached)" : "", esc(exposure_text(t.exposure)), esc(t.reason));
+        attr(id_prefix), t.number, t.number, esc(t.phase), t.applied.size(), v,
+        search::verdict_upper(t.verdict), t.seconds, t.cached ? " (cached)" : "",
+        esc(exposure_text(t.exposure)), esc(t.reason));
   }
   return html + "</tbody></table>\n";
 }
@@ -187,12 +184,11 @@ std::vector<std::string> in_order(const std::vector<OverviewCell>& cells,
 }
 
 std::string square(const OverviewCell& cell) {
-  std::string v = verdict_class(cell.verdict);
-  std::string label = v == "pass"      ? "✓"
-                      : v == "fail"    ? std::to_string(cell.culprits)
-                      : v == "skipped" ? "–"
-                                       : "?";
-  if (v == "fail" && cell.culprits == 0) label = "✗";
+  std::string v = search::verdict_name(cell.verdict);
+  std::string label = cell.verdict == search::Verdict::Pass   ? "✓"
+                      : cell.verdict == search::Verdict::Fail ? std::to_string(cell.culprits)
+                                                              : "?";
+  if (cell.verdict == search::Verdict::Fail && cell.culprits == 0) label = "✗";
   if (cell.regression) {
     v += " regression";
     label = "R" + (cell.culprits ? std::to_string(cell.culprits) : "");
@@ -248,8 +244,8 @@ std::string matrix_overview_html(const std::vector<OverviewCell>& cells) {
   return html + "</div>\n";
 }
 
-std::string pictures_style() {
-  return R"(
+// The pictures' CSS: data, kept out of the function.
+constexpr const char kPicturesStyle[] = R"(
 h2 { font-size: 17px; margin: 20px 0 8px 0; }
 h3 { font-size: 15px; margin: 14px 0 6px 0; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; margin: 4px 0 8px 0; color: #59636e; font-size: 12px; }
@@ -322,6 +318,7 @@ table.matrix-grid td.first, table.matrix-grid th.first { padding-left: 12px; }
 .square.none { background: #f3f4f6; color: #8c959f; }
 a.square:hover { filter: brightness(1.15); }
 )";
-}
+
+std::string pictures_style() { return kPicturesStyle; }
 
 }  // namespace hb::report

@@ -11,13 +11,15 @@
 #include <string>
 #include <vector>
 
+#include "search/verdict.h"
+
 namespace hb::report {
 
 // One trial: a row of the grid.
 struct GridTrial {
-  int number = 0;                  // 1-based, as in the trial log
-  std::string phase;               // baseline, full, search, confirm, safe, context, explain, ...
-  std::string verdict;             // pass, fail or unresolved (verdict_class words)
+  int number = 0;     // 1-based, as in the trial log
+  std::string phase;  // baseline, full, search, confirm, safe, context, explain, ...
+  search::Verdict verdict = search::Verdict::Unresolved;
   std::vector<int> applied;        // column indices of the options applied in this trial
   std::string reason;              // why it failed or stayed unresolved; empty on pass
   double seconds = 0;              // the trial's own time
@@ -60,10 +62,10 @@ std::string exposure_bars_html(const std::vector<ExposureBar>& bars);
 
 // One cell of a matrix overview.
 struct OverviewCell {
-  std::string row;      // the scenario
-  std::string group;    // the options (template) label
-  std::string column;   // the base
-  std::string verdict;  // pass, fail, unresolved, skipped
+  std::string row;     // the scenario
+  std::string group;   // the options (template) label
+  std::string column;  // the base
+  search::Verdict verdict = search::Verdict::Unresolved;
   bool regression = false;
   int culprits = 0;    // culprit sets, the label of a failing square
   std::string anchor;  // the id of the cell's details on the page

@@ -7,6 +7,7 @@
 #include "scenario/template.h"
 #include "scenario/validate.h"
 #include "util/error.h"
+#include "util/files.h"
 #include "util/strings.h"
 
 namespace hb::scenario {
@@ -69,6 +70,33 @@ std::string name_from_unit(const std::string& unit) {
 
 }  // namespace
 
+namespace {
+// --unit (or the --unit-file's name) and the --unit-file's text.
+ServiceSpec service_from_flags(const AdhocFlags& flags) {
+  ServiceSpec service;
+  if (!flags.unit.empty()) {
+    service.unit = flags.unit;
+    check_unit_name(service.unit, Flag::kUnit);
+  } else if (!flags.unit_file.empty()) {
+    service.unit = std::filesystem::path(flags.unit_file).filename().string();
+    check_unit_name(service.unit, std::string(Flag::kUnitFile) + " (its file name is the unit name)");
+  } else {
+    throw UserError(std::string(Flag::kUnit) + " is required",
+                    "name the service to test, e.g. --unit nginx.service, or give its unit file "
+                    "with --unit-file");
+  }
+  if (!flags.unit_file.empty()) {
+    std::string text = util::read_text_file(flags.unit_file, "unit file", Flag::kUnitFile);
+    if (!has_service_section(text)) {
+      throw UserError(std::string(Flag::kUnitFile) + ": '" + flags.unit_file + "' has no [Service] section",
+                      "the unit file needs a [Service] section with ExecStart=");
+    }
+    service.unit_file = text;
+  }
+  return service;
+}
+}  // namespace
+
 Scenario scenario_from_flags(const AdhocFlags& flags) {
   Scenario s;
   s.loc = SourceLoc{"command line", 0, 0};
@@ -96,25 +124,7 @@ Scenario scenario_from_flags(const AdhocFlags& flags) {
   }
   s.privilege = parse_privilege(flags.privilege, Flag::kPrivilege);
 
-  if (!flags.unit.empty()) {
-    s.service.unit = flags.unit;
-    check_unit_name(s.service.unit, Flag::kUnit);
-  } else if (!flags.unit_file.empty()) {
-    s.service.unit = std::filesystem::path(flags.unit_file).filename().string();
-    check_unit_name(s.service.unit, std::string(Flag::kUnitFile) + " (its file name is the unit name)");
-  } else {
-    throw UserError(std::string(Flag::kUnit) + " is required",
-                    "name the service to test, e.g. --unit nginx.service, or give its unit file "
-                    "with --unit-file");
-  }
-  if (!flags.unit_file.empty()) {
-    std::string text = read_text_file(flags.unit_file, "unit file", Flag::kUnitFile);
-    if (!has_service_section(text)) {
-      throw UserError(std::string(Flag::kUnitFile) + ": '" + flags.unit_file + "' has no [Service] section",
-                      "the unit file needs a [Service] section with ExecStart=");
-    }
-    s.service.unit_file = text;
-  }
+  s.service = service_from_flags(flags);
   s.name = name_from_unit(s.service.unit);
 
   if (util::trim(flags.workload).empty()) {

@@ -14,6 +14,7 @@
 #include "util/edit_distance.h"
 #include "util/error.h"
 #include "util/files.h"
+#include "util/names.h"
 #include "util/strings.h"
 
 namespace hb::scenario {
@@ -35,21 +36,16 @@ struct Field {
   YAML::Node value;
 };
 
-std::string type_name(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Null:
-      return "nothing";
-    case YAML::NodeType::Scalar:
-      return "a scalar";
-    case YAML::NodeType::Sequence:
-      return "a list";
-    case YAML::NodeType::Map:
-      return "a mapping";
-    case YAML::NodeType::Undefined:
-      break;
-  }
-  return "nothing";
-}
+// What a node is, in an error message ("got a list").
+constexpr auto kNodeTypeWords = std::to_array<util::EnumName<YAML::NodeType::value>>({
+    {YAML::NodeType::Null, "nothing"},
+    {YAML::NodeType::Scalar, "a scalar"},
+    {YAML::NodeType::Sequence, "a list"},
+    {YAML::NodeType::Map, "a mapping"},
+    {YAML::NodeType::Undefined, "nothing"},
+});
+
+std::string type_name(const YAML::Node& node) { return util::name_of(kNodeTypeWords, node.Type()); }
 
 std::string line_of(const std::string& text, int line) {
   size_t begin = 0;
@@ -86,7 +82,7 @@ class YamlLoader {
         m_root(fs::absolute(m_dir.empty() ? fs::path(".") : m_dir).lexically_normal()) {}
 
   Scenario load(const std::string& yaml) {
-    if (std::string why = binary_reason(yaml); !why.empty())
+    if (std::string why = util::binary_reason(yaml); !why.empty())
       throw UserError(m_file + ": not a text file (" + why + ")", "give a scenario in YAML (see scenarios/)");
     YAML::Node root;
     try {
@@ -246,18 +242,8 @@ class YamlLoader {
     return type_name(node);
   }
 
-  Scenario load_root(const YAML::Node& root) {
-    if (root.IsNull()) {
-      fail(m_file, "the scenario is empty",
-           "a scenario needs at least service.unit and workload.command; see scenarios/README.md");
-    }
-    expect_map(root, where(root), "scenario", "version: 1");
-    auto top = fields(root, "the scenario",
-                      {"version", "name", "description", "image", "container", "service", "workload",
-                       "timeouts", "expect", "options", "template", "expect_culprits", "expect_removal"});
-    Scenario s;
-    s.loc = SourceLoc{m_file, 0, 0};
-
+  // version (only 1), name (or the file's stem), description.
+  void load_identity(const std::vector<Field>& top, Scenario& s) const {
     if (const Field* f = find(top, "version")) {
       int version = 0;
       if (!f->value.IsScalar() || !YAML::convert<int>::decode(f->value, version) || version != 1) {
@@ -273,6 +259,31 @@ class YamlLoader {
       check_scenario_name(s.name, m_file + ": the name derived from the file name");
     }
     if (const Field* f = find(top, "description")) s.description = string_of(*f, "description");
+  }
+
+  // template: a drop-in in the scenario's tree whose lines join the options.
+  void load_template(const Field& f, Scenario& s) const {
+    std::string path = nonempty_string_of(f, "template");
+    s.template_file = beneath(path, "template", where(f));
+    ParsedTemplate parsed = parse_template_string(
+        util::read_text_file(s.template_file, "template", where(f), kRelativeHint), s.template_file);
+    s.options.insert(s.options.end(), parsed.options.begin(), parsed.options.end());
+    s.warnings.insert(s.warnings.end(), parsed.warnings.begin(), parsed.warnings.end());
+  }
+
+  Scenario load_root(const YAML::Node& root) {
+    if (root.IsNull()) {
+      fail(m_file, "the scenario is empty",
+           "a scenario needs at least service.unit and workload.command; see scenarios/README.md");
+    }
+    expect_map(root, where(root), "scenario", "version: 1");
+    auto top = fields(root, "the scenario",
+                      {"version", "name", "description", "image", "container", "service", "workload",
+                       "timeouts", "expect", "options", "template", "expect_culprits", "expect_removal"});
+    Scenario s;
+    s.loc = SourceLoc{m_file, 0, 0};
+
+    load_identity(top, s);
     if (const Field* f = find(top, "image")) load_image(*f, s.image);
     if (const Field* f = find(top, "container")) load_container(*f, s);
 
@@ -292,14 +303,7 @@ class YamlLoader {
     if (const Field* f = find(top, "timeouts")) load_timeouts(*f, s.timeouts);
     if (const Field* f = find(top, "expect")) load_expect(*f, s.expect);
     if (const Field* f = find(top, "options")) load_options(*f, s.options);
-    if (const Field* f = find(top, "template")) {
-      std::string path = nonempty_string_of(*f, "template");
-      s.template_file = beneath(path, "template", where(*f));
-      ParsedTemplate parsed = parse_template_string(
-          read_text_file(s.template_file, "template", where(*f), kRelativeHint), s.template_file);
-      s.options.insert(s.options.end(), parsed.options.begin(), parsed.options.end());
-      s.warnings.insert(s.warnings.end(), parsed.warnings.begin(), parsed.warnings.end());
-    }
+    if (const Field* f = find(top, "template")) load_template(*f, s);
     check_unique_names(s.options);
     if (const Field* f = find(top, "expect_culprits")) {
       load_culprits(*f, s.options, s.expect_culprits);
@@ -457,8 +461,9 @@ class YamlLoader {
       file.content = string_of(*content, "content");
     } else if (source != nullptr) {
       std::string from = nonempty_string_of(*source, "source");
-      file.content = read_text_file(beneath(from, "source file", where(*source)), "source file",
-                                    where(*source), kRelativeHint, kMaxSourceFile, Content::Any);
+      file.content =
+          util::read_text_file(beneath(from, "source file", where(*source)), "source file", where(*source),
+                               kRelativeHint, util::kMaxSourceFile, util::Content::Any);
     } else {
       fail(where(node), "file '" + file.path + "' has neither 'content' nor 'source'",
            "add content: | ... or source: <path relative to the scenario file>");
@@ -649,7 +654,7 @@ Scenario load_scenario_string(const std::string& yaml, const std::string& filena
 }
 
 Scenario load_scenario_file(const std::string& path) {
-  return load_scenario_string(read_text_file(path, "scenario file", ""), path);
+  return load_scenario_string(util::read_text_file(path, "scenario file", ""), path);
 }
 
 }  // namespace hb::scenario

@@ -5,6 +5,7 @@
 #include "scenario/validate.h"
 #include "util/edit_distance.h"
 #include "util/error.h"
+#include "util/files.h"
 #include "util/strings.h"
 
 namespace hb::scenario {
@@ -189,7 +190,7 @@ ParsedTemplate parse_template_string(const std::string& text, const std::string&
 }
 
 ParsedTemplate parse_template_file(const std::string& path, const std::string& where) {
-  return parse_template_string(read_text_file(path, "template", where), path);
+  return parse_template_string(util::read_text_file(path, "template", where), path);
 }
 
 std::string render_dropin(const std::vector<options::Directive>& directives, std::string_view header) {

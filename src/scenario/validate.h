@@ -56,28 +56,10 @@ void check_unique_names(const std::vector<OptionItem>& items);
 std::string resolve_option_ref(std::string_view ref, const std::vector<OptionItem>& items,
                                const std::string& where);
 
-// Bounds on what hardbisect reads: scenarios, templates and unit files are
-// small text; files a scenario installs (`source:`) may be binaries.
-inline constexpr size_t kMaxTextFile = 1 << 20;     // 1 MiB
-inline constexpr size_t kMaxSourceFile = 64 << 20;  // 64 MiB
-enum class Content { Text, Any };
-
-// Reads a whole regular file; `what` names it in the error ("source file"),
-// and `missing_hint` is the hint when it does not exist. Refuses (with the
-// reason, never the raw bytes) a FIFO or device (it could block forever), a
-// file over `limit` bytes, and for Content::Text anything with NUL bytes or
-// invalid UTF-8.
-std::string read_text_file(const std::string& path, const std::string& what, const std::string& where,
-                           const std::string& missing_hint = {}, size_t limit = kMaxTextFile,
-                           Content content = Content::Text);
-
 // A Containerfile path (image.containerfile, --containerfile): an existing
 // readable text file; returns it absolute and normal. The context: an
 // existing folder. UserError at `where` with the fix otherwise.
 std::string check_containerfile_path(const std::string& path, const std::string& where);
 std::string check_context_path(const std::string& path, const std::string& where);
-
-// Where `text` is not UTF-8 text: "a NUL byte at offset 12"; empty when it is.
-std::string binary_reason(std::string_view text);
 
 }  // namespace hb::scenario

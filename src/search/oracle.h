@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "search/verdict.h"
+
 namespace hb::search {
 
 // Indices into the scenario's ordered option list, sorted ascending, unique.
 using OptionSet = std::vector<int>;
-
-enum class Verdict { Pass, Fail, Unresolved };
 
 struct Outcome {
   Verdict verdict = Verdict::Unresolved;

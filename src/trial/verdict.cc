@@ -14,27 +14,7 @@
 
 namespace hb::trial {
 
-const char* cause_name(Cause cause) {
-  switch (cause) {
-    case Cause::None:
-      return "none";
-    case Cause::Service:
-      return "service";
-    case Cause::Boot:
-      return "boot";
-    case Cause::UnitNotFound:
-      return "unit-not-found";
-    case Cause::DropInRejected:
-      return "drop-in-rejected";
-    case Cause::NotEnforced:
-      return "not-enforced";
-    case Cause::Harness:
-      return "harness";
-    case Cause::Tampered:
-      return "tampered";
-  }
-  return "?";
-}
+const char* cause_name(Cause cause) { return util::name_of(kCauseNames, cause); }
 
 bool harness_trouble(Cause cause) {
   return cause == Cause::Harness || cause == Cause::Boot || cause == Cause::Tampered;

@@ -5,8 +5,9 @@
 #include <vector>
 
 #include "scenario/scenario.h"
-#include "search/oracle.h"
+#include "search/verdict.h"
 #include "trial/evidence.h"
+#include "util/names.h"
 
 namespace hb::trial {
 
@@ -25,6 +26,16 @@ enum class Cause {
   Harness,         // UNRESOLVED: podman failed or the harness timed out
   Tampered,        // UNRESOLVED: the evidence was not the driver's (evidence.h), never FAIL or PASS
 };
+inline constexpr auto kCauseNames = std::to_array<util::EnumName<Cause>>({
+    {Cause::None, "none"},
+    {Cause::Service, "service"},
+    {Cause::Boot, "boot"},
+    {Cause::UnitNotFound, "unit-not-found"},
+    {Cause::DropInRejected, "drop-in-rejected"},
+    {Cause::NotEnforced, "not-enforced"},
+    {Cause::Harness, "harness"},
+    {Cause::Tampered, "tampered"},
+});
 const char* cause_name(Cause cause);
 // The harness's or the host's trouble, not the service's nor the scenario's
 // (exit 4, "infrastructure"): the harness failed, systemd did not boot, or

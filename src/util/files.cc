@@ -107,6 +107,58 @@ void check_writable(const std::string& path, const std::string& flag) {
                     "choose a path in a folder you can write");
 }
 
+namespace {
+[[noreturn]] void fail(const std::string& where, const std::string& message, const std::string& hint = {}) {
+  throw UserError(where.empty() ? message : where + ": " + message, hint);
+}
+}  // namespace
+
+std::string binary_reason(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == 0) return "a NUL byte at offset " + std::to_string(i);
+    int more = byte < 0x80           ? 0
+               : (byte >> 5) == 0x6  ? 1
+               : (byte >> 4) == 0xe  ? 2
+               : (byte >> 3) == 0x1e ? 3
+                                     : -1;
+    if (more < 0 || i + static_cast<size_t>(more) >= text.size() + (more == 0 ? 1 : 0))
+      return "a byte that is not UTF-8 at offset " + std::to_string(i);  // bad lead byte, or cut short
+    for (int k = 1; k <= more; ++k)
+      if ((static_cast<unsigned char>(text[i + static_cast<size_t>(k)]) >> 6) != 0x2)
+        return "a byte that is not UTF-8 at offset " + std::to_string(i);
+    i += static_cast<size_t>(more) + 1;
+  }
+  return {};
+}
+
+std::string read_text_file(const std::string& path, const std::string& what, const std::string& where,
+                           const std::string& missing_hint, size_t limit, Content content) {
+  std::error_code ec;
+  fs::file_status status = fs::status(path, ec);
+  if (!fs::exists(status)) fail(where, what + " '" + path + "' does not exist", missing_hint);
+  if (fs::is_directory(status)) fail(where, what + " '" + path + "' is a directory, not a file");
+  if (!fs::is_regular_file(status))
+    fail(where, what + " '" + path + "' is not a regular file (a FIFO, socket or device)",
+         "give a file: hardbisect reads it whole, and a pipe could block forever");
+  std::uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > limit)
+    fail(where,
+         what + " '" + path + "' is " + std::to_string(size) + " bytes, over the limit of " +
+             std::to_string(limit),
+         "hardbisect reads it whole; a " + what + " this large is almost certainly not the file meant");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(where, "cannot read " + what + " '" + path + "'");
+  std::string text(static_cast<size_t>(std::min<std::uintmax_t>(size, limit)), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad() || static_cast<size_t>(in.gcount()) != text.size())
+    fail(where, "cannot read " + what + " '" + path + "'");
+  if (content == Content::Text)
+    if (std::string why = binary_reason(text); !why.empty())
+      fail(where, what + " '" + path + "' is not a text file (" + why + ")", "give the " + what + " itself");
+  return text;
+}
+
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UserError("cannot read " + path, "check the path");

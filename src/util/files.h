@@ -1,6 +1,8 @@
 #pragma once
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace hb::util {
 
@@ -24,7 +26,27 @@ void keep_stdout_for_reports();
 // trial, so a typo costs nothing.
 void check_writable(const std::string& path, const std::string& flag);
 
+// The whole file, whatever it is (a FIFO too: `report merge <(...)`); for
+// hardbisect's own outputs read back. UserError when it cannot be opened.
 std::string read_file(const std::string& path);
+
+// Bounds on what hardbisect reads: scenarios, templates and unit files are
+// small text; files a scenario installs (`source:`) may be binaries.
+inline constexpr size_t kMaxTextFile = 1 << 20;     // 1 MiB
+inline constexpr size_t kMaxSourceFile = 64 << 20;  // 64 MiB
+enum class Content { Text, Any };
+
+// Reads a whole regular file; `what` names it in the error ("source file"),
+// and `missing_hint` is the hint when it does not exist. Refuses (with the
+// reason, never the raw bytes) a FIFO or device (it could block forever), a
+// file over `limit` bytes, and for Content::Text anything with NUL bytes or
+// invalid UTF-8.
+std::string read_text_file(const std::string& path, const std::string& what, const std::string& where,
+                           const std::string& missing_hint = {}, size_t limit = kMaxTextFile,
+                           Content content = Content::Text);
+
+// Where `text` is not UTF-8 text: "a NUL byte at offset 12"; empty when it is.
+std::string binary_reason(std::string_view text);
 
 // Where `path` really is (relative to the working folder, every symlink
 // followed, as the kernel would open it; a missing tail is kept as written)

@@ -1,5 +1,8 @@
 #pragma once
-// Small text helpers shared by every area: one join, one trim, one split.
+// Small text helpers shared by every area: one join, one trim, one split,
+// one change of case.
+#include <algorithm>
+#include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +38,16 @@ inline std::vector<std::string> words(std::string_view text) {
     at = end;
   }
   return out;
+}
+
+// `text` in ASCII capitals ("FAIL") or small letters; other bytes unchanged.
+inline std::string upper(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::toupper(c); });
+  return text;
+}
+inline std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
 }
 
 }  // namespace hb::util

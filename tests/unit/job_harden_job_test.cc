@@ -243,7 +243,7 @@ TEST_F(HardenOnFake, TheDropinSaysWhyAboveEachRelaxedOrRemovedLine) {
   EXPECT_FALSE(json["search"].is_null());
   // The CI reports' cell (JUnit, Markdown, HTML): the verified drop-in is its answer.
   report::ReportCell cell = report::harden_cell(job);
-  EXPECT_EQ(cell.verdict, "pass");
+  EXPECT_EQ(cell.verdict, search::Verdict::Pass);
   EXPECT_EQ(cell.trials, job.total_trials());
   EXPECT_NE(std::find(cell.safe.begin(), cell.safe.end(), "SystemCallFilter=fchown"), cell.safe.end());
 }

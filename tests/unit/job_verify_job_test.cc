@@ -120,9 +120,9 @@ TEST(JobVerifyJob, VerdictNames) {
   EXPECT_STREQ(verify_verdict_name(VerifyVerdict::Ok), "ok");
   EXPECT_STREQ(verify_verdict_name(VerifyVerdict::Wrong), "WRONG");
   EXPECT_STREQ(verify_verdict_name(VerifyVerdict::Undecided), "UNDECIDED");
-  EXPECT_STREQ(verify_report_verdict(VerifyVerdict::Ok), "pass");
-  EXPECT_STREQ(verify_report_verdict(VerifyVerdict::Wrong), "fail");
-  EXPECT_STREQ(verify_report_verdict(VerifyVerdict::Undecided), "unresolved");
+  EXPECT_EQ(verify_report_verdict(VerifyVerdict::Ok), search::Verdict::Pass);
+  EXPECT_EQ(verify_report_verdict(VerifyVerdict::Wrong), search::Verdict::Fail);
+  EXPECT_EQ(verify_report_verdict(VerifyVerdict::Undecided), search::Verdict::Unresolved);
 }
 
 VerifyOutcome verdict(VerifyVerdict v) { return {v, {}, {}}; }

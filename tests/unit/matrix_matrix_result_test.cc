@@ -31,11 +31,11 @@ CellResult fake_cell(const MatrixCell& cell, int, job::Status&) {
   r.cell.trials = static_cast<int>(cell.id.size());
   if (cell.id.find("seed-004") != std::string::npos) {
     r.status = "found";
-    r.cell.verdict = "fail";
+    r.cell.verdict = search::Verdict::Fail;
     r.cell.culprits = {{"ProtectSystem=strict"}};
   } else {
     r.status = "nothing-breaks";
-    r.cell.verdict = "pass";
+    r.cell.verdict = search::Verdict::Pass;
   }
   return r;
 }
@@ -80,7 +80,7 @@ TEST(MatrixResult, MissingShardLeavesUnresolvedRows) {
   for (const auto& cell : merged.cells) {
     if (cell.status != "missing") continue;
     ++missing;
-    EXPECT_EQ(cell.cell.verdict, "unresolved");
+    EXPECT_EQ(cell.cell.verdict, search::Verdict::Unresolved);
     EXPECT_FALSE(cell.base.empty());
   }
   EXPECT_EQ(missing, static_cast<int>(shard_cells(all, Shard{2, 3}).size()));
@@ -95,17 +95,17 @@ TEST(MatrixResult, RegressionIsAPassThatNowFails) {
   // and now passes (fixed, not a regression).
   for (auto& cell : now.cells) {
     if (cell.id == "quickstart/scenario/bookworm") {
-      cell.cell.verdict = "fail";
+      cell.cell.verdict = search::Verdict::Fail;
       cell.cell.culprits = {{"PrivateTmp=yes"}};
     }
-    if (cell.id == "quickstart/seed-004-hardened-api/trixie") cell.cell.verdict = "pass";
+    if (cell.id == "quickstart/seed-004-hardened-api/trixie") cell.cell.verdict = search::Verdict::Pass;
   }
   flag_regressions(now, from_json(to_json(previous), "previous"));
   int regressions = 0;
   for (const auto& cell : now.cells) {
     regressions += cell.cell.regression;
     EXPECT_EQ(cell.cell.regression, cell.id == "quickstart/scenario/bookworm") << cell.id;
-    EXPECT_FALSE(cell.previous_verdict.empty());
+    EXPECT_TRUE(cell.previous_verdict.has_value());
   }
   EXPECT_EQ(regressions, 1);
   EXPECT_EQ(matrix_exit_code(now, true), kExitCulprit);
@@ -125,8 +125,9 @@ TEST(MatrixResult, JsonRoundTripAndReportSet) {
   result.cells.front().cell.exposure_before = 9.2;
   result.cells.front().cached_trials = 3;
   // The pictures travel with the cell, so a merged report draws them too.
-  report::TrialGrid grid{{"A=1", "B=<2>"}, {{1, "baseline", "pass", {}, "", 1.5, 9.6, false}}, {1}, {1}};
-  grid.trials.push_back({2, "full", "fail", {0, 1}, "exit 1", 2.0, std::nullopt, true});
+  report::TrialGrid grid{
+      {"A=1", "B=<2>"}, {{1, "baseline", search::Verdict::Pass, {}, "", 1.5, 9.6, false}}, {1}, {1}};
+  grid.trials.push_back({2, "full", search::Verdict::Fail, {0, 1}, "exit 1", 2.0, std::nullopt, true});
   result.cells.front().cell.grid = grid;
   result.cells.front().cell.exposure_bars = {{"baseline", 9.6}, {"full template", std::nullopt}};
   nlohmann::json json = to_json(result);
@@ -153,6 +154,37 @@ TEST(MatrixResult, JsonRoundTripAndReportSet) {
   EXPECT_EQ(set.command, "matrix");
   EXPECT_EQ(set.cells.size(), result.cells.size());
   EXPECT_EQ(set.cells.front().name, result.cells.front().id);
+}
+
+// A shard's verdicts are read by name, in any case; another word is the
+// user's mistake, named with the file and the cell, never a quiet UNRESOLVED.
+TEST(MatrixResult, ShardVerdictsAreReadByName) {
+  std::vector<MatrixCell> all = demo_cells();
+  nlohmann::json json = to_json(run(all, Shard{1, 1}));
+  ASSERT_GE(json["cells"].size(), 2u);
+  const std::string first = json["cells"][0]["id"].get<std::string>();
+  json["cells"][0]["verdict"] = "FAIL";
+  json["cells"][1]["previous_verdict"] = "pass";
+  MatrixResult back = from_json(json, "shard-1.json");
+  EXPECT_EQ(back.cells[0].cell.verdict, search::Verdict::Fail);
+  EXPECT_EQ(back.cells[1].previous_verdict, search::Verdict::Pass);
+  for (const nlohmann::json& bad : {nlohmann::json("ok"), nlohmann::json("skipped"), nlohmann::json(1)}) {
+    json["cells"][0]["verdict"] = bad;
+    try {
+      from_json(json, "shard-1.json");
+      ADD_FAILURE() << "accepted verdict " << bad.dump();
+    } catch (const UserError& e) {
+      EXPECT_NE(std::string(e.what()).find("shard-1.json: cell " + first + ": unknown verdict"),
+                std::string::npos)
+          << e.what();
+      EXPECT_NE(e.hint().find("pass, fail or unresolved"), std::string::npos) << e.hint();
+    }
+  }
+  // A grid trial's verdict too.
+  json = to_json(run(all, Shard{1, 1}));
+  json["cells"][0]["trial_grid"] = {{"options", {"A=1"}},
+                                    {"trials", {{{"number", 1}, {"verdict", "maybe"}}}}};
+  EXPECT_THROW(from_json(json, "shard-1.json"), UserError);
 }
 
 }  // namespace

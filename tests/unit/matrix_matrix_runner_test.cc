@@ -47,7 +47,7 @@ TEST(MatrixRunner, ParallelRowsAreTheSerialRows) {
     CellResult r;
     r.id = cell.id;
     r.cell.name = cell.id;
-    r.cell.verdict = cell.base == "trixie" ? "fail" : "pass";
+    r.cell.verdict = cell.base == "trixie" ? search::Verdict::Fail : search::Verdict::Pass;
     return r;
   };
   hb::testing::RecordingStatus log;
@@ -78,18 +78,18 @@ TEST(MatrixRunner, AFailingCellIsAnUnresolvedRowAndTheOthersGoOn) {
       throw UserError("the unit demo-cache.service is not in the image");
     CellResult r;
     r.id = cell.id;
-    r.cell.verdict = "pass";
+    r.cell.verdict = search::Verdict::Pass;
     return r;
   };
   std::vector<CellResult> rows = run_cells(cells, 2, runner, silent);
   ASSERT_EQ(rows.size(), 4u);
   for (const auto& row : rows) {
     if (row.id.rfind("quickstart", 0) == 0) {
-      EXPECT_EQ(row.cell.verdict, "unresolved");
+      EXPECT_EQ(row.cell.verdict, search::Verdict::Unresolved);
       EXPECT_EQ(row.status, "error");
       EXPECT_NE(row.cell.reason.find("not in the image"), std::string::npos);
     } else {
-      EXPECT_EQ(row.cell.verdict, "pass");
+      EXPECT_EQ(row.cell.verdict, search::Verdict::Pass);
     }
   }
 }
@@ -139,7 +139,8 @@ TEST(MatrixRunner, ConnectionReachesEveryPodmanCall) {
       silent);
   runtime::Reaper::instance().drain();
   ASSERT_EQ(rows.size(), cells.size());
-  for (const auto& row : rows) EXPECT_EQ(row.cell.verdict, "unresolved") << row.id << ": " << row.cell.reason;
+  for (const auto& row : rows)
+    EXPECT_EQ(row.cell.verdict, search::Verdict::Unresolved) << row.id << ": " << row.cell.reason;
   ASSERT_FALSE(process.seen.empty());
   bool created = false;
   for (const auto& argv : process.seen) {

@@ -80,7 +80,7 @@ TEST(ReportFindings, TheSummaryAndJsonListThemBesideTheCulprits) {
 TEST(ReportFindings, TheCiReportsShowThemEvenOnAPassingCell) {
   ReportCell cell;
   cell.name = "demo";
-  cell.verdict = "pass";
+  cell.verdict = search::Verdict::Pass;
   cell.findings = {seed_filter(), private_pids()};
   ReportSet set{"hardbisect check: seed-000-debugging.conf on demo", "check", {cell}};
   std::string xml = junit_xml(set);

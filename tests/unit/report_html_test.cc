@@ -21,7 +21,7 @@ int occurrences(const std::string& text, const std::string& what) {
 ReportSet sample() {
   ReportCell pass;
   pass.name = "api";
-  pass.verdict = "pass";
+  pass.verdict = search::Verdict::Pass;
   pass.exposure_before = 9.6;
   pass.exposure_after = 4.2;
   pass.trials = 10;
@@ -31,7 +31,7 @@ ReportSet sample() {
   fail.name = "<script>alert(1)</script>";
   fail.image = "localhost/hardbisect-bookworm:36e0";
   fail.options_label = "seed-004.conf (15 options)";
-  fail.verdict = "FAIL";
+  fail.verdict = search::Verdict::Fail;
   fail.reason = "the full set: \"Read-only\" & more";
   fail.culprits = {{"ProtectSystem=strict"}, {"CapabilityBoundingSet=", "RestrictAddressFamilies=AF_UNIX"}};
   fail.safe = {"[Service]", "NoNewPrivileges=yes"};
@@ -41,7 +41,7 @@ ReportSet sample() {
   fail.seconds = 20;
   ReportCell unresolved;
   unresolved.name = "odd";
-  unresolved.verdict = "unresolved";
+  unresolved.verdict = search::Verdict::Unresolved;
   unresolved.reason = "the container did not boot";
   return {"hardbisect matrix: nightly", "matrix", {pass, fail, unresolved}};
 }
@@ -140,10 +140,11 @@ int count_of(const std::string& text, const std::string& what) {
 TrialGrid sample_grid() {
   TrialGrid grid;
   grid.options = {"NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=/srv/<a> & \"b\" 'c'"};
-  grid.trials = {{1, "baseline", "pass", {}, "", 1.5, 9.6, false},
-                 {2, "full", "fail", {0, 1, 2}, "exit 1: <Read-only> & \"denied\"", 2.0, 4.1, false},
-                 {3, "search", "unresolved", {1}, "the container did not boot", 3.0, std::nullopt, true},
-                 {4, "safe", "PASS", {0, 2}, "", 1.0, 5.0, false}};
+  grid.trials = {
+      {1, "baseline", search::Verdict::Pass, {}, "", 1.5, 9.6, false},
+      {2, "full", search::Verdict::Fail, {0, 1, 2}, "exit 1: <Read-only> & \"denied\"", 2.0, 4.1, false},
+      {3, "search", search::Verdict::Unresolved, {1}, "the container did not boot", 3.0, std::nullopt, true},
+      {4, "safe", search::Verdict::Pass, {0, 2}, "", 1.0, 5.0, false}};
   grid.culprits = {1};
   grid.removed = {1};
   return grid;
@@ -232,7 +233,8 @@ TEST(ReportTrialGrid, ExposureBarsOnTheBands) {
 
 TEST(ReportTrialGrid, MatrixOverviewOneSquarePerCell) {
   std::vector<OverviewCell> cells;
-  const char* verdicts[] = {"pass", "fail", "unresolved"};
+  const search::Verdict verdicts[] = {search::Verdict::Pass, search::Verdict::Fail,
+                                      search::Verdict::Unresolved};
   int n = 0;
   for (const char* scenario : {"a<b>", "nginx", "redis"})
     for (const char* group : {"scenario", "seed-004"})
@@ -316,8 +318,10 @@ TEST(ReportHtml, PicturesAreEscapedToo) {
   ReportSet set = sample();
   for (auto& cell : set.cells) {
     cell.place = ReportCell::Place{"<b>" + cell.name, "<em>t</em>", "<u>"};
-    cell.grid = TrialGrid{
-        {"A=<x>", "B=\"&\""}, {{1, "<phase>", "fail", {0, 1}, "<em>why</em>", 1, 2.0, false}}, {0}, {1}};
+    cell.grid = TrialGrid{{"A=<x>", "B=\"&\""},
+                          {{1, "<phase>", search::Verdict::Fail, {0, 1}, "<em>why</em>", 1, 2.0, false}},
+                          {0},
+                          {1}};
     cell.exposure_bars = {{"<svg>", 3.0}};
   }
   std::string html = html_page(set);

@@ -30,7 +30,7 @@ ReportSet sample() {
   ReportCell pass;
   pass.name = "api";
   pass.scenario = "api";
-  pass.verdict = "pass";
+  pass.verdict = search::Verdict::Pass;
   pass.exposure_before = 9.6;
   pass.exposure_after = 4.2;
   pass.trials = 10;
@@ -41,7 +41,7 @@ ReportSet sample() {
   fail.scenario = "cache";
   fail.image = "localhost/hardbisect-bookworm:36e0";
   fail.options_label = "seed-004.conf (15 options)";
-  fail.verdict = "fail";
+  fail.verdict = search::Verdict::Fail;
   fail.reason = "the full set: Read-only file system";
   fail.culprits = {{"ProtectSystem=strict"}, {"RestrictAddressFamilies=AF_UNIX|AF_INET", "Weird=`tick`"}};
   fail.safe = {"[Service]", "NoNewPrivileges=yes", "PrivateTmp=yes"};
@@ -52,15 +52,12 @@ ReportSet sample() {
   fail.regression = true;
   ReportCell unresolved;
   unresolved.name = "odd";
-  unresolved.verdict = "unresolved";
+  unresolved.verdict = search::Verdict::Unresolved;
   unresolved.reason = "the container did not boot";
   return {"hardbisect check: seed-004.conf", "check", {pass, fail, unresolved}};
 }
 
-TEST(ReportMarkdown, Escaping) {
-  EXPECT_EQ(markdown_escape("a|b *c* _d_ [e](f) <g> & #h `i` \\"),
-            "a\\|b \\*c\\* \\_d\\_ \\[e\\](f) &lt;g&gt; &amp; \\#h \\`i\\` \\\\");
-  EXPECT_EQ(markdown_escape("two\nlines"), "two lines");
+TEST(ReportMarkdown, CodeSpans) {
   EXPECT_EQ(markdown_code("ProtectSystem=strict", false), "`ProtectSystem=strict`");
   EXPECT_EQ(markdown_code("a`b", false), "``a`b``");
   EXPECT_EQ(markdown_code("`x", false), "`` `x ``");

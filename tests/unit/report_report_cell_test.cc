@@ -69,7 +69,7 @@ TEST(ReportCell, FromAFoundSearch) {
   EXPECT_EQ(cell.scenario, "demo");
   EXPECT_EQ(cell.image, "localhost/img:1");
   EXPECT_EQ(cell.options_label, "hardened.conf (3 options)");
-  EXPECT_EQ(cell.verdict, "fail");
+  EXPECT_EQ(cell.verdict, search::Verdict::Fail);
   EXPECT_EQ(cell.culprits, (std::vector<std::vector<std::string>>{{"ProtectSystem=strict"}}));
   EXPECT_THAT(cell.safe, ElementsAre("[Service]", "NoNewPrivileges=yes", "PrivateTmp=yes"));
   EXPECT_EQ(cell.exposure_before, 9.6);
@@ -93,13 +93,13 @@ TEST(ReportCell, FromAFoundSearch) {
   ASSERT_EQ(grid.trials.size(), 4u);
   EXPECT_EQ(grid.trials[0].phase, "baseline");
   EXPECT_EQ(grid.trials[1].phase, "full");
-  EXPECT_EQ(grid.trials[1].verdict, "fail");
+  EXPECT_EQ(grid.trials[1].verdict, search::Verdict::Fail);
   EXPECT_THAT(grid.trials[1].applied, ElementsAre(0, 1, 2));
   EXPECT_EQ(grid.trials[1].reason, "exit status 1");
   EXPECT_EQ(grid.trials[2].number, 3);
   EXPECT_THAT(grid.trials[2].applied, ElementsAre(1));
   EXPECT_EQ(grid.trials[3].phase, "safe");
-  EXPECT_EQ(grid.trials[3].verdict, "pass");
+  EXPECT_EQ(grid.trials[3].verdict, search::Verdict::Pass);
   EXPECT_EQ(grid.trials[3].exposure, 6.4);
   EXPECT_DOUBLE_EQ(grid.trials[3].seconds, 1.5);
   EXPECT_EQ(grid.culprits, (std::set<int>{1}));
@@ -124,7 +124,7 @@ TEST(ReportCell, NothingBreaksIsAPassWithTheTemplatesExposure) {
   f.result.status = search::SearchStatus::NothingBreaks;
   f.result.message = "the full set passed 1 of 1 runs";
   ReportCell cell = cell_from_search(f.input(), "x");
-  EXPECT_EQ(cell.verdict, "pass");
+  EXPECT_EQ(cell.verdict, search::Verdict::Pass);
   EXPECT_EQ(cell.exposure_before, std::nullopt);
   EXPECT_EQ(cell.exposure_after, 4.0);
   EXPECT_TRUE(cell.culprits.empty());
@@ -143,29 +143,22 @@ TEST(ReportCell, UnresolvedShowsTheTrialThatDecided) {
   f.result.status = search::SearchStatus::Unresolved;
   f.result.message = "the baseline could not be run";
   ReportCell cell = cell_from_search(f.input(), "x");
-  EXPECT_EQ(cell.verdict, "unresolved");
+  EXPECT_EQ(cell.verdict, search::Verdict::Unresolved);
   EXPECT_THAT(cell.evidence, HasSubstr("baseline: trial 1 UNRESOLVED: the container did not boot"));
   EXPECT_THAT(cell.evidence, HasSubstr("systemd: Failed to mount"));
 }
 
-TEST(ReportCell, VerdictClassesAndCounts) {
-  EXPECT_EQ(verdict_class("PASS"), "pass");
-  EXPECT_EQ(verdict_class("fail"), "fail");
-  EXPECT_EQ(verdict_class("skipped"), "skipped");
-  EXPECT_EQ(verdict_class("unresolved"), "unresolved");
-  EXPECT_EQ(verdict_class("whatever"), "unresolved");
-  std::vector<ReportCell> cells(5);
-  cells[0].verdict = "pass";
-  cells[1].verdict = "fail";
-  cells[2].verdict = "fail";
-  cells[3].verdict = "unresolved";
-  cells[4].verdict = "skipped";
+TEST(ReportCell, VerdictCounts) {
+  std::vector<ReportCell> cells(4);
+  cells[0].verdict = search::Verdict::Pass;
+  cells[1].verdict = search::Verdict::Fail;
+  cells[2].verdict = search::Verdict::Fail;
+  cells[3].verdict = search::Verdict::Unresolved;
   VerdictCounts c = count_verdicts(cells);
   EXPECT_EQ(c.pass, 1);
   EXPECT_EQ(c.fail, 2);
   EXPECT_EQ(c.unresolved, 1);
-  EXPECT_EQ(c.skipped, 1);
-  EXPECT_EQ(c.total(), 5);
+  EXPECT_EQ(c.total(), 4);
 }
 
 TEST(ReportCell, OptionsLabel) {

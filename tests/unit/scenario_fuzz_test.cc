@@ -150,7 +150,7 @@ TEST(ScenarioInput, BinaryIsRefusedWithoutItsBytes) {
   EXPECT_NE(e.find("not a text file (a NUL byte at offset"), std::string::npos) << e;
   EXPECT_EQ(e.find('\xff'), std::string::npos);
   EXPECT_NE(error_of("version: 1\n\xc3(\n").find("not UTF-8 at offset 11"), std::string::npos);
-  EXPECT_TRUE(binary_reason("ProtectSystem=strict # caf\xc3\xa9\n").empty());
+  EXPECT_TRUE(util::binary_reason("ProtectSystem=strict # caf\xc3\xa9\n").empty());
 }
 
 TEST(ScenarioInput, FilesAreBoundedAndRegular) {
@@ -158,7 +158,7 @@ TEST(ScenarioInput, FilesAreBoundedAndRegular) {
   fs::path dir = fs::temp_directory_path() / ("hb-input-test-" + std::to_string(getpid()));
   fs::create_directories(dir);
   std::string big = (dir / "big.yaml").string();
-  { std::ofstream(big) << std::string(kMaxTextFile + 1, '#'); }
+  { std::ofstream(big) << std::string(util::kMaxTextFile + 1, '#'); }
   try {
     load_scenario_file(big);
     ADD_FAILURE() << "loaded";
