@@ -139,6 +139,7 @@ void print_result(const CheckOptions& o, const scenario::Scenario& s, const job:
           r.outcome.verdict == job::CheckVerdict::Pass ? "PASS" : "FAIL", s.service.unit, template_name,
           result.message, r.job.findings.size());
     }
+    std::cout << report::ruled_out_text(result);
     std::cout << exposures_line(r.exposures, result.status);
   } else {
     std::cout << report::format_search_summary(report::search_report_input(s, r.job));

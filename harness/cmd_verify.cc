@@ -140,7 +140,8 @@ nlohmann::json result_json(const scenario::Scenario& s, const job::VerifyResult&
           {"wall_seconds", r.job.wall_seconds},
           {"flaky", result.flaky},
           {"failure_rate", result.failure_rate},
-          {"confidence", result.confidence}};
+          {"confidence", result.confidence},
+          {"ruled_out", report::ruled_out_json(result)}};
 }
 
 void report_verify(const VerifyOptions& o, const std::vector<scenario::Scenario>& scenarios,

@@ -58,6 +58,30 @@ CLI::Validator at_least_one() {
       },
       "INT>=1");
 }
+// A failure rate: strictly between 0 and 1 (0 would need endless runs, 1
+// rules out nothing).
+CLI::Validator failure_rate() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::optional<double> value = util::parse_double(text);
+        if (value && *value > 0.0 && *value < 1.0) return {};
+        return "must be a failure rate between 0 and 1 (exclusive), e.g. 0.1 for one run in ten, got '" +
+               text + "'";
+      },
+      "0<P<1");
+}
+
+// The flaky-failure flags of add_search_flags (search.h, SearchConfig).
+void add_failure_rate_flags(CLI::App& app, search::SearchConfig& config) {
+  app.add_flag("--expect-failure", config.expect_failure,
+               "You have seen the service fail: run the full template until it fails (at most the runs that "
+               "would show a 1-in-20 failure at --confidence, 59 at 0.95, and --max-trials), size the search "
+               "for the failure rate seen; never ends nothing-breaks (unresolved, with the rate ruled out)");
+  app.add_option("--min-failure-rate", config.min_failure_rate,
+                 "Lowest failure rate a passing full template rules out before nothing-breaks (default 0.3: "
+                 "9 runs at --confidence 0.95; at most --max-repeats runs)")
+      ->check(failure_rate());
+}
 }  // namespace
 
 int pool_jobs(Context& context, int jobs) {
@@ -105,6 +129,7 @@ void add_search_flags(CLI::App& app, search::SearchConfig& config) {
                      "Trials in parallel containers when a set runs several times (default: from cores and "
                      "memory; with --connection, the hosts' shares added up)")
           ->check(CLI::Range(1, 64)));
+  add_failure_rate_flags(app, config);
   add_cache_flags(app);
 }
 

@@ -101,6 +101,22 @@ std::string summary_message(const SearchReportInput& in) {
   return with_option_names(r.message, in.scenario);
 }
 
+std::string ruled_out_text(const search::SearchResult& r) {
+  if (!r.ruled_out) return "";
+  const bool safe = r.status == search::SearchStatus::Found;
+  return fmt::format(
+      "ruled out: a failure rate above {:.3f} ({} passed its last {} run(s); confidence {:.2f})\n",
+      r.ruled_out->failure_rate, safe ? "the safe template" : "the full set", r.ruled_out->runs,
+      r.ruled_out->confidence);
+}
+
+nlohmann::json ruled_out_json(const search::SearchResult& r) {
+  if (!r.ruled_out) return nullptr;
+  return {{"failure_rate", r.ruled_out->failure_rate},
+          {"confidence", r.ruled_out->confidence},
+          {"runs", r.ruled_out->runs}};
+}
+
 namespace {
 // Each option to remove, why, and the evidence of the trial that ran it alone.
 std::string removals_text(const SearchReportInput& in) {
@@ -176,6 +192,7 @@ std::string format_search_summary(const SearchReportInput& in) {
   std::string text;
   text += fmt::format("\n== hardbisect {}: {}\n", r.strategy, search::status_name(r.status));
   text += summary_message(in) + "\n";
+  text += ruled_out_text(r);
   if (!r.culprits.empty()) {
     text += "\nculprits (each set fails on its own; removing one option of it defuses it):\n";
     for (const auto& set : r.culprits) text += "  - " + joined(option_names(in.scenario, set)) + "\n";
@@ -262,6 +279,7 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
       {"repeats", r.repeats},
       {"confidence", r.confidence},
       {"posterior", r.posterior},
+      {"ruled_out", ruled_out_json(r)},
       {"notes", notes},
       {"unresolved", unresolved},
       {"trial_log", log},

@@ -58,6 +58,11 @@ std::string with_option_names(const std::string& text, const scenario::Scenario&
 
 // One line: "1 culprit set(s); remove PrivateTmp=yes; keep 13 of 14 option(s)".
 std::string summary_message(const SearchReportInput& input);
+// "ruled out: a failure rate above 0.283 (the full set passed its last 9
+// runs; confidence 0.95)\n" for a result with SearchResult::ruled_out, else "".
+std::string ruled_out_text(const search::SearchResult& result);
+// {"failure_rate": X, "confidence": C, "runs": N}, or null.
+nlohmann::json ruled_out_json(const search::SearchResult& result);
 
 // verdict, culprits, safe, trials, trial_log, findings and the rest.
 nlohmann::json search_to_json(const SearchReportInput& input);

@@ -1,8 +1,10 @@
 #include "search/answer.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "search/option_set.h"
+#include "search/repeats.h"
 
 namespace hb::search {
 
@@ -65,6 +67,14 @@ void Ranking::learn(const SearchConfig& config, const std::vector<TrialRecord>& 
 
 double Ranking::weight(int option) const {
   return static_cast<std::size_t>(option) < m_weights.size() ? m_weights[option] : 1.0;
+}
+
+std::string did_not_fail_message(int runs, double confidence) {
+  char text[160];
+  std::snprintf(text, sizeof text,
+                "did not fail in %d runs: a failure rate above %.3f would have shown with confidence %.2f",
+                runs, ruled_out_rate(runs, confidence), confidence);
+  return text;
 }
 
 }  // namespace hb::search

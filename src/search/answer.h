@@ -17,6 +17,10 @@ void clear_answer(SearchResult& result);
 // The one-line message of an answer with `culprit_sets` culprit sets (Found,
 // or Unresolved when options were set aside).
 void set_summary(SearchResult& result, std::size_t culprit_sets);
+// "did not fail in N runs: a failure rate above X would have shown with
+// confidence C", the Unresolved message of a full set the user has seen fail
+// (SearchConfig::expect_failure) that never failed here.
+std::string did_not_fail_message(int runs, double confidence);
 // The index of the last run of exactly `set` with `verdict`; -1 if none.
 int last_run(const SetTester& tester, const OptionSet& set, Verdict verdict);
 

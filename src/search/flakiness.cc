@@ -110,6 +110,12 @@ void Flakiness::give_up_on_full_set(int needed, int passes, const std::string& w
              (why.empty() ? "" : " (" + why + ")"));
     return;
   }
+  if (m_config.expect_failure) {
+    stop(m_result, SearchStatus::Unresolved,
+         "the full set failed " + seen + " and then " + did_not_fail_message(passes, m_config.confidence) +
+             ", and no subset failed: no option is blamed (--expect-failure: never nothing-breaks)");
+    return;
+  }
   note(m_result, "the full set failed " + seen + ", not in its last " + std::to_string(passes) +
                      ", and no subset failed: the failure did not reproduce, so no option is blamed for it");
   stop(m_result, SearchStatus::NothingBreaks,

@@ -1,5 +1,7 @@
 #include "search/full_set.h"
 
+#include <algorithm>
+
 #include "search/answer.h"
 #include "search/bisect.h"
 #include "search/option_set.h"
@@ -109,8 +111,14 @@ bool FullSetCheck::fails_every_time() {
   return false;
 }
 
+int expect_failure_cap(const SearchConfig& config) {
+  return repeats_for_rate(std::min(1.0 / 20, config.min_failure_rate), config.confidence, 100000);
+}
+
 bool FullSetCheck::fails_after_passing() {
-  const int needed = repeats_for_rate(m_config.min_failure_rate, m_config.confidence, m_config.max_repeats);
+  const int needed = m_config.expect_failure ? expect_failure_cap(m_config)
+                                             : repeats_for_rate(m_config.min_failure_rate,
+                                                                m_config.confidence, m_config.max_repeats);
   int attempts = 0;
   while (m_tester.stats(m_universe).fails == 0 && m_tester.stats(m_universe).passes < needed &&
          attempts < 2 * needed + 2) {
@@ -119,11 +127,16 @@ bool FullSetCheck::fails_after_passing() {
     attempts += m_tester.run_count() - runs_before;
   }
   const SetStats s = m_tester.stats(m_universe);
-  // One failure among passes: blamed on the options only once it reproduces.
-  if (s.fails == 1 && !m_flakiness.fails_again({})) return false;
+  // One failure among passes: blamed on the options only once it reproduces
+  // (or the user has seen it fail: expect_failure).
+  if (s.fails == 1 && !m_config.expect_failure && !m_flakiness.fails_again({})) return false;
   if (s.fails > 0) return true;
   if (s.passes < needed) {
     stop(m_result, SearchStatus::Unresolved, "the full set could not be decided often enough");
+  } else if (m_config.expect_failure) {
+    stop(m_result, SearchStatus::Unresolved,
+         "the full set " + did_not_fail_message(s.passes, m_config.confidence) +
+             " (--expect-failure: you have seen it fail; a rarer failure, or one outside the options?)");
   } else if (!m_result.undecided.empty()) {
     stop(m_result, SearchStatus::Unresolved,
          "the other options pass; options " + format_set(m_result.undecided) +

@@ -24,4 +24,9 @@ int repeats_for_rate(double p, double confidence, int max_repeats) {
   return std::clamp(r, 1, max_repeats);
 }
 
+double ruled_out_rate(int runs, double confidence) {
+  if (runs <= 0) return 1.0;
+  return 1.0 - std::pow(1.0 - confidence, 1.0 / runs);
+}
+
 }  // namespace hb::search

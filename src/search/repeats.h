@@ -15,4 +15,9 @@ int repeats_for(int fails, int passes, double confidence, int max_repeats);
 // Runs so that a set failing with rate p shows it with `confidence`.
 int repeats_for_rate(double p, double confidence, int max_repeats);
 
+// The failure rate that `runs` passing runs rule out with `confidence`: a set
+// failing more often would have failed in one of them, 1 - (1 - C)^(1/N)
+// (1 for no runs).
+double ruled_out_rate(int runs, double confidence);
+
 }  // namespace hb::search

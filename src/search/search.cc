@@ -13,6 +13,7 @@
 #include "search/linear.h"
 #include "search/progressive.h"
 #include "search/removal_search.h"
+#include "search/repeats.h"
 #include "search/set_tester.h"
 
 namespace hb::search {
@@ -144,8 +145,36 @@ class Engine {
       }
     }
     m_flakiness.report();
+    state_ruled_out();
     m_result.weights = m_ranking.weights();
     if (m_result.message.empty()) m_result.message = status_name(m_result.status);
+  }
+
+  // What a passing verdict rules out (SearchResult::ruled_out); with
+  // expect_failure, a NothingBreaks left by any path becomes Unresolved.
+  void state_ruled_out() {
+    const bool full_never_failed = m_tester.stats(m_universe).fails == 0;
+    if (m_config.expect_failure && m_result.status == SearchStatus::NothingBreaks) {
+      m_result.status = SearchStatus::Unresolved;
+      m_result.message += " (--expect-failure: you have seen it fail, so this is not nothing-breaks)";
+    }
+    if (m_result.status == SearchStatus::NothingBreaks ||
+        (m_config.expect_failure && m_result.status == SearchStatus::Unresolved && full_never_failed)) {
+      m_result.ruled_out = passes_since_failure(m_universe);
+    } else if (m_result.status == SearchStatus::Found && m_result.flaky && m_result.safe_trial >= 0) {
+      m_result.ruled_out = passes_since_failure(m_result.safe_set);
+    }
+  }
+
+  // The runs of `set` that passed after its last failure.
+  RuledOut passes_since_failure(const OptionSet& set) const {
+    int runs = 0;
+    for (const auto& t : m_result.trials) {
+      if (t.options != set || t.unasked) continue;
+      if (t.outcome.verdict == Verdict::Fail) runs = 0;
+      if (t.outcome.verdict == Verdict::Pass) ++runs;
+    }
+    return {ruled_out_rate(runs, m_config.confidence), m_config.confidence, runs};
   }
 
   const SearchConfig& m_config;

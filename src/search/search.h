@@ -143,6 +143,7 @@
 // Each removed option says why: it fails alone, or only together with which
 // other options, and the trial where adding it back failed.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -173,6 +174,13 @@ struct SearchConfig {
   // When the full set passes its first run, it is run until this failure rate
   // would have shown with `confidence` before concluding NothingBreaks.
   double min_failure_rate = 0.3;
+  // The user has seen the service fail (--expect-failure): the full set runs
+  // until it fails, at most expect_failure_cap() times (and max_trials); its
+  // failure rate is estimated from those runs and the search sized for it
+  // (flaky mode). One failure there is believed (the user saw others). The
+  // verdict is never NothingBreaks: a full set that never fails ends
+  // Unresolved with the failure rate those runs rule out.
+  bool expect_failure = false;
   // Consecutive failures of the full set that make the engine assume the
   // failure is deterministic and run each set once; 0 = always estimate.
   // Each run more costs a trial and catches a flaky full set with
@@ -218,6 +226,10 @@ struct SearchConfig {
   std::function<void(const TrialRecord&)> on_trial;  // progress, after each run
 };
 
+// The runs of the full set with expect_failure: those that would show a
+// failure rate of min(1/20, min_failure_rate) with `confidence` (59 at 0.95).
+int expect_failure_cap(const SearchConfig& config);
+
 enum class SearchStatus {
   Found,          // culprits found and a safe set verified
   NothingBreaks,  // the full set passes
@@ -247,6 +259,15 @@ struct UnresolvedTrial {
   int trial = 0;  // index into SearchResult::trials
   OptionSet options;
   std::string reason;
+};
+
+// What a passing verdict rules out: a set failing with a rate above
+// failure_rate would have failed in one of its last `runs` passing runs with
+// probability `confidence` (1 - (1 - C)^(1/N) = X).
+struct RuledOut {
+  double failure_rate = 1.0;
+  double confidence = 0.0;
+  int runs = 0;
 };
 
 struct SearchResult {
@@ -285,6 +306,10 @@ struct SearchResult {
   // posterior search found (posterior.h); 1 when none was found that way.
   double posterior = 1.0;
   std::vector<std::string> notes;  // contradictions, caps, choices made
+  // NothingBreaks: the full set's last passing runs; Found in flaky mode: the
+  // safe set's; Unresolved with expect_failure and no failure of the full
+  // set: its runs. Empty otherwise.
+  std::optional<RuledOut> ruled_out;
 };
 
 // Names accepted in SearchConfig::strategy, default first.

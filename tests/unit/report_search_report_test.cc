@@ -50,3 +50,32 @@ TEST(ReportSearchReport, MessagesNameOptionsNeverIndices) {
 
 }  // namespace
 }  // namespace hb::report
+
+namespace hb::report {
+namespace {
+
+// A nothing-breaks states the failure rate it rules out, in the text and the
+// JSON (issue 23); an answer without one has "ruled_out": null.
+TEST(ReportSearchReport, NothingBreaksStatesTheRateRuledOut) {
+  scenario::Scenario s;
+  search::SearchResult r;
+  r.status = search::SearchStatus::NothingBreaks;
+  r.message = "the full set passed 9 of 9 runs";
+  std::vector<job::TrialEntry> trials;
+  SearchReportInput in{s, r, trials, "img", "minimal", 0.0};
+  EXPECT_TRUE(search_to_json(in)["ruled_out"].is_null());
+  r.ruled_out = search::RuledOut{0.2831, 0.95, 9};
+  EXPECT_NE(
+      format_search_summary(in).find(
+          "ruled out: a failure rate above 0.283 (the full set passed its last 9 run(s); confidence 0.95)"),
+      std::string::npos)
+      << format_search_summary(in);
+  const nlohmann::json json = search_to_json(in);
+  EXPECT_EQ(json["ruled_out"]["runs"], 9);
+  EXPECT_DOUBLE_EQ(json["ruled_out"]["failure_rate"].get<double>(), 0.2831);
+  EXPECT_DOUBLE_EQ(json["ruled_out"]["confidence"].get<double>(), 0.95);
+  EXPECT_EQ(json["verdict"], "nothing-breaks");
+}
+
+}  // namespace
+}  // namespace hb::report

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <set>
@@ -258,6 +259,108 @@ TEST(SearchPreconditions, FullSetFailingRarelyIsStillFound) {
     if (r.status == SearchStatus::Found && r.culprits == std::vector<OptionSet>{{5}}) ++found;
   }
   EXPECT_GE(found, 9);
+}
+
+// ---- the user has seen it fail (issue 23) -------------------------------
+
+// One culprit among 16 failing 30% of runs: with --expect-failure the full
+// set runs until it fails (never nothing-breaks at the 1 in 8 a 30% failure
+// passes 9 runs), the rate is estimated from those runs, and the culprit is
+// found in each of 20 seeded runs.
+TEST(SearchExpectFailure, FindsARareCulpritInEachSeed) {
+  SearchConfig config;
+  config.expect_failure = true;
+  int total = 0;
+  std::string trials;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const SearchResult r = run("11@0.3", 16, "bisect", config, seed);
+    EXPECT_EQ(r.status, SearchStatus::Found) << "seed " << seed << ": " << r.message;
+    EXPECT_EQ(r.culprits, std::vector<OptionSet>{{11}}) << "seed " << seed << ": " << r.message;
+    EXPECT_NE(r.status, SearchStatus::NothingBreaks);
+    total += r.trial_count;
+    trials += " " + std::to_string(r.trial_count);
+  }
+  std::printf("expect-failure, 16 options, 11@0.3, trials per seed 1..20:%s (mean %.1f)\n", trials.c_str(),
+              total / 20.0);
+}
+
+// Without the flag, the same template ends nothing-breaks for some seeds
+// (the reason for the flag): the test above would fail without it.
+TEST(SearchExpectFailure, WithoutItARareCulpritSometimesEndsNothingBreaks) {
+  int nothing = 0;  // 0.7^9 = 4% of seeds; none among 1..20, 1 or more among 200
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    if (run("11@0.3", 16, "bisect", {}, seed).status != SearchStatus::NothingBreaks) continue;
+    ++nothing;
+    // The same seed with the flag: found.
+    SearchConfig config;
+    config.expect_failure = true;
+    const SearchResult r = run("11@0.3", 16, "bisect", config, seed);
+    EXPECT_EQ(r.culprits, std::vector<OptionSet>{{11}}) << "seed " << seed << ": " << r.message;
+    std::printf("seed %d: nothing-breaks without --expect-failure, found with it in %d trials\n",
+                static_cast<int>(seed), r.trial_count);
+  }
+  EXPECT_GE(nothing, 1);
+}
+
+// A full set that never fails: unresolved, never nothing-breaks, with the
+// failure rate its runs rule out (59 runs: above 1/20 at 0.95).
+TEST(SearchExpectFailure, NeverFailingEndsUnresolvedWithTheRateRuledOut) {
+  SearchConfig config;
+  config.expect_failure = true;
+  EXPECT_EQ(expect_failure_cap(config), 59);
+  const SearchResult r = run("20", 8, "bisect", config);
+  EXPECT_EQ(r.status, SearchStatus::Unresolved) << r.message;
+  EXPECT_NE(r.message.find("did not fail in 59 runs: a failure rate above 0.050 would have shown with "
+                           "confidence 0.95"),
+            std::string::npos)
+      << r.message;
+  EXPECT_EQ(r.full_runs, 59);
+  ASSERT_TRUE(r.ruled_out.has_value());
+  EXPECT_EQ(r.ruled_out->runs, 59);
+  EXPECT_NEAR(r.ruled_out->failure_rate, 1.0 - std::pow(0.05, 1.0 / 59), 1e-12);
+  EXPECT_LT(r.ruled_out->failure_rate, 0.05);
+  EXPECT_DOUBLE_EQ(r.ruled_out->confidence, 0.95);
+  // Bounded by --max-trials too: still unresolved, with what its runs rule out.
+  config.max_trials = 20;
+  const SearchResult b = run("20", 8, "bisect", config);
+  EXPECT_EQ(b.status, SearchStatus::Unresolved) << b.message;
+  ASSERT_TRUE(b.ruled_out.has_value());
+  EXPECT_EQ(b.ruled_out->runs, 19);  // the baseline took one
+  // A lower --min-failure-rate raises the cap.
+  config.max_trials = 0;
+  config.min_failure_rate = 0.01;
+  EXPECT_EQ(expect_failure_cap(config), 299);
+}
+
+// A failure of the whole template that never comes back: without the flag
+// nothing-breaks (issue 26); with it, unresolved.
+TEST(SearchExpectFailure, AFailureThatDoesNotReproduceIsUnresolved) {
+  SearchConfig config;
+  config.expect_failure = true;
+  const SearchResult r = run("0,1,2,3#1", 4, "bisect", config);
+  EXPECT_EQ(r.status, SearchStatus::Unresolved) << r.message;
+  EXPECT_TRUE(r.culprits.empty());
+  EXPECT_NE(r.message.find("did not fail in 17 runs"), std::string::npos) << r.message;
+}
+
+// Nothing-breaks states the failure rate it rules out, at the default and a
+// chosen --min-failure-rate.
+TEST(SearchExpectFailure, NothingBreaksStatesTheRateRuledOut) {
+  const SearchResult r = run("20", 8);
+  EXPECT_EQ(r.status, SearchStatus::NothingBreaks);
+  ASSERT_TRUE(r.ruled_out.has_value());
+  EXPECT_EQ(r.ruled_out->runs, 9);
+  EXPECT_NEAR(r.ruled_out->failure_rate, 1.0 - std::pow(0.05, 1.0 / 9), 1e-12);  // 0.283 < 0.3
+  EXPECT_LT(r.ruled_out->failure_rate, 0.3);
+  SearchConfig config;
+  config.min_failure_rate = 0.1;
+  const SearchResult s = run("20", 8, "bisect", config);
+  EXPECT_EQ(s.status, SearchStatus::NothingBreaks);
+  ASSERT_TRUE(s.ruled_out.has_value());
+  EXPECT_EQ(s.ruled_out->runs, 29);
+  EXPECT_LT(s.ruled_out->failure_rate, 0.1);
+  // A deterministic answer states none.
+  EXPECT_FALSE(run("3", 8).ruled_out.has_value());
 }
 
 TEST(SearchPreconditions, UnknownStrategyAndBadWeights) {

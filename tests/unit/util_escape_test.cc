@@ -33,7 +33,7 @@ TEST(Escape, Markdown) {
   EXPECT_EQ(markdown_escape("a|b *c* _d_ [e](f) <g> & #h `i` \\"),
             "a\\|b \\*c\\* \\_d\\_ \\[e\\](f) &lt;g&gt; &amp; \\#h \\`i\\` \\\\");
   EXPECT_EQ(markdown_escape("two\nlines"), "two lines");
-  EXPECT_EQ(markdown_escape("esc\x1b[0m"), "esc\xef\xbf\xbd[0m");
+  EXPECT_EQ(markdown_escape("esc\x1b[0m"), "esc\xef\xbf\xbd\\[0m");  // ESC replaced, [ escaped as above
 }
 
 }  // namespace
