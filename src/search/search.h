@@ -44,6 +44,13 @@
 // estimate, pooling the contradicting runs) and searches again, reusing every
 // failure it saw.
 //
+// A failure the user has seen (expect_failure): the full set runs until it
+// fails, at most expect_failure_cap() times; its first failure is believed
+// (flaky mode sizes the rest) and the answer is never NothingBreaks: a full
+// set that never fails is Unresolved, stating the rate it rules out. Every
+// NothingBreaks, and the safe set of a flaky search, carries ruled_out: the
+// failure rate its passing runs exclude with `confidence`, 1-(1-C)^(1/N).
+//
 // What each trial outside the bisection buys in deterministic mode (one
 // culprit among n: about log2(n) + 3.5 trials in all, with the culprit at a
 // random place; tests/bench/search_trials.sh):
