@@ -97,7 +97,7 @@ std::vector<Outcome> TrialLog::run_batch(const OptionSet& set, Phase phase, int 
 
 std::vector<Outcome> TrialLog::run_sets(const std::vector<OptionSet>& sets, Phase phase, int run) {
   check_budget(static_cast<int>(sets.size()));
-  const std::vector<Outcome> outcomes = m_oracle.test_many(sets);
+  std::vector<Outcome> outcomes = m_oracle.test_many(sets);
   for (std::size_t j = 0; j < sets.size(); ++j) record(sets[j], phase, run, outcomes.at(j));
   return outcomes;
 }
@@ -122,7 +122,7 @@ Outcome TrialLog::run_beside(const OptionSet& set, const std::vector<OptionSet>&
   const Started asked = start_logged(set, phase, before.passes + before.fails + before.unresolved + 1);
   std::vector<Started> started;
   for (const auto& s : beside) started.push_back(start_logged(s, phase, stats(s).passes + 1));
-  const Outcome outcome = finish(asked);
+  Outcome outcome = finish(asked);
   // Every speculative run ends before the next question: which runs start
   // next then never depends on how long a trial took, so the trial log, and
   // a cached replay of it, is the same every time. Its outcome goes into its
