@@ -219,10 +219,14 @@ std::vector<std::string> unknown_to_base(const scenario::Scenario& scenario) {
   return lines;
 }
 
-void check_output_flags(const CLI::App& app) {
+std::vector<std::string> output_flag_names() {
   std::vector<std::string> names{"--json", "--safe-out"};
   for (const auto& format : report::report_formats()) names.emplace_back(format.flag);
-  for (const auto& name : names) {
+  return names;
+}
+
+void check_output_flags(const CLI::App& app) {
+  for (const auto& name : output_flag_names()) {
     const CLI::Option* option = app.get_option_no_throw(name);
     if (!option || option->count() == 0) continue;
     for (const auto& path : option->results()) util::check_writable(path, name);

@@ -69,6 +69,9 @@ std::vector<std::string> unknown_to_base(const scenario::Scenario& scenario);
 // Every output flag (--json, --safe-out, and each report format's) that
 // `app` parsed, checked with util::check_writable before anything runs: a
 // typo costs nothing, and `--json ''` is refused. Flags not given are fine.
+// The flags that name a report file: --json, --safe-out and each report
+// format's (report/report_formats.h).
+std::vector<std::string> output_flag_names();
 void check_output_flags(const CLI::App& app);
 
 // --dry-run: prints the podman commands of one trial of `scenario` (its

@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "commands.h"
-#include "report/report_formats.h"
+#include "flags.h"
 #include "runtime/reaper.h"
 #include "util/edit_distance.h"
 #include "util/error.h"
@@ -104,8 +104,8 @@ void check_subcommand(int argc, char** argv) {
 // stdout is the result: a report written to "-" is the only thing on
 // standard output (the summary goes to stderr), and only one report can be.
 void reports_on_stdout(const CLI::App& command, std::vector<std::string>& to_stdout) {
-  std::vector<std::string> flags{"--json", "--safe-out", "--out"};
-  for (const auto& format : hb::report::report_formats()) flags.emplace_back(format.flag);
+  std::vector<std::string> flags = hb::cli::output_flag_names();
+  flags.emplace_back("--out");  // harden's drop-in
   for (const auto& name : flags) {
     const CLI::Option* option = command.get_option_no_throw(name);
     if (option == nullptr) continue;
