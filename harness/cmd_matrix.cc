@@ -87,7 +87,7 @@ matrix::MatrixSpec spec_of(const MatrixOptions& o, std::vector<std::string>& ove
 
 namespace {
 void add_matrix_flags(CLI::App& app, MatrixOptions& o) {
-  app.add_option("matrix", o.matrix_file, "Matrix YAML file (schema in README.md, \"Matrix file\")");
+  app.add_option("matrix", o.matrix_file, "Matrix YAML file (schema in docs/ci.md, \"Matrix file\")");
   app.add_option("--scenario", o.scenarios,
                  "Scenario file or folder (repeatable; replaces the file's scenarios)");
   app.add_option(

@@ -195,7 +195,7 @@ MatrixSpec load_matrix_string(const std::string& yaml, const std::string& filena
 
 MatrixSpec load_matrix_file(const std::string& path) {
   if (!fs::exists(path))
-    throw UserError("no such matrix file: " + path, "give a matrix YAML (see README.md)");
+    throw UserError("no such matrix file: " + path, "give a matrix YAML (see docs/ci.md, \"Matrix file\")");
   return load_matrix_string(util::read_file(path), path);
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // What a matrix is: scenarios x option sources (the scenario's own options,
 // hardening templates, named option sets) x base images, from a matrix YAML
-// (schema in README.md, "Matrix file") or from flags. Cells are identified
+// (schema in docs/ci.md, "Matrix file") or from flags. Cells are identified
 // by "scenario/options/base" and kept sorted by id, so every runner of a
 // sharded matrix agrees on them.
 #include <string>
