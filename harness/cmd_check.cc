@@ -195,9 +195,10 @@ class CheckReport {
       cell.reason += (cell.reason.empty() ? "" : "; ") + r.outcome.findings_note;
     cell.verdict = report_verdict(r.outcome.verdict);
     m_set.cells.push_back(std::move(cell));
-    nlohmann::json result = report::search_to_json(input);
-    result["command"] = "check";
-    result["check"] = job::check_verdict_name(r.outcome.verdict);
+    nlohmann::json result = report::search_body(input);
+    // The check's verdict (the threshold and the findings have their say);
+    // "outcome" stays the search's.
+    result["verdict"] = job::check_verdict_name(r.outcome.verdict);
     result["threshold_note"] = note;
     result["findings_note"] = r.outcome.findings_note;
     result["drill_down"] = drill_down_json(drilled);

@@ -8,7 +8,9 @@
 #include "flags.h"
 #include "job/plan.h"
 #include "report/json_report.h"
+#include "report/report_formats.h"
 #include "report/terminal.h"
+#include "search/option_set.h"
 #include "trial/findings.h"
 #include "trial/probes.h"
 #include "util/error.h"
@@ -22,15 +24,30 @@ int exit_for_unresolved(const trial::TrialResult& result) {
   return trial::harness_trouble(result.cause) ? kExitInfra : kExitUnresolved;
 }
 
-// The run's JSON report; written once, with its verdict, on every way out.
+// The run's JSON report (and --evidence file); written once, with its
+// verdict and outcome, on every way out. The outcome is one of pass, fail,
+// unresolved, baseline-fails, unit-not-found; the verdict is pass or fail
+// when the outcome is, else unresolved.
 struct RunReport {
   nlohmann::json json = report::report_envelope("run");
   nlohmann::json trials = nlohmann::json::array();
+  report::ReportCell evidence;  // its trial_evidence, for the --evidence file
   std::string path;
-  int finish(const std::string& verdict, int code) {
-    json["verdict"] = verdict;
+  report::ReportPaths reports;
+
+  void add(const std::string& phase, const std::vector<std::string>& options, const trial::TrialResult& r) {
+    report::TrialMeta meta{static_cast<int>(trials.size()) + 1, phase, options, r.verdict};
+    trials.push_back(report::trial_to_json(meta, r));
+    evidence.trial_evidence.push_back(report::trial_to_json(meta, r, true));
+  }
+  int finish(const std::string& outcome, int code) {
+    json["verdict"] = outcome == "pass" || outcome == "fail" ? outcome : "unresolved";
+    json["outcome"] = outcome;
+    json["trial_count"] = trials.size();
     json["trials"] = trials;
     if (!path.empty()) util::write_file_atomically(path, json.dump(2) + "\n");
+    evidence.name = json.value("scenario", "");
+    write_report_files({"hardbisect run: " + evidence.name, "run", {evidence}}, reports);
     return code;
   }
 };
@@ -61,11 +78,11 @@ std::optional<int> baseline_step(Context& context, trial::TrialPlan& plan, RunRe
   baseline = std::move(ran.result);
   plan.privilege = ran.privilege;  // the full set's plan: the level the baseline passed at
   out.json["privilege"] = options::privilege_name(plan.privilege);
-  out.trials.push_back(report::trial_to_json("baseline", baseline));
+  out.add("baseline", {}, baseline);
   std::cout << report::format_trial("baseline (no options)", baseline, true);
   if (baseline.verdict == search::Verdict::Pass) return std::nullopt;
   if (baseline.cause == trial::Cause::UnitNotFound) {
-    out.finish("error", kExitUsage);
+    out.finish("unit-not-found", kExitUsage);
     throw UserError(baseline.reason,
                     "install it with image.packages / --packages, or give the unit file "
                     "(service.unit_file / --unit-file)");
@@ -97,7 +114,8 @@ int full_set_step(Context& context, const scenario::Scenario& scenario, trial::T
                   RunReport& out, const trial::TrialResult& baseline) {
   context.log(fmt::format("trial 2/2: full set ({} options)...", scenario.options.size()));
   trial::TrialResult full = runner.run(job::flatten(scenario.options));
-  out.trials.push_back(report::trial_to_json("full", full));
+  out.add("full", job::option_names(scenario, search::all_options(static_cast<int>(scenario.options.size()))),
+          full);
   std::cout << report::format_trial(fmt::format("full set ({} options)", scenario.options.size()), full,
                                     true);
   std::cout << report::format_exposure(baseline, full);
@@ -124,6 +142,9 @@ Action setup_run(CLI::App& app) {
   app.add_option("scenario", *path, "Scenario YAML file");
   add_adhoc_flags(app, *flags);
   app.add_option("--json", *json_path, "Write a machine-readable report to FILE");
+  auto reports = std::make_shared<report::ReportPaths>();
+  const report::ReportFormat& evidence = report::report_format("evidence");
+  app.add_option(evidence.flag, reports->path(evidence.name), evidence.help);
   return [=, &app](Context& context) {
     check_output_flags(app);
     note_given_flags(app, *flags);
@@ -136,6 +157,7 @@ Action setup_run(CLI::App& app) {
     job::PreparedScenario prepared = prepare_run(context, loaded);
     RunReport out;
     out.path = *json_path;
+    out.reports = *reports;
     out.json["scenario"] = scenario.name;
     out.json["unit"] = scenario.service.unit;
     out.json["image"] = prepared.plan.image;

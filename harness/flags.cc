@@ -291,7 +291,7 @@ nlohmann::json drill_down_json(const std::vector<job::DrillDownResult>& drilled)
     if (found)
       for (const auto& line : d.fix) fix.push_back(line.line());
     json.push_back({{"option", d.original.line()},
-                    {"status", search::status_name(d.search.status)},
+                    {"outcome", search::status_name(d.search.status)},
                     {"relaxed", found ? d.relaxed.line() : ""},
                     {"changed", d.changed},
                     {"allow_list", d.allow_list},
@@ -300,7 +300,7 @@ nlohmann::json drill_down_json(const std::vector<job::DrillDownResult>& drilled)
                     {"verified", found && d.verified_trial >= 0},
                     {"exposure", util::json_or_null(d.exposure)},
                     {"summary", found ? d.summary() : d.search.message},
-                    {"trials", d.search.trial_count}});
+                    {"trial_count", d.search.trial_count}});
   }
   return json;
 }

@@ -29,13 +29,13 @@ json cell_to_json(const CellResult& c) {
       {"image", r.image},
       {"privilege", c.privilege},
       {"verdict", search::verdict_name(r.verdict)},
-      {"status", c.status},
+      {"outcome", c.status},
       {"reason", r.reason},
       {"culprits", r.culprits},
       {"safe", r.safe},
       {"exposure_before", util::json_or_null(r.exposure_before)},
       {"exposure_after", util::json_or_null(r.exposure_after)},
-      {"trials", r.trials},
+      {"trial_count", r.trials},
       {"cached_trials", c.cached_trials},
       {"seconds", r.seconds},
       {"regression", r.regression},
@@ -45,7 +45,7 @@ json cell_to_json(const CellResult& c) {
       {"findings", report::findings_to_json(r.findings)},
       {"trial_grid", r.grid ? report::grid_to_json(*r.grid) : json(nullptr)},
       {"exposure_bars", report::bars_to_json(r.exposure_bars)},
-      {"trial_log", c.trial_log},
+      {"trials_not_passed", c.trials_not_passed},
   };
 }
 
@@ -62,13 +62,13 @@ CellResult cell_from_json(const json& j, const std::string& where) {
   r.image = j.value("image", "");
   c.privilege = j.value("privilege", "");
   r.verdict = report::verdict_from_json(j.at("verdict"), cell_where);
-  c.status = j.value("status", "");
+  c.status = j.value("outcome", "");
   r.reason = j.value("reason", "");
   r.culprits = j.value("culprits", std::vector<std::vector<std::string>>{});
   r.safe = j.value("safe", std::vector<std::string>{});
   r.exposure_before = util::optional_number<double>(j.value("exposure_before", json(nullptr)));
   r.exposure_after = util::optional_number<double>(j.value("exposure_after", json(nullptr)));
-  r.trials = j.value("trials", 0);
+  r.trials = j.value("trial_count", 0);
   c.cached_trials = j.value("cached_trials", 0);
   r.seconds = j.value("seconds", 0.0);
   r.regression = j.value("regression", false);
@@ -76,7 +76,8 @@ CellResult cell_from_json(const json& j, const std::string& where) {
   if (!previous.is_null())
     c.previous_verdict = report::verdict_from_json(previous, cell_where + " (previous)");
   r.evidence = j.value("evidence", "");
-  if (j.contains("trial_log") && j["trial_log"].is_array()) c.trial_log = j["trial_log"];
+  if (j.contains("trials_not_passed") && j["trials_not_passed"].is_array())
+    c.trials_not_passed = j["trials_not_passed"];
   r.findings = report::findings_from_json(j.value("findings", json::array()));
   r.grid = report::grid_from_json(j.value("trial_grid", json(nullptr)), cell_where);
   r.exposure_bars = report::bars_from_json(j.value("exposure_bars", json::array()));
@@ -157,6 +158,20 @@ MatrixResult merge_results(const std::vector<MatrixResult>& results) {
   return merged;
 }
 
+namespace {
+// A result of another JSON contract is refused rather than half read; one
+// written before schema_version existed reads as far as it agrees (its
+// verdicts, culprits and cells: what --previous compares).
+void check_schema_version(const json& j, const std::string& where) {
+  if (!j.contains("schema_version")) return;
+  const json& version = j["schema_version"];
+  if (version.is_number_integer() && version.get<int>() == report::kSchemaVersion) return;
+  throw UserError(fmt::format("{}: JSON schema_version {}, this hardbisect reads {}", where, version.dump(),
+                              report::kSchemaVersion),
+                  "give a result written by this version of hardbisect (docs/json.md)");
+}
+}  // namespace
+
 json to_json(const MatrixResult& result) {
   json cells = json::array();
   for (const auto& cell : result.cells) cells.push_back(cell_to_json(cell));
@@ -193,6 +208,7 @@ MatrixResult from_json(const json& j, const std::string& where) {
   if (!j.is_object() || j.value("command", "") != "matrix" || !j.contains("cells"))
     throw UserError(where + " is not a hardbisect matrix result",
                     "give a file written by `hardbisect matrix --json`");
+  check_schema_version(j, where);
   try {
     MatrixResult result;
     result.source = j.value("source", "");

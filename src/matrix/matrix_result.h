@@ -23,10 +23,11 @@ struct CellResult {
   // verdict (pass, fail, unresolved), reason, culprits, safe, exposures,
   // trials, seconds, evidence, regression; name = id.
   report::ReportCell cell;
-  // The trials that did not pass, each with its evidence and reason (JSON
-  // trial log entries, report::trial_log_to_json): what explains a FAIL or
-  // an UNRESOLVED cell without running it again.
-  nlohmann::json trial_log = nlohmann::json::array();
+  // The trials that did not pass, in the reports' one trial shape
+  // (report::trials_to_json): their causes, reasons and findings explain a
+  // FAIL or an UNRESOLVED cell without running it again (--evidence adds
+  // their evidence, in a file of its own).
+  nlohmann::json trials_not_passed = nlohmann::json::array();
 };
 
 struct MatrixResult {

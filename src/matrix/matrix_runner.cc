@@ -54,7 +54,7 @@ CellResult run_cell(CellEnvironment& env, const MatrixCell& cell, int jobs, job:
   result.cell = report::cell_from_search(input, report::options_label(scenario));
   result.cell.name = cell.id;
   result.cell.options_label = cell.options.label;
-  result.trial_log = report::trial_log_to_json(input, false);
+  result.trials_not_passed = report::trials_to_json(input, {.passes = false});
   if (job.result.status == search::SearchStatus::BaselineFails)
     result.cell.reason =
         "the service fails without any hardening (not a hardening problem): " + result.cell.reason;

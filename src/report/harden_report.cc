@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "report/json_report.h"
 #include "report/search_report.h"
 #include "util/strings.h"
 
@@ -75,8 +76,18 @@ std::string format_harden_summary(const job::HardenJob& job) {
   return out;
 }
 
+namespace {
+// The verdict of a harden in the reports' vocabulary, from its exit code.
+search::Verdict harden_verdict(const job::HardenJob& job) {
+  return job.exit_code == 0   ? search::Verdict::Pass
+         : job.exit_code == 1 ? search::Verdict::Fail
+                              : search::Verdict::Unresolved;
+}
+}  // namespace
+
 nlohmann::json harden_to_json(const job::HardenJob& job) {
-  nlohmann::json json;
+  nlohmann::json json = report_envelope("harden");
+  json["verdict"] = search::verdict_name(harden_verdict(job));
   json["unit"] = job.scenario.service.unit;
   json["scenario"] = job.scenario.name;
   json["base"] = job.base;
@@ -87,7 +98,7 @@ nlohmann::json harden_to_json(const job::HardenJob& job) {
   for (const auto& d : job.dropin) json["lines"].push_back(d.line());
   json["exposure_before"] = job.exposure_before ? nlohmann::json(*job.exposure_before) : nlohmann::json();
   json["exposure_after"] = job.exposure_after ? nlohmann::json(*job.exposure_after) : nlohmann::json();
-  json["trials"] = job.total_trials();
+  json["trial_count"] = job.total_trials();
   json["wall_seconds"] = job.wall_seconds;
   json["changes"] = nlohmann::json::array();
   for (const auto& c : job.changes) {
@@ -106,8 +117,7 @@ nlohmann::json harden_to_json(const job::HardenJob& job) {
                              {"reason", c.reason},
                              {"exposure", c.exposure ? nlohmann::json(*c.exposure) : nlohmann::json()}});
   json["notes"] = job.notes;
-  if (!job.search.trials.empty())
-    json["search"] = search_to_json(search_report_input(job.scenario, job.search));
+  if (!job.search.trials.empty()) json["search"] = search_body(search_report_input(job.scenario, job.search));
   return json;
 }
 
@@ -117,9 +127,7 @@ ReportCell harden_cell(const job::HardenJob& job) {
     cell = cell_from_search(search_report_input(job.scenario, job.search), options_label(job.scenario));
   cell.name = job.scenario.name;
   cell.scenario = job.scenario.name;
-  cell.verdict = job.exit_code == 0   ? search::Verdict::Pass
-                 : job.exit_code == 1 ? search::Verdict::Fail
-                                      : search::Verdict::Unresolved;
+  cell.verdict = harden_verdict(job);
   cell.reason = job.message;
   cell.safe.clear();
   std::string text = harden_dropin(job);

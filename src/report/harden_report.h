@@ -20,8 +20,9 @@ std::string harden_dropin(const job::HardenJob& job);
 // and each base checked.
 std::string format_harden_summary(const job::HardenJob& job);
 
-// The search's JSON (search_to_json) under "search", with the drop-in, the
-// changes, the lines not tested, the exposures, the bases and the exit code.
+// The envelope, the verdict (pass when the drop-in is verified on every
+// base), the drop-in, the changes, the lines not tested, the exposures, the
+// bases, the exit code and the search (search_body) under "search".
 nlohmann::json harden_to_json(const job::HardenJob& job);
 
 // The CI reports' cell: pass when the drop-in is verified on every base.

@@ -7,9 +7,7 @@
 
 namespace hb::report {
 
-nlohmann::json trial_to_json(const std::string& label, const trial::TrialResult& result) {
-  nlohmann::json options = nlohmann::json::array();
-  for (const auto& d : result.applied) options.push_back(d.line());
+nlohmann::json evidence_to_json(const trial::TrialResult& result) {
   const trial::Evidence& e = result.evidence;
   nlohmann::json evidence{
       {"boot_state", e.boot_state},
@@ -34,20 +32,41 @@ nlohmann::json trial_to_json(const std::string& label, const trial::TrialResult&
   evidence["host_kernel"] = e.section("host_kernel");
   evidence["start_rc"] = util::json_or_null(e.start_rc);
   evidence["workload_rc"] = util::json_or_null(e.workload_rc);
-  if (!result.container_logs.empty()) evidence["container_logs"] = result.container_logs;
-  return {
-      {"label", label},
-      {"options", options},
-      {"verdict", verdict_name(result.verdict)},
+  evidence["container_logs"] = result.container_logs;
+  return evidence;
+}
+
+nlohmann::json trial_to_json(const TrialMeta& meta, const trial::TrialResult& result, bool with_evidence) {
+  nlohmann::json applied = nlohmann::json::array();
+  for (const auto& d : result.applied) applied.push_back(d.line());
+  nlohmann::json json{
+      {"number", meta.number},
+      {"phase", meta.phase},
+      {"options", meta.options},
+      {"applied", applied},
+      {"verdict", search::verdict_name(meta.verdict)},
       {"cause", trial::cause_name(result.cause)},
       {"reason", result.reason},
       {"explanation", result.explanation},
       {"exposure", util::json_or_null(result.exposure)},
-      {"notes", result.notes},
       {"elapsed_ms", result.elapsed.count()},
+      {"run", meta.run},
+      {"cached", meta.cached},
+      {"unasked", meta.unasked},
+      {"notes", result.notes},
       {"findings", findings_to_json(result.findings)},
-      {"evidence", evidence},
   };
+  if (with_evidence) json["evidence"] = evidence_to_json(result);
+  return json;
+}
+
+std::string evidence_report(const ReportSet& set) {
+  nlohmann::json json = report_envelope(set.command);
+  json["kind"] = "evidence";
+  json["cells"] = nlohmann::json::array();
+  for (const auto& cell : set.cells)
+    json["cells"].push_back({{"name", cell.name}, {"trials", cell.trial_evidence}});
+  return json.dump(2) + "\n";
 }
 
 nlohmann::json findings_to_json(const std::vector<trial::Finding>& findings) {
@@ -110,7 +129,7 @@ nlohmann::json grid_to_json(const TrialGrid& grid) {
                       {"exposure", util::json_or_null(t.exposure)},
                       {"cached", t.cached}});
   return {
-      {"options", grid.options}, {"culprits", grid.culprits}, {"removed", grid.removed}, {"trials", trials}};
+      {"options", grid.options}, {"culprits", grid.culprits}, {"removed", grid.removed}, {"rows", trials}};
 }
 
 std::optional<TrialGrid> grid_from_json(const nlohmann::json& json, const std::string& where) {
@@ -120,7 +139,7 @@ std::optional<TrialGrid> grid_from_json(const nlohmann::json& json, const std::s
     grid.options = json.at("options").get<std::vector<std::string>>();
     grid.culprits = json.value("culprits", std::set<int>{});
     grid.removed = json.value("removed", std::set<int>{});
-    for (const auto& j : json.at("trials")) {
+    for (const auto& j : json.at("rows")) {
       GridTrial t;
       t.number = j.at("number").get<int>();
       t.phase = j.value("phase", "");
@@ -157,7 +176,10 @@ std::vector<ExposureBar> bars_from_json(const nlohmann::json& json) {
 }
 
 nlohmann::json report_envelope(const std::string& command) {
-  return {{"tool", "hardbisect"}, {"version", HARDBISECT_VERSION}, {"command", command}};
+  return {{"schema_version", kSchemaVersion},
+          {"tool", "hardbisect"},
+          {"version", HARDBISECT_VERSION},
+          {"command", command}};
 }
 
 }  // namespace hb::report

@@ -3,18 +3,51 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "report/report_cell.h"
 #include "report/trial_grid.h"
 #include "trial/trial_result.h"
 
 namespace hb::report {
+
+// The version of the JSON contract (docs/json.md, src/report/schemas/):
+// every report carries it as "schema_version"; it goes up by one on each
+// breaking change (a key renamed, removed or retyped, a word of a
+// vocabulary changed). New optional keys do not change it.
+inline constexpr int kSchemaVersion = 1;
 
 // A verdict read from a JSON report hardbisect wrote before (a matrix
 // shard's cells and trial grids, for `report merge` and --previous): its
 // name, in any case; UserError naming `where` for any other value.
 search::Verdict verdict_from_json(const nlohmann::json& value, const std::string& where);
 
-// One trial: its options, verdict, cause, reason, timings and evidence.
-nlohmann::json trial_to_json(const std::string& label, const trial::TrialResult& result);
+// What a report knows of a trial besides its result: its place in the
+// search (number from 1, phase, run of the same set, cache mark), the
+// scenario's names of the options it applied, and the verdict the search
+// read from it.
+struct TrialMeta {
+  int number = 1;
+  std::string phase;
+  std::vector<std::string> options;
+  search::Verdict verdict = search::Verdict::Unresolved;
+  int run = 1;
+  bool cached = false;
+  bool unasked = false;
+};
+
+// One trial, in the one shape every report uses (docs/json.md, "trial"):
+// number, phase, options, applied, verdict, cause, reason, explanation,
+// exposure, elapsed_ms, run, cached, unasked, notes, findings; with
+// `with_evidence`, its evidence too (journal, output, kernel lines...).
+nlohmann::json trial_to_json(const TrialMeta& meta, const trial::TrialResult& result,
+                             bool with_evidence = false);
+
+// A trial's evidence: boot state, timings, properties, workload output,
+// journal, kernel lines, exposure rows, exit codes, container logs.
+nlohmann::json evidence_to_json(const trial::TrialResult& result);
+
+// The --evidence file of any command: the envelope, "kind": "evidence",
+// and per cell its name and its trials, each with its evidence.
+std::string evidence_report(const ReportSet& set);
 
 // The JSON `findings` array: line, ignored, whole_line, why, corrected,
 // advice, systemd (version), messages.
@@ -33,7 +66,7 @@ std::optional<TrialGrid> grid_from_json(const nlohmann::json& json, const std::s
 nlohmann::json bars_to_json(const std::vector<ExposureBar>& bars);
 std::vector<ExposureBar> bars_from_json(const nlohmann::json& json);
 
-// Envelope common to every report: tool, version, command.
+// Envelope common to every report: schema_version, tool, version, command.
 nlohmann::json report_envelope(const std::string& command);
 
 }  // namespace hb::report

@@ -243,6 +243,7 @@ ReportCell cell_from_search(const SearchReportInput& in, const std::string& opti
   cell.reason = cell_reason(in);
   cell.findings = in.findings;
   cell.evidence = cell_evidence(in, exposures);
+  cell.trial_evidence = trials_to_json(in, {.passes = true, .evidence = true});
   return cell;
 }
 

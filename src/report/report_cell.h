@@ -27,7 +27,10 @@ struct ReportCell {
   std::optional<double> exposure_before, exposure_after;
   int trials = 0;
   double seconds = 0;
-  std::string evidence;     // free text: journal excerpts, the trial log
+  std::string evidence;  // free text: journal excerpts, the trial log
+  // Each trial with its evidence (report::trial_to_json with evidence), for
+  // the --evidence file; empty when the cell was read back from JSON.
+  nlohmann::json trial_evidence = nlohmann::json::array();
   bool regression = false;  // a cell that passed in the previous run and fails now
   // Lines systemd ignores in whole or part, with the lines to paste instead.
   std::vector<trial::Finding> findings;

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
 
 #include "report/html.h"
+#include "report/json_report.h"
 #include "report/junit.h"
 #include "report/markdown.h"
 #include "util/files.h"
@@ -11,16 +13,25 @@
 namespace hb::report {
 
 namespace {
-const std::array<ReportFormat, 3> kReportFormats{{
+const std::array<ReportFormat, 4> kReportFormats{{
     {"junit", "--junit", "Write a JUnit XML report to FILE (one testcase per scenario)", "JUnit report",
      junit_xml},
     {"markdown", "--markdown", "Write a Markdown summary to FILE (e.g. $GITHUB_STEP_SUMMARY)",
      "Markdown summary", markdown_summary},
     {"html", "--html", "Write a self-contained HTML report to FILE", "HTML report", html_page},
+    {"evidence", "--evidence",
+     "Write each trial with its evidence (journal, workload output, kernel lines, timings) as JSON to FILE",
+     "trial evidence", evidence_report},
 }};
 }  // namespace
 
 std::span<const ReportFormat> report_formats() { return kReportFormats; }
+
+const ReportFormat& report_format(const std::string& name) {
+  for (const ReportFormat& format : kReportFormats)
+    if (name == format.name) return format;
+  throw std::logic_error("no report format " + name);
+}
 
 bool ReportPaths::any() const {
   return std::any_of(by_format.begin(), by_format.end(),

@@ -21,9 +21,12 @@ struct ReportFormat {
   std::string (*write)(const ReportSet& set);
 };
 
-// JUnit XML, Markdown, HTML: in the order of their flags and of the lines
-// that say where they were written.
+// JUnit XML, Markdown, HTML, the trials' evidence (JSON): in the order of
+// their flags and of the lines that say where they were written.
 std::span<const ReportFormat> report_formats();
+// The row named `name` ("evidence"): for a command that takes only some
+// formats (run takes --evidence alone). The name must be in the table.
+const ReportFormat& report_format(const std::string& name);
 
 // Where to write the reports: a path per format name; a missing or empty
 // path = not wanted.

@@ -209,35 +209,39 @@ std::string format_search_summary(const SearchReportInput& in) {
   return text + summary_tail(in);
 }
 
-nlohmann::json trial_log_to_json(const SearchReportInput& in, bool passes) {
-  const search::SearchResult& r = in.result;
-  nlohmann::json log = nlohmann::json::array();
-  for (size_t i = 0; i < r.trials.size(); ++i) {
-    const auto& record = r.trials[i];
-    if (!passes && record.outcome.verdict == search::Verdict::Pass) continue;
-    nlohmann::json entry = i < in.trials.size()
-                               ? trial_to_json(search::phase_name(record.phase), in.trials[i].result)
-                               : nlohmann::json::object();
-    entry["index"] = record.index;
-    entry["phase"] = search::phase_name(record.phase);
-    entry["run"] = record.run;
-    entry["option_names"] = option_names(in.scenario, record.options);
-    entry["verdict"] = verdict_name(record.outcome.verdict);
-    entry["cached"] = i < in.trials.size() && in.trials[i].cached;
-    entry["unasked"] = record.unasked;
-    log.push_back(entry);
+search::Verdict search_verdict(search::SearchStatus status) {
+  switch (status) {
+    case search::SearchStatus::Found:
+      return search::Verdict::Fail;
+    case search::SearchStatus::NothingBreaks:
+      return search::Verdict::Pass;
+    default:
+      return search::Verdict::Unresolved;
   }
-  return log;
 }
 
-nlohmann::json search_to_json(const SearchReportInput& in) {
+nlohmann::json trials_to_json(const SearchReportInput& in, TrialsWanted wanted) {
   const search::SearchResult& r = in.result;
-  nlohmann::json culprits = nlohmann::json::array();
-  for (const auto& set : r.culprits) culprits.push_back(option_names(in.scenario, set));
-  nlohmann::json safe = nlohmann::json::array();
-  for (const auto& d : directives_of(in.scenario, r.safe_set)) safe.push_back(d.line());
+  nlohmann::json trials = nlohmann::json::array();
+  for (size_t i = 0; i < r.trials.size() && i < in.trials.size(); ++i) {
+    const auto& record = r.trials[i];
+    if (!wanted.passes && record.outcome.verdict == search::Verdict::Pass) continue;
+    TrialMeta meta{record.index + 1,
+                   search::phase_name(record.phase),
+                   option_names(in.scenario, record.options),
+                   record.outcome.verdict,
+                   record.run,
+                   in.trials[i].cached,
+                   record.unasked};
+    trials.push_back(trial_to_json(meta, in.trials[i].result, wanted.evidence));
+  }
+  return trials;
+}
+
+namespace {
+nlohmann::json removals_json(const SearchReportInput& in) {
   nlohmann::json removals = nlohmann::json::array();
-  for (const auto& removal : r.removals) {
+  for (const auto& removal : in.result.removals) {
     nlohmann::json together = nlohmann::json::array();
     for (const auto& partners : removal.together_with)
       together.push_back(option_names(in.scenario, partners));
@@ -245,46 +249,65 @@ nlohmann::json search_to_json(const SearchReportInput& in) {
                         {"fails_alone", removal.fails_alone},
                         {"together_with", together}});
   }
-  nlohmann::json log = trial_log_to_json(in);
+  return removals;
+}
+
+nlohmann::json unresolved_json(const SearchReportInput& in) {
   nlohmann::json unresolved = nlohmann::json::array();
-  for (const auto& u : r.unresolved)
-    unresolved.push_back({{"trial", u.trial},
+  for (const auto& u : in.result.unresolved)
+    unresolved.push_back({{"trial", u.trial + 1},
                           {"options", option_names(in.scenario, u.options)},
                           {"reason", with_option_names(u.reason, in.scenario)}});
+  return unresolved;
+}
+
+// The flakiness figures, with ruled_out: how sure the answer is.
+nlohmann::json confidence_json(const search::SearchResult& r) {
+  return {{"flaky", r.flaky},           {"failure_rate", r.failure_rate}, {"repeats", r.repeats},
+          {"confidence", r.confidence}, {"posterior", r.posterior},       {"ruled_out", ruled_out_json(r)}};
+}
+}  // namespace
+
+nlohmann::json search_body(const SearchReportInput& in) {
+  const search::SearchResult& r = in.result;
+  nlohmann::json culprits = nlohmann::json::array();
+  for (const auto& set : r.culprits) culprits.push_back(option_names(in.scenario, set));
+  nlohmann::json safe = nlohmann::json::array();
+  for (const auto& d : directives_of(in.scenario, r.safe_set)) safe.push_back(d.line());
   std::vector<std::string> notes;
   for (const auto& note : r.notes) notes.push_back(with_option_names(note, in.scenario));
-  nlohmann::json json = report_envelope("bisect");
-  json.update({
+  nlohmann::json json{
       {"scenario", in.scenario.name},
       {"unit", in.scenario.service.unit},
       {"image", in.image},
       {"privilege", in.privilege},
       {"strategy", r.strategy},
-      {"verdict", search::status_name(r.status)},
+      {"verdict", search::verdict_name(search_verdict(r.status))},
+      {"outcome", search::status_name(r.status)},
       {"message", summary_message(in)},
       {"culprits", culprits},
-      {"removal", option_names(in.scenario, r.removal)},
-      {"removals", removals},
+      {"removals", removals_json(in)},
       {"safe", safe},
       {"safe_dropin", r.status == search::SearchStatus::Found ? safe_dropin(in.scenario, r) : ""},
       {"undecided", option_names(in.scenario, r.undecided)},
       {"complete", r.complete},
-      {"trials", r.trial_count},
+      {"trial_count", r.trial_count},
       {"distinct_sets", r.distinct_sets},
       {"cached_trials",
        std::count_if(in.trials.begin(), in.trials.end(), [](const job::TrialEntry& e) { return e.cached; })},
       {"wall_seconds", in.wall_seconds},
-      {"flaky", r.flaky},
-      {"failure_rate", r.failure_rate},
-      {"repeats", r.repeats},
-      {"confidence", r.confidence},
-      {"posterior", r.posterior},
-      {"ruled_out", ruled_out_json(r)},
       {"notes", notes},
-      {"unresolved", unresolved},
-      {"trial_log", log},
+      {"unresolved", unresolved_json(in)},
       {"findings", findings_to_json(in.findings)},
-  });
+      {"trials", trials_to_json(in)},
+  };
+  json.update(confidence_json(r));
+  return json;
+}
+
+nlohmann::json search_to_json(const SearchReportInput& in) {
+  nlohmann::json json = report_envelope("bisect");
+  json.update(search_body(in));
   return json;
 }
 

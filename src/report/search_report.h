@@ -64,11 +64,26 @@ std::string ruled_out_text(const search::SearchResult& result);
 // {"failure_rate": X, "confidence": C, "runs": N}, or null.
 nlohmann::json ruled_out_json(const search::SearchResult& result);
 
-// verdict, culprits, safe, trials, trial_log, findings and the rest.
+// A search's verdict in the one vocabulary of the reports: Found = fail
+// (the template breaks the service), NothingBreaks = pass, anything else
+// unresolved. Its outcome (the search's status) says more.
+search::Verdict search_verdict(search::SearchStatus status);
+
+// Which trials trials_to_json writes: `passes` false leaves out those that
+// passed (a matrix cell keeps what did not pass); `evidence` adds each
+// trial's evidence (the --evidence file).
+struct TrialsWanted {
+  bool passes = true;
+  bool evidence = false;
+};
+// The search's trials in the one trial shape (report::trial_to_json).
+nlohmann::json trials_to_json(const SearchReportInput& input, TrialsWanted wanted = {});
+
+// One search's answer without the envelope (check's results and harden's
+// "search" hold it): verdict, outcome, culprits, removals, safe, trials,
+// trial_count, findings and the rest (docs/json.md).
+nlohmann::json search_body(const SearchReportInput& input);
+// The bisect report: the envelope and search_body.
 nlohmann::json search_to_json(const SearchReportInput& input);
-// The JSON trial log of search_to_json: each trial with its evidence, reason,
-// phase, run and cache mark; `passes` false leaves out the trials that
-// passed (a matrix cell keeps only what did not pass).
-nlohmann::json trial_log_to_json(const SearchReportInput& input, bool passes = true);
 
 }  // namespace hb::report

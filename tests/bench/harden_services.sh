@@ -24,7 +24,7 @@ for service in $SERVICES; do
     wall=$(( ($(date +%s%N) - t0) / 1000000 ))
     row=$(jq -r --arg s "$service" --arg b "$base" --arg w "$wall" --arg c "$code" \
       '[$s, $b, "\(.exposure_before // "n/a") -> \(.exposure_after // "n/a")", (.lines | length),
-        .trials, "\(($w | tonumber) / 1000 | floor) s", $c] | @tsv' "$OUT/$name.json" 2>/dev/null ||
+        .trial_count, "\(($w | tonumber) / 1000 | floor) s", $c] | @tsv' "$OUT/$name.json" 2>/dev/null ||
       printf '%s\t%s\t(no report)\t-\t-\t%s s\t%s' "$service" "$base" $((wall / 1000)) "$code")
     rows+=("$row")
     echo "$row" >&2

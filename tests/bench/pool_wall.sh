@@ -55,7 +55,7 @@ POOL=(--connection "$TAG-a" --connection "$TAG-b")
 "$HB" "${POOL[@]}" doctor >/dev/null 2>&1
 
 now() { date +%s.%N; }
-answers() { jq -c '[.results[] | {scenario, verdict, found}]' "$1"; }
+answers() { jq -c '[.results[] | {scenario, verdict, expectation, culprits}]' "$1"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 declare -A wall load_before
 for where in local pool; do

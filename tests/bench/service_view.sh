@@ -39,19 +39,25 @@ options:
   - SystemCallArchitectures=native
 YAML
 views() {  # views BINARY NAME: each trial's workload output (the view) to NAME.LABEL
-  "$1" run "$WORK/view.yaml" --json "$WORK/$2.json" >"$WORK/$2.out" 2>&1 || { cat "$WORK/$2.out"; exit 2; }
+  # The evidence is in --evidence's file (docs/json.md); a build from before
+  # the JSON contract had it in the report.
+  local evidence=()
+  "$1" run --help | grep -q -- --evidence && evidence=(--evidence "$WORK/$2.json")
+  [[ ${#evidence[@]} -gt 0 ]] || evidence=(--json "$WORK/$2.json")
+  "$1" run "$WORK/view.yaml" "${evidence[@]}" >"$WORK/$2.out" 2>&1 || { cat "$WORK/$2.out"; exit 2; }
   python3 - "$WORK/$2.json" "$WORK/$2" <<'PY'
 import json, sys
 def trials(x):
     if isinstance(x, dict):
-        if "evidence" in x and "label" in x:
+        if "evidence" in x and ("label" in x or "phase" in x):
             yield x
             return
         for v in x.values(): yield from trials(v)
     elif isinstance(x, list):
         for v in x: yield from trials(v)
 for t in trials(json.load(open(sys.argv[1]))):
-    open(sys.argv[2] + "." + t["label"].split()[0], "w").write(t["evidence"]["workload_output"])
+    label = t.get("phase") or t["label"].split()[0]
+    open(sys.argv[2] + "." + label, "w").write(t["evidence"]["workload_output"])
 PY
 }
 views "$OLD" old

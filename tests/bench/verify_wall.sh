@@ -29,7 +29,8 @@ def answers(jobs):
         d = json.load(open(f"{work}/j{jobs}.json"))
     except (OSError, ValueError) as e:
         return None, str(e)
-    return {r["scenario"]: (r["verdict"], json.dumps(r["found"]), json.dumps(r.get("removal")), r["trials"])
+    return {r["scenario"]: (r["expectation"], json.dumps(r["culprits"]), json.dumps(r.get("found_removal")),
+                            r["trial_count"])
             for r in d["results"]}, ""
 a1, e1 = answers(1)
 a2, e2 = answers(2)

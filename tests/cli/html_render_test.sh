@@ -150,12 +150,12 @@ for i, s in enumerate(scenarios):
             verdict = ["pass", "fail", "pass", "unresolved", "fail", "pass"][n % 6]
             culprits = [["ProtectSystem=strict"], ["PrivateTmp=yes"]][: 1 + n % 2] if verdict == "fail" else []
             cells.append({"id": f"{s}/{t}/{b}", "scenario": s, "options": t, "base": b, "verdict": verdict,
-                          "status": {"pass": "nothing-breaks", "fail": "found"}.get(verdict, "unresolved"),
+                          "outcome": {"pass": "nothing-breaks", "fail": "found"}.get(verdict, "unresolved"),
                           "reason": "the container did not boot" if verdict == "unresolved" else "",
                           "culprits": culprits, "exposure_before": 9.6, "exposure_after": 4.1,
-                          "trials": 10 + n, "seconds": 12.5 + n, "regression": n == 7,
+                          "trial_count": 10 + n, "seconds": 12.5 + n, "regression": n == 7,
                           "evidence": "trial log:\n[  1] baseline PASS"})
-json.dump({"command": "matrix", "source": "nightly-matrix.yaml", "cell_ids": [c["id"] for c in cells],
+json.dump({"schema_version": 1, "command": "matrix", "source": "nightly-matrix.yaml", "cell_ids": [c["id"] for c in cells],
            "cells": cells}, open(sys.argv[1], "w"), indent=1)
 PY
 run_hb "$WORK/merge.out" report merge "$WORK/matrix.json" --html "$WORK/matrix.html"

@@ -23,7 +23,8 @@ expect_code 0 "a template the service survives passes" "$WORK/pass.out"
 expect_grep '^check: PASS: sandboxed.service works with all 5 lines of sandbox.conf' "$WORK/pass.out" "PASS named"
 expect_grep '^exposure: baseline ([0-9]+\.[0-9]|n/a) -> template ([0-9]+\.[0-9]|n/a)' "$WORK/pass.out" \
   "exposure reached printed"
-expect_grep '"check": "pass"' "$WORK/pass.json" "JSON says pass"
+expect_grep '^"pass" "pass" "nothing-breaks"$' <(jq -r '[.verdict, .results[0].verdict, .results[0].outcome] | map(tojson) | join(" ")' "$WORK/pass.json") \
+  "JSON says pass (the check's and the scenario's verdict; the search's outcome)"
 expect_grep '<testsuite name="hardbisect.check" tests="1" failures="0" errors="0" skipped="0"' "$WORK/pass.xml" \
   "JUnit: one passing testcase"
 exposure=$(sed -nE 's/^exposure: baseline .* -> template ([0-9.]+) .*/\1/p' "$WORK/pass.out")

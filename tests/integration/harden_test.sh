@@ -16,6 +16,9 @@ expect_grep '^# ProtectSystem: kept, with .*/usr/local/share writable' "$WORK/50
 expect_grep '^NoNewPrivileges=yes$' "$WORK/50-hardening.conf" "the rest of the strictest template kept"
 expect_grep '^# exposure [0-9.]+ -> [0-9.]+' "$WORK/50-hardening.conf" "exposure before -> after"
 expect_grep '"exit_code": 0' "$WORK/harden.json" "JSON report"
+if /usr/bin/python3 "$SRC/tests/validate_json.py" "$SRC/src/report/schemas" harden "$WORK/harden.json" \
+  >"$WORK/valid.out" 2>&1; then pass "the JSON report is a valid harden report"
+else fail "the harden JSON does not validate"; head -20 "$WORK/valid.out" | sed 's/^/    /' >&2; fi
 expect_no_containers "after harden"
 
 run_hb "$WORK/check.out" check "$WORK/50-hardening.conf" --scenario "$SRC/scenarios/quickstart.yaml" --no-cache

@@ -38,7 +38,8 @@ cmake --install "$BUILD" --prefix "$PREFIX" >"$WORK/install.out" 2>&1 || {
   cat "$WORK/install.out" >&2
 }
 for f in bin/hardbisect share/hardbisect/images/base/packages.txt share/hardbisect/scenarios/templates \
-  share/man/man1/hardbisect.1 share/bash-completion/completions/hardbisect share/doc/hardbisect/README.md share/doc/hardbisect/docs/commands.md; do
+  share/man/man1/hardbisect.1 share/bash-completion/completions/hardbisect share/doc/hardbisect/README.md \
+  share/hardbisect/schemas/bisect.schema.json share/doc/hardbisect/docs/json.md share/doc/hardbisect/docs/commands.md; do
   [[ -e $PREFIX/$f ]] && pass "prefix has $f" || fail "prefix lacks $f"
 done
 installed_runs prefix "$PREFIX/bin/hardbisect"

@@ -35,7 +35,7 @@ t2=$(now)
 expect_code 1 "cached rerun: same exit" "$WORK/second.out"
 if [[ "$(rows "$WORK/first.json")" == "$(rows "$WORK/second.json")" ]]; then pass "cached rerun: same rows"
 else fail "cached rerun: rows differ"; fi
-trials=$(jq '[.cells[].trials] | add' "$WORK/second.json")
+trials=$(jq '[.cells[].trial_count] | add' "$WORK/second.json")
 cached=$(jq '.summary.cached_trials' "$WORK/second.json")
 [[ $trials -gt 0 && $cached == "$trials" ]] && pass "cached rerun: all $trials trials from the cache" \
   || fail "cached rerun: $cached of $trials trials cached"

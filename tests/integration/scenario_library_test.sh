@@ -11,7 +11,7 @@ cat "$WORK/verify.out" | sed -n '/== verify summary/,$p'
 expect_code 0 "every scenario's culprits found" "$WORK/verify.out"
 expect_grep '[0-9]+ scenario\(s\): [0-9]+ ok, 0 wrong, 0 undecided' "$WORK/verify.out" "summary line"
 expect_grep '^ok +flaky-narrative .*flaky p=' "$WORK/verify.out" "flaky scenario found with its failure rate"
-n=$(grep -c '"verdict": "ok"' "$WORK/verify.json")
+n=$(grep -c '"expectation": "ok"' "$WORK/verify.json")
 if [[ $n -ge 12 ]]; then pass "$n scenarios verified"; else fail "only $n scenarios verified"; fi
 expect_no_containers "after the library"
 finish

@@ -54,7 +54,8 @@ look_at_the_stage() {
   fi
 }
 
-"$HB" run "$WORK/s/setuid.yaml" --json "$WORK/setuid.json" >"$WORK/setuid.out" 2>&1 &
+"$HB" run "$WORK/s/setuid.yaml" --json "$WORK/setuid.json" --evidence "$WORK/setuid-evidence.json" \
+  >"$WORK/setuid.out" 2>&1 &
 pid=$!
 # Each trial's workload waits for /run/hb-go; the first is looked at from
 # the host, then every trial is let go. Polls until the run ends.
@@ -78,7 +79,7 @@ done
 wait "$pid"
 code=$?
 expect_code 0 "the trial passes: inside the container the file has mode 4755" "$WORK/setuid.out"
-expect_grep 'mode=4755' "$WORK/setuid.json" "the workload saw mode=4755"
+expect_grep 'mode=4755' "$WORK/setuid-evidence.json" "the workload saw mode=4755 (its output, in the --evidence file)"
 expect_no_containers "setuid trial"
 
 # An unwritable cache folder: one warning on stderr, the run goes on. An

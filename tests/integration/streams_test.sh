@@ -3,7 +3,8 @@
 # `--json -` standard output is the JSON alone (it parses), the progress and
 # the summary are on stderr; without it the summary is on stdout and the
 # progress on stderr; -q leaves the result and the warnings. Two reports on
-# stdout are refused. Real trials, kept small (a writer under /usr and one
+# stdout are refused. Each JSON validates against its schema
+# (src/report/schemas, docs/json.md), --evidence files too. Real trials, kept small (a writer under /usr and one
 # or two options).
 source "$(dirname "$0")/../lib.sh"
 require_podman
@@ -24,7 +25,8 @@ streams() {
   code=$?
 }
 
-# json_alone NAME: stdout is one JSON document and nothing else.
+# json_alone NAME KIND: stdout is one JSON document and nothing else, and
+# it is a valid KIND report.
 json_alone() {
   if python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$WORK/$1.stdout" 2>"$WORK/$1.why"; then
     pass "$1: stdout is JSON alone"
@@ -32,19 +34,34 @@ json_alone() {
     fail "$1: stdout does not parse as JSON ($(cat "$WORK/$1.why" | tail -1))"
     head -5 "$WORK/$1.stdout" | sed 's/^/    /' >&2
   fi
+  valid "$2" "$WORK/$1.stdout" "$1"
+}
+
+# valid KIND FILE WHAT: FILE validates against the KIND schema.
+python=/usr/bin/python3
+[[ -x $python ]] || python=python3
+valid() {
+  if "$python" "$SRC/tests/validate_json.py" "$SRC/src/report/schemas" "$1" "$2" >"$WORK/valid.out" 2>&1; then
+    pass "$3: a valid $1 report"
+  else
+    fail "$3: not a valid $1 report"
+    head -20 "$WORK/valid.out" | sed 's/^/    /' >&2
+  fi
 }
 
 # has NAME STREAM PATTERN WHAT
 has() { expect_grep "$3" "$WORK/$1.$2" "$1: $4"; }
 
-streams run run "$S/writer.yaml" --json -
+streams run run "$S/writer.yaml" --json - --evidence "$WORK/run-evidence.json"
 expect_code 1 "run --json -" "$WORK/run.stderr"
-json_alone run
+json_alone run run
+valid evidence "$WORK/run-evidence.json" "run --evidence"
 has run stderr 'baseline' "progress on stderr"
 
-streams bisect bisect "$WORK/writer.yaml" --json - "${CACHE[@]}"
+streams bisect bisect "$WORK/writer.yaml" --json - --evidence "$WORK/bisect-evidence.json" "${CACHE[@]}"
 expect_code 1 "bisect --json -" "$WORK/bisect.stderr"
-json_alone bisect
+json_alone bisect bisect
+valid evidence "$WORK/bisect-evidence.json" "bisect --evidence"
 has bisect stderr '^\[ *[0-9]+\] ' "trial lines on stderr"
 has bisect stderr 'ProtectSystem=strict' "the summary goes to stderr"
 
@@ -59,7 +76,7 @@ fi
 
 streams bisect-quiet -q bisect "$WORK/writer.yaml" --json - "${CACHE[@]}"
 expect_code 1 "-q bisect --json -" "$WORK/bisect-quiet.stderr"
-json_alone bisect-quiet
+json_alone bisect-quiet bisect
 if grep -qE '^\[ *[0-9]+\] ' "$WORK/bisect-quiet.stderr"; then
   fail "-q: trial lines on stderr"
 else
@@ -68,21 +85,21 @@ fi
 
 streams check check "$WORK/template.conf" --scenario "$S/writer.yaml" --json - "${CACHE[@]}"
 expect_code 0 "check --json -" "$WORK/check.stderr"
-json_alone check
+json_alone check check
 
 streams verify verify "$WORK/writer.yaml" --json - "${CACHE[@]}"
 expect_code 0 "verify --json -" "$WORK/verify.stderr"
-json_alone verify
+json_alone verify verify
 
 streams matrix matrix --scenario "$WORK/writer.yaml" --template "$WORK/template.conf" --base bookworm \
   --json - "${CACHE[@]}"
 expect_code 0 "matrix --json -" "$WORK/matrix.stderr"
-json_alone matrix
+json_alone matrix matrix
 cp "$WORK/matrix.stdout" "$WORK/matrix.json"
 
 streams merge report merge "$WORK/matrix.json" --json -
 expect_code 0 "report merge --json -" "$WORK/merge.stderr"
-json_alone merge
+json_alone merge matrix
 
 streams two bisect "$WORK/writer.yaml" --json - --junit - "${CACHE[@]}"
 expect_code 2 "two reports on stdout" "$WORK/two.stderr"

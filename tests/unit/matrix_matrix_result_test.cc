@@ -2,6 +2,7 @@
 
 #include "matrix/matrix_result.h"
 #include "matrix/matrix_runner.h"
+#include "report/json_report.h"
 #include "util/error.h"
 
 namespace hb::matrix {
@@ -131,7 +132,7 @@ TEST(MatrixResult, JsonRoundTripAndReportSet) {
   result.cells.front().cell.grid = grid;
   result.cells.front().cell.exposure_bars = {{"baseline", 9.6}, {"full template", std::nullopt}};
   nlohmann::json json = to_json(result);
-  EXPECT_EQ(json["cells"][0]["trial_grid"]["trials"][1]["applied"], nlohmann::json({0, 1}));
+  EXPECT_EQ(json["cells"][0]["trial_grid"]["rows"][1]["applied"], nlohmann::json({0, 1}));
   EXPECT_EQ(json["cells"][0]["exposure_bars"][1]["exposure"], nullptr);
   EXPECT_EQ(json["cells"][1]["trial_grid"], nullptr);
   MatrixResult back = from_json(json, "x");
@@ -182,9 +183,26 @@ TEST(MatrixResult, ShardVerdictsAreReadByName) {
   }
   // A grid trial's verdict too.
   json = to_json(run(all, Shard{1, 1}));
-  json["cells"][0]["trial_grid"] = {{"options", {"A=1"}},
-                                    {"trials", {{{"number", 1}, {"verdict", "maybe"}}}}};
+  json["cells"][0]["trial_grid"] = {{"options", {"A=1"}}, {"rows", {{{"number", 1}, {"verdict", "maybe"}}}}};
   EXPECT_THROW(from_json(json, "shard-1.json"), UserError);
+}
+
+// A result of another JSON contract is refused, naming both versions; one
+// from before schema_version existed is read as far as it agrees.
+TEST(MatrixResult, AnotherSchemaVersionIsRefused) {
+  nlohmann::json json = to_json(run(demo_cells(), Shard{1, 1}));
+  EXPECT_EQ(json["schema_version"], report::kSchemaVersion);
+  json["schema_version"] = report::kSchemaVersion + 1;
+  try {
+    from_json(json, "old.json");
+    ADD_FAILURE() << "accepted another schema_version";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("old.json: JSON schema_version 2, this hardbisect reads 1"),
+              std::string::npos)
+        << e.what();
+  }
+  json.erase("schema_version");
+  EXPECT_EQ(from_json(json, "older.json").cells.size(), json["cells"].size());
 }
 
 }  // namespace

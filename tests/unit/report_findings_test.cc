@@ -108,7 +108,7 @@ TEST(ReportFindings, ATrialShowsItsOwn) {
   result.findings = {private_pids()};
   std::string text = format_trial("full set", result, true);
   EXPECT_NE(text.find("- PrivatePIDs=yes"), std::string::npos) << text;
-  EXPECT_EQ(trial_to_json("full", result)["findings"][0]["line"], "PrivatePIDs=yes");
+  EXPECT_EQ(trial_to_json({.phase = "full"}, result)["findings"][0]["line"], "PrivatePIDs=yes");
 }
 
 }  // namespace

@@ -39,8 +39,9 @@ TEST(ReportFormats, OneRowPerFormat) {
     EXPECT_NE(format.write, nullptr);
     EXPECT_NE(std::string(format.help), "");
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"junit", "markdown", "html"}));
-  EXPECT_EQ(flags, (std::vector<std::string>{"--junit", "--markdown", "--html"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"junit", "markdown", "html", "evidence"}));
+  EXPECT_EQ(flags, (std::vector<std::string>{"--junit", "--markdown", "--html", "--evidence"}));
+  EXPECT_STREQ(report_format("evidence").flag, "--evidence");
 }
 
 TEST(ReportFormats, WritesOnlyTheWantedOnesWithTheirWriter) {

@@ -74,7 +74,8 @@ TEST(ReportSearchReport, NothingBreaksStatesTheRateRuledOut) {
   EXPECT_EQ(json["ruled_out"]["runs"], 9);
   EXPECT_DOUBLE_EQ(json["ruled_out"]["failure_rate"].get<double>(), 0.2831);
   EXPECT_DOUBLE_EQ(json["ruled_out"]["confidence"].get<double>(), 0.95);
-  EXPECT_EQ(json["verdict"], "nothing-breaks");
+  EXPECT_EQ(json["verdict"], "pass");
+  EXPECT_EQ(json["outcome"], "nothing-breaks");
 }
 
 }  // namespace
