@@ -229,6 +229,7 @@ std::optional<LineChange> Relaxer::drill(const Lines& base, const options::Direc
                                          const search::SearchConfig& config) {
   search::SearchConfig inner = config;
   inner.on_trial = nullptr;
+  inner.on_start = nullptr;
   inner.weights.clear();
   inner.weigh = nullptr;
   if (!m_job.search.result.flaky) {
