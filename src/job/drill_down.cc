@@ -320,9 +320,9 @@ std::vector<std::string> diagnose_errno_denials(ElementOracle& oracle, const opt
     named.push_back(groups.empty() ? call : call + " (" + util::join(groups, " ") + ")");
   }
   status.info(fmt::format(
-      "no SIGSYS: the filter returns an errno; a diagnostic trial logging the {} call(s) it keeps out "
+      "no SIGSYS: the filter returns an errno; a diagnostic trial logging the {} it keeps out "
       "(SystemCallLog=, without the culprit) {}",
-      elements.size(),
+      util::counted(elements.size(), "call"),
       logged.empty() ? "named none: every call is searched" : "names " + util::join(named, ", ")));
   return logged;
 }
@@ -370,8 +370,8 @@ std::optional<DrillDownResult> drill_down_syscalls(trial::TrialRunner& runner,
   out.reallow = deny;
   const std::vector<std::string> elements = calls_kept_out(culprit, deny);
   if (elements.empty()) return std::nullopt;
-  status.info(fmt::format("drill-down into {} ({} system call(s) it {})", culprit.line(), elements.size(),
-                          deny ? "denies" : "does not allow"));
+  status.info(fmt::format("drill-down into {} ({} it {})", culprit.line(),
+                          util::counted(elements.size(), "system call"), deny ? "denies" : "does not allow"));
   ElementOracle oracle(runner, base, syscall_lines(culprit, deny, elements));
 
   // Start from the call the SIGSYS names; follow the next SIGSYS a few times.
@@ -482,8 +482,9 @@ std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner,
   config.weights.clear();
   config.keys = list.elements;
 
-  status.info(fmt::format("drill-down into {} ({} {} element(s))", culprit.line(), list.elements.size(),
-                          out.allow_list ? "candidate" : "listed"));
+  status.info(fmt::format("drill-down into {} ({} {} {})", culprit.line(), list.elements.size(),
+                          out.allow_list ? "candidate" : "listed",
+                          list.elements.size() == 1 ? "element" : "elements"));
   LinesOf lines_of = [value_of = list.value_of, culprit](const search::OptionSet& set) {
     std::vector<options::Directive> lines;
     if (auto value = value_of(set)) {
