@@ -1,6 +1,7 @@
 #include "context.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -16,10 +17,23 @@
 
 namespace hb::cli {
 
+namespace {
+// stdout is the result; progress, notes and warnings go to stderr, with a
+// status line when stderr is a terminal.
+std::unique_ptr<report::StatusPrinter> make_printer(const GlobalFlags& flags) {
+  const util::TerminalFacts facts = util::terminal_facts(STDERR_FILENO);
+  report::PrinterOptions options;
+  options.quiet = flags.quiet;
+  options.color = util::use_color(flags.color, facts);
+  options.live = util::use_live_line(facts);
+  options.width = [] { return util::terminal_width(STDERR_FILENO); };
+  options.ticker = true;
+  return std::make_unique<report::StatusPrinter>(std::cerr, options);
+}
+}  // namespace
+
 Context::Context(GlobalFlags flags) : m_flags(std::move(flags)) {
-  // stdout is the result; progress, notes and warnings go to stderr.
-  m_status = std::make_unique<report::StatusPrinter>(std::cerr, m_flags.quiet);
-  m_log_status = std::make_unique<report::StatusPrinter>(std::cerr, m_flags.quiet);
+  m_status = make_printer(m_flags);
   m_facts = runtime::read_host_facts();
   m_host_flags = runtime::choose_host_flags(m_facts);
   std::vector<std::string> connections = runtime::split_connections(m_flags.connections);
@@ -42,7 +56,7 @@ Context::Context(GlobalFlags flags) : m_flags(std::move(flags)) {
   }
   if (!hosts.empty()) {
     m_pool = std::make_unique<runtime::PoolRuntime>(
-        std::move(hosts), [this](const std::string& line) { m_log_status->warning(line); });
+        std::move(hosts), [this](const std::string& line) { m_status->warning(line); });
     m_runtime = m_pool.get();
   }
   m_images = std::make_unique<image::ImageBuilder>(*m_local, *m_runner, image::default_images_dir(),
@@ -63,7 +77,7 @@ Context::~Context() {
   for (size_t i = 0; i < counts.size(); ++i)
     shares.push_back(fmt::format("{} {}{}", m_pool->name(i), counts[i], m_pool->lost(i) ? " (lost)" : ""));
   if (std::any_of(counts.begin(), counts.end(), [](int n) { return n > 0; }))
-    m_log_status->info("containers per host: " + util::join(shares, ", "));
+    m_status->info("containers per host: " + util::join(shares, ", "));
 }
 
 std::string Context::connection_uri(const std::string& name) {
@@ -102,7 +116,7 @@ void Context::connect_pool() {
     m_pool->configure(i, runtime::host_slots(facts->cpus, facts->mem_total), same_kernel);
     shares.push_back(fmt::format("{} ({} at a time, {} cores)", name, m_pool->slots(i), facts->cpus));
   }
-  m_log_status->info("Podman hosts: " + util::join(shares, ", "));
+  m_status->info("Podman hosts: " + util::join(shares, ", "));
 }
 
 void Context::require_podman(bool reap_orphans) {
@@ -129,8 +143,8 @@ void Context::remove_orphans() {
   int folders = 0;
   for (const auto& dir : runtime::stage_sweep_folders()) folders += runtime::remove_stage_folders(dir, false);
   if (containers > 0 || folders > 0)
-    m_log_status->note(fmt::format("removed {} container(s) and {} stage folder(s) left by runs that ended",
-                                   containers, folders));
+    m_status->note(fmt::format("removed {} container(s) and {} stage folder(s) left by runs that ended",
+                               containers, folders));
 }
 
 }  // namespace hb::cli

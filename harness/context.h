@@ -11,6 +11,7 @@
 #include "runtime/podman_runtime.h"
 #include "runtime/pool_runtime.h"
 #include "runtime/process.h"
+#include "util/terminal.h"
 
 namespace hb::cli {
 
@@ -20,6 +21,9 @@ struct GlobalFlags {
   // (HARDBISECT_CONNECTION=a,b when none is given).
   std::vector<std::string> connections;
   bool quiet = false;
+  // Colour in progress: auto (a terminal, NO_COLOR unset or empty, TERM not
+  // dumb), always (even into a pipe), never.
+  util::ColorMode color = util::ColorMode::Auto;
 };
 
 class Context {
@@ -50,13 +54,12 @@ class Context {
   // Fails with exit 4 and the fix when Podman cannot be used at all; then
   // removes what runs that ended left behind (unless `reap_orphans` is false).
   void require_podman(bool reap_orphans = true);
-  // Job events: status() prints progress on stdout beside the report (run,
-  // bisect, check, verify); log_status() on stderr (matrix, doctor, image).
-  // Both honour -q.
+  // Job events: one printer on stderr, for every subcommand (a status line
+  // on a terminal, --color, -q). log_status() is the same printer.
   job::Status& status() { return *m_status; }
-  job::Status& log_status() { return *m_log_status; }
+  job::Status& log_status() { return *m_status; }
   // A progress line on stderr (dropped with -q).
-  void log(const std::string& line) { m_log_status->info(line); }
+  void log(const std::string& line) { m_status->info(line); }
 
  private:
   void remove_orphans();
@@ -73,7 +76,6 @@ class Context {
   std::vector<runtime::ConnectionEntry> m_known_connections;
   std::unique_ptr<image::ImageBuilder> m_images;
   std::unique_ptr<report::StatusPrinter> m_status;
-  std::unique_ptr<report::StatusPrinter> m_log_status;
 };
 
 }  // namespace hb::cli

@@ -88,7 +88,7 @@ void check_subcommand(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string word = argv[i];
     if (word.empty() || word[0] == '-') {
-      if (word == "--connection") ++i;  // skip the global option's value
+      if (word == "--connection" || word == "--color") ++i;  // skip a global option's value
       continue;
     }
     std::vector<std::string> names;
@@ -125,7 +125,7 @@ void route_reports_to_stdout(const CLI::App& command) {
   if (to_stdout.size() == 1) hb::util::keep_stdout_for_reports();
 }
 
-// --dry-run, --connection, -q: before the subcommand, for all of them.
+// --dry-run, --connection, -q, --color: before the subcommand, for all of them.
 void add_global_flags(CLI::App& app, hb::cli::GlobalFlags& flags) {
   app.add_flag(
       "--dry-run", flags.dry_run,
@@ -137,6 +137,15 @@ void add_global_flags(CLI::App& app, hb::cli::GlobalFlags& flags) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("-q,--quiet", flags.quiet, "No progress lines on stderr");
+  app.add_option_function<std::string>(
+         "--color",
+         [&flags](const std::string& word) {
+           flags.color = *hb::util::parse_name(hb::util::kColorModeNames, word);
+         },
+         "Colour PASS/FAIL/UNRESOLVED in progress: auto (stderr is a terminal, NO_COLOR unset or empty, "
+         "TERM not dumb), always (even into a pipe) or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->default_str("auto");
 }
 
 int run_cli(int argc, char** argv) {

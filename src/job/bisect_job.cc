@@ -6,6 +6,7 @@
 #include <map>
 
 #include "job/trial_oracle.h"
+#include "search/estimate.h"
 #include "trial/findings.h"
 #include "trial/probes.h"
 #include "util/error.h"
@@ -56,6 +57,17 @@ std::function<std::vector<double>(const std::vector<search::TrialRecord>&)> weig
   };
 }
 
+// The baseline's first run is the calibration, before the search asks for
+// it (it is served then, at once): the status line shows it while it runs.
+TrialStarted baseline_started(const scenario::Scenario& scenario, const search::SearchConfig& config) {
+  search::TrialRecord record;
+  record.phase = search::Phase::Baseline;
+  record.options = {};
+  record.estimate = search::estimate_total_runs(
+      {static_cast<int>(scenario.options.size()), search::Phase::Baseline, 1, 0, 1, config.max_trials});
+  return TrialStarted{{}, record, set_label(scenario, {}), false};
+}
+
 // The job's search config: progress for each trial, with its result; ties
 // by the line's text and weights by what each line lowers the exposure by,
 // so the answer does not depend on the order of the lines.
@@ -65,6 +77,10 @@ search::SearchConfig job_config(search::SearchConfig config, const TrialOracle& 
     if (const TrialEntry* entry = oracle.trial(record.outcome))
       status.trial_finished(TrialFinished{
           {}, record, &entry->result, entry->cached, set_label(scenario, record.options), false});
+    if (user) user(record);
+  };
+  config.on_start = [&scenario, &status, user = config.on_start](const search::TrialRecord& record) {
+    status.trial_started(TrialStarted{{}, record, set_label(scenario, record.options), false});
     if (user) user(record);
   };
   if (config.keys.empty())
@@ -91,6 +107,7 @@ BisectJob run_bisect_job(runtime::ContainerRuntime& runtime, image::ImageBuilder
   auto started = std::chrono::steady_clock::now();
   // The baseline's calibration decides the plan of every later trial of the
   // job (drill-down's too): built here, once.
+  status.trial_started(baseline_started(scenario, config));
   Calibrated calibration = calibrate(runtime, prepared.plan, trial::check_enforcement, status, cache_use);
   job.prepared = calibrated(std::move(prepared), calibration.calibration);
   trial::TrialRunner runner(runtime, job.prepared.plan, trial::check_enforcement);
@@ -127,6 +144,7 @@ std::vector<DrillDownResult> drill_down_culprits(runtime::ContainerRuntime& runt
   trial::TrialRunner runner(runtime, job.prepared.plan, trial::check_enforcement);
   search::SearchConfig inner = config;
   inner.on_trial = nullptr;
+  inner.on_start = nullptr;
   inner.weights.clear();
   for (const auto& culprit : job.result.culprits) {
     // Only lines the safe template drops: a culprit kept in context passes as it is.
@@ -198,7 +216,7 @@ std::vector<std::string> option_names(const scenario::Scenario& scenario, const 
 std::string set_label(const scenario::Scenario& scenario, const search::OptionSet& set) {
   if (set.empty()) return "(no options)";
   if (set.size() == scenario.options.size()) return fmt::format("(all {} options)", set.size());
-  if (set.size() <= 2) return util::join(option_names(scenario, set), ", ");
+  if (set.size() <= 3) return util::join(option_names(scenario, set), ", ");
   return fmt::format("{} options", set.size());
 }
 

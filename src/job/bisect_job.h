@@ -64,7 +64,8 @@ std::vector<double> exposure_weights(const scenario::Scenario& scenario, const t
 
 // Names of the options of a set, as written in the scenario.
 std::vector<std::string> option_names(const scenario::Scenario& scenario, const search::OptionSet& set);
-// What a trial applied, for a progress line: "(no options)", "A, B", "5 options" or "(all 8 options)".
+// What a trial applied, for a progress line: "(no options)", "A, B, C" (three
+// at most), "5 options" or "(all 8 options)".
 std::string set_label(const scenario::Scenario& scenario, const search::OptionSet& set);
 
 // Exit code of a finished bisection (0 nothing breaks, 1 found, 2 baseline

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace hb::job {
 
@@ -62,7 +63,7 @@ CheckOutcome judge_check(const BisectJob& job, const Exposures& exposures, std::
   CheckOutcome outcome = judge_search(job, exposures, threshold);
   if (job.findings.empty()) return outcome;
   std::string lines =
-      fmt::format("{} line(s) of the template systemd ignores in whole or part", job.findings.size());
+      util::counted(job.findings.size(), "line") + " of the template systemd ignores in whole or part";
   if (allow_ignored) {
     outcome.findings_note = lines + " (allowed by --allow-ignored)";
   } else {

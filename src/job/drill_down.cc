@@ -109,6 +109,15 @@ int safe_trial_of(const search::SearchResult& result) {
   return result.trials.at(static_cast<size_t>(result.safe_trial)).outcome.trial;
 }
 
+// What a drill-down's trial kept: the elements, or "N noun" when more than three.
+std::string drill_label(const search::TrialRecord& record, const std::vector<std::string>& elements,
+                        const char* noun) {
+  std::string label = record.options.size() <= 3 ? "" : fmt::format("{} {}", record.options.size(), noun);
+  if (label.empty())
+    for (int i : record.options) label += (label.empty() ? "" : ", ") + elements[static_cast<size_t>(i)];
+  return label.empty() ? "(none)" : label;
+}
+
 // The progress of a drill-down's search: one TrialFinished per trial,
 // labelled with the elements it kept (`noun` when more than three), with
 // the oracle's result its outcome names.
@@ -116,11 +125,17 @@ std::function<void(const search::TrialRecord&)> drill_progress(const ElementOrac
                                                                const std::vector<std::string>& elements,
                                                                const char* noun, Status& status) {
   return [&oracle, elements, noun, &status](const search::TrialRecord& record) {
-    std::string label = record.options.size() <= 3 ? "" : fmt::format("{} {}", record.options.size(), noun);
-    if (label.empty())
-      for (int i : record.options) label += (label.empty() ? "" : ", ") + elements[static_cast<size_t>(i)];
     const trial::TrialResult* result = result_of(oracle, record.outcome);
-    status.trial_finished(TrialFinished{{}, record, result, false, label.empty() ? "(none)" : label, true});
+    status.trial_finished(
+        TrialFinished{{}, record, result, false, drill_label(record, elements, noun), true});
+  };
+}
+
+// The live line's part of a drill-down's progress: each trial as it starts.
+std::function<void(const search::TrialRecord&)> drill_started(const std::vector<std::string>& elements,
+                                                              const char* noun, Status& status) {
+  return [elements, noun, &status](const search::TrialRecord& record) {
+    status.trial_started(TrialStarted{{}, record, drill_label(record, elements, noun), true});
   };
 }
 
@@ -305,9 +320,9 @@ std::vector<std::string> diagnose_errno_denials(ElementOracle& oracle, const opt
     named.push_back(groups.empty() ? call : call + " (" + util::join(groups, " ") + ")");
   }
   status.info(fmt::format(
-      "no SIGSYS: the filter returns an errno; a diagnostic trial logging the {} call(s) it keeps out "
+      "no SIGSYS: the filter returns an errno; a diagnostic trial logging the {} it keeps out "
       "(SystemCallLog=, without the culprit) {}",
-      elements.size(),
+      util::counted(elements.size(), "call"),
       logged.empty() ? "named none: every call is searched" : "names " + util::join(named, ", ")));
   return logged;
 }
@@ -322,7 +337,8 @@ void search_syscalls(ElementOracle& oracle, const options::Directive& culprit, b
   oracle.set_lines(lines_of);
   config.weights.clear();
   config.keys = calls;
-  config.on_trial = drill_progress(oracle, calls, "call(s) kept out", status);
+  config.on_trial = drill_progress(oracle, calls, "calls kept out", status);
+  config.on_start = drill_started(calls, "calls kept out", status);
   oracle.set_jobs(config.jobs);
   out.search = search::run_search(oracle, static_cast<int>(calls.size()), config);
   out.search.trial_count += static_cast<int>(before);
@@ -354,8 +370,8 @@ std::optional<DrillDownResult> drill_down_syscalls(trial::TrialRunner& runner,
   out.reallow = deny;
   const std::vector<std::string> elements = calls_kept_out(culprit, deny);
   if (elements.empty()) return std::nullopt;
-  status.info(fmt::format("drill-down into {} ({} system call(s) it {})", culprit.line(), elements.size(),
-                          deny ? "denies" : "does not allow"));
+  status.info(fmt::format("drill-down into {} ({} it {})", culprit.line(),
+                          util::counted(elements.size(), "system call"), deny ? "denies" : "does not allow"));
   ElementOracle oracle(runner, base, syscall_lines(culprit, deny, elements));
 
   // Start from the call the SIGSYS names; follow the next SIGSYS a few times.
@@ -466,8 +482,9 @@ std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner,
   config.weights.clear();
   config.keys = list.elements;
 
-  status.info(fmt::format("drill-down into {} ({} {} element(s))", culprit.line(), list.elements.size(),
-                          out.allow_list ? "candidate" : "listed"));
+  status.info(fmt::format("drill-down into {} ({} {} {})", culprit.line(), list.elements.size(),
+                          out.allow_list ? "candidate" : "listed",
+                          list.elements.size() == 1 ? "element" : "elements"));
   LinesOf lines_of = [value_of = list.value_of, culprit](const search::OptionSet& set) {
     std::vector<options::Directive> lines;
     if (auto value = value_of(set)) {
@@ -477,7 +494,8 @@ std::optional<DrillDownResult> drill_down(trial::TrialRunner& runner,
     return lines;
   };
   ElementOracle oracle(runner, base, lines_of);
-  config.on_trial = drill_progress(oracle, list.elements, "element(s)", status);
+  config.on_trial = drill_progress(oracle, list.elements, "elements", status);
+  config.on_start = drill_started(list.elements, "elements", status);
   oracle.set_jobs(config.jobs);
   out.search = search::run_search(oracle, static_cast<int>(list.elements.size()), config);
   out.trials = oracle.results;

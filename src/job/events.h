@@ -27,6 +27,15 @@ struct JobStarted {
   std::vector<std::string> unenforceable;  // lines the privilege cannot enforce
 };
 
+// One trial starts (the live status line shows what runs). `record` has no
+// outcome yet; its phase, options and estimate are the search's.
+struct TrialStarted {
+  std::string scope;
+  search::TrialRecord record;
+  std::string label;
+  bool drill_down = false;
+};
+
 // One trial has a verdict. `label` names what the trial applied (the option
 // names, or the list elements of a drill-down).
 struct TrialFinished {
@@ -51,6 +60,8 @@ class Status {
  public:
   virtual ~Status() = default;
   virtual void job_started(const JobStarted& event) = 0;
+  // Only a live status line uses it; kept events (BufferedStatus) drop it.
+  virtual void trial_started(const TrialStarted& /*event*/) {}
   virtual void trial_finished(const TrialFinished& event) = 0;
   virtual void message(const Message& event) = 0;
 
@@ -68,6 +79,11 @@ class ScopedStatus : public Status {
     JobStarted e = event;
     e.scope = m_scope;
     m_target.job_started(e);
+  }
+  void trial_started(const TrialStarted& event) override {
+    TrialStarted e = event;
+    e.scope = m_scope;
+    m_target.trial_started(e);
   }
   void trial_finished(const TrialFinished& event) override {
     TrialFinished e = event;

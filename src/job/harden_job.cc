@@ -229,6 +229,7 @@ std::optional<LineChange> Relaxer::drill(const Lines& base, const options::Direc
                                          const search::SearchConfig& config) {
   search::SearchConfig inner = config;
   inner.on_trial = nullptr;
+  inner.on_start = nullptr;
   inner.weights.clear();
   inner.weigh = nullptr;
   if (!m_job.search.result.flaky) {
@@ -305,8 +306,9 @@ BaseCheck verify(Relaxer& relaxer, const Lines& dropin, int runs, const std::str
   BaseCheck check;
   check.base = base;
   for (int run = 0; run < runs; ++run) {
-    const int number = relaxer.run(dropin, fmt::format("the drop-in ({} line(s)) on {}", dropin.size(), base),
-                                   search::Phase::Confirm);
+    const int number =
+        relaxer.run(dropin, fmt::format("the drop-in ({}) on {}", util::counted(dropin.size(), "line"), base),
+                    search::Phase::Confirm);
     const trial::TrialResult& result = relaxer.trial(number);
     ++check.runs;
     if (result.exposure) check.exposure = result.exposure;
@@ -355,8 +357,9 @@ HardenTemplate template_for(HardenJob& job, const scenario::Scenario& scenario, 
   set_by_unit.insert(rated.begin(), rated.end());
   HardenTemplate tmpl = build_template(version, privilege, set_by_unit);
   set_aside_own_umask(tmpl, baseline.evidence);
-  status.info(fmt::format("harden: {} strictest line(s) to search, {} left to the unit, {} not tested",
-                          tmpl.lines.size(), tmpl.set_by_unit.size(), tmpl.not_tested.size()));
+  status.info(fmt::format("harden: {} to search, {} left to the unit, {} not tested",
+                          util::counted(tmpl.lines.size(), "strictest line"), tmpl.set_by_unit.size(),
+                          tmpl.not_tested.size()));
   return tmpl;
 }
 
@@ -440,8 +443,8 @@ void search_setting_aside(HardenJob& job, runtime::ContainerRuntime& runtime, im
       return;
     job.earlier_trials += job.search.result.trial_count;
     job.scenario = with_lines(job.scenario, job.tmpl.lines);
-    status.note(fmt::format("harden: searching again without what is not in effect ({} line(s) left)",
-                            job.tmpl.lines.size()));
+    status.note(fmt::format("harden: searching again without what is not in effect ({} left)",
+                            util::counted(job.tmpl.lines.size(), "line")));
   }
 }
 

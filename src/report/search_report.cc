@@ -96,18 +96,18 @@ std::string summary_message(const SearchReportInput& in) {
   const search::SearchResult& r = in.result;
   // The engine speaks in option indices; people read the lines.
   if (r.status == search::SearchStatus::Found)
-    return fmt::format("{} culprit set(s); remove {}; keep {} of {} option(s)", r.culprits.size(),
-                       joined(option_names(in.scenario, r.removal)), r.safe_set.size(), r.option_count);
+    return fmt::format("{}; remove {}; keep {} of {}", util::counted(r.culprits.size(), "culprit set"),
+                       joined(option_names(in.scenario, r.removal)), r.safe_set.size(),
+                       util::counted(r.option_count, "option"));
   return with_option_names(r.message, in.scenario);
 }
 
 std::string ruled_out_text(const search::SearchResult& r) {
   if (!r.ruled_out) return "";
   const bool safe = r.status == search::SearchStatus::Found;
-  return fmt::format(
-      "ruled out: a failure rate above {:.3f} ({} passed its last {} run(s); confidence {:.2f})\n",
-      r.ruled_out->failure_rate, safe ? "the safe template" : "the full set", r.ruled_out->runs,
-      r.ruled_out->confidence);
+  return fmt::format("ruled out: a failure rate above {:.3f} ({} passed its last {}; confidence {:.2f})\n",
+                     r.ruled_out->failure_rate, safe ? "the safe template" : "the full set",
+                     util::counted(r.ruled_out->runs, "run"), r.ruled_out->confidence);
 }
 
 nlohmann::json ruled_out_json(const search::SearchResult& r) {
@@ -157,8 +157,8 @@ std::string safe_template_text(const SearchReportInput& in) {
                         k.passes_with.empty() ? "the rest of this template"
                                               : joined(option_names(in.scenario, k.passes_with)));
   if (r.context_trials + r.explain_trials > 0)
-    text += fmt::format("  ({} trial(s) proved it 1-maximal, {} explained what kept lines need)\n",
-                        r.context_trials, r.explain_trials);
+    text += fmt::format("  ({} proved it 1-maximal, {} explained what kept lines need)\n",
+                        util::counted(r.context_trials, "trial"), r.explain_trials);
   return text;
 }
 
@@ -168,9 +168,9 @@ std::string summary_tail(const SearchReportInput& in) {
   std::string text;
   if (r.flaky)
     text += fmt::format(
-        "\nflaky: the full set failed {} of {} runs (p = {:.2f}); each passing set ran {} time(s); "
+        "\nflaky: the full set failed {} of {} runs (p = {:.2f}); each passing set ran {}; "
         "confidence per test {:.3f}\n",
-        r.full_failures, r.full_runs, r.failure_rate, r.repeats, r.confidence);
+        r.full_failures, r.full_runs, r.failure_rate, util::counted(r.repeats, "time"), r.confidence);
   if (r.flaky && r.posterior < 1.0)
     text +=
         fmt::format("flaky: the culprit found has posterior probability {:.3f} (confidence of the answer)\n",

@@ -5,6 +5,7 @@
 
 #include "search/option_set.h"
 #include "search/repeats.h"
+#include "util/strings.h"
 
 namespace hb::search {
 
@@ -27,9 +28,9 @@ void clear_answer(SearchResult& result) {
 }
 
 void set_summary(SearchResult& result, std::size_t culprit_sets) {
-  std::string summary = std::to_string(culprit_sets) + " culprit set(s); remove " +
-                        format_set(result.removal) + ", keep " + std::to_string(result.safe_set.size()) +
-                        " option(s)";
+  std::string summary = util::counted(culprit_sets, "culprit set") + "; remove " +
+                        format_set(result.removal) + ", keep " +
+                        util::counted(result.safe_set.size(), "option");
   if (!result.restored.empty()) summary += " (" + format_set(result.restored) + " kept in context)";
   if (!result.undecided.empty()) {
     stop(result, SearchStatus::Unresolved,

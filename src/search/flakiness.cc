@@ -5,6 +5,7 @@
 #include "search/answer.h"
 #include "search/option_set.h"
 #include "search/repeats.h"
+#include "util/strings.h"
 
 namespace hb::search {
 
@@ -46,11 +47,11 @@ void Flakiness::on_contradiction(const Contradiction& c) {
   const SetStats passed = m_tester.stats(c.passed);
   const std::string switching = std::string(": switching to ") + (m_flaky ? "more repeats" : "flaky mode");
   if (!c.why.empty()) {
-    note(m_result, format_set(c.failing) + " failed " + std::to_string(failing.fails) + " time(s) but " +
+    note(m_result, format_set(c.failing) + " failed " + util::counted(failing.fails, "time") + " but " +
                        c.why + switching);
   } else {
     note(m_result, format_set(c.failing) + " failed although " + format_set(c.passed) + " had passed " +
-                       std::to_string(passed.passes) + " run(s)" + switching);
+                       util::counted(passed.passes, "run") + switching);
   }
   // Pool the runs that disagreed: they show a lower failure rate than the
   // full set's (several flaky culprits add up in the full set).

@@ -4,6 +4,7 @@
 
 #include "search/hitting_set.h"
 #include "search/option_set.h"
+#include "util/strings.h"
 
 namespace hb::search {
 
@@ -74,8 +75,8 @@ bool RemovalSearch::find_in(const OptionSet& rest) {
   if (found.culprits.empty()) {
     stop(m_result, SearchStatus::Unresolved,
          (m_culprits.empty() ? ""
-                             : "after " + std::to_string(m_culprits.size()) +
-                                   " culprit set(s), the remainder still fails and ") +
+                             : "after " + util::counted(m_culprits.size(), "culprit set") +
+                                   ", the remainder still fails and ") +
              found.stuck);
     report_partial();
     return false;

@@ -168,9 +168,15 @@ struct TrialRecord {
   OptionSet options;
   Outcome outcome;
   int run = 1;  // 1-based run number of this set within one test
-  // A speculative run the search never asked for: it answers nothing (it
-  // is reported when the search ends, under the phase it ran beside).
+  // Ran beside a question the search asked (speculatively); reported when
+  // it ended, in trial order, under the phase it ran beside, before the
+  // search asked for its set (if it ever does).
+  bool speculative = false;
+  // A speculative run the search never asked for: it answers nothing.
   bool unasked = false;
+  // The search's total runs as estimated when this run started or ended
+  // (search/estimate.h): progress prints "trial 7 of about 12".
+  int estimate = 0;
 };
 
 struct SearchConfig {
@@ -228,9 +234,12 @@ struct SearchConfig {
   // (the job reads each line's systemd-analyze security contribution from the
   // baseline's and the full set's trials); an empty answer keeps `weights`.
   std::function<std::vector<double>(const std::vector<TrialRecord>&)> weigh;
-  bool context = true;                               // step 2 above: the safe set made 1-maximal by trials
-  bool explain_kept = true;                          // step 3 above: what each kept culprit passes with
-  std::function<void(const TrialRecord&)> on_trial;  // progress, after each run
+  bool context = true;       // step 2 above: the safe set made 1-maximal by trials
+  bool explain_kept = true;  // step 3 above: what each kept culprit passes with
+  // Progress: each run when it starts (no outcome yet) and when it ends, in
+  // trial order (a speculative run when it ends, not when asked for).
+  std::function<void(const TrialRecord&)> on_start;
+  std::function<void(const TrialRecord&)> on_trial;
 };
 
 // The runs of the full set with expect_failure: those that would show a

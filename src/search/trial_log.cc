@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "search/estimate.h"
+
 namespace hb::search {
 
 TrialLog::Mask TrialLog::mask_of(const OptionSet& set) const {
@@ -41,10 +43,31 @@ void TrialLog::check_budget(int more) const {
   if (m_config.max_trials > 0 && run_count() + more > m_config.max_trials) throw BudgetExhausted();
 }
 
+int TrialLog::estimate(Phase phase, int runs) const {
+  const int search_runs =
+      static_cast<int>(std::count_if(m_log.begin(), m_log.end(), [](const TrialRecord& r) {
+        return r.phase == Phase::Search || r.phase == Phase::Confirm;
+      }));
+  return estimate_total_runs(
+      {m_option_count, phase, runs, search_runs, static_cast<int>(m_entries.size()), m_config.max_trials});
+}
+
+void TrialLog::announce(const OptionSet& set, Phase phase, int run, int index) const {
+  if (!m_config.on_start) return;
+  TrialRecord started{index, phase, set, {Verdict::Unresolved, "running"}, run};
+  started.estimate = estimate(phase, index + 1);
+  m_config.on_start(started);
+}
+
+void TrialLog::report(TrialRecord& record) const {
+  record.estimate = estimate(record.phase, std::max(run_count(), record.index + 1));
+  if (m_config.on_trial) m_config.on_trial(record);
+}
+
 void TrialLog::record(const OptionSet& set, Phase phase, int run, const Outcome& outcome) {
   count(set, outcome);
   m_log.push_back(TrialRecord{run_count(), phase, set, outcome, run});
-  if (m_config.on_trial) m_config.on_trial(m_log.back());
+  report(m_log.back());
 }
 
 void TrialLog::count(const OptionSet& set, const Outcome& outcome) {
@@ -66,13 +89,13 @@ Outcome TrialLog::run(const OptionSet& set, Phase phase, int run) {
   for (auto it = m_speculated.begin(); it != m_speculated.end(); ++it) {
     if (it->set != set) continue;
     TrialRecord& record = m_log.at(static_cast<std::size_t>(it->trial));
-    record.phase = phase;  // logged when it started, reported now under the phase that asks for it
+    record.phase = phase;  // reported when it ended; logged now under the phase that asks for it
     m_speculated.erase(it);
     count(set, record.outcome);
-    if (m_config.on_trial) m_config.on_trial(record);
     return record.outcome;
   }
   check_budget(1);
+  announce(set, phase, run, run_count());
   Outcome outcome = m_oracle.test(set);
   record(set, phase, run, outcome);
   return outcome;
@@ -89,6 +112,7 @@ Outcome TrialLog::run_retrying(const OptionSet& set, Phase phase) {
 
 std::vector<Outcome> TrialLog::run_batch(const OptionSet& set, Phase phase, int count, int first_run) {
   check_budget(count);
+  for (int i = 0; i < count; ++i) announce(set, phase, first_run + i, run_count() + i);
   std::vector<Outcome> outcomes =
       m_oracle.test_many(std::vector<OptionSet>(static_cast<std::size_t>(count), set));
   for (int i = 0; i < count; ++i) record(set, phase, first_run + i, outcomes[static_cast<std::size_t>(i)]);
@@ -97,12 +121,15 @@ std::vector<Outcome> TrialLog::run_batch(const OptionSet& set, Phase phase, int 
 
 std::vector<Outcome> TrialLog::run_sets(const std::vector<OptionSet>& sets, Phase phase, int run) {
   check_budget(static_cast<int>(sets.size()));
+  for (std::size_t j = 0; j < sets.size(); ++j)
+    announce(sets[j], phase, run, run_count() + static_cast<int>(j));
   std::vector<Outcome> outcomes = m_oracle.test_many(sets);
   for (std::size_t j = 0; j < sets.size(); ++j) record(sets[j], phase, run, outcomes.at(j));
   return outcomes;
 }
 
 TrialLog::Started TrialLog::start_logged(const OptionSet& set, Phase phase, int run) {
+  announce(set, phase, run, run_count());
   Started started{m_oracle.start(set), run_count()};
   m_log.push_back(TrialRecord{started.trial, phase, set, {Verdict::Unresolved, "still running"}, run});
   return started;
@@ -112,7 +139,7 @@ Outcome TrialLog::finish(const Started& started) {
   TrialRecord& record = m_log.at(static_cast<std::size_t>(started.trial));
   record.outcome = m_oracle.wait(started.ticket);
   count(record.options, record.outcome);
-  if (m_config.on_trial) m_config.on_trial(record);
+  report(record);
   return record.outcome;
 }
 
@@ -126,10 +153,14 @@ Outcome TrialLog::run_beside(const OptionSet& set, const std::vector<OptionSet>&
   // Every speculative run ends before the next question: which runs start
   // next then never depends on how long a trial took, so the trial log, and
   // a cached replay of it, is the same every time. Its outcome goes into its
-  // record, not into the counts, until the search asks for that set.
+  // record, not into the counts, until the search asks for that set; it is
+  // reported now, so progress comes in trial order.
   for (const Started& run : started) {
-    m_log.at(static_cast<std::size_t>(run.trial)).outcome = m_oracle.wait(run.ticket);
-    m_speculated.push_back({m_log[static_cast<std::size_t>(run.trial)].options, run.trial});
+    TrialRecord& record = m_log.at(static_cast<std::size_t>(run.trial));
+    record.outcome = m_oracle.wait(run.ticket);
+    record.speculative = true;
+    m_speculated.push_back({record.options, run.trial});
+    report(record);
   }
   return outcome;
 }
@@ -141,8 +172,7 @@ bool TrialLog::speculated(const OptionSet& set) const {
 void TrialLog::settle() {
   for (const auto& s : m_speculated) {
     TrialRecord& record = m_log.at(static_cast<std::size_t>(s.trial));
-    record.unasked = true;
-    if (m_config.on_trial) m_config.on_trial(record);
+    record.unasked = true;  // reported when it ended
   }
   m_speculated.clear();
 }

@@ -3,7 +3,8 @@
 // for runs through the Oracle, keeps to the trial budget, logs and reports
 // each run (SearchConfig::on_trial), counts the runs of each distinct set,
 // and holds speculative runs out of those counts until the search asks for
-// that set. It judges nothing: SetTester does, from these counts.
+// that set. Progress (on_start, on_trial) comes in trial order. It judges nothing: SetTester does, from these
+// counts.
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
@@ -38,7 +39,8 @@ class TrialLog {
       : m_oracle(oracle), m_option_count(option_count), m_config(config) {}
 
   // One run (number `run` of this set); a speculative run of the set, if
-  // any, is taken instead (counted and reported now, under `phase`).
+  // any, is taken instead (counted now and logged under `phase`; it was
+  // reported when it ended).
   Outcome run(const OptionSet& set, Phase phase, int run);
   // run(), retried while UNRESOLVED up to the retry limit (runs 1, 2, ...).
   Outcome run_retrying(const OptionSet& set, Phase phase);
@@ -51,8 +53,8 @@ class TrialLog {
   // and is held as speculative: logged, not counted until asked for.
   Outcome run_beside(const OptionSet& set, const std::vector<OptionSet>& beside, Phase phase);
   bool speculated(const OptionSet& set) const;
-  // Reports the speculative runs never asked for (on_trial, marked unasked,
-  // under the phase they ran beside).
+  // Marks the speculative runs never asked for as unasked (each was
+  // reported when it ended, under the phase it ran beside).
   void settle();
 
   SetStats stats(const OptionSet& set) const;
@@ -77,6 +79,12 @@ class TrialLog {
   };
 
   void check_budget(int more) const;
+  // The search's total runs as estimated now, with `runs` logged (estimate.h).
+  int estimate(Phase phase, int runs) const;
+  // on_start for the run that will be log entry `index`.
+  void announce(const OptionSet& set, Phase phase, int run, int index) const;
+  // on_trial for a run that ended, with the estimate filled in.
+  void report(TrialRecord& record) const;
   Entry& entry(const OptionSet& set);
   void record(const OptionSet& set, Phase phase, int run, const Outcome& outcome);
   void count(const OptionSet& set, const Outcome& outcome);

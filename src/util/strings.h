@@ -50,4 +50,13 @@ inline std::string lower(std::string text) {
   return text;
 }
 
+// "1 culprit set", "2 culprit sets", "0 culprit sets": a count and its noun,
+// singular for one (the nouns hardbisect counts all take an s).
+inline std::string counted(size_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+inline std::string counted(int count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
 }  // namespace hb::util

@@ -77,9 +77,8 @@ TEST(ReportCell, FromAFoundSearch) {
   EXPECT_EQ(cell.trials, 4);
   EXPECT_DOUBLE_EQ(cell.seconds, 7.5);
   EXPECT_FALSE(cell.regression);
-  EXPECT_EQ(
-      cell.reason,
-      "1 culprit set(s); remove ProtectSystem=strict; keep 2 of 3 option(s); the full set: exit status 1");
+  EXPECT_EQ(cell.reason,
+            "1 culprit set; remove ProtectSystem=strict; keep 2 of 3 options; the full set: exit status 1");
   EXPECT_THAT(cell.evidence, HasSubstr("baseline 9.6, full set 5.1, safe subset 6.4"));
   EXPECT_THAT(cell.evidence, HasSubstr("culprit ProtectSystem=strict: trial 3 FAIL: exit status 1"));
   EXPECT_THAT(cell.evidence, HasSubstr("    demo[13]: Read-only file system, alone\n"));

@@ -29,14 +29,14 @@ TEST(ReportSearchReport, MessagesNameOptionsNeverIndices) {
     item.name = name;
     s.options.push_back(item);
   }
-  EXPECT_EQ(with_option_names(
-                "1 culprit set(s); remove {4}, keep 4 option(s); options {1,3} could not be decided", s),
-            "1 culprit set(s); remove {PrivateDevices=yes}, keep 4 option(s); options {PrivateTmp=yes, "
-            "ProtectSystem=strict} could not be decided");
+  EXPECT_EQ(
+      with_option_names("1 culprit set; remove {4}, keep 4 options; options {1,3} could not be decided", s),
+      "1 culprit set; remove {PrivateDevices=yes}, keep 4 options; options {PrivateTmp=yes, "
+      "ProtectSystem=strict} could not be decided");
   EXPECT_EQ(with_option_names("{9} is not an option; {} neither", s), "{9} is not an option; {} neither");
   search::SearchResult r;
   r.status = search::SearchStatus::Unresolved;
-  r.message = "1 culprit set(s); remove {4}, keep 4 option(s); options {2} could not be decided";
+  r.message = "1 culprit set; remove {4}, keep 4 options; options {2} could not be decided";
   r.notes = {"options {0} set aside: trials with them are unresolved (x)"};
   std::vector<job::TrialEntry> trials;
   SearchReportInput in{s, r, trials, "img", "minimal", 0.0};
@@ -67,7 +67,7 @@ TEST(ReportSearchReport, NothingBreaksStatesTheRateRuledOut) {
   r.ruled_out = search::RuledOut{0.2831, 0.95, 9};
   EXPECT_NE(
       format_search_summary(in).find(
-          "ruled out: a failure rate above 0.283 (the full set passed its last 9 run(s); confidence 0.95)"),
+          "ruled out: a failure rate above 0.283 (the full set passed its last 9 runs; confidence 0.95)"),
       std::string::npos)
       << format_search_summary(in);
   const nlohmann::json json = search_to_json(in);

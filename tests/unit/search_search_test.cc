@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -614,6 +615,35 @@ TEST(SearchEngine, ProgressCallbackSeesEveryTrial) {
   const SearchResult r = run("3|6,7", 10, "bisect", config);
   ASSERT_EQ(seen.size(), static_cast<std::size_t>(r.trial_count));
   for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], static_cast<int>(i));
+}
+
+// With speculative runs (--jobs 2) too, progress comes in trial order: each
+// run announced when it starts and reported when it ends, every one once,
+// with an estimate of the total that is never below the runs so far.
+TEST(SearchEngine, ProgressComesInTrialOrderWithSpeculativeRuns) {
+  FakeOracle oracle(parse_fake_rules("3|6,7"));
+  oracle.set_jobs(2);
+  SearchConfig config;
+  config.jobs = 2;
+  std::vector<int> started;
+  std::vector<int> ended;
+  config.on_start = [&](const TrialRecord& t) {
+    EXPECT_EQ(t.index, static_cast<int>(started.size()));
+    EXPECT_GE(t.estimate, t.index + 1);
+    started.push_back(t.index);
+  };
+  config.on_trial = [&](const TrialRecord& t) {
+    EXPECT_LT(t.index, static_cast<int>(started.size())) << "ended before it started";
+    EXPECT_GE(t.estimate, t.index + 1);
+    ended.push_back(t.index);
+  };
+  const SearchResult r = run_search(oracle, 10, config);
+  ASSERT_EQ(r.status, SearchStatus::Found) << r.message;
+  ASSERT_TRUE(
+      std::any_of(r.trials.begin(), r.trials.end(), [](const TrialRecord& t) { return t.speculative; }));
+  ASSERT_EQ(ended.size(), static_cast<std::size_t>(r.trial_count));
+  ASSERT_EQ(started.size(), ended.size());
+  for (std::size_t i = 0; i < ended.size(); ++i) EXPECT_EQ(ended[i], static_cast<int>(i));
 }
 
 TEST(SearchEngine, BudgetStopsTheSearch) {

@@ -21,8 +21,8 @@ TEST(SearchSetTester, AnswersFromMemoryByMonotonicity) {
 }
 
 // Two jobs: a speculative run goes beside the question, ends before the
-// next question (the log never depends on timing), and counts (and is
-// reported, under the asking phase) only once it is asked for.
+// next question (the log never depends on timing), is reported when it ends
+// (progress in trial order) and counts only once it is asked for.
 TEST(SearchSetTester, ASpeculativeRunCountsOnlyOnceAskedFor) {
   FakeOracle oracle(parse_fake_rules("0"));
   oracle.set_jobs(2);
@@ -35,7 +35,10 @@ TEST(SearchSetTester, ASpeculativeRunCountsOnlyOnceAskedFor) {
   EXPECT_EQ(tester.test_speculating({0}, {{1}}, Phase::Search), Verdict::Fail);
   EXPECT_EQ(oracle.rounds(), 3) << "the speculative run ends before the next question";
   EXPECT_EQ(tester.run_count(), 2);
-  ASSERT_EQ(reported.size(), 1u);
+  ASSERT_EQ(reported.size(), 2u);
+  EXPECT_EQ(reported[0].index, 0);
+  EXPECT_EQ(reported[1].index, 1);
+  EXPECT_TRUE(reported[1].speculative);
   EXPECT_EQ(tester.known({1}), std::nullopt);
   EXPECT_EQ(tester.log().at(1).outcome.verdict, Verdict::Pass);
   EXPECT_EQ(tester.test_speculating({2}, {{3}}, Phase::Search), Verdict::Pass);  // {3} beside it
@@ -44,13 +47,13 @@ TEST(SearchSetTester, ASpeculativeRunCountsOnlyOnceAskedFor) {
   EXPECT_EQ(tester.test({1}, Phase::Confirm), Verdict::Pass);  // the speculative run's answer
   EXPECT_EQ(oracle.rounds(), 4);
   EXPECT_EQ(tester.run_count(), 4);
-  ASSERT_EQ(reported.size(), 3u);
-  EXPECT_EQ(reported.back().index, 1);
-  EXPECT_EQ(reported.back().phase, Phase::Confirm);
-  EXPECT_FALSE(reported.back().unasked);
+  ASSERT_EQ(reported.size(), 4u) << "asked for later: not reported again";
+  for (size_t i = 0; i < reported.size(); ++i) EXPECT_EQ(reported[i].index, static_cast<int>(i));
+  EXPECT_EQ(tester.log().at(1).phase, Phase::Confirm) << "logged under the phase that asked for it";
+  EXPECT_FALSE(tester.log().at(1).unasked);
 }
 
-TEST(SearchSetTester, SpeculativeRunsNeverAskedAreReportedWhenTheSearchSettles) {
+TEST(SearchSetTester, SpeculativeRunsNeverAskedAreMarkedWhenTheSearchSettles) {
   FakeOracle oracle(parse_fake_rules("0"));
   oracle.set_jobs(2);
   SearchConfig config;
@@ -59,13 +62,14 @@ TEST(SearchSetTester, SpeculativeRunsNeverAskedAreReportedWhenTheSearchSettles) 
   config.on_trial = [&](const TrialRecord& record) { reported.push_back(record); };
   SetTester tester(oracle, 4, config);
   tester.test_speculating({0}, {{1}}, Phase::Search);
-  ASSERT_EQ(reported.size(), 1u);
-  tester.settle();
   ASSERT_EQ(reported.size(), 2u);
   EXPECT_EQ(reported[1].options, OptionSet{1});
   EXPECT_EQ(reported[1].phase, Phase::Search);
-  EXPECT_TRUE(reported[1].unasked);
-  EXPECT_FALSE(reported[0].unasked);
+  EXPECT_TRUE(reported[1].speculative);
+  tester.settle();
+  ASSERT_EQ(reported.size(), 2u) << "reported once, when it ended";
+  EXPECT_TRUE(tester.log().at(1).unasked);
+  EXPECT_FALSE(tester.log().at(0).unasked);
   EXPECT_EQ(tester.log().at(1).outcome.verdict, Verdict::Pass);
   EXPECT_EQ(tester.known({1}), std::nullopt) << "never asked: it answers nothing";
 }
