@@ -196,6 +196,8 @@ std::string format_search_summary(const SearchReportInput& in) {
   if (!r.culprits.empty()) {
     text += "\nculprits (each set fails on its own; removing one option of it defuses it):\n";
     for (const auto& set : r.culprits) text += "  - " + joined(option_names(in.scenario, set)) + "\n";
+    if (!r.not_exhaustive.empty())
+      text += "  (these are the sets the trials proved; there may be others: " + r.not_exhaustive + ")\n";
   }
   if (!r.removals.empty()) text += removals_text(in);
   if (!r.undecided.empty())

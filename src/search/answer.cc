@@ -25,6 +25,7 @@ void clear_answer(SearchResult& result) {
   result.safe_trial = -1;
   result.maximal = false;
   result.complete = false;
+  result.not_exhaustive.clear();
 }
 
 void set_summary(SearchResult& result, std::size_t culprit_sets) {

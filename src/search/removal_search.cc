@@ -4,6 +4,7 @@
 
 #include "search/hitting_set.h"
 #include "search/option_set.h"
+#include "search/proved_culprits.h"
 #include "util/strings.h"
 
 namespace hb::search {
@@ -228,14 +229,7 @@ void RemovalSearch::explain_removals(const OptionSet& removal) {
   for (int option : removal) {
     Removal r;
     r.option = option;
-    for (const auto& c : m_culprits) {
-      if (!contains(c, option)) continue;
-      if (c.size() == 1) {
-        r.fails_alone = true;
-      } else {
-        r.together_with.push_back(set_minus(c, {option}));
-      }
-    }
+    reason_removal(r, m_culprits);
     m_result.removals.push_back(std::move(r));
   }
 }

@@ -12,6 +12,7 @@
 #include "search/in_context.h"
 #include "search/linear.h"
 #include "search/progressive.h"
+#include "search/proved_culprits.h"
 #include "search/removal_search.h"
 #include "search/repeats.h"
 #include "search/set_tester.h"
@@ -93,6 +94,7 @@ class Engine {
       if (preconditions_hold()) {
         m_ranking.learn(m_config, m_tester.log());
         search_until_consistent();
+        list_proved_culprits(m_tester.entries(), m_config, m_tester.repeats(), m_result);
         if (m_config.explain_kept && m_result.safe_trial >= 0) explain_kept(m_tester, m_ranking, m_result);
       }
     } catch (const BudgetExhausted&) {

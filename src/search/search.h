@@ -305,6 +305,7 @@ struct SearchResult {
   std::vector<double> weights;      // the weights used (config's or learned), empty = all 1
   OptionSet undecided;              // options set aside because trials with them stay UNRESOLVED
   bool complete = false;            // true when every culprit set is proven found (bisect)
+  std::string not_exhaustive;       // Found and not complete: why the culprit list may not be all
 
   std::vector<TrialRecord> trials;  // every oracle run, in order
   int trial_count = 0;              // == trials.size()

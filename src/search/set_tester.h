@@ -124,6 +124,8 @@ class SetTester : public Predicate {
   int run_count() const { return m_log.run_count(); }
   int distinct_sets() const { return static_cast<int>(m_log.entries().size()); }
   const std::vector<TrialRecord>& log() const { return m_log.records(); }
+  // Each distinct set with its counted runs (speculative ones once asked).
+  const std::vector<TrialLog::Entry>& entries() const { return m_log.entries(); }
   const SearchConfig& config() const { return m_config; }
 
  private:

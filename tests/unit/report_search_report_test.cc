@@ -80,3 +80,37 @@ TEST(ReportSearchReport, NothingBreaksStatesTheRateRuledOut) {
 
 }  // namespace
 }  // namespace hb::report
+
+namespace hb::report {
+namespace {
+
+// A culprit list that may not be all of them says so under the list, and a
+// complete one says nothing (issue 25).
+TEST(ReportSearchReport, ACulpritListThatMayNotBeAllSaysWhy) {
+  scenario::Scenario s;
+  for (const char* name : {"IPAddressDeny=any", "PrivateUsers=yes", "IPAddressAllow=localhost"}) {
+    scenario::OptionItem item;
+    item.name = name;
+    s.options.push_back(item);
+  }
+  search::SearchResult r;
+  r.status = search::SearchStatus::Found;
+  r.culprits = {{0}, {1}};
+  r.removal = {1};
+  r.safe_set = {0, 2};
+  r.option_count = 3;
+  r.not_exhaustive = "some lines pass only beside others";
+  std::vector<job::TrialEntry> trials;
+  const SearchReportInput in{s, r, trials, "img", "minimal", 0.0};
+  const std::string text = format_search_summary(in);
+  EXPECT_NE(text.find("  - IPAddressDeny=any\n  - PrivateUsers=yes\n  (these are the sets the trials proved; "
+                      "there may be others: some lines pass only beside others)"),
+            std::string::npos)
+      << text;
+  r.not_exhaustive.clear();
+  r.complete = true;
+  EXPECT_EQ(format_search_summary(in).find("there may be others"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace hb::report
