@@ -293,6 +293,7 @@ nlohmann::json search_body(const SearchReportInput& in) {
       {"safe_dropin", r.status == search::SearchStatus::Found ? safe_dropin(in.scenario, r) : ""},
       {"undecided", option_names(in.scenario, r.undecided)},
       {"complete", r.complete},
+      {"not_exhaustive", r.not_exhaustive.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.not_exhaustive)},
       {"trial_count", r.trial_count},
       {"distinct_sets", r.distinct_sets},
       {"cached_trials",
