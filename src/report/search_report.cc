@@ -172,9 +172,7 @@ std::string summary_tail(const SearchReportInput& in) {
         "confidence per test {:.3f}\n",
         r.full_failures, r.full_runs, r.failure_rate, util::counted(r.repeats, "time"), r.confidence);
   if (r.flaky && r.posterior < 1.0)
-    text +=
-        fmt::format("flaky: the culprit found has posterior probability {:.3f} (confidence of the answer)\n",
-                    r.posterior);
+    text += fmt::format("flaky: the answer holds with probability {:.3f}, given these trials\n", r.posterior);
   if (!in.findings.empty())
     text +=
         "\nfindings (lines systemd ignores in whole or part, here as on a real host; the search judged "
@@ -293,7 +291,8 @@ nlohmann::json search_body(const SearchReportInput& in) {
       {"safe_dropin", r.status == search::SearchStatus::Found ? safe_dropin(in.scenario, r) : ""},
       {"undecided", option_names(in.scenario, r.undecided)},
       {"complete", r.complete},
-      {"not_exhaustive", r.not_exhaustive.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.not_exhaustive)},
+      {"not_exhaustive",
+       r.not_exhaustive.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.not_exhaustive)},
       {"trial_count", r.trial_count},
       {"distinct_sets", r.distinct_sets},
       {"cached_trials",
