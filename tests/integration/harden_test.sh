@@ -6,9 +6,15 @@
 source "$(dirname "$0")/../lib.sh"
 require_podman
 
-run_hb "$WORK/harden.out" harden "$SRC/scenarios/quickstart.yaml" --no-cache --out "$WORK/50-hardening.conf" \
-  --json "$WORK/harden.json"
+# The JSON on stdout (--json -): only the JSON there, progress on stderr.
+"$HB" harden "$SRC/scenarios/quickstart.yaml" --no-cache --out "$WORK/50-hardening.conf" \
+  --json - >"$WORK/harden.json" 2>"$WORK/harden.out"
+code=$?
 expect_code 0 "harden verified its drop-in" "$WORK/harden.out"
+if /usr/bin/python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$WORK/harden.json" 2>/dev/null; then
+  pass "harden --json -: stdout is the JSON alone"
+else fail "harden --json -: stdout does not parse"; head -5 "$WORK/harden.json" | sed 's/^/    /' >&2; fi
+expect_grep 'PASS' "$WORK/harden.out" "harden's progress is on stderr"
 expect_grep '^ProtectSystem=strict$' "$WORK/50-hardening.conf" "ProtectSystem=strict kept"
 expect_grep '^ReadWritePaths=.*/usr/local/share' "$WORK/50-hardening.conf" "with the folder its failure named writable"
 expect_grep '^# ProtectSystem: kept, with .*/usr/local/share writable' "$WORK/50-hardening.conf" \

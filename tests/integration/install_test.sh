@@ -28,6 +28,15 @@ installed_runs() {
   code=$?
   expect_code 0 "$name: a real run from /" "$WORK/$name-run.out"
   expect_grep 'PASS' "$WORK/$name-run.out" "$name: the trial passes"
+  # A real bisection of the installed example scenario, from /.
+  (cd / && "$bin" bisect "$(dirname "$bin")/../share/hardbisect/scenarios/quickstart.yaml" --no-cache \
+    --json "$WORK/$name-bisect.json") >"$WORK/$name-bisect.out" 2>&1
+  code=$?
+  expect_code 1 "$name: a real bisection from / finds the culprit" "$WORK/$name-bisect.out"
+  if [[ $(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["culprits"])' \
+    "$WORK/$name-bisect.json" 2>&1) == "[['ProtectSystem=strict']]" ]]; then
+    pass "$name: the culprit is ProtectSystem=strict"
+  else fail "$name: culprits are not [[ProtectSystem=strict]]"; head -c 600 "$WORK/$name-bisect.json" >&2; fi
   [[ $(cd / && "$bin" manpage | head -1) == .TH* ]] && pass "$name: manpage" || fail "$name: manpage"
 }
 
